@@ -1,0 +1,33 @@
+// Calls the runtime inside a debuggee through js-debug: one DAP `evaluate` per call, which
+// js-debug turns into `Runtime.evaluate` in the target's default context (also while paused).
+// The `clipboard` context returns the full, unquoted string result (other contexts truncate it).
+import * as vscode from 'vscode';
+import { runtimeCallExpression, type RuntimeApi } from '../../common/patch';
+
+/** How long a target may take to answer before the call counts as failed. */
+const EVALUATE_TIMEOUT_MS = 15_000;
+
+export async function callRuntime<T>(
+  session: vscode.DebugSession,
+  method: keyof Omit<RuntimeApi, 'formatVersion'>,
+  argument: unknown,
+): Promise<T> {
+  const expression = runtimeCallExpression(method, JSON.stringify(argument));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${EVALUATE_TIMEOUT_MS / 1000} s`)), EVALUATE_TIMEOUT_MS);
+  });
+  try {
+    const response = (await Promise.race([
+      session.customRequest('evaluate', { expression, context: 'clipboard' }),
+      timeout,
+    ])) as { result: string };
+    const parsed = JSON.parse(response.result) as T | { error: string };
+    if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
+      throw new Error(`the Live Update runtime is not loaded in ${session.name} (was it started before the extension, or with liveUpdate.enabled off?)`);
+    }
+    return parsed as T;
+  } finally {
+    clearTimeout(timer);
+  }
+}

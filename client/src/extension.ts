@@ -1,0 +1,52 @@
+// Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { UpdateHistory, type LiveUpdateApi } from './api';
+import { startLanguageClient } from './languageClient';
+import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
+import { LiveStatusBar } from './statusBar';
+import { TargetTracker } from './targets';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<LiveUpdateApi> {
+  const log = vscode.window.createOutputChannel('Live Update', { log: true });
+  const history = new UpdateHistory();
+  const tracker = new TargetTracker();
+  const status = new LiveStatusBar();
+  context.subscriptions.push(log, history, tracker, status);
+
+  const injector = new RuntimeInjector(context.asAbsolutePath('dist/runtime/index.js'), log);
+  for (const type of NODE_DEBUG_TYPES) {
+    context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(type, injector));
+  }
+  context.subscriptions.push(
+    tracker.onDidChange((targets) => status.setTargets(targets)),
+    vscode.commands.registerCommand('liveUpdate.showOutput', () => log.show()),
+  );
+
+  client = await startLanguageClient(context, tracker, log, (report) => {
+    log.info(`${report.file}: ${report.summary}`);
+    for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
+    status.showReport(report);
+    history.add(report);
+  });
+
+  void autoStart(log);
+  return { onDidUpdate: history.onDidUpdate, history: () => history.all() };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+/** Starts the launch configuration named by `liveUpdate.autoStartLaunchConfig` (the demo uses it). */
+async function autoStart(log: vscode.LogOutputChannel): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const name = vscode.workspace.getConfiguration('liveUpdate', folder).get<string>('autoStartLaunchConfig', '');
+  if (!folder || !name) return;
+  log.info(`starting launch configuration "${name}"`);
+  if (!(await vscode.debug.startDebugging(folder, name))) {
+    void vscode.window.showErrorMessage(`Live Update could not start the launch configuration "${name}".`, 'Show Log').then((pick) => pick && log.show());
+  }
+}

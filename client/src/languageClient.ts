@@ -1,0 +1,57 @@
+// Starts the Live Update language server and answers its requests to reach running programs.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { PatchReport, ScriptState } from '../../common/patch';
+import { ApplyPatch, DidUpdate, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import { callRuntime } from './delivery';
+import type { TargetTracker } from './targets';
+
+export async function startLanguageClient(
+  context: vscode.ExtensionContext,
+  tracker: TargetTracker,
+  log: vscode.LogOutputChannel,
+  onReport: (report: UpdateReport) => void,
+): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language })),
+    outputChannel: log,
+  };
+  const client = new LanguageClient('liveUpdate', 'Live Update', serverOptions, clientOptions);
+
+  client.onRequest(QueryScriptState.type, async ({ targetId, query }) => {
+    const session = tracker.session(targetId);
+    if (!session) return { error: 'the program has ended' };
+    try {
+      return await callRuntime<ScriptState>(session, 'scriptState', query);
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  });
+
+  client.onRequest(ApplyPatch.type, async ({ targetId, patch }): Promise<PatchReport> => {
+    const session = tracker.session(targetId);
+    if (!session) return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: 'the program has ended' };
+    try {
+      return await callRuntime<PatchReport>(session, 'apply', patch);
+    } catch (e) {
+      // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
+      return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `could not reach ${session.name}: ${messageOf(e)}` };
+    }
+  });
+
+  client.onNotification(DidUpdate.type, onReport);
+  await client.start();
+  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: tracker.targets() });
+  context.subscriptions.push(tracker.onDidChange(sendTargets));
+  sendTargets();
+  return client;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

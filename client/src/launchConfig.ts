@@ -1,0 +1,30 @@
+// Adds the Live Update runtime to Node.js launches of VS Code's JavaScript debugger. NODE_OPTIONS
+// (rather than runtimeArgs) reaches every process the program starts and every worker thread, and
+// works for npm scripts and the JavaScript Debug Terminal alike.
+import * as vscode from 'vscode';
+
+export const NODE_DEBUG_TYPES = ['node', 'pwa-node', 'node-terminal'] as const;
+
+export class RuntimeInjector implements vscode.DebugConfigurationProvider {
+  constructor(private readonly runtimePath: string, private readonly log: vscode.LogOutputChannel) {}
+
+  resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration {
+    if (!vscode.workspace.getConfiguration('liveUpdate').get<boolean>('enabled', true)) return config;
+    if (config.request !== 'launch') return config;
+    const env = { ...(config.env as Record<string, string | null> | undefined) };
+    const require = `--require ${quoteForNodeOptions(this.runtimePath)}`;
+    const existing = env.NODE_OPTIONS ?? '';
+    if (existing.includes(require)) return config; // resolved twice (node → pwa-node)
+    env.NODE_OPTIONS = existing ? `${existing} ${require}` : require;
+    this.log.info(`adding the runtime to launch "${config.name}"`);
+    return { ...config, env };
+  }
+}
+
+/** NODE_OPTIONS splits on spaces; a double-quoted value may contain spaces, `\"` and `\\`. */
+function quoteForNodeOptions(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

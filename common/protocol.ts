@@ -1,0 +1,91 @@
+/**
+ * Every custom message between the extension (client) and the language server, in one place.
+ * Each message is a namespace with a literal `method` under the `liveUpdate/` prefix and a typed
+ * request or notification; the doc comment says who sends it. No other module may spell a method
+ * name.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { Patch, PatchReport, ScriptState, ScriptStateQuery } from './patch';
+
+/** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
+export interface TargetInfo {
+  /** The debug session id. */
+  id: string;
+  /** What the user sees in the Call Stack view, e.g. `demo.ts [1234]`. */
+  name: string;
+}
+
+/** Client → server: the set of live targets changed (a session started or ended). */
+export namespace TargetsChanged {
+  export const method = 'liveUpdate/targetsChanged' as const;
+  export interface Params {
+    targets: TargetInfo[];
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Server → client: ask one target's runtime what text a file runs as (its baseline). */
+export namespace QueryScriptState {
+  export const method = 'liveUpdate/queryScriptState' as const;
+  export interface Params {
+    targetId: string;
+    query: ScriptStateQuery;
+  }
+  /** `error` when the target could not be asked (ended, runtime not loaded). */
+  export type Result = ScriptState | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: deliver a patch to one target and return the runtime's report. */
+export namespace ApplyPatch {
+  export const method = 'liveUpdate/applyPatch' as const;
+  export interface Params {
+    targetId: string;
+    patch: Patch;
+  }
+  export const type = new RequestType<Params, PatchReport, void>(method);
+}
+
+/** The outcome of one save, over all targets. This is also what the extension API publishes. */
+export interface UpdateReport {
+  /** Absolute path of the saved file. */
+  file: string;
+  /** `applied`: every target that runs the file took it; `rejected`: none did; `partial`: some. */
+  outcome: 'applied' | 'rejected' | 'partial' | 'no-change';
+  /** Display names of the functions the update changes. */
+  functions: string[];
+  targets: TargetUpdateResult[];
+  /** One sentence for a status bar or a notification. */
+  summary: string;
+  /** From the server receiving the save to the last target's report. */
+  milliseconds: number;
+  /** Wall-clock time the update finished (ms since the epoch). */
+  time: number;
+}
+
+export interface TargetUpdateResult {
+  targetId: string;
+  targetName: string;
+  outcome: 'applied' | 'rejected' | 'unreachable';
+  reason?: string;
+  /** The runtime's own report, when it answered. */
+  report?: PatchReport;
+}
+
+/** Server → client: a save was processed (applied, rejected, or nothing to do). */
+export namespace DidUpdate {
+  export const method = 'liveUpdate/didUpdate' as const;
+  export type Params = UpdateReport;
+  export const type = new NotificationType<Params>(method);
+}
+
+/** Diagnostic codes the server publishes; stable, so users and tests can rely on them. */
+export const DiagnosticCodes = {
+  activeFunction: 'LU001',
+  suspendedActivation: 'LU002',
+  syntaxError: 'LU003',
+  updateRejected: 'LU004',
+  staleBaseline: 'LU005',
+} as const;
+
+export const DIAGNOSTIC_SOURCE = 'Live Update';

@@ -1,0 +1,77 @@
+// The runtime's own in-process inspector session. In-process `Session.post` dispatches
+// synchronously on the calling thread, so every call here returns its result directly: the
+// runtime can apply a patch inside one DAP `evaluate` without awaiting anything.
+import * as inspector from 'node:inspector';
+import { fileURLToPath } from 'node:url';
+
+export interface CdpError {
+  error: string;
+}
+
+export class InProcessSession {
+  private readonly session = new inspector.Session();
+  private debuggerEnabled = false;
+  /** Absolute file path → id of the newest script V8 compiled from it. */
+  private readonly scriptsByFile = new Map<string, string>();
+
+  constructor() {
+    this.session.connect();
+    this.session.on('Debugger.scriptParsed', (message) => {
+      const file = scriptUrlToFile(message.params.url);
+      if (file) this.scriptsByFile.set(file, message.params.scriptId);
+    });
+  }
+
+  /**
+   * Sends a CDP command and returns its result, or `{error}` (never throws). Only valid for
+   * commands that complete synchronously in-process, which all Debugger/Runtime commands used
+   * here do.
+   */
+  post<T>(method: string, params?: object): T | CdpError {
+    let outcome: T | CdpError = { error: `${method} did not complete synchronously` };
+    try {
+      this.session.post(method, params ?? {}, (err: Error | null, result?: unknown) => {
+        outcome = err ? { error: err.message } : (result as T);
+      });
+    } catch (e) {
+      outcome = { error: e instanceof Error ? e.message : String(e) };
+    }
+    return outcome;
+  }
+
+  /**
+   * Enables the Debugger domain on first use. V8 then replays `scriptParsed` for every script
+   * already compiled (synchronously, inside this call), and reports new ones as they load. Pauses
+   * are skipped in this session so it never stops the program by itself; an external debugger's
+   * own session still pauses as usual.
+   */
+  ensureDebugger(): CdpError | undefined {
+    if (this.debuggerEnabled) return undefined;
+    const enabled = this.post('Debugger.enable', { maxScriptsCacheSize: 0 });
+    if (isError(enabled)) return enabled;
+    this.post('Debugger.setSkipAllPauses', { skip: true });
+    this.debuggerEnabled = true;
+    return undefined;
+  }
+
+  scriptIdFor(file: string): string | undefined {
+    this.ensureDebugger();
+    return this.scriptsByFile.get(file);
+  }
+}
+
+export function isError(value: unknown): value is CdpError {
+  return typeof value === 'object' && value !== null && 'error' in value;
+}
+
+/** CommonJS scripts report a `file://` URL (or a bare path on old Node); ESM a `file://` URL. */
+export function scriptUrlToFile(url: string): string | undefined {
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return undefined;
+    }
+  }
+  return url.startsWith('/') ? url : undefined;
+}

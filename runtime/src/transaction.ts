@@ -1,0 +1,194 @@
+// One update transaction: every script of a patch is applied, or none is. The steps:
+//   1. check each script's baseline hash (stale → nothing applied);
+//   2. dry-run every script with V8 LiveEdit (any refusal → nothing applied, report why);
+//   3. apply each for real; if one fails, restore the ones already applied;
+//   4. verify V8 now holds the new text of each applied script.
+import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
+import { hashText } from '../../common/patch';
+import { InProcessSession, isError } from './inspectorSession';
+import { SourceRegistry } from './sources';
+import { captureLiveStack, LiveFrame } from './stack';
+import { toRunningText } from './stripTypes';
+
+interface SetScriptSourceResult {
+  status?: string;
+  exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
+}
+
+interface Prepared {
+  patch: ScriptPatch;
+  scriptId: string;
+  oldRunning: string;
+  newRunning: string;
+}
+
+export function applyPatch(session: InProcessSession, registry: SourceRegistry, patch: Patch): PatchReport {
+  const reports: ScriptReport[] = [];
+  const prepared: Prepared[] = [];
+  const started = performance.now();
+  const finish = (ok: boolean): PatchReport => ({
+    id: patch.id,
+    ok,
+    scripts: reports,
+    blockedMs: performance.now() - started,
+  });
+
+  // 1. Baselines.
+  for (const script of patch.scripts) {
+    const current = registry.current(script.file);
+    const scriptId = session.scriptIdFor(script.file);
+    if (current === undefined || !scriptId) {
+      reports.push({ file: script.file, outcome: 'not-loaded', reason: 'The program has not loaded this file.' });
+      continue;
+    }
+    const currentHash = hashText(current);
+    if (currentHash !== script.baseHash) {
+      reports.push({
+        file: script.file,
+        outcome: 'rejected',
+        reason: 'The running code is not the version this update was computed from (stale baseline); nothing was applied.',
+        currentHash,
+      });
+      continue;
+    }
+    if (current === script.source) {
+      reports.push({ file: script.file, outcome: 'unchanged', currentHash });
+      continue;
+    }
+    const oldRunning = getScriptSource(session, scriptId);
+    if (oldRunning === undefined) {
+      reports.push({ file: script.file, outcome: 'rejected', reason: 'V8 did not return the running script text.' });
+      continue;
+    }
+    let newRunning: string;
+    try {
+      newRunning = toRunningText(script.source, script.file).code;
+    } catch (e) {
+      reports.push({ file: script.file, outcome: 'rejected', reason: `Could not compile the new text: ${messageOf(e)}` });
+      continue;
+    }
+    prepared.push({ patch: script, scriptId, oldRunning, newRunning });
+    reports.push({ file: script.file, outcome: 'applied', currentHash });
+  }
+  const notLoaded = reports.filter((r) => r.outcome === 'not-loaded').length;
+  if (reports.some((r) => r.outcome === 'rejected') || notLoaded === reports.length) {
+    return abandon(reports, finish);
+  }
+
+  // 2. Dry run: V8 checks compile errors and activeness without changing anything.
+  let refused = false;
+  const stack = captureLiveStack();
+  for (const p of prepared) {
+    const result = setScriptSource(session, p.scriptId, p.newRunning, true);
+    const report = reportFor(reports, p.patch.file);
+    report.v8Status = result.status;
+    if (result.status !== 'Ok') {
+      refused = true;
+      report.outcome = 'rejected';
+      report.reason = explainRefusal(result);
+      report.activations = findActivations(p.patch, stack, result.status);
+    }
+  }
+  if (refused) return abandon(reports, finish);
+
+  // 3. Apply for real; undo on the first failure.
+  const done: Prepared[] = [];
+  for (const p of prepared) {
+    const result = setScriptSource(session, p.scriptId, p.newRunning, false);
+    const report = reportFor(reports, p.patch.file);
+    report.v8Status = result.status;
+    if (result.status !== 'Ok') {
+      report.outcome = 'rejected';
+      report.reason = explainRefusal(result);
+      for (const undo of done.reverse()) setScriptSource(session, undo.scriptId, undo.oldRunning, false);
+      return abandon(reports, finish);
+    }
+    done.push(p);
+  }
+
+  // 4. Verify and commit the new baselines.
+  for (const p of prepared) {
+    const report = reportFor(reports, p.patch.file);
+    report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
+    registry.recordApplied(p.patch.file, p.patch.source);
+    report.currentHash = hashText(p.patch.source);
+  }
+  return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
+}
+
+/** Marks every script that would have been applied as not applied, because another one failed. */
+function abandon(reports: ScriptReport[], finish: (ok: boolean) => PatchReport): PatchReport {
+  for (const r of reports) {
+    if (r.outcome === 'applied') {
+      r.outcome = 'rejected';
+      r.reason ??= 'Not applied: another file of the same update was refused, and updates are all or nothing.';
+    }
+  }
+  return finish(false);
+}
+
+function reportFor(reports: ScriptReport[], file: string): ScriptReport {
+  return reports.find((r) => r.file === file)!;
+}
+
+function setScriptSource(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
+  const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
+  return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
+}
+
+function getScriptSource(session: InProcessSession, scriptId: string): string | undefined {
+  const result = session.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
+  return isError(result) ? undefined : result.scriptSource;
+}
+
+function explainRefusal(result: SetScriptSourceResult): string {
+  switch (result.status) {
+    case 'BlockedByActiveFunction':
+      return 'A changed function is running (on the call stack); the program keeps the old version.';
+    case 'BlockedByActiveGenerator':
+      return 'A changed async function or generator has a suspended activation; the program keeps the old version.';
+    case 'BlockedByTopLevelEsModuleChange':
+      return 'The top level of an ES module changed; V8 cannot patch that.';
+    case 'CompileError': {
+      const d = result.exceptionDetails;
+      const where = d?.lineNumber !== undefined ? ` (line ${d.lineNumber + 1})` : '';
+      return `The new code does not compile${where}: ${d?.exception?.description ?? d?.text ?? 'syntax error'}`;
+    }
+    default:
+      return `V8 refused the update (${result.status ?? 'no status'}${result.exceptionDetails?.text ? `: ${result.exceptionDetails.text}` : ''}).`;
+  }
+}
+
+/** Which changed functions are active, and where. */
+function findActivations(script: ScriptPatch, stack: LiveFrame[], status: string | undefined): Activation[] {
+  const activations: Activation[] = [];
+  for (const frame of stack) {
+    if (frame.file !== script.file) continue;
+    const fn = innermostContaining(script.functions, frame);
+    if (fn) activations.push({ function: fn.name, kind: 'stack', file: frame.file, line: frame.line, column: frame.column });
+  }
+  if (status === 'BlockedByActiveGenerator') {
+    for (const fn of script.functions) {
+      if ((fn.isAsync || fn.isGenerator) && !activations.some((a) => a.function === fn.name)) {
+        activations.push({ function: fn.name, kind: 'suspended' });
+      }
+    }
+  }
+  return activations;
+}
+
+function innermostContaining(functions: ChangedFunction[], frame: LiveFrame): ChangedFunction | undefined {
+  let best: ChangedFunction | undefined;
+  for (const fn of functions) {
+    if (before(fn.oldStart, frame) && before(frame, fn.oldEnd) && (!best || before(best.oldStart, fn.oldStart))) best = fn;
+  }
+  return best;
+}
+
+function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.column <= b.column);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

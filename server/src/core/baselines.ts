@@ -1,0 +1,54 @@
+// What each target runs, per file: the text the server diffs a save against. The runtime is the
+// source of truth (it answers with a hash, and the text only when the hash is new to us), so a
+// restarted server rebuilds this cache from the running programs.
+import { collectFunctions, type FileFunctions } from '../analysis/functions';
+import type { TargetPort } from './targetPort';
+
+const MAX_PARSED = 64;
+
+export interface Baseline {
+  hash: string;
+  text: string;
+  functions: FileFunctions;
+}
+
+export class BaselineCache {
+  /** `${targetId}\0${file}` → baseline. */
+  private readonly byTarget = new Map<string, Baseline>();
+  /** hash → parsed functions, shared by targets that run the same text. */
+  private readonly parsed = new Map<string, FileFunctions>();
+
+  constructor(private readonly port: TargetPort) {}
+
+  /** The target's baseline for `file`; undefined when it has not loaded the file. */
+  async get(targetId: string, file: string): Promise<Baseline | { error: string } | undefined> {
+    const key = `${targetId}\0${file}`;
+    const known = this.byTarget.get(key);
+    const state = await this.port.queryScriptState(targetId, { file, knownHash: known?.hash });
+    if ('error' in state) return { error: state.error };
+    if (!state.loaded || !state.hash) {
+      this.byTarget.delete(key);
+      return undefined;
+    }
+    if (known && known.hash === state.hash) return known;
+    if (state.source === undefined) return { error: 'the runtime did not send the running text' };
+    const baseline: Baseline = { hash: state.hash, text: state.source, functions: this.parse(file, state.hash, state.source) };
+    this.byTarget.set(key, baseline);
+    return baseline;
+  }
+
+  parse(file: string, hash: string, text: string): FileFunctions {
+    let functions = this.parsed.get(hash);
+    if (!functions) {
+      functions = collectFunctions(file, text);
+      this.parsed.set(hash, functions);
+      // Old versions are rarely diffed against again; keep memory flat over many updates.
+      if (this.parsed.size > MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    }
+    return functions;
+  }
+
+  forgetTarget(targetId: string): void {
+    for (const key of this.byTarget.keys()) if (key.startsWith(`${targetId}\0`)) this.byTarget.delete(key);
+  }
+}

@@ -1,0 +1,14 @@
+// Editor-agnostic diagnostics: what the engine wants shown on which range of a file. The LSP
+// layer converts them to LSP diagnostics; the command line prints them.
+import type { Position } from '../../../common/patch';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface LiveDiagnostic {
+  severity: Severity;
+  /** One of `DiagnosticCodes` in the protocol module. */
+  code: string;
+  message: string;
+  start: Position;
+  end: Position;
+}

@@ -1,0 +1,175 @@
+// The update engine: on each save, for every target that runs the file, diff the target's
+// baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
+// truthful update report and diagnostics. Knows nothing of LSP.
+import * as path from 'node:path';
+import { hashText, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
+import { DiagnosticCodes, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
+import type { FunctionInfo } from '../analysis/functions';
+import { BaselineCache } from './baselines';
+import type { LiveDiagnostic } from './diagnostics';
+import type { TargetPort } from './targetPort';
+
+export interface SaveOutcome {
+  report: UpdateReport;
+  diagnostics: LiveDiagnostic[];
+}
+
+export class UpdateEngine {
+  private readonly baselines: BaselineCache;
+  private patchCounter = 0;
+  /** Saves of one file are processed one after another, in order. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly port: TargetPort) {
+    this.baselines = new BaselineCache(port);
+  }
+
+  forgetTarget(targetId: string): void {
+    this.baselines.forgetTarget(targetId);
+  }
+
+  onSave(file: string, text: string): Promise<SaveOutcome> {
+    const previous = this.queues.get(file) ?? Promise.resolve();
+    const next = previous.then(() => this.process(file, text));
+    const settled = next.catch(() => undefined);
+    this.queues.set(file, settled);
+    void settled.then(() => {
+      if (this.queues.get(file) === settled) this.queues.delete(file);
+    });
+    return next;
+  }
+
+  private async process(file: string, text: string): Promise<SaveOutcome> {
+    const started = performance.now();
+    const newHash = hashText(text);
+    const results: TargetUpdateResult[] = [];
+    const diagnostics: LiveDiagnostic[] = [];
+    const functionNames = new Set<string>();
+    let anyChange = false;
+
+    await Promise.all(
+      this.port.targets().map(async (target) => {
+        const baseline = await this.baselines.get(target.id, file);
+        if (baseline === undefined) return; // The target has not loaded this file.
+        if ('error' in baseline) {
+          results.push({ targetId: target.id, targetName: target.name, outcome: 'unreachable', reason: baseline.error });
+          return;
+        }
+        if (baseline.hash === newHash) return;
+        const changes = compareCollected(baseline.functions, this.baselines.parse(file, newHash, text));
+        anyChange = true;
+        if (changes.syntaxErrors.length > 0) {
+          const first = changes.syntaxErrors[0]!;
+          diagnostics.push({
+            severity: 'error',
+            code: DiagnosticCodes.syntaxError,
+            message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
+            start: first.start,
+            end: first.end,
+          });
+          results.push({ targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' });
+          return;
+        }
+        for (const c of changes.changed) functionNames.add(c.after.displayName);
+        const patch: Patch = {
+          format: 1,
+          id: `p${++this.patchCounter}`,
+          scripts: [{ file, baseHash: baseline.hash, source: text, functions: patchFunctions(changes) }],
+        };
+        const report = await this.port.applyPatch(target.id, patch);
+        results.push(this.targetResult(target.id, target.name, report));
+        diagnostics.push(...diagnosticsFor(file, changes, report));
+      }),
+    );
+
+    const report = summarize(file, [...functionNames], results, anyChange, performance.now() - started);
+    return { report, diagnostics: dedupe(diagnostics) };
+  }
+
+  private targetResult(targetId: string, targetName: string, report: PatchReport): TargetUpdateResult {
+    if (report.error) return { targetId, targetName, outcome: 'rejected', reason: report.error, report };
+    const rejected = report.scripts.find((s) => s.outcome === 'rejected');
+    if (!report.ok || rejected) {
+      return { targetId, targetName, outcome: 'rejected', reason: rejected?.reason ?? 'not applied', report };
+    }
+    return { targetId, targetName, outcome: 'applied', report };
+  }
+}
+
+function diagnosticsFor(file: string, changes: FileChanges, report: PatchReport): LiveDiagnostic[] {
+  if (report.error) return [atFirstChange(changes, DiagnosticCodes.updateRejected, `Not applied: ${report.error}`)];
+  const out: LiveDiagnostic[] = [];
+  for (const script of report.scripts) {
+    if (script.outcome !== 'rejected') continue;
+    out.push(...rejectionDiagnostics(file, changes, script));
+  }
+  return out;
+}
+
+function rejectionDiagnostics(file: string, changes: FileChanges, script: ScriptReport): LiveDiagnostic[] {
+  const byName = new Map<string, FunctionInfo>(changes.changed.map((c) => [c.after.displayName, c.after]));
+  const out: LiveDiagnostic[] = [];
+  for (const activation of script.activations ?? []) {
+    const fn = byName.get(activation.function);
+    if (!fn) continue;
+    if (activation.kind === 'stack') {
+      const where = `${path.basename(activation.file ?? file)}:${(activation.line ?? 0) + 1}`;
+      out.push({
+        severity: 'error',
+        code: DiagnosticCodes.activeFunction,
+        message: `\`${fn.displayName}\` is running (on the call stack at ${where}), so this update was not applied; the program keeps the previous version. Save again once it has returned.`,
+        start: fn.nameStart,
+        end: fn.nameEnd,
+      });
+    } else {
+      out.push({
+        severity: 'error',
+        code: DiagnosticCodes.suspendedActivation,
+        message: `\`${fn.displayName}\` has a suspended ${fn.isGenerator ? 'generator' : 'async'} activation (waiting at ${fn.isGenerator ? 'a yield' : 'an await'}), so this update was not applied; the program keeps the previous version.`,
+        start: fn.nameStart,
+        end: fn.nameEnd,
+      });
+    }
+  }
+  if (out.length === 0) {
+    const code = script.reason?.includes('stale baseline') ? DiagnosticCodes.staleBaseline : DiagnosticCodes.updateRejected;
+    out.push(atFirstChange(changes, code, `Not applied: ${script.reason ?? 'the runtime refused the update'}`));
+  }
+  return out;
+}
+
+function atFirstChange(changes: FileChanges, code: string, message: string): LiveDiagnostic {
+  const fn = changes.changed[0]?.after ?? changes.added[0];
+  const start = fn?.nameStart ?? { line: 0, column: 0 };
+  const end = fn?.nameEnd ?? { line: 0, column: 0 };
+  return { severity: 'error', code, message, start, end };
+}
+
+function dedupe(diagnostics: LiveDiagnostic[]): LiveDiagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.start.line}:${d.start.column}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function summarize(file: string, functions: string[], targets: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
+  const applied = targets.filter((t) => t.outcome === 'applied');
+  const outcome: UpdateReport['outcome'] =
+    targets.length === 0 || !anyChange ? 'no-change' : applied.length === targets.length ? 'applied' : applied.length === 0 ? 'rejected' : 'partial';
+  const name = path.basename(file);
+  const what = functions.length ? functions.join(', ') : name;
+  const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
+  const summary =
+    outcome === 'applied'
+      ? `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
+      : outcome === 'partial'
+        ? `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
+        : outcome === 'rejected'
+          ? `Not applied: ${targets.find((t) => t.reason)?.reason ?? 'refused'}`
+          : `No change to apply in ${name}`;
+  return { file, outcome, functions, targets, summary, milliseconds: ms, time: Date.now() };
+}

@@ -1,0 +1,28 @@
+// The TargetPort of the language server: targets are what the client reports; reaching one is an
+// LSP request to the client, which evaluates in the matching js-debug session.
+import type { Connection } from 'vscode-languageserver/node';
+import type { Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
+import { ApplyPatch, QueryScriptState, type TargetInfo } from '../../common/protocol';
+import type { TargetPort } from './core/targetPort';
+
+export class LspTargetPort implements TargetPort {
+  private current: TargetInfo[] = [];
+
+  constructor(private readonly connection: Connection) {}
+
+  setTargets(targets: TargetInfo[]): void {
+    this.current = targets;
+  }
+
+  targets(): TargetInfo[] {
+    return this.current;
+  }
+
+  queryScriptState(targetId: string, query: ScriptStateQuery): Promise<ScriptState | { error: string }> {
+    return this.connection.sendRequest(QueryScriptState.type, { targetId, query });
+  }
+
+  applyPatch(targetId: string, patch: Patch): Promise<PatchReport> {
+    return this.connection.sendRequest(ApplyPatch.type, { targetId, patch });
+  }
+}

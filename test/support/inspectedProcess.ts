@@ -1,0 +1,96 @@
+// A real Node program started with the Live Update runtime and the inspector on loopback, driven
+// over the Chrome DevTools Protocol the way js-debug drives it: the runtime is reached only
+// through `Runtime.evaluate`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
+import { runtimeCallExpression, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { eventually } from './eventually';
+import { runtimeEntry } from './paths';
+
+type Listener = (params: any) => void;
+
+export class InspectedProcess {
+  readonly output: string[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private readonly listeners = new Map<string, Listener[]>();
+  exitCode: number | null | undefined;
+
+  private constructor(private readonly child: ChildProcess, private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.id !== undefined) {
+        const waiter = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error) waiter?.reject(new Error(message.error.message));
+        else waiter?.resolve(message.result);
+      } else {
+        for (const l of this.listeners.get(message.method) ?? []) l(message.params);
+      }
+    });
+  }
+
+  static async start(script: string, options: { node?: string; cwd?: string; args?: string[] } = {}): Promise<InspectedProcess> {
+    const child = spawn(options.node ?? process.execPath, ['--inspect=127.0.0.1:0', '--require', runtimeEntry, script, ...(options.args ?? [])], {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    let stderr = '';
+    const output: string[] = [];
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const url = await eventually('the inspector URL', () => /ws:\/\/[^\s]+/.exec(stderr)?.[0], 10_000);
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const p = new InspectedProcess(child, socket);
+    (p as { output: string[] }).output = output;
+    child.on('exit', (code) => (p.exitCode = code));
+    p.stderr = () => stderr;
+    return p;
+  }
+
+  stderr: () => string = () => '';
+
+  send<T = any>(method: string, params: object = {}): Promise<T> {
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  on(event: string, listener: Listener): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  }
+
+  async evaluate<T = unknown>(expression: string): Promise<T> {
+    const result = await this.send('Runtime.evaluate', { expression, returnByValue: true });
+    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
+    return result.result.value as T;
+  }
+
+  async callRuntime<T>(method: 'apply' | 'scriptState', argument: unknown): Promise<T> {
+    return JSON.parse(await this.evaluate<string>(runtimeCallExpression(method, JSON.stringify(argument)))) as T;
+  }
+
+  apply(patch: Patch): Promise<PatchReport> {
+    return this.callRuntime('apply', patch);
+  }
+
+  scriptState(query: ScriptStateQuery): Promise<ScriptState> {
+    return this.callRuntime('scriptState', query);
+  }
+
+  /** Waits for an output line matching `pattern` after line index `from`. */
+  waitForLine(pattern: RegExp, from = 0, timeoutMs = 10_000): Promise<string> {
+    return eventually(`output matching ${pattern} (last: ${this.output.at(-1)})`, () => this.output.slice(from).find((l) => pattern.test(l)), timeoutMs);
+  }
+
+  async kill(): Promise<void> {
+    this.socket.close();
+    if (this.exitCode === undefined) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill();
+      await exited;
+    }
+  }
+}
