@@ -22,7 +22,9 @@ export async function callRuntime<T>(
       session.customRequest('evaluate', { expression, context: 'clipboard' }),
       timeout,
     ])) as { result: string };
-    const parsed = JSON.parse(response.result) as T | { error: string };
+    // The clipboard context serializes a string result as a JSON string literal; unwrap it.
+    let parsed = JSON.parse(response.result) as T | { error: string } | string;
+    if (typeof parsed === 'string') parsed = JSON.parse(parsed) as T | { error: string };
     if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
       throw new Error(`the Live Update runtime is not loaded in ${session.name} (was it started before the extension, or with liveUpdate.enabled off?)`);
     }

@@ -13,7 +13,9 @@ export class RuntimeInjector implements vscode.DebugConfigurationProvider {
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration {
     if (!vscode.workspace.getConfiguration('liveUpdate').get<boolean>('enabled', true)) return config;
-    if (config.request !== 'launch') return config;
+    // Only user launches: js-debug's child sessions (one per process) resolve too, and already
+    // run in a process whose NODE_OPTIONS carries the runtime.
+    if (config.request !== 'launch' || config.__pendingTargetId) return config;
     const env = { ...(config.env as Record<string, string | null> | undefined) };
     const require = `--require ${quoteForNodeOptions(this.runtimePath)}`;
     const existing = env.NODE_OPTIONS ?? '';

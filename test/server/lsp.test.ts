@@ -1,0 +1,126 @@
+// The real language server over real LSP, end to end without an editor: the test is the client,
+// and it forwards the server's requests to a real Node debuggee running the Live Update runtime.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from '../../common/protocol';
+import { InspectedProcess } from '../support/inspectedProcess';
+import { LanguageServerClient } from '../support/languageServer';
+import { fixture } from '../support/paths';
+
+const file = fixture('counter-js', 'main.js');
+const original = fs.readFileSync(file, 'utf8');
+/** The fixture with `f` edited; the file on disk is never changed, the save carries the text. */
+const edited = (replacement: string): string => {
+  assert.ok(original.includes("return 'v1';"));
+  return original.replace("return 'v1';", replacement);
+};
+
+const cleanups: Array<() => Promise<void>> = [];
+after(() => Promise.all(cleanups.map((c) => c())));
+
+/** A debuggee running the counter fixture, and a language server that has it as its one target. */
+async function session(): Promise<{ debuggee: InspectedProcess; client: LanguageServerClient }> {
+  const debuggee = await InspectedProcess.start(file);
+  cleanups.push(() => debuggee.kill());
+  await debuggee.waitForLine(/^tick \d+ v1$/);
+  const { client, initialize } = await LanguageServerClient.start();
+  cleanups.push(() => client.stop());
+  assert.deepEqual(initialize.capabilities.textDocumentSync, { openClose: false, change: 0, save: { includeText: true } });
+  await client.setTargets([{ id: 'target-1', name: 'main.js [test]', process: debuggee }]);
+  return { debuggee, client };
+}
+
+function lastTick(p: InspectedProcess): { count: number; value: string } {
+  const line = p.output.filter((l) => l.startsWith('tick ')).at(-1)!;
+  const [, count, value] = /^tick (\d+) (.*)$/.exec(line)!;
+  return { count: Number(count), value: value! };
+}
+
+describe('language server over LSP', { timeout: 60_000 }, () => {
+  it('applies a saved edit to the running program and reports it', async () => {
+    const { debuggee, client } = await session();
+    const before = lastTick(debuggee);
+    const outputMark = debuggee.output.length;
+
+    await client.save(file, edited("return 'v2';"));
+
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'applied', JSON.stringify(update));
+    assert.deepEqual(update.functions, ['f']);
+    assert.equal(update.file, file);
+    assert.deepEqual(update.targets.map((t) => [t.targetId, t.outcome]), [['target-1', 'applied']]);
+
+    assert.equal(client.applyRequests.length, 1);
+    const { targetId, patch } = client.applyRequests[0]!;
+    assert.equal(targetId, 'target-1');
+    assert.deepEqual(patch.scripts.map((s) => s.file), [file]);
+    assert.deepEqual(patch.scripts[0]!.functions.map((f) => f.name), ['f']);
+    assert.equal(patch.scripts[0]!.source, edited("return 'v2';"));
+    assert.ok(client.queries.some((q) => q.targetId === 'target-1' && q.query.file === file), 'the server asked for the baseline');
+
+    const line = await debuggee.waitForLine(/^tick \d+ v2$/, outputMark);
+    assert.ok(Number(line.split(' ')[1]) > before.count, `the counter continued from ${before.count}: ${line}`);
+    assert.equal(lastTick(debuggee).value, 'v2');
+
+    const published = await client.nextDiagnostics(file, 0);
+    assert.deepEqual(published.diagnostics, []);
+  });
+
+  it('refuses an edit of a function on the paused stack with a diagnostic on its name, then applies it once resumed', async () => {
+    const { debuggee, client } = await session();
+    await debuggee.send('Debugger.enable');
+    const paused = new Promise<void>((resolve) => debuggee.on('Debugger.paused', () => resolve()));
+    // Line 4 (0-based) is `return 'v1';` inside f.
+    const { breakpointId } = await debuggee.send('Debugger.setBreakpointByUrl', { lineNumber: 4, url: pathToFileURL(file).href });
+    await paused;
+
+    const text = edited("return 'v2';");
+    await client.save(file, text);
+    const rejected = await client.nextUpdate(0);
+    assert.equal(rejected.outcome, 'rejected', JSON.stringify(rejected));
+    assert.deepEqual(rejected.functions, ['f']);
+    const published = await client.nextDiagnostics(file, 0);
+    assert.equal(published.diagnostics.length, 1, JSON.stringify(published));
+    const [diagnostic] = published.diagnostics;
+    assert.equal(diagnostic!.code, DiagnosticCodes.activeFunction);
+    assert.equal(diagnostic!.code, 'LU001');
+    assert.equal(diagnostic!.source, DIAGNOSTIC_SOURCE);
+    assert.equal(diagnostic!.source, 'Live Update');
+    // The name `f` in `function f() {` (line 3, 0-based).
+    assert.deepEqual(diagnostic!.range, { start: { line: 3, character: 9 }, end: { line: 3, character: 10 } });
+    assert.match(diagnostic!.message, /call stack/);
+    assert.equal(await debuggee.evaluate('fixture.f()'), 'v1', 'nothing was applied');
+
+    await debuggee.send('Debugger.removeBreakpoint', { breakpointId });
+    await debuggee.send('Debugger.resume');
+    const outputMark = debuggee.output.length;
+    const diagnosticsMark = client.diagnostics.length;
+    await client.save(file, text);
+    const applied = await client.nextUpdate(1);
+    assert.equal(applied.outcome, 'applied', JSON.stringify(applied));
+    assert.deepEqual(applied.functions, ['f']);
+    const cleared = await client.nextDiagnostics(file, diagnosticsMark);
+    assert.deepEqual(cleared.diagnostics, []);
+    await debuggee.waitForLine(/^tick \d+ v2$/, outputMark);
+  });
+
+  it('reports a syntax error and applies nothing', async () => {
+    const { debuggee, client } = await session();
+
+    await client.save(file, edited("return 'v2' +;"));
+
+    const published = await client.nextDiagnostics(file, 0);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.source, d.range.start.line]),
+      [[DiagnosticCodes.syntaxError, DIAGNOSTIC_SOURCE, 4]],
+    );
+    assert.equal(published.diagnostics[0]!.code, 'LU003');
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'rejected', JSON.stringify(update));
+    assert.deepEqual(client.applyRequests, [], 'no patch was sent');
+    assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
+    assert.equal(lastTick(debuggee).value, 'v1');
+  });
+});

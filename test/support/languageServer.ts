@@ -1,0 +1,113 @@
+// The Live Update language server as a child process, driven over real LSP (stdio). The test plays
+// the extension's part: it reports targets, and answers the server's requests by calling the
+// runtime inside real debuggees (InspectedProcess), the way the client does through js-debug.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  DidSaveTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type InitializeResult,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { ApplyPatch, DidUpdate, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import { eventually } from './eventually';
+import type { InspectedProcess } from './inspectedProcess';
+import { serverEntry } from './paths';
+
+export interface Target {
+  id: string;
+  name: string;
+  process: InspectedProcess;
+}
+
+export class LanguageServerClient {
+  /** Everything the server sent, in arrival order. */
+  readonly queries: QueryScriptState.Params[] = [];
+  readonly applyRequests: ApplyPatch.Params[] = [];
+  readonly updates: UpdateReport[] = [];
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  readonly log: string[] = [];
+  private targets: Target[] = [];
+  private stderr = '';
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcess, readonly connection: ProtocolConnection) {
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    child.on('exit', () => (this.exited = true));
+    connection.onRequest(QueryScriptState.type, async (params) => {
+      this.queries.push(params);
+      const target = this.targets.find((t) => t.id === params.targetId);
+      if (!target) return { error: `no target ${params.targetId}` };
+      return target.process.scriptState(params.query);
+    });
+    connection.onRequest(ApplyPatch.type, async (params) => {
+      this.applyRequests.push(params);
+      const target = this.targets.find((t) => t.id === params.targetId);
+      if (!target) throw new Error(`no target ${params.targetId}`);
+      return target.process.apply(params.patch);
+    });
+    connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
+    connection.onNotification(LogMessageNotification.type, ({ message }) => this.log.push(message));
+  }
+
+  /** Starts `node dist/server/main.js --stdio` and runs the LSP handshake. */
+  static async start(): Promise<{ client: LanguageServerClient; initialize: InitializeResult }> {
+    const child = spawn(process.execPath, [serverEntry, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LanguageServerClient(child, connection);
+    connection.listen();
+    const initialize = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: null,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return { client, initialize };
+  }
+
+  async setTargets(targets: Target[]): Promise<void> {
+    this.targets = targets;
+    await this.connection.sendNotification(TargetsChanged.type, { targets: targets.map(({ id, name }) => ({ id, name })) });
+  }
+
+  /** Saves `file` with `text` (the file on disk is not touched: the save carries the text). */
+  async save(file: string, text: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(file).href }, text });
+  }
+
+  /** The first DidUpdate after the first `from` ones. */
+  nextUpdate(from: number): Promise<UpdateReport> {
+    return eventually(`a DidUpdate notification (log: ${this.describe()})`, () => this.updates[from]);
+  }
+
+  /** The first diagnostics published for `file` after the first `from` publications. */
+  nextDiagnostics(file: string, from: number): Promise<PublishDiagnosticsParams> {
+    const uri = pathToFileURL(file).href;
+    return eventually(`diagnostics for ${uri} (log: ${this.describe()})`, () => this.diagnostics.slice(from).find((d) => d.uri === uri));
+  }
+
+  describe(): string {
+    return JSON.stringify({ log: this.log, stderr: this.stderr.slice(-2000), exited: this.exited });
+  }
+
+  async stop(): Promise<void> {
+    this.connection.dispose();
+    if (!this.exited && this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((r) => this.child.once('exit', r));
+      this.child.kill();
+      await exited;
+    }
+  }
+}
