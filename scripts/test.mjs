@@ -1,0 +1,73 @@
+// `npm test`: installs what is missing, builds, then runs every layer of tests against real
+// components — the runtime in real Node processes, the language server over real LSP, and the
+// extension end to end in a real VS Code. Ends with one line: "N passed, N failed".
+//   npm test                 everything
+//   npm test -- --no-e2e     skip the VS Code layer (quick local loop; CI never passes it)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './lib/tools.mjs';
+
+const args = process.argv.slice(2);
+const run = (command, commandArgs, options = {}) => {
+  const result = spawnSync(command, commandArgs, { cwd: repoRoot, stdio: 'inherit', ...options });
+  return result.status ?? 1;
+};
+const step = (title) => console.log(`\n=== ${title} ===`);
+
+// 1. Dependencies: install when missing or older than the lock file.
+const lock = join(repoRoot, 'package-lock.json');
+const installed = join(repoRoot, 'node_modules/.package-lock.json');
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  step('npm ci');
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
+}
+
+// 2. Types and bundles.
+step('build');
+if (run('npx', ['tsc', '-b']) !== 0 || run('node', ['scripts/bundle.mjs']) !== 0) {
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+
+let passed = 0;
+let failed = 0;
+
+// 3. Node-level tests: runtime (real child processes) and language server (real LSP).
+step('runtime and language server tests');
+const tap = join(mkdtempSync(join(tmpdir(), 'live-update-test-')), 'results.tap');
+const nodeStatus = run('node', [
+  '--test',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  'dist/test/runtime/', 'dist/test/server/',
+]);
+const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tapText)?.[1] ?? 0);
+passed += count('pass');
+failed += count('fail') + count('cancelled');
+if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
+
+// 4. End to end in a real VS Code.
+if (!args.includes('--no-e2e')) {
+  step('end-to-end tests in VS Code (code-server)');
+  const result = spawnSync('node', ['scripts/e2e.mjs'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(result.stdout ?? '');
+  const summary = /^e2e: (\d+) passed, (\d+) failed$/m.exec(result.stdout ?? '');
+  passed += Number(summary?.[1] ?? 0);
+  failed += Number(summary?.[2] ?? 0);
+  if (result.status !== 0 && !Number(summary?.[2])) failed += 1;
+}
+
+// 5. The demo's own smoke run: `npm run demo` must keep working.
+if (!args.includes('--no-e2e')) {
+  step('demo smoke run (npm run demo -- --smoke)');
+  const result = spawnSync('node', ['scripts/demo.mjs', '--smoke'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  process.stdout.write(result.stdout ?? '');
+  if (result.status === 0) passed += 1;
+  else failed += 1;
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
