@@ -23,7 +23,7 @@ export interface FunctionInfo {
 
 export interface FileFunctions {
   functions: FunctionInfo[];
-  /** The top-level statements' text with every function body blanked. */
+  /** The top-level code's tokens, every function blanked: comments and layout do not count. */
   topLevelText: string;
   syntaxErrors: SyntaxError[];
 }
@@ -55,15 +55,23 @@ export function collectFunctions(file: string, text: string): FileFunctions {
     return { line: lc.line, column: lc.character };
   };
 
-  const visit = (node: ts.Node, scope: string, anonymousCounter: { n: number }): void => {
+  const seen = new Map<string, number>();
+  /** Makes a path unique (redeclared names, same-shaped anonymous functions) by numbering repeats. */
+  const unique = (path: string): string => {
+    const n = (seen.get(path) ?? 0) + 1;
+    seen.set(path, n);
+    return n === 1 ? path : `${path} #${n}`;
+  };
+  const join = (scope: string, name: string) => (scope ? `${scope}/${name}` : name);
+
+  const visit = (node: ts.Node, scope: string): void => {
     if (isFunctionNode(node)) {
-      const own = nameOf(node);
-      const name = own ?? `<${anonymousLabel(node)} ${++anonymousCounter.n}>`;
-      const path = scope ? `${scope}/${name}` : name;
+      const own = memberName(node) ?? nameOf(node);
+      const path = unique(join(scope, own ?? `<${anonymousLabel(node)}>`));
       const nameNode = nameRangeNode(node);
       functions.push({
         path,
-        displayName: own ? qualifiedDisplay(scope, own) : path,
+        displayName: own ? displayOf(path) : path,
         start: pos(node.getStart(sf)),
         end: pos(node.getEnd()),
         nameStart: pos(nameNode.getStart(sf)),
@@ -73,26 +81,24 @@ export function collectFunctions(file: string, text: string): FileFunctions {
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,
         kind: kindOf(node),
       });
-      const inner = { n: 0 };
-      ts.forEachChild(node, (child) => visit(child, path, inner));
+      ts.forEachChild(node, (child) => visit(child, path));
       return;
     }
-    if (ts.isClassLike(node)) {
-      const className = node.name?.text ?? `<class ${++anonymousCounter.n}>`;
-      const classScope = scope ? `${scope}/${className}` : className;
-      const inner = { n: 0 };
-      ts.forEachChild(node, (child) => visit(child, `${classScope}#`, inner));
+    if (ts.isClassLike(node) || ts.isObjectLiteralExpression(node)) {
+      // Members are named after their container: `Greeter.greet`, `handlers.onData`.
+      const container = containerName(node) ?? `<${ts.isClassLike(node) ? 'class' : 'object'}>`;
+      const containerPath = unique(join(scope, container + '{}'));
+      ts.forEachChild(node, (child) => visit(child, containerPath));
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, scope, anonymousCounter));
+    ts.forEachChild(node, (child) => visit(child, scope));
   };
-  const top = { n: 0 };
-  ts.forEachChild(sf, (child) => visit(child, '', top));
+  ts.forEachChild(sf, (child) => visit(child, ''));
 
   const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   return {
     functions,
-    topLevelText: textWithoutNestedFunctions(sf, sf),
+    topLevelText: withoutTrivia(textWithoutNestedFunctions(sf, sf)),
     syntaxErrors: diagnostics.map((d) => ({
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
       start: pos(d.start),
@@ -113,18 +119,45 @@ function isFunctionNode(node: ts.Node): node is FunctionNode {
   ) && (node as FunctionNode).body !== undefined;
 }
 
-/** The declared name, or the name it is bound to (`const f = () => …`, `{ f: function () {} }`). */
-function nameOf(node: FunctionNode): string | undefined {
-  const prefix = ts.isGetAccessorDeclaration(node) ? 'get ' : ts.isSetAccessorDeclaration(node) ? 'set ' : '';
+/**
+ * A class or object-literal member's name with the marks that keep members apart: `static`,
+ * `get`, `set`. Undefined for anything that is not a member.
+ */
+function memberName(node: FunctionNode): string | undefined {
+  const parent = node.parent;
+  const isMember = ts.isClassLike(parent) || ts.isObjectLiteralExpression(parent);
+  const property = ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) ? parent : undefined;
+  if (!isMember && !property) return undefined;
   if (ts.isConstructorDeclaration(node)) return 'constructor';
-  if (node.name) return prefix + propertyNameText(node.name);
+  const nameNode = node.name ?? property?.name;
+  if (!nameNode) return undefined;
+  const holder = property ?? node;
+  const isStatic = ts.canHaveModifiers(holder) && (ts.getModifiers(holder) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  const accessor = ts.isGetAccessorDeclaration(node) ? 'get ' : ts.isSetAccessorDeclaration(node) ? 'set ' : '';
+  return `${isStatic ? 'static ' : ''}${accessor}${propertyNameText(nameNode)}`;
+}
+
+/** The declared name, or the name it is bound to (`const f = () => …`, `exports.f = function () {}`). */
+function nameOf(node: FunctionNode): string | undefined {
+  if (node.name) return propertyNameText(node.name);
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return propertyNameText(parent.name);
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const left = parent.left;
     if (ts.isPropertyAccessExpression(left)) return left.getText().replace(/\s+/g, '');
     if (ts.isIdentifier(left)) return left.text;
+  }
+  return undefined;
+}
+
+/** The name a class or object literal is known by: its own, or the binding it is assigned to. */
+function containerName(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpression): string | undefined {
+  if (ts.isClassLike(node) && node.name) return node.name.text;
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyAssignment(parent)) return propertyNameText(parent.name);
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return parent.left.getText().replace(/\s+/g, '');
   }
   return undefined;
 }
@@ -134,14 +167,28 @@ function propertyNameText(name: ts.PropertyName | ts.BindingName): string {
   return name.getText();
 }
 
-function qualifiedDisplay(scope: string, own: string): string {
-  // `Greeter#/greet` reads as `Greeter.greet`; nested function names stay plain.
-  const cls = /(?:^|\/)([^/]+)#$/.exec(scope);
-  return cls ? `${cls[1]}.${own.replace(/^(get|set) /, '')}` : own;
+/**
+ * What a user reads: `Greeter.greet`, `static Greeter.create`, `get Greeter.name`, `handlers.onData`,
+ * or a nested function's own name. Built from the path (`Greeter{}/get name` → `get Greeter.name`).
+ */
+function displayOf(path: string): string {
+  const parts = path.split('/');
+  const own = parts.at(-1)!;
+  const container = parts.at(-2);
+  if (!container?.endsWith('{}')) return own.replace(/ #\d+$/, '');
+  const prefix = /^((?:static )?(?:get |set )?)(.*)$/.exec(own.replace(/ #\d+$/, ''))!;
+  return `${prefix[1]}${container.slice(0, -2).replace(/ #\d+$/, '')}.${prefix[2]}`;
 }
 
+/** Anonymous functions are known by where they are passed: `<arrow in setInterval>`. */
 function anonymousLabel(node: FunctionNode): string {
-  return ts.isArrowFunction(node) ? 'arrow' : 'function';
+  const kind = ts.isArrowFunction(node) ? 'arrow' : 'function';
+  const parent = node.parent;
+  if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
+    const callee = parent.expression.getText().replace(/\s+/g, '');
+    if (callee.length <= 40) return `${kind} in ${callee}`;
+  }
+  return kind;
 }
 
 function nameRangeNode(node: FunctionNode): ts.Node {
@@ -185,4 +232,12 @@ function textWithoutNestedFunctions(node: ts.Node, sf: ts.SourceFile): string {
   ts.forEachChild(node, walk);
   out += text.slice(cursor, node.getEnd());
   return out;
+}
+
+/** The text's tokens joined by single spaces: equal for texts that differ only in comments and layout. */
+function withoutTrivia(text: string): string {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, text);
+  const tokens: string[] = [];
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) tokens.push(scanner.getTokenText());
+  return tokens.join(' ');
 }
