@@ -46,8 +46,13 @@ export async function startLanguageClient(
 
   client.onNotification(DidUpdate.type, onReport);
   await client.start();
-  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: tracker.targets() });
-  context.subscriptions.push(tracker.onDidChange(sendTargets));
+  // With Live Update turned off, the server sees no targets, so a save changes nothing.
+  const enabled = () => vscode.workspace.getConfiguration('liveUpdate').get<boolean>('enabled', true);
+  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: enabled() ? tracker.targets() : [] });
+  context.subscriptions.push(
+    tracker.onDidChange(sendTargets),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('liveUpdate.enabled') && sendTargets()),
+  );
   sendTargets();
   return client;
 }
