@@ -13,7 +13,7 @@ export const PATCH_FORMAT_VERSION = 1;
 /** The global under which the runtime registers its API, once per isolate. */
 export const RUNTIME_GLOBAL_KEY = 'liveUpdate.runtime';
 
-/** A 0-based line and column in the file's text (equal to the running script's, see loader). */
+/** A 0-based line and column in the running text (equal to the file's, see common/runningText). */
 export interface Position {
   line: number;
   column: number;
@@ -34,10 +34,10 @@ export interface ChangedFunction {
 export interface ScriptPatch {
   /** Absolute path of the source file on disk. */
   file: string;
-  /** Hash (see `hashText`) of the source text the server diffed against; stale if it differs. */
+  /** Hash (see `hashText`) of the running text the server diffed against; stale if it differs. */
   baseHash: string;
-  /** The complete new source text of the file (before any type blanking; the runtime does that). */
-  source: string;
+  /** The complete new running text (see common/runningText: TypeScript arrives already blanked). */
+  code: string;
   functions: ChangedFunction[];
 }
 
@@ -71,7 +71,7 @@ export interface ScriptReport {
   /** Set when the runtime confirmed V8 now runs the new text. */
   verified?: boolean;
   activations?: Activation[];
-  /** Hash of the source that runs now, after this patch (or still, when rejected). */
+  /** Hash of the text that runs now, after this patch (or still, when rejected). */
   currentHash?: string;
 }
 
@@ -86,13 +86,13 @@ export interface PatchReport {
   error?: string;
 }
 
-/** What the runtime knows of one source file. */
+/** What one source file runs as: V8's own copy of the script, the baseline of every update. */
 export interface ScriptState {
   file: string;
   loaded: boolean;
   hash?: string;
-  /** Only when the caller's `knownHash` differs from `hash`. */
-  source?: string;
+  /** The running text; only when the caller's `knownHash` differs from `hash`. */
+  code?: string;
 }
 
 export interface ScriptStateQuery {
@@ -115,9 +115,20 @@ export function hashText(text: string): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0') + text.length.toString(16);
 }
 
+/** Who answers: whether this thread is one Live Update should update at all. */
+export interface RuntimeInfo {
+  formatVersion: number;
+  /** A thread Node runs for itself (the module-hooks thread of Node < 22.15): never a target. */
+  internal: boolean;
+  pid: number;
+  threadId: number;
+  node: string;
+}
+
 /** The runtime API as seen from a debug adapter `evaluate`: every method takes and returns JSON text. */
 export interface RuntimeApi {
   readonly formatVersion: number;
+  info(unusedJson: string): string;
   apply(patchJson: string): string;
   scriptState(queryJson: string): string;
 }

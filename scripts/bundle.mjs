@@ -1,4 +1,4 @@
-// Bundles client, server, runtime and tests with esbuild (types are checked separately by `tsc -b`).
+// Bundles client, server, runtime, tests and benchmarks with esbuild (types are checked separately by `tsc -b`).
 //   node scripts/bundle.mjs           one build
 //   node scripts/bundle.mjs --watch   rebuild on change
 import * as esbuild from 'esbuild';
@@ -24,10 +24,15 @@ function testEntries(dir) {
 const builds = [
   // The runtime is loaded into the user's program: Node 20 syntax, no dependencies. amaro (the
   // TypeScript type stripper) stays a separate file, required only when a .ts file loads.
-  { ...common, entryPoints: ['runtime/src/index.ts'], outfile: 'dist/runtime/index.js', target: 'node20', external: ['./amaro.js'], sourcemap: false },
+  { ...common, entryPoints: ['runtime/src/index.ts'], outfile: 'dist/runtime/index.js', target: 'node20', sourcemap: false },
+  { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
+  { ...common, format: 'esm', entryPoints: ['runtime/src/esmHooks.ts'], outfile: 'dist/runtime/esm-hooks.mjs', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: testEntries('test'), outdir: 'dist/test', outbase: 'test', target: 'node20', packages: 'external', external: ['vscode'] },
+  // Benchmarks (`npm run bench`): bench/src/*.ts → dist/bench/src/, as deep as dist/test/<area>/,
+  // so test/support/paths finds the repository root the same way.
+  { ...common, entryPoints: testEntries('bench'), outdir: 'dist/bench', outbase: 'bench', target: 'node20', packages: 'external' },
 ];
 
 mkdirSync(join(root, 'dist/runtime'), { recursive: true });

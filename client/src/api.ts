@@ -1,15 +1,17 @@
 // The extension's public API: what `activate()` returns to other extensions and to the tests.
 // Keep it small and stable; document every change in README.md.
 import * as vscode from 'vscode';
-import type { UpdateReport } from '../../common/protocol';
+import type { TargetInfo, UpdateReport } from '../../common/protocol';
 
-export type { TargetUpdateResult, UpdateReport } from '../../common/protocol';
+export type { TargetInfo, TargetUpdateResult, UpdateReport } from '../../common/protocol';
 
 export interface LiveUpdateApi {
   /** Fires once per processed save: applied, rejected, partly applied, or nothing to apply. */
   readonly onDidUpdate: vscode.Event<UpdateReport>;
   /** Every update report of this window, oldest first. */
   history(): readonly UpdateReport[];
+  /** The debuggees (processes and worker threads) that saves are applied to now. */
+  targets(): readonly TargetInfo[];
 }
 
 export class UpdateHistory implements vscode.Disposable {

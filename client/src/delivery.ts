@@ -11,11 +11,12 @@ export async function callRuntime<T>(
   session: vscode.DebugSession,
   method: keyof Omit<RuntimeApi, 'formatVersion'>,
   argument: unknown,
+  { timeoutMs = EVALUATE_TIMEOUT_MS }: { timeoutMs?: number } = {},
 ): Promise<T> {
   const expression = runtimeCallExpression(method, JSON.stringify(argument));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${EVALUATE_TIMEOUT_MS / 1000} s`)), EVALUATE_TIMEOUT_MS);
+    if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
     const response = (await Promise.race([

@@ -12,11 +12,11 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<LiveUpdateApi> {
   const log = vscode.window.createOutputChannel('Live Update', { log: true });
   const history = new UpdateHistory();
-  const tracker = new TargetTracker();
+  const tracker = new TargetTracker(log);
   const status = new LiveStatusBar();
   context.subscriptions.push(log, history, tracker, status);
 
-  const injector = new RuntimeInjector(context.asAbsolutePath('dist/runtime/index.js'), log);
+  const injector = new RuntimeInjector(context.asAbsolutePath('dist/runtime'), log);
   for (const type of NODE_DEBUG_TYPES) {
     context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(type, injector));
   }
@@ -34,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   });
 
   void autoStart(log);
-  return { onDidUpdate: history.onDidUpdate, history: () => history.all() };
+  return { onDidUpdate: history.onDidUpdate, history: () => history.all(), targets: () => tracker.targets() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,11 +2,12 @@
 // (rather than runtimeArgs) reaches every process the program starts and every worker thread, and
 // works for npm scripts and the JavaScript Debug Terminal alike.
 import * as vscode from 'vscode';
+import { runtimeNodeOptions } from '../../common/nodeOptions';
 
 export const NODE_DEBUG_TYPES = ['node', 'pwa-node', 'node-terminal'] as const;
 
 export class RuntimeInjector implements vscode.DebugConfigurationProvider {
-  constructor(private readonly runtimePath: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly runtimeDir: string, private readonly log: vscode.LogOutputChannel) {}
 
   resolveDebugConfigurationWithSubstitutedVariables(
     _folder: vscode.WorkspaceFolder | undefined,
@@ -17,16 +18,11 @@ export class RuntimeInjector implements vscode.DebugConfigurationProvider {
     // run in a process whose NODE_OPTIONS carries the runtime.
     if (config.request !== 'launch' || config.__pendingTargetId) return config;
     const env = { ...(config.env as Record<string, string | null> | undefined) };
-    const require = `--require ${quoteForNodeOptions(this.runtimePath)}`;
+    const runtime = runtimeNodeOptions(this.runtimeDir);
     const existing = env.NODE_OPTIONS ?? '';
-    if (existing.includes(require)) return config; // resolved twice (node → pwa-node)
-    env.NODE_OPTIONS = existing ? `${existing} ${require}` : require;
+    if (existing.includes(runtime)) return config; // resolved twice (node → pwa-node)
+    env.NODE_OPTIONS = existing ? `${existing} ${runtime}` : runtime;
     this.log.info(`adding the runtime to launch "${config.name}"`);
     return { ...config, env };
   }
-}
-
-/** NODE_OPTIONS splits on spaces; a double-quoted value may contain spaces, `\"` and `\\`. */
-function quoteForNodeOptions(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

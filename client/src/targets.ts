@@ -1,23 +1,25 @@
 // Tracks the debuggees Live Update can update: js-debug's *child* sessions, one per process or
-// worker thread. The top-level launch session has no thread and never answers `evaluate`, so only
-// sessions that carry js-debug's `__pendingTargetId` count.
+// worker thread (the top-level launch session has no thread and never answers `evaluate`), that
+// answer the runtime's handshake. A session without the runtime, or a thread Node runs for itself
+// (its module-hooks thread), is never a target.
 import * as vscode from 'vscode';
+import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
+import { callRuntime } from './delivery';
 
 export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
+  /** Sessions that terminated before their handshake answered. */
+  private readonly ended = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<TargetInfo[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly onDidChange = this.emitter.event;
 
-  constructor() {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions.push(
-      vscode.debug.onDidStartDebugSession((s) => {
-        if (!isTargetSession(s)) return;
-        this.sessions.set(s.id, s);
-        this.emitter.fire(this.targets());
-      }),
+      vscode.debug.onDidStartDebugSession((s) => void this.handshake(s)),
       vscode.debug.onDidTerminateDebugSession((s) => {
+        this.ended.add(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
@@ -31,12 +33,26 @@ export class TargetTracker implements vscode.Disposable {
     return this.sessions.get(id);
   }
 
+  private async handshake(session: vscode.DebugSession): Promise<void> {
+    if (session.type !== 'pwa-node' || typeof session.configuration.__pendingTargetId !== 'string') return;
+    let info: RuntimeInfo;
+    try {
+      // No timeout: a thread blocked in Atomics.wait answers when it wakes, or never.
+      info = await callRuntime<RuntimeInfo>(session, 'info', {}, { timeoutMs: 0 });
+    } catch (e) {
+      this.log.info(`${session.name}: not a Live Update target (${e instanceof Error ? e.message : String(e)})`);
+      return;
+    }
+    // A session that ended while the handshake was under way must not become a target.
+    if (info.internal || this.ended.delete(session.id)) return;
+    this.sessions.set(session.id, session);
+    this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
+    this.emitter.fire(this.targets());
+  }
+
+
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
   }
-}
-
-function isTargetSession(session: vscode.DebugSession): boolean {
-  return session.type === 'pwa-node' && typeof session.configuration.__pendingTargetId === 'string';
 }

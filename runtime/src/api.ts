@@ -5,17 +5,21 @@ import {
   hashText,
   type Patch,
   type PatchReport,
+  type RuntimeInfo,
   type RuntimeApi,
   type ScriptState,
   type ScriptStateQuery,
 } from '../../common/patch';
 import { InProcessSession } from './inspectorSession';
-import { SourceRegistry } from './sources';
 import { applyPatch } from './transaction';
 
-export function createApi(session: InProcessSession, registry: SourceRegistry): RuntimeApi {
+export function createApi(session: InProcessSession): RuntimeApi {
   return {
     formatVersion: PATCH_FORMAT_VERSION,
+
+    info(): string {
+      return JSON.stringify(runtimeInfo(false));
+    },
 
     apply(patchJson: string): string {
       let id = '';
@@ -25,7 +29,7 @@ export function createApi(session: InProcessSession, registry: SourceRegistry): 
         if (patch.format !== PATCH_FORMAT_VERSION) {
           return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
         }
-        return JSON.stringify(applyPatch(session, registry, patch));
+        return JSON.stringify(applyPatch(session, patch));
       } catch (e) {
         return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -34,11 +38,11 @@ export function createApi(session: InProcessSession, registry: SourceRegistry): 
     scriptState(queryJson: string): string {
       try {
         const query = JSON.parse(queryJson) as ScriptStateQuery;
-        const source = registry.current(query.file);
-        if (source === undefined) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
-        const hash = hashText(source);
+        const running = session.runningText(query.file);
+        if (!running) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
+        const hash = hashText(running.code);
         const state: ScriptState = { file: query.file, loaded: true, hash };
-        if (query.knownHash !== hash) state.source = source;
+        if (query.knownHash !== hash) state.code = running.code;
         return JSON.stringify(state);
       } catch (e) {
         return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
@@ -50,4 +54,26 @@ export function createApi(session: InProcessSession, registry: SourceRegistry): 
 function failure(id: string, error: string): string {
   const report: PatchReport = { id, ok: false, scripts: [], blockedMs: 0, error };
   return JSON.stringify(report);
+}
+
+export function runtimeInfo(internal: boolean): RuntimeInfo {
+  return { formatVersion: PATCH_FORMAT_VERSION, internal, pid: process.pid, threadId: threadId(), node: process.version };
+}
+
+function threadId(): number {
+  try {
+    return (require('node:worker_threads') as typeof import('node:worker_threads')).threadId;
+  } catch {
+    return 0;
+  }
+}
+
+/** The API of a thread Node runs for itself: it answers, so the client can tell, and does nothing. */
+export function internalThreadApi(): RuntimeApi {
+  return {
+    formatVersion: PATCH_FORMAT_VERSION,
+    info: () => JSON.stringify(runtimeInfo(true)),
+    apply: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
+    scriptState: (queryJson) => JSON.stringify({ file: (JSON.parse(queryJson) as ScriptStateQuery).file, loaded: false } satisfies ScriptState),
+  };
 }

@@ -16,9 +16,12 @@ export class InProcessSession {
 
   constructor() {
     this.session.connect();
-    this.session.on('Debugger.scriptParsed', (message) => {
-      const file = scriptUrlToFile(message.params.url);
-      if (file) this.scriptsByFile.set(file, message.params.scriptId);
+    this.session.on('Debugger.scriptParsed', ({ params }) => {
+      // LiveEdit itself never announces scripts here, but stay safe: a script holding an old
+      // version must not become the file's script.
+      if ((params as { isLiveEdit?: boolean }).isLiveEdit) return;
+      const file = scriptUrlToFile(params.url);
+      if (file) this.scriptsByFile.set(file, params.scriptId);
     });
   }
 
@@ -57,6 +60,14 @@ export class InProcessSession {
   scriptIdFor(file: string): string | undefined {
     this.ensureDebugger();
     return this.scriptsByFile.get(file);
+  }
+
+  /** The text V8 runs for `file` (the baseline of updates), or undefined if it is not loaded. */
+  runningText(file: string): { scriptId: string; code: string } | undefined {
+    const scriptId = this.scriptIdFor(file);
+    if (!scriptId) return undefined;
+    const result = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
+    return isError(result) ? undefined : { scriptId, code: result.scriptSource };
   }
 }
 

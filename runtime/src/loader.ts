@@ -1,25 +1,45 @@
-// Loads the user's TypeScript through CommonJS so that the running script keeps the file's
-// positions (types blanked, see stripTypes). JavaScript is left to Node untouched. Hooking
-// `Module._extensions` is the established way (ts-node, tsx and pirates do the same).
-import * as fs from 'node:fs';
+// Installs the TypeScript loading hooks in the program's main thread (and in each worker, which
+// preloads the runtime too). CommonJS `.ts` loads through `Module._extensions` (as ts-node, tsx
+// and pirates do); ES modules through synchronous hooks on Node ≥ 22.15, and otherwise through
+// the asynchronous hooks that `register.mjs` (the `--import` preload) registers.
 import Module from 'node:module';
-import { SourceRegistry } from './sources';
-import { toRunningText } from './stripTypes';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TypeStripper } from '../../common/runningText';
+import { loadTypeScript, typeScriptSibling } from './hooks';
 
 interface CompilableModule {
   _compile(code: string, filename: string): unknown;
 }
 type ExtensionHandler = (module: CompilableModule, filename: string) => void;
+interface SyncHooks {
+  resolve(specifier: string, context: object, next: (s: string, c?: object) => unknown): unknown;
+  load(url: string, context: object, next: (u: string, c?: object) => unknown): unknown;
+}
 
-const TYPESCRIPT_EXTENSIONS = ['.ts', '.cts'];
+let stripper: TypeStripper | undefined;
+/** amaro (several MB of WebAssembly) loads with the first TypeScript file, never for plain JS. */
+const loadStripper = (): TypeStripper => (stripper ??= require(path.join(__dirname, 'amaro.js')) as TypeStripper);
 
-export function installTypeScriptLoader(registry: SourceRegistry): void {
-  const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler> })._extensions;
-  const handler: ExtensionHandler = (module, filename) => {
-    const source = fs.readFileSync(filename, 'utf8');
-    const running = toRunningText(source, filename);
-    registry.recordLoaded(filename, source, running.positionExact);
-    module._compile(running.code, filename);
-  };
-  for (const ext of TYPESCRIPT_EXTENSIONS) extensions[ext] = handler;
+export function installTypeScriptLoader(): void {
+  const registerHooks = (Module as unknown as { registerHooks?: (hooks: SyncHooks) => unknown }).registerHooks;
+  if (typeof registerHooks === 'function') {
+    registerHooks({
+      resolve: (specifier, context, next) => next(typeScriptSibling(specifier, (context as { parentURL?: string }).parentURL) ?? specifier, context),
+      load: (url, context, next) => loadTypeScript(url, loadStripper) ?? next(url, context),
+    });
+  }
+  // CommonJS TypeScript is compiled here on every Node: Node's own `.ts` handler (22.6+) would
+  // strip types again and append a `//# sourceURL` comment, so the running text would no longer be
+  // the one the server computes. An ES-module `.ts` that is `require`d goes to Node's handler,
+  // which loads it as a module through the hooks above (require of ESM, Node ≥ 22).
+  const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler | undefined> })._extensions;
+  for (const ext of ['.ts', '.cts']) {
+    const nodeHandler = extensions[ext];
+    extensions[ext] = (module, filename) => {
+      const loaded = loadTypeScript(pathToFileURL(filename).href, loadStripper)!;
+      if (loaded.format === 'module' && nodeHandler) return nodeHandler(module, filename);
+      module._compile(loaded.source!, filename);
+    };
+  }
 }

@@ -1,14 +1,12 @@
 // One update transaction: every script of a patch is applied, or none is. The steps:
-//   1. check each script's baseline hash (stale → nothing applied);
+//   1. check each script's baseline hash against what V8 runs (stale → nothing applied);
 //   2. dry-run every script with V8 LiveEdit (any refusal → nothing applied, report why);
 //   3. apply each for real; if one fails, restore the ones already applied;
 //   4. verify V8 now holds the new text of each applied script.
 import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { InProcessSession, isError } from './inspectorSession';
-import { SourceRegistry } from './sources';
 import { captureLiveStack, LiveFrame } from './stack';
-import { toRunningText } from './stripTypes';
 
 interface SetScriptSourceResult {
   status?: string;
@@ -22,7 +20,7 @@ interface Prepared {
   newRunning: string;
 }
 
-export function applyPatch(session: InProcessSession, registry: SourceRegistry, patch: Patch): PatchReport {
+export function applyPatch(session: InProcessSession, patch: Patch): PatchReport {
   const reports: ScriptReport[] = [];
   const prepared: Prepared[] = [];
   const started = performance.now();
@@ -33,15 +31,14 @@ export function applyPatch(session: InProcessSession, registry: SourceRegistry, 
     blockedMs: performance.now() - started,
   });
 
-  // 1. Baselines.
+  // 1. Baselines: V8's own copy of each script is what runs, so it is what the patch must match.
   for (const script of patch.scripts) {
-    const current = registry.current(script.file);
-    const scriptId = session.scriptIdFor(script.file);
-    if (current === undefined || !scriptId) {
+    const running = session.runningText(script.file);
+    if (!running) {
       reports.push({ file: script.file, outcome: 'not-loaded', reason: 'The program has not loaded this file.' });
       continue;
     }
-    const currentHash = hashText(current);
+    const currentHash = hashText(running.code);
     if (currentHash !== script.baseHash) {
       reports.push({
         file: script.file,
@@ -51,23 +48,11 @@ export function applyPatch(session: InProcessSession, registry: SourceRegistry, 
       });
       continue;
     }
-    if (current === script.source) {
+    if (running.code === script.code) {
       reports.push({ file: script.file, outcome: 'unchanged', currentHash });
       continue;
     }
-    const oldRunning = getScriptSource(session, scriptId);
-    if (oldRunning === undefined) {
-      reports.push({ file: script.file, outcome: 'rejected', reason: 'V8 did not return the running script text.' });
-      continue;
-    }
-    let newRunning: string;
-    try {
-      newRunning = toRunningText(script.source, script.file).code;
-    } catch (e) {
-      reports.push({ file: script.file, outcome: 'rejected', reason: `Could not compile the new text: ${messageOf(e)}` });
-      continue;
-    }
-    prepared.push({ patch: script, scriptId, oldRunning, newRunning });
+    prepared.push({ patch: script, scriptId: running.scriptId, oldRunning: running.code, newRunning: script.code });
     reports.push({ file: script.file, outcome: 'applied', currentHash });
   }
   const notLoaded = reports.filter((r) => r.outcome === 'not-loaded').length;
@@ -110,8 +95,7 @@ export function applyPatch(session: InProcessSession, registry: SourceRegistry, 
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
     report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
-    registry.recordApplied(p.patch.file, p.patch.source);
-    report.currentHash = hashText(p.patch.source);
+    report.currentHash = hashText(p.newRunning);
   }
   return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
 }
@@ -187,8 +171,4 @@ function innermostContaining(functions: ChangedFunction[], frame: LiveFrame): Ch
 
 function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
   return a.line < b.line || (a.line === b.line && a.column <= b.column);
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

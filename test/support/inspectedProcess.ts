@@ -5,7 +5,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
 import { runtimeCallExpression, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
 import { eventually } from './eventually';
-import { runtimeEntry } from './paths';
+import { runtimeDir } from './paths';
+import { runtimeNodeArgs } from '../../common/nodeOptions';
+
+/** The Node that runs test programs: LIVE_UPDATE_TEST_NODE (the 20/22/24 matrix) or this one. */
+export const testNode = (): string => process.env.LIVE_UPDATE_TEST_NODE || process.execPath;
 
 type Listener = (params: any) => void;
 
@@ -31,7 +35,7 @@ export class InspectedProcess {
   }
 
   static async start(script: string, options: { node?: string; cwd?: string; args?: string[] } = {}): Promise<InspectedProcess> {
-    const child = spawn(options.node ?? process.execPath, ['--inspect=127.0.0.1:0', '--require', runtimeEntry, script, ...(options.args ?? [])], {
+    const child = spawn(options.node ?? testNode(), ['--inspect=127.0.0.1:0', ...runtimeNodeArgs(runtimeDir), script, ...(options.args ?? [])], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },

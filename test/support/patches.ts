@@ -1,14 +1,27 @@
-// Builds patches the way the language server does (same analysis core), for runtime-level tests.
+// Builds patches the way the language server does (same analysis core, same running text), for
+// runtime-level tests.
 import * as fs from 'node:fs';
-import { hashText, PATCH_FORMAT_VERSION, type Patch, type ScriptPatch } from '../../common/patch';
+import { PATCH_FORMAT_VERSION, type Patch, type ScriptPatch } from '../../common/patch';
 import { compareVersions, patchFunctions } from '../../server/src/analysis/changes';
+import { runningTextOf } from '../../server/src/core/savedText';
 
 let counter = 0;
 
+function running(file: string, source: string): { code: string; hash: string } {
+  const saved = runningTextOf(file, source);
+  if (!saved.ok) throw new Error(`${file} does not parse: ${saved.syntaxErrors[0]?.message}`);
+  return saved;
+}
+
+/** A patch of `file` from `before` (what runs; by default the file on disk) to `edit(before)`. */
 export function scriptPatch(file: string, edit: (before: string) => string, before = fs.readFileSync(file, 'utf8')): ScriptPatch {
   const after = edit(before);
   if (after === before) throw new Error(`edit of ${file} changed nothing`);
-  return { file, baseHash: hashText(before), source: after, functions: patchFunctions(compareVersions(file, before, after)) };
+  const from = running(file, before);
+  const to = runningTextOf(file, after);
+  // A new text that does not parse still makes a patch: the runtime must refuse it by itself.
+  const code = to.ok ? to.code : after;
+  return { file, baseHash: from.hash, code, functions: patchFunctions(compareVersions(file, from.code, code)) };
 }
 
 export function patchOf(...scripts: ScriptPatch[]): Patch {

@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const runtimeEntry = path.join(repoRoot, 'dist', 'runtime', 'index.js');
+export const runtimeDir = path.join(repoRoot, 'dist', 'runtime');
 export const serverEntry = path.join(repoRoot, 'dist', 'server', 'main.js');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 export const fixture = (...parts: string[]) => path.join(fixturesDir, ...parts);
+export const runtimeEntry = path.join(runtimeDir, 'index.js');

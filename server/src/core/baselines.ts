@@ -31,8 +31,8 @@ export class BaselineCache {
       return undefined;
     }
     if (known && known.hash === state.hash) return known;
-    if (state.source === undefined) return { error: 'the runtime did not send the running text' };
-    const baseline: Baseline = { hash: state.hash, text: state.source, functions: this.parse(file, state.hash, state.source) };
+    if (state.code === undefined) return { error: "the runtime did not send the running text" };
+    const baseline: Baseline = { hash: state.hash, text: state.code, functions: this.parse(file, state.hash, state.code) };
     this.byTarget.set(key, baseline);
     return baseline;
   }

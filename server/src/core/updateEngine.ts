@@ -2,12 +2,13 @@
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as path from 'node:path';
-import { hashText, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
+import { PATCH_FORMAT_VERSION, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
 import { DiagnosticCodes, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo } from '../analysis/functions';
 import { BaselineCache } from './baselines';
 import type { LiveDiagnostic } from './diagnostics';
+import { runningTextOf } from './savedText';
 import type { TargetPort } from './targetPort';
 
 export interface SaveOutcome {
@@ -42,7 +43,7 @@ export class UpdateEngine {
 
   private async process(file: string, text: string): Promise<SaveOutcome> {
     const started = performance.now();
-    const newHash = hashText(text);
+    const saved = runningTextOf(file, text);
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
     const functionNames = new Set<string>();
@@ -56,8 +57,21 @@ export class UpdateEngine {
           results.push({ targetId: target.id, targetName: target.name, outcome: 'unreachable', reason: baseline.error });
           return;
         }
-        if (baseline.hash === newHash) return;
-        const changes = compareCollected(baseline.functions, this.baselines.parse(file, newHash, text));
+        if (!saved.ok) {
+          anyChange = true;
+          const first = saved.syntaxErrors[0]!;
+          diagnostics.push({
+            severity: 'error',
+            code: DiagnosticCodes.syntaxError,
+            message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
+            start: first.start,
+            end: first.end,
+          });
+          results.push({ targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' });
+          return;
+        }
+        if (baseline.hash === saved.hash) return;
+        const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
         anyChange = true;
         if (changes.syntaxErrors.length > 0) {
           const first = changes.syntaxErrors[0]!;
@@ -73,9 +87,9 @@ export class UpdateEngine {
         }
         for (const c of changes.changed) functionNames.add(c.after.displayName);
         const patch: Patch = {
-          format: 1,
+          format: PATCH_FORMAT_VERSION,
           id: `p${++this.patchCounter}`,
-          scripts: [{ file, baseHash: baseline.hash, source: text, functions: patchFunctions(changes) }],
+          scripts: [{ file, baseHash: baseline.hash, code: saved.code, functions: patchFunctions(changes) }],
         };
         const report = await this.port.applyPatch(target.id, patch);
         results.push(this.targetResult(target.id, target.name, report));

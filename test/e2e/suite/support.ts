@@ -91,7 +91,11 @@ export async function launch(program: vscode.Uri, name: string): Promise<vscode.
     skipFiles: ['<node_internals>/**'],
   });
   if (!ok) throw new Error(`could not start ${name}`);
-  return started;
+  const session = await started;
+  // The program is a target once its runtime answered the extension's handshake.
+  const api = await liveUpdateApi();
+  await eventually(`${name} to become a Live Update target`, () => api.targets().some((t) => t.id === session.id));
+  return session;
 }
 
 /** Sessions that have started and not yet terminated. */

@@ -1,0 +1,18 @@
+/**
+ * How a Node process gets the Live Update runtime: the arguments to add to NODE_OPTIONS (so child
+ * processes and worker threads get them too). The one place that knows the runtime's entry files.
+ *
+ * `--require index.js` registers the runtime API and the TypeScript loader before any user code;
+ * `--import register.mjs` registers the ES module hooks on Node < 22.15 and makes Node 20 load the
+ * main entry through the ES module loader, so a `.ts` entry written with `import` runs as a module.
+ */
+export function runtimeNodeArgs(runtimeDir: string): string[] {
+  const dir = runtimeDir.replace(/\/+$/, '');
+  return ['--require', `${dir}/index.js`, '--import', 'file://' + `${dir}/register.mjs`.split('/').map(encodeURIComponent).join('/')];
+}
+
+/** The same, as one NODE_OPTIONS string; values are double-quoted (NODE_OPTIONS splits on spaces). */
+export function runtimeNodeOptions(runtimeDir: string): string {
+  const args = runtimeNodeArgs(runtimeDir);
+  return args.map((a, i) => (i % 2 === 1 ? `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : a)).join(' ');
+}

@@ -1,0 +1,71 @@
+/**
+ * The text a source file runs as. The runtime uses it when it loads a file; the server uses it to
+ * turn a saved file into the text of a patch. Both must produce exactly the same text, so this is
+ * the only place that decides it.
+ *
+ * JavaScript runs as written. TypeScript runs with its types replaced by whitespace (amaro, Node's
+ * own type stripper), so every position equals the file's. The running text then differs from
+ * the file on disk, so an inline identity source map points the debugger at the file. Syntax that
+ * cannot be blanked (enum, namespace, parameter properties, `import =`) is transpiled with a source
+ * map instead, and positions move (`positionExact: false`).
+ */
+
+/** amaro's API, passed in so each side loads it its own way (lazily in the runtime). */
+export interface TypeStripper {
+  transformSync(code: string, options: object): { code: string; map?: string };
+}
+
+export interface RunningText {
+  code: string;
+  positionExact: boolean;
+}
+
+export const isTypeScriptFile = (file: string): boolean => /\.[cm]?tsx?$/.test(file);
+
+export function toRunningText(source: string, file: string, stripper: () => TypeStripper): RunningText {
+  if (!isTypeScriptFile(file)) return { code: source, positionExact: true };
+  const fileUrl = fileUrlOf(file);
+  try {
+    const { code } = stripper().transformSync(source, { mode: 'strip-only', filename: file });
+    return { code: code + identitySourceMap(code, fileUrl), positionExact: true };
+  } catch {
+    // Throws again, with the compiler's message, when the source does not parse at all.
+    const { code, map } = stripper().transformSync(source, { mode: 'transform', sourceMap: true, filename: file });
+    return { code: code + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
+  }
+}
+
+/**
+ * A map from each line to itself. Lines beyond the current end are covered too, so the map stays
+ * right when a later update makes the file longer (the debugger keeps the map it saw first).
+ */
+function identitySourceMap(code: string, fileUrl: string): string {
+  let lines = 1;
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) lines++;
+  const covered = lines * 2 + 200;
+  return inlineMapComment(JSON.stringify({ version: 3, sources: [fileUrl], names: [], mappings: 'AAAA' + ';AACA'.repeat(covered - 1) }));
+}
+
+function withSources(mapJson: string, fileUrl: string): string {
+  const map = JSON.parse(mapJson) as { sources?: string[]; sourcesContent?: unknown };
+  map.sources = [fileUrl];
+  delete map.sourcesContent;
+  return JSON.stringify(map);
+}
+
+function inlineMapComment(json: string): string {
+  return '\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(json).toString('base64');
+}
+
+function fileUrlOf(file: string): string {
+  // What node:url's pathToFileURL gives for an absolute POSIX path, without importing it here.
+  return 'file://' + file.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * Whether blanked code is an ES module: it has top-level `import`/`export` declarations. Used to
+ * decide how a `.ts` file outside a `"type": "module"` package loads, as Node's own detection does.
+ */
+export function hasModuleSyntax(code: string): boolean {
+  return /^\s*(import\s*[\w{*'"]|export\s|export\{)/m.test(code);
+}

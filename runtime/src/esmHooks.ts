@@ -1,0 +1,21 @@
+// Asynchronous ES module hooks for Node < 22.15, run by Node in its loader thread (registered by
+// register.mjs). CommonJS TypeScript is left to the CommonJS loader (loader.ts), which does the same.
+import { createRequire } from 'node:module';
+import type { TypeStripper } from '../../common/runningText';
+import { loadTypeScript, typeScriptSibling } from './hooks';
+
+let stripper: TypeStripper | undefined;
+const loadStripper = (): TypeStripper => (stripper ??= createRequire(import.meta.url)('./amaro.js') as TypeStripper);
+
+type Next = (target: string, context?: object) => Promise<unknown>;
+
+export async function resolve(specifier: string, context: { parentURL?: string }, nextResolve: Next): Promise<unknown> {
+  return nextResolve(typeScriptSibling(specifier, context.parentURL) ?? specifier, context);
+}
+
+export async function load(url: string, context: object, nextLoad: Next): Promise<unknown> {
+  const result = loadTypeScript(url, loadStripper);
+  if (!result) return nextLoad(url, context);
+  // CommonJS goes through Module._extensions, which ignores a source given here.
+  return result.format === 'commonjs' ? { format: 'commonjs', shortCircuit: true } : result;
+}

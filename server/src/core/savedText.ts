@@ -1,0 +1,29 @@
+// What a saved file will run as: its running text (TypeScript blanked exactly as the runtime blanks
+// it at load, see common/runningText) and whether it parses at all.
+import { hashText } from '../../../common/patch';
+import { isTypeScriptFile, toRunningText, type TypeStripper } from '../../../common/runningText';
+import { collectFunctions, type SyntaxError } from '../analysis/functions';
+
+export type SavedText =
+  | { ok: true; code: string; hash: string; positionExact: boolean }
+  | { ok: false; syntaxErrors: SyntaxError[] };
+
+// Bundled into the server; the same amaro version as the runtime's copy (one package-lock entry).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stripper = (): TypeStripper => require('amaro') as TypeStripper;
+
+export function runningTextOf(file: string, source: string): SavedText {
+  if (isTypeScriptFile(file)) {
+    // The TypeScript parser reports syntax errors with positions a user can act on.
+    const { syntaxErrors } = collectFunctions(file, source);
+    if (syntaxErrors.length > 0) return { ok: false, syntaxErrors };
+  }
+  let running;
+  try {
+    running = toRunningText(source, file, stripper);
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    return { ok: false, syntaxErrors: [{ message, start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }] };
+  }
+  return { ok: true, code: running.code, hash: hashText(running.code), positionExact: running.positionExact };
+}

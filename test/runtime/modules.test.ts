@@ -1,0 +1,58 @@
+// Loading: ES modules and TypeScript written with import/export, on the Node under test.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { InspectedProcess } from '../support/inspectedProcess';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
+import { fixture } from '../support/paths';
+
+const processes: InspectedProcess[] = [];
+after(() => Promise.all(processes.map((p) => p.kill())));
+
+async function start(script: string, firstLine = /^tick \d+/): Promise<InspectedProcess> {
+  const p = await InspectedProcess.start(script);
+  processes.push(p);
+  await p.waitForLine(firstLine).catch((e) => {
+    throw new Error(`${e.message}\nstderr: ${p.stderr()}`);
+  });
+  return p;
+}
+
+describe('runtime: ES modules and TypeScript modules', () => {
+  it('runs a TypeScript ES module entry with imports, positions exact, and patches an imported function', async () => {
+    const main = fixture('esm-ts', 'main.ts');
+    const lib = fixture('esm-ts', 'lib.ts');
+    const p = await start(main);
+    assert.match(await p.evaluate<string>('fixture.where()'), /lib\.ts:10:10\)?$/);
+    const report = await p.apply(patchOf(scriptPatch(lib, replaceOnce("return 'v1';", "return 'v2';"))));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    await p.waitForLine(/ v2$/, p.output.length);
+  });
+
+  it('patches a function of a JavaScript ES module', async () => {
+    const lib = fixture('esm-js', 'lib.mjs');
+    const p = await start(fixture('esm-js', 'main.mjs'));
+    const report = await p.apply(patchOf(scriptPatch(lib, replaceOnce("prefix + '1'", "prefix + '2'"))));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    await p.waitForLine(/ v2$/, p.output.length);
+  });
+
+  it("refuses a change to an ES module's top level, with V8's reason, and changes nothing", async () => {
+    const lib = fixture('esm-js', 'lib.mjs');
+    const p = await start(fixture('esm-js', 'main.mjs'));
+    const report = await p.apply(patchOf(scriptPatch(lib, replaceOnce("export const prefix = 'v';", "export const prefix = 'w';"))));
+    assert.equal(report.ok, false);
+    assert.equal(report.scripts[0]!.v8Status, 'BlockedByTopLevelEsModuleChange');
+    assert.match(report.scripts[0]!.reason ?? '', /top level of an ES module/);
+    assert.equal(await p.evaluate('fixture.label()'), 'v1');
+  });
+
+  it('runs TypeScript that cannot be blanked (enum) through a transpile, says so once, and still patches it', async () => {
+    const file = fixture('ts-enum', 'main.ts');
+    const p = await start(file, /^tick v1$/);
+    assert.equal(await p.evaluate('fixture.level'), 1);
+    assert.match(p.stderr(), /ts-enum\/main\.ts uses TypeScript syntax that cannot run with its positions kept/);
+    const report = await p.apply(patchOf(scriptPatch(file, replaceOnce("return 'v1';", "return 'v2';"))));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    await p.waitForLine(/^tick v2$/, p.output.length);
+  });
+});
