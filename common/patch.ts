@@ -29,6 +29,12 @@ export interface ChangedFunction {
   /** Kind flags that change how activeness is reported. */
   isAsync: boolean;
   isGenerator: boolean;
+  /**
+   * Set when V8 may answer "Ok" yet leave existing closures on the old code (the edit makes the
+   * function read an outer variable no function read before, or touches the first or last token
+   * of the function). The runtime then checks the live closures after applying.
+   */
+  closureRisk?: string;
 }
 
 export interface ScriptPatch {
@@ -73,6 +79,16 @@ export interface ScriptReport {
   activations?: Activation[];
   /** Hash of the text that runs now, after this patch (or still, when rejected). */
   currentHash?: string;
+  /** Functions whose existing closures still run the old code after the patch (V8 said Ok). */
+  staleClosures?: StaleClosure[];
+}
+
+export interface StaleClosure {
+  function: string;
+  /** How many live closures of it still run the old code. */
+  count: number;
+  /** The server's reason for checking (see `ChangedFunction.closureRisk`). */
+  reason: string;
 }
 
 export interface PatchReport {

@@ -86,6 +86,7 @@ export const DiagnosticCodes = {
   syntaxError: 'LU003',
   updateRejected: 'LU004',
   staleBaseline: 'LU005',
+  staleClosures: 'LU006',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

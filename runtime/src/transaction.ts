@@ -2,9 +2,11 @@
 //   1. check each script's baseline hash against what V8 runs (stale → nothing applied);
 //   2. dry-run every script with V8 LiveEdit (any refusal → nothing applied, report why);
 //   3. apply each for real; if one fails, restore the ones already applied;
-//   4. verify V8 now holds the new text of each applied script.
+//   4. verify V8 now holds the new text of each applied script, and that existing closures of
+//      functions the server marked as risky run it (V8 can answer Ok and leave them on old code).
 import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
+import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
 import { captureLiveStack, LiveFrame } from './stack';
 
@@ -91,11 +93,16 @@ export function applyPatch(session: InProcessSession, patch: Patch): PatchReport
     done.push(p);
   }
 
-  // 4. Verify and commit the new baselines.
+  // 4. Verify: V8 holds the new text, and the existing closures of risky functions run it.
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
     report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
     report.currentHash = hashText(p.newRunning);
+    const checks = p.patch.functions
+      .filter((fn) => fn.closureRisk)
+      .map((fn) => ({ function: fn.name, reason: fn.closureRisk!, oldText: textBetween(p.oldRunning, fn.oldStart, fn.oldEnd), scriptId: p.scriptId }));
+    const stale = findStaleClosures(session, checks);
+    if (stale.length > 0) report.staleClosures = stale;
   }
   return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
 }
@@ -171,4 +178,14 @@ function innermostContaining(functions: ChangedFunction[], frame: LiveFrame): Ch
 
 function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
   return a.line < b.line || (a.line === b.line && a.column <= b.column);
+}
+
+/** The text between two 0-based line/column positions. */
+function textBetween(text: string, start: { line: number; column: number }, end: { line: number; column: number }): string {
+  const offset = (p: { line: number; column: number }): number => {
+    let at = 0;
+    for (let line = 0; line < p.line; line++) at = text.indexOf('\n', at) + 1;
+    return at + p.column;
+  };
+  return text.slice(offset(start), offset(end));
 }

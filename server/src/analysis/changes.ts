@@ -7,6 +7,8 @@ import { collectFunctions, type FileFunctions, type FunctionInfo, type SyntaxErr
 export interface FunctionChange {
   before: FunctionInfo;
   after: FunctionInfo;
+  /** Set when existing closures may keep the old code, see `closureRisk`. */
+  closureRisk?: string;
   /** Sentences for changes in kind that matter to the user (sync→async, arrow→function, …). */
   notes: string[];
 }
@@ -31,7 +33,10 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
   for (const fn of after.functions) {
     const old = oldByPath.get(fn.path);
     if (!old) added.push(fn);
-    else if (old.ownText !== fn.ownText) changed.push({ before: old, after: fn, notes: kindNotes(old, fn) });
+    else if (old.ownText !== fn.ownText) {
+      const risk = closureRisk(old, fn, before);
+      changed.push({ before: old, after: fn, notes: kindNotes(old, fn), ...(risk ? { closureRisk: risk } : {}) });
+    }
   }
   return {
     changed,
@@ -50,17 +55,38 @@ function kindNotes(before: FunctionInfo, after: FunctionInfo): string[] {
   return notes;
 }
 
-/** The functions whose old activations V8 will refuse to replace: changed and removed ones. */
+/**
+ * The functions of a patch: changed and removed ones (V8 refuses to replace their activations), with
+ * the changed ones whose existing closures V8 may leave on old code marked for the runtime to check.
+ */
 export function patchFunctions(changes: FileChanges): ChangedFunction[] {
-  const fromOld = (fn: FunctionInfo, name: string): ChangedFunction => ({
+  const fromOld = (fn: FunctionInfo, name: string, closureRisk?: string): ChangedFunction => ({
     name,
     oldStart: fn.start,
     oldEnd: fn.end,
     isAsync: fn.isAsync,
     isGenerator: fn.isGenerator,
+    ...(closureRisk ? { closureRisk } : {}),
   });
   return [
-    ...changes.changed.map((c) => fromOld(c.before, c.after.displayName)),
+    ...changes.changed.map((c) => fromOld(c.before, c.after.displayName, c.closureRisk)),
     ...changes.removed.map((fn) => fromOld(fn, fn.displayName)),
   ];
 }
+
+/** Why V8 may keep existing closures of `before` on old code after the edit to `after`, if it may. */
+function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFunctions): string | undefined {
+  const capturedBefore = new Set<string>();
+  for (const fn of oldFile.functions) for (const name of fn.freeNames) capturedBefore.add(name);
+  const newlyCaptured = [...after.freeNames].filter((n) => !before.freeNames.has(n) && !capturedBefore.has(n) && oldFile.declaredNames.has(n));
+  if (newlyCaptured.length > 0) {
+    return `it now reads ${newlyCaptured.map((n) => `\`${n}\``).join(', ')}, which no function read before`;
+  }
+  if (firstToken(before.text) !== firstToken(after.text) || lastToken(before.text) !== lastToken(after.text)) {
+    return 'the edit touches its first or last token';
+  }
+  return undefined;
+}
+
+const firstToken = (text: string): string => /^\s*([\w$]+|\S)/.exec(text)?.[1] ?? '';
+const lastToken = (text: string): string => /([\w$]+|\S)\s*$/.exec(text)?.[1] ?? '';

@@ -3,6 +3,7 @@
 // above. Identity is a path of names (`Greeter.greet`, `start/<arrow 1>`), never a position.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { declaredNames, freeNames } from './scopes';
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
@@ -16,6 +17,10 @@ export interface FunctionInfo {
   nameEnd: Position;
   /** The function's own text with nested functions blanked: what V8 compares. */
   ownText: string;
+  /** The whole text, nested functions included: what `Function.prototype.toString` gives. */
+  text: string;
+  /** Outer variables it reads (nested functions included), see scopes.ts. */
+  freeNames: Set<string>;
   isAsync: boolean;
   isGenerator: boolean;
   kind: 'function' | 'method' | 'getter' | 'setter' | 'constructor' | 'arrow' | 'function-expression';
@@ -23,6 +28,8 @@ export interface FunctionInfo {
 
 export interface FileFunctions {
   functions: FunctionInfo[];
+  /** Every name the file declares, at any level. */
+  declaredNames: Set<string>;
   /** The top-level code's tokens, every function blanked: comments and layout do not count. */
   topLevelText: string;
   syntaxErrors: SyntaxError[];
@@ -77,6 +84,8 @@ export function collectFunctions(file: string, text: string): FileFunctions {
         nameStart: pos(nameNode.getStart(sf)),
         nameEnd: pos(nameNode.getEnd()),
         ownText: textWithoutNestedFunctions(node, sf),
+        text: node.getText(sf),
+        freeNames: freeNames(node),
         isAsync: hasModifier(node, ts.SyntaxKind.AsyncKeyword),
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,
         kind: kindOf(node),
@@ -99,6 +108,7 @@ export function collectFunctions(file: string, text: string): FileFunctions {
   return {
     functions,
     topLevelText: withoutTrivia(textWithoutNestedFunctions(sf, sf)),
+    declaredNames: declaredNames(sf),
     syntaxErrors: diagnostics.map((d) => ({
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
       start: pos(d.start),

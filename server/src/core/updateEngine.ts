@@ -107,6 +107,11 @@ export class UpdateEngine {
     if (!report.ok || rejected) {
       return { targetId, targetName, outcome: 'rejected', reason: rejected?.reason ?? 'not applied', report };
     }
+    const stale = report.scripts.flatMap((s) => s.staleClosures ?? []);
+    if (stale.length > 0) {
+      const names = stale.map((c) => `\`${c.function}\``).join(', ');
+      return { targetId, targetName, outcome: 'applied', reason: `existing closures of ${names} still run the previous code`, report };
+    }
     return { targetId, targetName, outcome: 'applied', report };
   }
 }
@@ -115,8 +120,19 @@ function diagnosticsFor(file: string, changes: FileChanges, report: PatchReport)
   if (report.error) return [atFirstChange(changes, DiagnosticCodes.updateRejected, `Not applied: ${report.error}`)];
   const out: LiveDiagnostic[] = [];
   for (const script of report.scripts) {
-    if (script.outcome !== 'rejected') continue;
-    out.push(...rejectionDiagnostics(file, changes, script));
+    if (script.outcome === 'rejected') out.push(...rejectionDiagnostics(file, changes, script));
+    for (const stale of script.staleClosures ?? []) {
+      const fn = changes.changed.find((c) => c.after.displayName === stale.function)?.after;
+      if (!fn) continue;
+      const closures = stale.count === 1 ? 'its existing closure' : `${stale.count} existing closures`;
+      out.push({
+        severity: 'warning',
+        code: DiagnosticCodes.staleClosures,
+        message: `\`${fn.displayName}\` still runs its previous code in ${closures}: ${stale.reason}, and V8 cannot give a variable to a closure that did not capture it. Only closures created from now on run the new code; restart the program to run it everywhere.`,
+        start: fn.nameStart,
+        end: fn.nameEnd,
+      });
+    }
   }
   return out;
 }
@@ -172,8 +188,10 @@ function dedupe(diagnostics: LiveDiagnostic[]): LiveDiagnostic[] {
 
 function summarize(file: string, functions: string[], targets: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
   const applied = targets.filter((t) => t.outcome === 'applied');
+  // A target where existing closures still run old code took the update only in part.
+  const fully = applied.filter((t) => !t.reason);
   const outcome: UpdateReport['outcome'] =
-    targets.length === 0 || !anyChange ? 'no-change' : applied.length === targets.length ? 'applied' : applied.length === 0 ? 'rejected' : 'partial';
+    targets.length === 0 || !anyChange ? 'no-change' : fully.length === targets.length ? 'applied' : applied.length === 0 ? 'rejected' : 'partial';
   const name = path.basename(file);
   const what = functions.length ? functions.join(', ') : name;
   const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
@@ -181,7 +199,9 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
     outcome === 'applied'
       ? `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
       : outcome === 'partial'
-        ? `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
+        ? applied.length === targets.length
+          ? `Partly live: ${applied.find((t) => t.reason)!.reason}`
+          : `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
         : outcome === 'rejected'
           ? `Not applied: ${targets.find((t) => t.reason)?.reason ?? 'refused'}`
           : `No change to apply in ${name}`;

@@ -1,0 +1,48 @@
+// Which outer variables a function reads. V8 LiveEdit cannot give an existing closure a variable
+// that was not captured when the closure was created: when an edit makes a function read an outer
+// variable that no function read before (so V8 never put it in a context), V8 answers "Ok" and the
+// existing closures keep running their old code. This finds the names that make an edit risky.
+import ts from 'typescript';
+
+/** Identifiers a function reads that it does not declare itself (parameters, locals, nested). */
+export function freeNames(fn: ts.Node): Set<string> {
+  const declared = new Set<string>();
+  const used = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      const role = identifierRole(node);
+      if (role === 'declaration') declared.add(node.text);
+      else if (role === 'reference') used.add(node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(fn, visit);
+  for (const name of declared) used.delete(name);
+  used.delete('arguments');
+  used.delete('undefined');
+  return used;
+}
+
+/** Every name declared anywhere in the file (top level or inside functions). */
+export function declaredNames(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && identifierRole(node) === 'declaration') names.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return names;
+}
+
+function identifierRole(id: ts.Identifier): 'declaration' | 'reference' | 'name' {
+  const p = id.parent;
+  if (!p) return 'reference';
+  // Property names are not variables: `a.b`, `{ b: 1 }`, `b() {}`, `class { b = 1 }`.
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return 'name';
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isPropertySignature(p)) && p.name === id) return 'name';
+  if ((ts.isLabeledStatement(p) || ts.isBreakStatement(p) || ts.isContinueStatement(p)) && p.label === id) return 'name';
+  if (ts.isBindingElement(p) && p.propertyName === id) return 'name';
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p) || ts.isImportClause(p) || ts.isImportSpecifier(p) || ts.isNamespaceImport(p) || ts.isImportEqualsDeclaration(p)) && p.name === id) return 'declaration';
+  if (ts.isCatchClause(p)) return 'declaration';
+  return 'reference';
+}

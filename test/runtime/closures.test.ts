@@ -1,0 +1,65 @@
+// V8 can answer "Ok" and still leave existing closures on the old code. The server marks such
+// edits as risky and the runtime checks the live closures: the report must say which stayed old.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { eventually } from '../support/eventually';
+import { InspectedProcess } from '../support/inspectedProcess';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
+import { fixture } from '../support/paths';
+
+const file = fixture('closures-js', 'main.js');
+const processes: InspectedProcess[] = [];
+after(() => Promise.all(processes.map((p) => p.kill())));
+
+async function start(): Promise<InspectedProcess> {
+  const p = await InspectedProcess.start(file);
+  processes.push(p);
+  await eventually('the fixture to load', () => p.evaluate<boolean>('typeof fixture === "object"'));
+  return p;
+}
+
+describe('runtime: closures that keep old code', () => {
+  it('reports a function that now reads a variable no function read before as still running old code', async () => {
+    const p = await start();
+    const patch = scriptPatch(file, replaceOnce('return y;', 'return y + unread;'));
+    assert.match(patch.functions.find((f) => f.name === 'f')?.closureRisk ?? '', /reads `unread`, which no function read before/);
+    const report = await p.apply(patchOf(patch));
+    assert.equal(report.ok, true, 'V8 said Ok');
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['f', 1]]);
+    assert.equal(await p.evaluate('fixture.f()'), 1, 'the old code still runs');
+  });
+
+  it('finds nothing stale when the newly read variable was already captured', async () => {
+    const p = await start();
+    const patch = scriptPatch(file, replaceOnce('return y;', 'return y + shared;'));
+    assert.equal(patch.functions.find((f) => f.name === 'f')?.closureRisk, undefined);
+    const report = await p.apply(patchOf(patch));
+    assert.equal(report.ok, true);
+    assert.equal(report.scripts[0]!.staleClosures, undefined);
+    assert.equal(await p.evaluate('fixture.f()'), 6);
+  });
+
+  it('reports an existing arrow closure left on old code by an edit at its last token', async () => {
+    const p = await start();
+    assert.equal(await p.evaluate('fixture.g()'), 1);
+    const patch = scriptPatch(file, replaceOnce('return () => a;', 'return () => a + 100;'));
+    assert.match(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk ?? '', /first or last token/);
+    const report = await p.apply(patchOf(patch));
+    assert.equal(report.ok, true);
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['make/<arrow>', 1]]);
+    assert.equal(await p.evaluate('fixture.g()'), 1, 'the existing closure runs old code');
+    assert.equal(await p.evaluate('fixture.make()()'), 101, 'a new closure runs new code');
+  });
+
+  it('reports exactly what the existing closure runs after a risky edit', async () => {
+    const p = await start();
+    assert.equal(await p.evaluate('fixture.g()'), 1);
+    // Wrapping the body in parentheses touches both boundary tokens. Whatever V8 makes of it on
+    // the Node under test, the report must match the text the existing closure now has.
+    const patch = scriptPatch(file, replaceOnce('return () => a;', 'return () => (a);'));
+    const report = await p.apply(patchOf(patch));
+    const stale = report.scripts[0]!.staleClosures ?? [];
+    const runsNew = (await p.evaluate('fixture.g.toString()')) === '() => (a)';
+    assert.equal(stale.length === 0, runsNew, `report ${JSON.stringify(stale)} vs closure text ${await p.evaluate('fixture.g.toString()')}`);
+  });
+});
