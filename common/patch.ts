@@ -26,6 +26,9 @@ export interface ChangedFunction {
   /** Where the declaration starts and ends in the text that runs now (the baseline). */
   oldStart: Position;
   oldEnd: Position;
+  /** Where it starts and ends in the new text (absent for a removed function). */
+  newStart?: Position;
+  newEnd?: Position;
   /** Kind flags that change how activeness is reported. */
   isAsync: boolean;
   isGenerator: boolean;
@@ -52,6 +55,11 @@ export interface Patch {
   /** Unique id chosen by the sender; echoed in the report. */
   id: string;
   scripts: ScriptPatch[];
+  /**
+   * Only check: baselines, compile errors and activeness, exactly as an apply would, and change
+   * nothing. Scripts that would apply report the outcome `applicable`.
+   */
+  dryRun?: boolean;
 }
 
 /** Where a changed function is active at apply time. */
@@ -65,7 +73,7 @@ export interface Activation {
   column?: number;
 }
 
-export type ScriptOutcome = 'applied' | 'rejected' | 'unchanged' | 'not-loaded';
+export type ScriptOutcome = 'applied' | 'applicable' | 'rejected' | 'unchanged' | 'not-loaded';
 
 export interface ScriptReport {
   file: string;
@@ -146,6 +154,8 @@ export interface RuntimeApi {
   readonly formatVersion: number;
   info(unusedJson: string): string;
   apply(patchJson: string): string;
+  /** The activeness query: `apply` with `dryRun`, so nothing changes. */
+  check(patchJson: string): string;
   scriptState(queryJson: string): string;
 }
 

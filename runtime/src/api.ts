@@ -35,6 +35,10 @@ export function createApi(session: InProcessSession): RuntimeApi {
       }
     },
 
+    check(patchJson: string): string {
+      return this.apply(JSON.stringify({ ...(JSON.parse(patchJson) as Patch), dryRun: true }));
+    },
+
     scriptState(queryJson: string): string {
       try {
         const query = JSON.parse(queryJson) as ScriptStateQuery;
@@ -74,6 +78,7 @@ export function internalThreadApi(): RuntimeApi {
     formatVersion: PATCH_FORMAT_VERSION,
     info: () => JSON.stringify(runtimeInfo(true)),
     apply: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
+    check: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
     scriptState: (queryJson) => JSON.stringify({ file: (JSON.parse(queryJson) as ScriptStateQuery).file, loaded: false } satisfies ScriptState),
   };
 }

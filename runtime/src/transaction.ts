@@ -8,6 +8,7 @@ import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, Scri
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
+import { offsetAt, textBetween } from './positions';
 import { captureLiveStack, LiveFrame } from './stack';
 
 interface SetScriptSourceResult {
@@ -73,10 +74,14 @@ export function applyPatch(session: InProcessSession, patch: Patch): PatchReport
       refused = true;
       report.outcome = 'rejected';
       report.reason = explainRefusal(result);
-      report.activations = findActivations(p.patch, stack, result.status);
+      report.activations = findActivations(session, p, stack, result.status);
     }
   }
   if (refused) return abandon(reports, finish);
+  if (patch.dryRun) {
+    for (const r of reports) if (r.outcome === 'applied') r.outcome = 'applicable';
+    return finish(true);
+  }
 
   // 3. Apply for real; undo on the first failure.
   const done: Prepared[] = [];
@@ -151,7 +156,8 @@ function explainRefusal(result: SetScriptSourceResult): string {
 }
 
 /** Which changed functions are active, and where. */
-function findActivations(script: ScriptPatch, stack: LiveFrame[], status: string | undefined): Activation[] {
+function findActivations(session: InProcessSession, p: Prepared, stack: LiveFrame[], status: string | undefined): Activation[] {
+  const script = p.patch;
   const activations: Activation[] = [];
   for (const frame of stack) {
     if (frame.file !== script.file) continue;
@@ -159,10 +165,18 @@ function findActivations(script: ScriptPatch, stack: LiveFrame[], status: string
     if (fn) activations.push({ function: fn.name, kind: 'stack', file: frame.file, line: frame.line, column: frame.column });
   }
   if (status === 'BlockedByActiveGenerator') {
+    // V8 does not say which function is suspended: ask it once per candidate, with a text that
+    // changes that function alone. Without new positions, every candidate is reported.
     for (const fn of script.functions) {
-      if ((fn.isAsync || fn.isGenerator) && !activations.some((a) => a.function === fn.name)) {
-        activations.push({ function: fn.name, kind: 'suspended' });
+      if (!(fn.isAsync || fn.isGenerator) || activations.some((a) => a.function === fn.name)) continue;
+      if (fn.newStart && fn.newEnd) {
+        const alone =
+          p.oldRunning.slice(0, offsetAt(p.oldRunning, fn.oldStart)) +
+          textBetween(p.newRunning, fn.newStart, fn.newEnd) +
+          p.oldRunning.slice(offsetAt(p.oldRunning, fn.oldEnd));
+        if (setScriptSource(session, p.scriptId, alone, true).status !== 'BlockedByActiveGenerator') continue;
       }
+      activations.push({ function: fn.name, kind: 'suspended' });
     }
   }
   return activations;
@@ -180,12 +194,3 @@ function before(a: { line: number; column: number }, b: { line: number; column: 
   return a.line < b.line || (a.line === b.line && a.column <= b.column);
 }
 
-/** The text between two 0-based line/column positions. */
-function textBetween(text: string, start: { line: number; column: number }, end: { line: number; column: number }): string {
-  const offset = (p: { line: number; column: number }): number => {
-    let at = 0;
-    for (let line = 0; line < p.line; line++) at = text.indexOf('\n', at) + 1;
-    return at + p.column;
-  };
-  return text.slice(offset(start), offset(end));
-}

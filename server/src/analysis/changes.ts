@@ -60,16 +60,17 @@ function kindNotes(before: FunctionInfo, after: FunctionInfo): string[] {
  * the changed ones whose existing closures V8 may leave on old code marked for the runtime to check.
  */
 export function patchFunctions(changes: FileChanges): ChangedFunction[] {
-  const fromOld = (fn: FunctionInfo, name: string, closureRisk?: string): ChangedFunction => ({
+  const fromOld = (fn: FunctionInfo, name: string, after?: FunctionInfo, closureRisk?: string): ChangedFunction => ({
     name,
     oldStart: fn.start,
     oldEnd: fn.end,
+    ...(after ? { newStart: after.start, newEnd: after.end } : {}),
     isAsync: fn.isAsync,
     isGenerator: fn.isGenerator,
     ...(closureRisk ? { closureRisk } : {}),
   });
   return [
-    ...changes.changed.map((c) => fromOld(c.before, c.after.displayName, c.closureRisk)),
+    ...changes.changed.map((c) => fromOld(c.before, c.after.displayName, c.after, c.closureRisk)),
     ...changes.removed.map((fn) => fromOld(fn, fn.displayName)),
   ];
 }
