@@ -23,6 +23,8 @@ export class RuntimeInjector implements vscode.DebugConfigurationProvider {
     if (existing.includes(runtime)) return config; // resolved twice (node → pwa-node)
     env.NODE_OPTIONS = existing ? `${existing} ${runtime}` : runtime;
     this.log.info(`adding the runtime to launch "${config.name}"`);
-    return { ...config, env };
+    // The runtime's frames are not the user's: stepping skips them and the call stack greys them.
+    const skipFiles = [...((config.skipFiles as string[] | undefined) ?? []), `${this.runtimeDir}/**`];
+    return { ...config, env, skipFiles };
   }
 }

@@ -1,0 +1,57 @@
+// The runtime lives inside the user's program: it must not keep it alive, open ports, or throw.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it, after } from 'node:test';
+import { runtimeCallExpression } from '../../common/patch';
+import { runtimeNodeOptions } from '../../common/nodeOptions';
+import { eventually } from '../support/eventually';
+import { InspectedProcess, testNode } from '../support/inspectedProcess';
+import { fixture, runtimeDir } from '../support/paths';
+
+const processes: InspectedProcess[] = [];
+after(() => Promise.all(processes.map((p) => p.kill())));
+
+/** Runs a program to its end with the runtime in NODE_OPTIONS, as the extension launches it. */
+function runToEnd(script: string) {
+  return spawnSync(testNode(), [script], { env: { ...process.env, NODE_OPTIONS: runtimeNodeOptions(runtimeDir) }, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('runtime: hygiene', () => {
+  it('lets a JavaScript program end by itself, with nothing on stderr', () => {
+    const result = runToEnd(fixture('ends', 'main.js'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'done\n');
+    assert.equal(result.stderr, '');
+  });
+
+  it('lets a TypeScript module program end by itself', () => {
+    const result = runToEnd(fixture('ends', 'main.ts'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'done 42\n');
+    assert.equal(result.stderr, '');
+  });
+
+  it('answers bad input with an error report and never throws into the program', async () => {
+    const p = await InspectedProcess.start(fixture('counter-js', 'main.js'));
+    processes.push(p);
+    await p.waitForLine(/^tick/);
+    for (const bad of ['not json', '{"format":99,"id":"x","scripts":[]}', '{"format":1,"id":"y","scripts":[{"file":42}]}']) {
+      const report = JSON.parse(await p.evaluate<string>(runtimeCallExpression('apply', bad)));
+      assert.equal(report.ok, false, bad);
+      assert.ok(report.error || report.scripts.every((s: { outcome: string }) => s.outcome !== 'applied'), bad);
+    }
+    const lines = p.output.length;
+    await p.waitForLine(/^tick/, lines);
+    assert.equal(p.exitCode, undefined, 'still running');
+  });
+
+  it('registers once: a second load of the runtime changes nothing', async () => {
+    const p = await InspectedProcess.start(fixture('counter-js', 'main.js'));
+    processes.push(p);
+    await eventually('the fixture', () => p.evaluate<boolean>('typeof fixture === "object"'));
+    const same = await p.evaluate<boolean>(
+      `(() => { const k = Symbol.for('liveUpdate.runtime'); const a = globalThis[k]; const r = process.getBuiltinModule('module').createRequire(${JSON.stringify(runtimeDir + '/')}); const f = r.resolve('./index.js'); delete r.cache[f]; r(f); return globalThis[k] === a; })()`,
+    );
+    assert.equal(same, true);
+  });
+});
