@@ -33,7 +33,7 @@ export interface CaseResult {
   figures: { blockedMs: Summary; stallMs: Summary; roundTripMs: Summary };
   /** Milliseconds to build the two patches with the server's analysis (not part of any pause). */
   patchBuildMs: number;
-  /** Median cost of each step an apply performs, measured separately in the program. */
+  /** Median cost of each step an apply performs, measured separately in the program (empty: not measured). */
   breakdown: Record<string, number>;
   breakdownTrials: number;
 }
@@ -45,6 +45,9 @@ export interface PauseOptions {
   track(process: InspectedProcess): void;
   log(line: string): void;
 }
+
+/** V8 LiveEdit alone can take tens of seconds on a large script (see the breakdown). */
+const APPLY_TIMEOUT_MS = 600_000;
 
 /** A CDP answer that never comes (the program died, or hangs) must not hang the bench. */
 function within<T>(promise: Promise<T>, ms: number, what: string, p: InspectedProcess): Promise<T> {
@@ -91,7 +94,7 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       const expression = runtimeCallExpression('apply', JSON.stringify(patchOf(scriptPatchToApply)));
       await cdp('benchMonitor.start', p.evaluate('benchMonitor.start()'));
       const started = performance.now();
-      const answer = await cdp('apply', p.send('Runtime.evaluate', { expression, returnByValue: true }));
+      const answer = await cdp('apply', p.send('Runtime.evaluate', { expression, returnByValue: true }), APPLY_TIMEOUT_MS);
       const roundTripMs = performance.now() - started;
       const stallMs = await cdp('benchMonitor.stop', p.evaluate<number>('benchMonitor.stop()'));
       if (answer.exceptionDetails) throw new Error(`apply threw: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`);
@@ -106,12 +109,13 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       log(`  run ${i + 1}/${options.runs} ${sample.direction}: blocked ${report.blockedMs.toFixed(2)} ms, stall ${stallMs.toFixed(2)} ms, round trip ${roundTripMs.toFixed(2)} ms`);
     }
 
-    // Where the time goes: each V8 step of a transaction, timed alone in the program, plus the
-    // stall of an `evaluate` as large as the apply's that does nothing.
+    // Where the time goes: each step of a transaction, timed alone in the program, plus the
+    // stall of an `evaluate` as large as the apply's that does nothing. The probe leaves the
+    // module edited, so this comes last.
     const trials: Record<string, number>[] = [];
     for (let i = 0; i < options.breakdownTrials; i++) {
       const steps = JSON.parse(
-        await cdp('benchProbe.steps', p.evaluate<string>(`benchProbe.steps(${[c.moduleFile, c.edit.from, c.edit.to].map((s) => JSON.stringify(s)).join(', ')})`)),
+        await cdp('benchProbe.steps', p.evaluate<string>(`benchProbe.steps(${[c.moduleFile, c.edit.from, c.edit.to].map((s) => JSON.stringify(s)).join(', ')})`), APPLY_TIMEOUT_MS),
       ) as Record<string, number>;
       const noop = `void ${JSON.stringify(JSON.stringify(patchOf(forward)))}`;
       await cdp('benchMonitor.start', p.evaluate('benchMonitor.start()'));

@@ -27,10 +27,16 @@ export async function callRuntime<T>(
     let parsed = JSON.parse(response.result) as T | { error: string } | string;
     if (typeof parsed === 'string') parsed = JSON.parse(parsed) as T | { error: string };
     if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
-      throw new Error(`the Live Update runtime is not loaded in ${session.name} (was it started before the extension, or with liveUpdate.enabled off?)`);
+      throw new RuntimeMissingError(session.name);
     }
     return parsed as T;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+export class RuntimeMissingError extends Error {
+  constructor(target: string) {
+    super(`the Live Update runtime is not loaded in ${target} (was it started before the extension, or with liveUpdate.enabled off?)`);
   }
 }

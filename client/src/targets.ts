@@ -5,7 +5,11 @@
 import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
-import { callRuntime } from './delivery';
+import { callRuntime, RuntimeMissingError } from './delivery';
+
+/** How long a new session may take to load the runtime: 100 × 100 ms. */
+const HANDSHAKE_ATTEMPTS = 100;
+const HANDSHAKE_INTERVAL_MS = 100;
 
 export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
@@ -35,13 +39,21 @@ export class TargetTracker implements vscode.Disposable {
 
   private async handshake(session: vscode.DebugSession): Promise<void> {
     if (session.type !== 'pwa-node' || typeof session.configuration.__pendingTargetId !== 'string') return;
-    let info: RuntimeInfo;
-    try {
-      // No timeout: a thread blocked in Atomics.wait answers when it wakes, or never.
-      info = await callRuntime<RuntimeInfo>(session, 'info', {}, { timeoutMs: 0 });
-    } catch (e) {
-      this.log.info(`${session.name}: not a Live Update target (${e instanceof Error ? e.message : String(e)})`);
-      return;
+    let info: RuntimeInfo | undefined;
+    // js-debug attaches to a new process or worker before its preloads run, so the runtime may
+    // not be there yet: ask again for a while. No timeout on each call: a thread blocked in
+    // Atomics.wait answers when it wakes, or never (then it never becomes a target).
+    for (let attempt = 0; !info; attempt++) {
+      try {
+        info = await callRuntime<RuntimeInfo>(session, 'info', {}, { timeoutMs: 0 });
+      } catch (e) {
+        if (this.ended.has(session.id)) return;
+        if (!(e instanceof RuntimeMissingError) || attempt >= HANDSHAKE_ATTEMPTS) {
+          this.log.info(`${session.name}: not a Live Update target (${e instanceof Error ? e.message : String(e)})`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_INTERVAL_MS));
+      }
     }
     // A session that ended while the handshake was under way must not become a target.
     if (info.internal || this.ended.delete(session.id)) return;

@@ -59,6 +59,29 @@ describe('Live Update in a real VS Code', function () {
     });
   }
 
+  it('updates a worker thread and a child process, each its own target', async () => {
+    const start = dap.output.length;
+    await launch(workspaceFile('family', 'main.js'), 'live family');
+    await dap.waitForLine(/^worker \d+ w1$/, start);
+    await dap.waitForLine(/^child \d+ c1$/, start);
+    // The parent, the worker and the child answer the runtime's handshake.
+    await eventually('three targets', () => api.targets().length >= 3);
+
+    for (const [file, from, to, line] of [
+      ['worker.js', "'w1'", "'w2'", /^worker \d+ w2$/],
+      ['child.js', "'c1'", "'c2'", /^child \d+ c2$/],
+    ] as const) {
+      const uri = workspaceFile('family', file);
+      const reports = recorder.reports.length;
+      const lines = dap.output.length;
+      await editAndSave(uri, from, to);
+      const report = await nextReport(reports, uri);
+      assert.equal(report.outcome, 'applied', report.summary);
+      assert.equal(report.targets.length, 1, `only the thread that runs ${file}: ${report.targets.map((t) => t.targetName).join(', ')}`);
+      await dap.waitForLine(line, lines);
+    }
+  });
+
   it('refuses an edit of a function on the paused stack with a diagnostic, then applies it after continuing', async () => {
     const file = workspaceFile('paused.js');
     const start = dap.output.length;
