@@ -156,6 +156,8 @@ export interface RuntimeApi {
   apply(patchJson: string): string;
   /** The activeness query: `apply` with `dryRun`, so nothing changes. */
   check(patchJson: string): string;
+  /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
+  evaluate(requestJson: string): string;
   scriptState(queryJson: string): string;
 }
 
@@ -171,3 +173,11 @@ export function runtimeCallExpression(method: keyof Omit<RuntimeApi, 'formatVers
     `return rt ? rt.${method}(${JSON.stringify(argJson)}) : '{"error":"runtime-missing"}'; })()`
   );
 }
+
+export interface EvaluateRequest {
+  /** Absolute path of a loaded user module. */
+  file: string;
+  expression: string;
+}
+
+export type EvaluateResult = { ok: true; value: string } | { ok: false; error: string };

@@ -3,11 +3,12 @@
  * turn a saved file into the text of a patch. Both must produce exactly the same text, so this is
  * the only place that decides it.
  *
- * JavaScript runs as written. TypeScript runs with its types replaced by whitespace (amaro, Node's
- * own type stripper), so every position equals the file's. The running text then differs from
- * the file on disk, so an inline identity source map points the debugger at the file. Syntax that
- * cannot be blanked (enum, namespace, parameter properties, `import =`) is transpiled with a source
- * map instead, and positions move (`positionExact: false`).
+ * JavaScript runs as written, TypeScript with its types replaced by whitespace (amaro, Node's own
+ * type stripper), so every position equals the file's. One line is appended to each user module
+ * (its scope accessor, see `scopeAccessor`). The running text then differs from the file on disk,
+ * so an inline identity source map points the debugger at the file. TypeScript syntax that cannot
+ * be blanked (enum, namespace, parameter properties, `import =`) is transpiled with a source map
+ * instead, and positions move (`positionExact: false`). Installed packages run exactly as written.
  */
 
 /** amaro's API, passed in so each side loads it its own way (lazily in the runtime). */
@@ -22,17 +23,38 @@ export interface RunningText {
 
 export const isTypeScriptFile = (file: string): boolean => /\.[cm]?tsx?$/.test(file);
 
+/** Files Live Update loads and updates: the user's own, not installed packages. */
+export const isUserModule = (file: string): boolean => /\.([cm]?[jt]s)$/.test(file) && !/[\\/]node_modules[\\/]/.test(file);
+
+/** The global the runtime defines to receive each module's scope accessor. */
+export const SCOPE_REGISTRY_KEY = 'liveUpdate.scope';
+
 export function toRunningText(source: string, file: string, stripper: () => TypeStripper): RunningText {
-  if (!isTypeScriptFile(file)) return { code: source, positionExact: true };
+  if (!isUserModule(file)) return { code: source, positionExact: true };
   const fileUrl = fileUrlOf(file);
+  if (!isTypeScriptFile(file)) {
+    // A file built with its own source map (tsc's outDir) keeps it: it points at the real source.
+    const ownMap = /^\/\/[#@] sourceMappingURL=/m.test(source);
+    return { code: source + scopeAccessor(file) + (ownMap ? '' : identitySourceMap(source, fileUrl)), positionExact: true };
+  }
   try {
     const { code } = stripper().transformSync(source, { mode: 'strip-only', filename: file });
-    return { code: code + identitySourceMap(code, fileUrl), positionExact: true };
+    return { code: code + scopeAccessor(file) + identitySourceMap(code, fileUrl), positionExact: true };
   } catch {
     // Throws again, with the compiler's message, when the source does not parse at all.
     const { code, map } = stripper().transformSync(source, { mode: 'transform', sourceMap: true, filename: file });
-    return { code: code + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
+    return { code: code + scopeAccessor(file) + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
   }
+}
+
+/**
+ * One line after the module's own code (so no position moves) that hands the runtime a function
+ * evaluating code in the module's scope: direct `eval` there can read and assign the module's
+ * top-level bindings. It is how the REPL and state transformers reach module state. The cost is
+ * that the module's top-level variables live in a context (as if a closure read each of them).
+ */
+function scopeAccessor(file: string): string {
+  return `\n;globalThis[Symbol.for(${JSON.stringify(SCOPE_REGISTRY_KEY)})]?.(${JSON.stringify(file)}, (code) => eval(code));`;
 }
 
 /**

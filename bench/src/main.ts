@@ -57,6 +57,8 @@ function environment() {
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`,
+    // Other work on the machine makes every figure larger; worth knowing when comparing results.
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     commit: git('rev-parse', 'HEAD'),
     dirty: (git('status', '--porcelain') ?? '').length > 0,
   };

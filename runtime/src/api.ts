@@ -4,6 +4,8 @@ import {
   PATCH_FORMAT_VERSION,
   hashText,
   type Patch,
+  type EvaluateRequest,
+  type EvaluateResult,
   type PatchReport,
   type RuntimeInfo,
   type RuntimeApi,
@@ -11,9 +13,10 @@ import {
   type ScriptStateQuery,
 } from '../../common/patch';
 import { InProcessSession } from './inspectorSession';
+import { ModuleScopes, preview } from './scopes';
 import { applyPatch } from './transaction';
 
-export function createApi(session: InProcessSession): RuntimeApi {
+export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 
@@ -37,6 +40,15 @@ export function createApi(session: InProcessSession): RuntimeApi {
 
     check(patchJson: string): string {
       return this.apply(JSON.stringify({ ...(JSON.parse(patchJson) as Patch), dryRun: true }));
+    },
+
+    evaluate(requestJson: string): string {
+      try {
+        const request = JSON.parse(requestJson) as EvaluateRequest;
+        return JSON.stringify({ ok: true, value: preview(scopes.evaluate(request.file, request.expression)) } satisfies EvaluateResult);
+      } catch (e) {
+        return JSON.stringify({ ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } satisfies EvaluateResult);
+      }
     },
 
     scriptState(queryJson: string): string {
@@ -78,6 +90,7 @@ export function internalThreadApi(): RuntimeApi {
     formatVersion: PATCH_FORMAT_VERSION,
     info: () => JSON.stringify(runtimeInfo(true)),
     apply: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
+    evaluate: () => JSON.stringify({ ok: false, error: 'this is an internal Node.js thread, not part of the program' } satisfies EvaluateResult),
     check: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
     scriptState: (queryJson) => JSON.stringify({ file: (JSON.parse(queryJson) as ScriptStateQuery).file, loaded: false } satisfies ScriptState),
   };

@@ -1,11 +1,15 @@
 // Asynchronous ES module hooks for Node < 22.15, run by Node in its loader thread (registered by
 // register.mjs). CommonJS TypeScript is left to the CommonJS loader (loader.ts), which does the same.
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
-import { loadTypeScript, typeScriptSibling } from './hooks';
+import { loadUserModule, typeScriptSibling } from './hooks';
 
 let stripper: TypeStripper | undefined;
 const loadStripper = (): TypeStripper => (stripper ??= createRequire(import.meta.url)('./amaro.js') as TypeStripper);
+
+const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 type Next = (target: string, context?: object) => Promise<unknown>;
 
@@ -14,7 +18,7 @@ export async function resolve(specifier: string, context: { parentURL?: string }
 }
 
 export async function load(url: string, context: object, nextLoad: Next): Promise<unknown> {
-  const result = loadTypeScript(url, loadStripper);
+  const result = loadUserModule(url, loadStripper, RUNTIME_DIR);
   if (!result) return nextLoad(url, context);
   // CommonJS goes through Module._extensions, which ignores a source given here.
   return result.format === 'commonjs' ? { format: 'commonjs', shortCircuit: true } : result;

@@ -1,11 +1,12 @@
-// Module hooks that load TypeScript position-preserving (see common/runningText). One logic for
+// Module hooks that load the user's modules as their running text (see common/runningText):
+// TypeScript position-preserving, every module with its scope accessor. One logic for
 // every way Node offers hooks: `module.registerHooks` (synchronous, Node ≥ 22.15, covers require
 // and import) and `module.register` (asynchronous, in a loader thread, Node 20.6 – 22.14, ESM
 // only; CommonJS is then handled by loader.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasModuleSyntax, isTypeScriptFile, toRunningText, type TypeStripper } from '../../common/runningText';
+import { hasModuleSyntax, isTypeScriptFile, isUserModule, toRunningText, type TypeStripper } from '../../common/runningText';
 
 export interface LoadResult {
   format: 'module' | 'commonjs';
@@ -28,25 +29,34 @@ export function typeScriptSibling(specifier: string, parentURL: string | undefin
 }
 
 /**
- * Loads a TypeScript file: its running text, and whether it is an ES module (`.mts`, a
- * `"type": "module"` package, or `import`/`export` syntax) or CommonJS. Undefined for other files.
+ * Loads one of the user's modules (JavaScript or TypeScript, not an installed package): its
+ * running text (see common/runningText), and whether it is an ES module or CommonJS, decided as
+ * Node decides: by extension, then the package's `"type"`, then `import`/`export` syntax.
+ * Undefined for anything else, which Node loads as usual.
  */
-export function loadTypeScript(url: string, stripper: () => TypeStripper): LoadResult | undefined {
-  if (!url.startsWith('file:') || !isTypeScriptFile(url)) return undefined;
+export function loadUserModule(url: string, stripper: () => TypeStripper, runtimeDir: string): LoadResult | undefined {
+  if (!url.startsWith('file:')) return undefined;
   const file = fileURLToPath(url);
+  // The runtime's own files (and amaro beside them) are never user modules.
+  if (!isUserModule(file) || file.startsWith(runtimeDir + path.sep)) return undefined;
   const source = fs.readFileSync(file, 'utf8');
+  const format = moduleFormat(file, source);
+  // A `.js` file outside any "type" whose syntax looks like a module: Node's own detection (22+)
+  // decides better than a pattern; it runs as written.
+  if (!format) return undefined;
   const running = toRunningText(source, file, stripper);
   if (!running.positionExact) warnNotExact(file);
-  return { format: moduleFormat(file, running.code), source: running.code, shortCircuit: true };
+  return { format, source: running.code, shortCircuit: true };
 }
 
-function moduleFormat(file: string, code: string): 'module' | 'commonjs' {
-  if (file.endsWith('.mts')) return 'module';
-  if (file.endsWith('.cts')) return 'commonjs';
+function moduleFormat(file: string, source: string): 'module' | 'commonjs' | undefined {
+  if (/\.m[jt]s$/.test(file)) return 'module';
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
   const type = packageType(path.dirname(file));
   if (type === 'module') return 'module';
   if (type === 'commonjs') return 'commonjs';
-  return hasModuleSyntax(code) ? 'module' : 'commonjs';
+  if (!hasModuleSyntax(source)) return 'commonjs';
+  return isTypeScriptFile(file) ? 'module' : undefined;
 }
 
 const packageTypes = new Map<string, string | undefined>();

@@ -5,7 +5,8 @@
 import { RUNTIME_GLOBAL_KEY } from '../../common/patch';
 import { createApi, internalThreadApi } from './api';
 import { InProcessSession } from './inspectorSession';
-import { installTypeScriptLoader } from './loader';
+import { installModuleLoader } from './loader';
+import { ModuleScopes } from './scopes';
 
 const key = Symbol.for(RUNTIME_GLOBAL_KEY);
 const host = globalThis as unknown as Record<symbol, unknown>;
@@ -22,8 +23,10 @@ if (!host[key]) {
 
 function startRuntime() {
   const session = new InProcessSession();
-  installTypeScriptLoader();
-  return createApi(session);
+  const scopes = new ModuleScopes();
+  scopes.install(host);
+  installModuleLoader();
+  return createApi(session, scopes);
 }
 
 /**

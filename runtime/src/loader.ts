@@ -1,12 +1,12 @@
-// Installs the TypeScript loading hooks in the program's main thread (and in each worker, which
-// preloads the runtime too). CommonJS `.ts` loads through `Module._extensions` (as ts-node, tsx
-// and pirates do); ES modules through synchronous hooks on Node ≥ 22.15, and otherwise through
-// the asynchronous hooks that `register.mjs` (the `--import` preload) registers.
+// Installs the module loading hooks in the program's main thread (and in each worker, which
+// preloads the runtime too). CommonJS loads through `Module._extensions` (as ts-node, tsx and
+// pirates do); ES modules through synchronous hooks on Node ≥ 22.15, and otherwise through the
+// asynchronous hooks that `register.mjs` (the `--import` preload) registers.
 import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
-import { loadTypeScript, typeScriptSibling } from './hooks';
+import { loadUserModule, typeScriptSibling } from './hooks';
 
 interface CompilableModule {
   _compile(code: string, filename: string): unknown;
@@ -21,24 +21,24 @@ let stripper: TypeStripper | undefined;
 /** amaro (several MB of WebAssembly) loads with the first TypeScript file, never for plain JS. */
 const loadStripper = (): TypeStripper => (stripper ??= require(path.join(__dirname, 'amaro.js')) as TypeStripper);
 
-export function installTypeScriptLoader(): void {
+export function installModuleLoader(): void {
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: SyncHooks) => unknown }).registerHooks;
   if (typeof registerHooks === 'function') {
     registerHooks({
       resolve: (specifier, context, next) => next(typeScriptSibling(specifier, (context as { parentURL?: string }).parentURL) ?? specifier, context),
-      load: (url, context, next) => loadTypeScript(url, loadStripper) ?? next(url, context),
+      load: (url, context, next) => loadUserModule(url, loadStripper, __dirname) ?? next(url, context),
     });
   }
-  // CommonJS TypeScript is compiled here on every Node: Node's own `.ts` handler (22.6+) would
-  // strip types again and append a `//# sourceURL` comment, so the running text would no longer be
-  // the one the server computes. An ES-module `.ts` that is `require`d goes to Node's handler,
-  // which loads it as a module through the hooks above (require of ESM, Node ≥ 22).
+  // The user's CommonJS modules are compiled here on every Node: Node's own `.ts` handler (22.6+)
+  // would strip types again and append a `//# sourceURL` comment, so the running text would no
+  // longer be the one the server computes. A module that is an ES module (and an installed
+  // package) goes to Node's own handler: it loads ES modules through the hooks above.
   const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler | undefined> })._extensions;
-  for (const ext of ['.ts', '.cts']) {
-    const nodeHandler = extensions[ext];
+  for (const ext of ['.js', '.cjs', '.ts', '.cts']) {
+    const nodeHandler = extensions[ext] ?? extensions['.js'];
     extensions[ext] = (module, filename) => {
-      const loaded = loadTypeScript(pathToFileURL(filename).href, loadStripper)!;
-      if (loaded.format === 'module' && nodeHandler) return nodeHandler(module, filename);
+      const loaded = loadUserModule(pathToFileURL(filename).href, loadStripper, __dirname);
+      if (!loaded || (loaded.format === 'module' && nodeHandler)) return nodeHandler!(module, filename);
       module._compile(loaded.source!, filename);
     };
   }

@@ -19,47 +19,58 @@ async function start(): Promise<InspectedProcess> {
 }
 
 describe('runtime: closures that keep old code', () => {
-  it('reports a function that now reads a variable no function read before as still running old code', async () => {
+  it('reports a closure that now reads an outer local no closure read before as still running old code', async () => {
     const p = await start();
-    const patch = scriptPatch(file, replaceOnce('return y;', 'return y + unread;'));
-    assert.match(patch.functions.find((f) => f.name === 'f')?.closureRisk ?? '', /reads `unread`, which no function read before/);
+    assert.equal(await p.evaluate('fixture.g()'), 1);
+    const patch = scriptPatch(file, replaceOnce('    return a;\n', '    return a + hidden;\n'));
+    assert.match(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk ?? '', /reads `hidden`, which no function read before/);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, 'V8 said Ok');
-    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['f', 1]]);
-    assert.equal(await p.evaluate('fixture.f()'), 1, 'the old code still runs');
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['make/<arrow>', 1]]);
+    assert.equal(await p.evaluate('fixture.g()'), 1, 'the existing closure runs the old code');
+    assert.equal(await p.evaluate('fixture.make()()'), 42, 'a new closure runs the new code');
   });
 
-  it('finds nothing stale when the newly read variable was already captured', async () => {
+  it('finds nothing stale when the newly read local was already captured', async () => {
     const p = await start();
-    const patch = scriptPatch(file, replaceOnce('return y;', 'return y + shared;'));
-    assert.equal(patch.functions.find((f) => f.name === 'f')?.closureRisk, undefined);
+    assert.equal(await p.evaluate('fixture.g()'), 1);
+    const patch = scriptPatch(file, replaceOnce('    return a;\n', '    return a + shared;\n'));
+    assert.equal(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk, undefined);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true);
     assert.equal(report.scripts[0]!.staleClosures, undefined);
-    assert.equal(await p.evaluate('fixture.f()'), 6);
+    assert.equal(await p.evaluate('fixture.g()'), 6);
+  });
+
+  it('lets a top-level function read any top-level binding (the scope accessor keeps them in a context)', async () => {
+    const p = await start();
+    const patch = scriptPatch(file, replaceOnce('  return y;\n', '  return y + 100;\n'));
+    const report = await p.apply(patchOf(patch));
+    assert.equal(report.ok, true);
+    assert.equal(report.scripts[0]!.staleClosures, undefined);
+    assert.equal(await p.evaluate('fixture.f()'), 101);
   });
 
   it('reports an existing arrow closure left on old code by an edit at its last token', async () => {
     const p = await start();
-    assert.equal(await p.evaluate('fixture.g()'), 1);
+    assert.equal(await p.evaluate('fixture.h()'), 1);
     const patch = scriptPatch(file, replaceOnce('return () => a;', 'return () => a + 100;'));
-    assert.match(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk ?? '', /first or last token/);
+    assert.match(patch.functions.find((f) => f.name === 'makeConcise/<arrow>')?.closureRisk ?? '', /first or last token/);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true);
-    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['make/<arrow>', 1]]);
-    assert.equal(await p.evaluate('fixture.g()'), 1, 'the existing closure runs old code');
-    assert.equal(await p.evaluate('fixture.make()()'), 101, 'a new closure runs new code');
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['makeConcise/<arrow>', 1]]);
+    assert.equal(await p.evaluate('fixture.h()'), 1, 'the existing closure runs old code');
+    assert.equal(await p.evaluate('fixture.makeConcise()()'), 101, 'a new closure runs new code');
   });
 
   it('reports exactly what the existing closure runs after a risky edit', async () => {
     const p = await start();
-    assert.equal(await p.evaluate('fixture.g()'), 1);
+    assert.equal(await p.evaluate('fixture.h()'), 1);
     // Wrapping the body in parentheses touches both boundary tokens. Whatever V8 makes of it on
     // the Node under test, the report must match the text the existing closure now has.
-    const patch = scriptPatch(file, replaceOnce('return () => a;', 'return () => (a);'));
-    const report = await p.apply(patchOf(patch));
+    const report = await p.apply(patchOf(scriptPatch(file, replaceOnce('return () => a;', 'return () => (a);'))));
     const stale = report.scripts[0]!.staleClosures ?? [];
-    const runsNew = (await p.evaluate('fixture.g.toString()')) === '() => (a)';
-    assert.equal(stale.length === 0, runsNew, `report ${JSON.stringify(stale)} vs closure text ${await p.evaluate('fixture.g.toString()')}`);
+    const text = await p.evaluate<string>('fixture.h.toString()');
+    assert.equal(stale.length === 0, text === '() => (a)', `report ${JSON.stringify(stale)} vs closure text ${text}`);
   });
 });

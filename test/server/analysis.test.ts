@@ -313,6 +313,8 @@ describe('analysis: patchFunctions', () => {
       name: 'f',
       oldStart: { line: 0, column: 0 },
       oldEnd: { line: 2, column: 1 },
+      newStart: { line: 2, column: 0 },
+      newEnd: { line: 4, column: 1 },
       isAsync: false,
       isGenerator: false,
       closureRisk: 'the edit touches its first or last token',

@@ -1,6 +1,7 @@
 // The real language server over real LSP, end to end without an editor: the test is the client,
 // and it forwards the server's requests to a real Node debuggee running the Live Update runtime.
 import assert from 'node:assert/strict';
+import { runningTextOf } from '../../server/src/core/savedText';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -57,7 +58,7 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.equal(targetId, 'target-1');
     assert.deepEqual(patch.scripts.map((s) => s.file), [file]);
     assert.deepEqual(patch.scripts[0]!.functions.map((f) => f.name), ['f']);
-    assert.equal(patch.scripts[0]!.code, edited("return 'v2';"), 'JavaScript runs as written');
+    assert.equal(patch.scripts[0]!.code, (runningTextOf(file, edited("return 'v2';")) as { code: string }).code, 'the running text of the saved file');
     assert.ok(client.queries.some((q) => q.targetId === 'target-1' && q.query.file === file), 'the server asked for the baseline');
 
     const line = await debuggee.waitForLine(/^tick \d+ v2$/, outputMark);

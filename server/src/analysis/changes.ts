@@ -79,7 +79,11 @@ export function patchFunctions(changes: FileChanges): ChangedFunction[] {
 function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFunctions): string | undefined {
   const capturedBefore = new Set<string>();
   for (const fn of oldFile.functions) for (const name of fn.freeNames) capturedBefore.add(name);
-  const newlyCaptured = [...after.freeNames].filter((n) => !before.freeNames.has(n) && !capturedBefore.has(n) && oldFile.declaredNames.has(n));
+  // Top-level bindings of a user module are all in a context already (its scope accessor reads
+  // them through eval, see common/runningText): only a function's locals can be newly captured.
+  const newlyCaptured = [...after.freeNames].filter(
+    (n) => !before.freeNames.has(n) && !capturedBefore.has(n) && oldFile.declaredNames.has(n) && !oldFile.topLevelNames.has(n),
+  );
   if (newlyCaptured.length > 0) {
     return `it now reads ${newlyCaptured.map((n) => `\`${n}\``).join(', ')}, which no function read before`;
   }

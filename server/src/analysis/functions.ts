@@ -3,7 +3,7 @@
 // above. Identity is a path of names (`Greeter.greet`, `start/<arrow 1>`), never a position.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { declaredNames, freeNames } from './scopes';
+import { declaredNames, freeNames, topLevelNames } from './scopes';
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
@@ -30,6 +30,8 @@ export interface FileFunctions {
   functions: FunctionInfo[];
   /** Every name the file declares, at any level. */
   declaredNames: Set<string>;
+  /** The names it declares at its top level (module scope). */
+  topLevelNames: Set<string>;
   /** The top-level code's tokens, every function blanked: comments and layout do not count. */
   topLevelText: string;
   syntaxErrors: SyntaxError[];
@@ -109,6 +111,7 @@ export function collectFunctions(file: string, text: string): FileFunctions {
     functions,
     topLevelText: withoutTrivia(textWithoutNestedFunctions(sf, sf)),
     declaredNames: declaredNames(sf),
+    topLevelNames: topLevelNames(sf),
     syntaxErrors: diagnostics.map((d) => ({
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
       start: pos(d.start),

@@ -34,6 +34,23 @@ export function declaredNames(sf: ts.SourceFile): Set<string> {
   return names;
 }
 
+/** The names declared at the file's top level: variables, functions, classes, imports. */
+export function topLevelNames(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    // Stop at functions and classes: what they declare inside is not top level.
+    if (ts.isIdentifier(node) && identifierRole(node) === 'declaration') names.add(node.text);
+    if (ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isBlock(node)) {
+      const name = (node as ts.FunctionDeclaration).name;
+      if (name && ts.isIdentifier(name) && node.parent === sf) names.add(name.text);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sf, visit);
+  return names;
+}
+
 function identifierRole(id: ts.Identifier): 'declaration' | 'reference' | 'name' {
   const p = id.parent;
   if (!p) return 'reference';

@@ -1,0 +1,39 @@
+// The scope accessor each user module hands to the runtime: evaluation in that module's scope.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { runtimeCallExpression, type EvaluateResult } from '../../common/patch';
+import { InspectedProcess } from '../support/inspectedProcess';
+import { fixture } from '../support/paths';
+
+const processes: InspectedProcess[] = [];
+after(() => Promise.all(processes.map((p) => p.kill())));
+
+async function evaluateIn(p: InspectedProcess, file: string, expression: string): Promise<EvaluateResult> {
+  return JSON.parse(await p.evaluate<string>(runtimeCallExpression('evaluate', JSON.stringify({ file, expression }))));
+}
+
+describe('runtime: module scopes', () => {
+  it('reads and assigns a CommonJS module’s top-level state; the program sees the change', async () => {
+    const file = fixture('counter-js', 'main.js');
+    const p = await InspectedProcess.start(file);
+    processes.push(p);
+    await p.waitForLine(/^tick/);
+    const read = await evaluateIn(p, file, 'counter');
+    assert.ok(read.ok && Number(read.value) > 0, JSON.stringify(read));
+    assert.deepEqual(await evaluateIn(p, file, 'counter = 1000'), { ok: true, value: '1000' });
+    await p.waitForLine(/^tick 100[1-9] /, p.output.length);
+  });
+
+  it('evaluates in a TypeScript ES module’s scope, and reports errors as results', async () => {
+    const lib = fixture('esm-ts', 'lib.ts');
+    const p = await InspectedProcess.start(fixture('esm-ts', 'main.ts'));
+    processes.push(p);
+    await p.waitForLine(/^tick/);
+    assert.deepEqual(await evaluateIn(p, lib, 'label({ n: 1 })'), { ok: true, value: "'v1'" });
+    const error = await evaluateIn(p, lib, 'nope()');
+    assert.equal(error.ok, false);
+    assert.match((error as { error: string }).error, /ReferenceError: nope is not defined/);
+    const unknown = await evaluateIn(p, fixture('counter-js', 'main.js'), '1');
+    assert.match((unknown as { error: string }).error, /is not a loaded module of this program/);
+  });
+});
