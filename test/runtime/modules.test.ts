@@ -55,4 +55,15 @@ describe('runtime: ES modules and TypeScript modules', () => {
     assert.equal(report.ok, true, JSON.stringify(report));
     await p.waitForLine(/^tick v2$/, p.output.length);
   });
+
+  it('runs a program built ahead of time by tsc (out/*.js with its own source map) and patches it', async () => {
+    const built = fixture('tsc-built', 'out', 'main.js');
+    const p = await start(built);
+    const state = await p.scriptState({ file: built });
+    assert.match(state.code ?? '', /\/\/# sourceMappingURL=main\.js\.map/, "tsc's own map is kept");
+    assert.doesNotMatch(state.code ?? '', /data:application\/json/, 'no identity map over it');
+    const report = await p.apply(patchOf(scriptPatch(built, replaceOnce("return 'v1';", "return 'v2';"))));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    await p.waitForLine(/ v2$/, p.output.length);
+  });
 });
