@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from '../../common/protocol';
 import { InspectedProcess } from '../support/inspectedProcess';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { LanguageServerClient } from '../support/languageServer';
 import { fixture } from '../support/paths';
 
@@ -123,5 +124,26 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.deepEqual(client.applyRequests, [], 'no patch was sent');
     assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
     assert.equal(lastTick(debuggee).value, 'v1');
+  });
+
+  it('asks a target once per file, then trusts its cache; when the program changed behind it, asks again', async () => {
+    const { debuggee, client } = await session();
+    await client.save(file, edited("return 'v2';"));
+    assert.equal((await client.nextUpdate(0)).outcome, 'applied');
+    const queries = client.queries.length;
+
+    await client.save(file, edited("return 'v3';"));
+    assert.equal((await client.nextUpdate(1)).outcome, 'applied');
+    assert.equal(client.queries.length, queries, 'the second save needed no baseline query');
+    await debuggee.waitForLine(/ v3$/, 0);
+
+    // Someone else updates the program (another editor window, the REPL): the cache is stale.
+    const behind = await debuggee.apply(patchOf(scriptPatch(file, replaceOnce("return 'v3';", "return 'v4';"), edited("return 'v3';"))));
+    assert.equal(behind.ok, true, JSON.stringify(behind));
+    await client.save(file, edited("return 'v5';"));
+    const update = await client.nextUpdate(2);
+    assert.equal(update.outcome, 'applied', JSON.stringify(update));
+    assert.ok(client.queries.length > queries, 'the server asked for the baseline again');
+    await debuggee.waitForLine(/ v5$/, 0);
   });
 });

@@ -20,10 +20,15 @@ export class BaselineCache {
 
   constructor(private readonly port: TargetPort) {}
 
-  /** The target's baseline for `file`; undefined when it has not loaded the file. */
-  async get(targetId: string, file: string): Promise<Baseline | { error: string } | undefined> {
+  /**
+   * The target's baseline for `file`; undefined when it has not loaded the file. A baseline this
+   * cache already holds is trusted without asking (the runtime refuses a patch computed from a
+   * stale one, and the caller then asks again with `fresh`), so a save costs one round trip.
+   */
+  async get(targetId: string, file: string, { fresh = false } = {}): Promise<Baseline | { error: string } | undefined> {
     const key = `${targetId}\0${file}`;
     const known = this.byTarget.get(key);
+    if (known && !fresh) return known;
     const state = await this.port.queryScriptState(targetId, { file, knownHash: known?.hash });
     if ('error' in state) return { error: state.error };
     if (!state.loaded || !state.hash) {
@@ -31,10 +36,19 @@ export class BaselineCache {
       return undefined;
     }
     if (known && known.hash === state.hash) return known;
-    if (state.code === undefined) return { error: "the runtime did not send the running text" };
-    const baseline: Baseline = { hash: state.hash, text: state.code, functions: this.parse(file, state.hash, state.code) };
-    this.byTarget.set(key, baseline);
+    if (state.code === undefined) return { error: 'the runtime did not send the running text' };
+    return this.remember(targetId, file, state.hash, state.code);
+  }
+
+  /** Records what a target runs now, e.g. the text of a patch it just applied. */
+  remember(targetId: string, file: string, hash: string, text: string): Baseline {
+    const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text) };
+    this.byTarget.set(`${targetId}\0${file}`, baseline);
     return baseline;
+  }
+
+  forget(targetId: string, file: string): void {
+    this.byTarget.delete(`${targetId}\0${file}`);
   }
 
   parse(file: string, hash: string, text: string): FileFunctions {

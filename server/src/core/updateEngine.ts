@@ -3,13 +3,20 @@
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as path from 'node:path';
 import { PATCH_FORMAT_VERSION, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
-import { DiagnosticCodes, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
-import type { FunctionInfo } from '../analysis/functions';
+import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { BaselineCache } from './baselines';
 import type { LiveDiagnostic } from './diagnostics';
-import { runningTextOf } from './savedText';
+import { runningTextOf, type SavedText } from './savedText';
 import type { TargetPort } from './targetPort';
+
+interface TargetOutcome {
+  result: TargetUpdateResult;
+  diagnostics: LiveDiagnostic[];
+  functions: string[];
+  changed: boolean;
+}
 
 export interface SaveOutcome {
   report: UpdateReport;
@@ -44,61 +51,74 @@ export class UpdateEngine {
   private async process(file: string, text: string): Promise<SaveOutcome> {
     const started = performance.now();
     const saved = runningTextOf(file, text);
+    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, saved)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
     const functionNames = new Set<string>();
-    let anyChange = false;
-
-    await Promise.all(
-      this.port.targets().map(async (target) => {
-        const baseline = await this.baselines.get(target.id, file);
-        if (baseline === undefined) return; // The target has not loaded this file.
-        if ('error' in baseline) {
-          results.push({ targetId: target.id, targetName: target.name, outcome: 'unreachable', reason: baseline.error });
-          return;
-        }
-        if (!saved.ok) {
-          anyChange = true;
-          const first = saved.syntaxErrors[0]!;
-          diagnostics.push({
-            severity: 'error',
-            code: DiagnosticCodes.syntaxError,
-            message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
-            start: first.start,
-            end: first.end,
-          });
-          results.push({ targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' });
-          return;
-        }
-        if (baseline.hash === saved.hash) return;
-        const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
-        anyChange = true;
-        if (changes.syntaxErrors.length > 0) {
-          const first = changes.syntaxErrors[0]!;
-          diagnostics.push({
-            severity: 'error',
-            code: DiagnosticCodes.syntaxError,
-            message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
-            start: first.start,
-            end: first.end,
-          });
-          results.push({ targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' });
-          return;
-        }
-        for (const c of changes.changed) functionNames.add(c.after.displayName);
-        const patch: Patch = {
-          format: PATCH_FORMAT_VERSION,
-          id: `p${++this.patchCounter}`,
-          scripts: [{ file, baseHash: baseline.hash, code: saved.code, functions: patchFunctions(changes) }],
-        };
-        const report = await this.port.applyPatch(target.id, patch);
-        results.push(this.targetResult(target.id, target.name, report));
-        diagnostics.push(...diagnosticsFor(file, changes, report));
-      }),
-    );
-
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
+      results.push(outcome.result);
+      diagnostics.push(...outcome.diagnostics);
+      for (const name of outcome.functions) functionNames.add(name);
+    }
+    const anyChange = outcomes.some((o) => o?.changed);
     const report = summarize(file, [...functionNames], results, anyChange, performance.now() - started);
     return { report, diagnostics: dedupe(diagnostics) };
+  }
+
+  /** Brings one target to the saved text; undefined when it does not run the file at all. */
+  private async updateTarget(target: TargetInfo, file: string, saved: SavedText, fresh = false): Promise<TargetOutcome | undefined> {
+    const unreachable = (reason: string): TargetOutcome => ({
+      result: { targetId: target.id, targetName: target.name, outcome: 'unreachable', reason },
+      diagnostics: [],
+      functions: [],
+      changed: false,
+    });
+    const baseline = await this.baselines.get(target.id, file, { fresh });
+    if (baseline === undefined) return undefined; // The target has not loaded this file.
+    if ('error' in baseline) return unreachable(baseline.error);
+    if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
+    if (baseline.hash === saved.hash) return undefined;
+    const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
+    if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
+
+    const patch: Patch = {
+      format: PATCH_FORMAT_VERSION,
+      id: `p${++this.patchCounter}`,
+      scripts: [{ file, baseHash: baseline.hash, code: saved.code, functions: patchFunctions(changes) }],
+    };
+    const report = await this.port.applyPatch(target.id, patch);
+    const script = report.scripts[0];
+    if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
+      // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
+      this.baselines.forget(target.id, file);
+      return this.updateTarget(target, file, saved, true);
+    }
+    if (report.ok) this.baselines.remember(target.id, file, saved.hash, saved.code);
+    return {
+      result: this.targetResult(target.id, target.name, report),
+      diagnostics: diagnosticsFor(file, changes, report),
+      functions: changes.changed.map((c) => c.after.displayName),
+      changed: true,
+    };
+  }
+
+  private syntaxErrorOutcome(target: TargetInfo, errors: SyntaxError[]): TargetOutcome {
+    const first = errors[0]!;
+    return {
+      result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' },
+      diagnostics: [
+        {
+          severity: 'error',
+          code: DiagnosticCodes.syntaxError,
+          message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
+          start: first.start,
+          end: first.end,
+        },
+      ],
+      functions: [],
+      changed: true,
+    };
   }
 
   private targetResult(targetId: string, targetName: string, report: PatchReport): TargetUpdateResult {
