@@ -64,7 +64,11 @@ function scopeAccessor(file: string): string {
 function identitySourceMap(code: string, fileUrl: string): string {
   let lines = 1;
   for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) lines++;
-  const covered = lines * 2 + 200;
+  // Covered lines come in powers of two, so the map (and the text around it) stays the same while
+  // the file grows or shrinks within its bucket. That matters for ES modules: V8 counts this
+  // comment as top-level text, and refuses any update that changes an ES module's top level.
+  let covered = 512;
+  while (covered < lines * 1.5 + 256) covered *= 2;
   return inlineMapComment(JSON.stringify({ version: 3, sources: [fileUrl], names: [], mappings: 'AAAA' + ';AACA'.repeat(covered - 1) }));
 }
 

@@ -12,6 +12,10 @@ CODE_SERVER_VERSION=4.139.1
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
+# Under `npm test`, npm's own variables (npm_config_user_agent naming Node 20, script policies)
+# would leak into the installs below and change what they do. Start from a clean slate.
+for var in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$var"; done
+
 # npm installs can fail on a registry hiccup; try twice before giving up, and show npm's errors.
 npm_install() {
   for attempt in 1 2; do
@@ -53,9 +57,10 @@ fi
 cs="$tools/cs/bin/code-server"
 if [ ! -x "$cs" ]; then
   log "installing code-server@$CODE_SERVER_VERSION (takes a few minutes the first time)"
-  # Install scripts stay off (npm's default here): code-server's postinstall only prepares
-  # password hashing (argon2) and shell links, which `--auth none` on loopback does not use.
+  # No install scripts: the package ships VS Code's dependencies already installed, and its
+  # postinstall would reinstall them from the registry and rebuild native modules (password
+  # hashing, terminals) that a loopback `--auth none` workbench driven by tests does not use.
   PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-    npm_install -g --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
+    npm_install -g --ignore-scripts --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
 fi
 log "ready: node22=$node22/bin/node node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"

@@ -26,7 +26,13 @@ export function installModuleLoader(): void {
   if (typeof registerHooks === 'function') {
     registerHooks({
       resolve: (specifier, context, next) => next(typeScriptSibling(specifier, (context as { parentURL?: string }).parentURL) ?? specifier, context),
-      load: (url, context, next) => loadUserModule(url, loadStripper, __dirname) ?? next(url, context),
+      load: (url, context, next) => {
+        const loaded = loadUserModule(url, loadStripper, __dirname);
+        if (!loaded) return next(url, context);
+        // CommonJS without a source goes to the CommonJS loader (our `_extensions` below): with a
+        // source, Node would run it with a stripped-down `require` (no cache, no extensions).
+        return loaded.format === 'commonjs' ? { format: 'commonjs', shortCircuit: true } : loaded;
+      },
     });
   }
   // The user's CommonJS modules are compiled here on every Node: Node's own `.ts` handler (22.6+)

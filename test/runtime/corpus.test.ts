@@ -1,9 +1,9 @@
 // A corpus of live updates, one folder per case under test/fixtures/corpus/, each run against a
 // real Node process started with the runtime. A case folder holds:
 //
-//   main.{js,cjs,mjs,ts,mts}   the program's entry (exactly one), and any other files it uses;
-//                              it exposes what the case evaluates on `globalThis.fixture` and
-//                              stays alive (setInterval).
+//   main.{js,cjs,mjs,ts,cts,mts}
+//                  the program's entry (exactly one), next to any other files it uses; it exposes
+//                  what the case evaluates on `globalThis.fixture` and stays alive (setInterval).
 //   edits.json     the update: [{ "file", "replace", "with" }, …]. `replace` must occur exactly
 //                  once; the edits of one file apply in order and make one script of the patch,
 //                  several files make one transaction. An edit with `"baseline": true` changes
@@ -18,8 +18,8 @@
 //     Script: { "file", "outcome", "v8Status"?, "reason"? (a substring),
 //               "activations"?: [{ "function", "kind", "line"? }], "staleClosures"?: [{ "function", "count" }] }
 //             A field left out must be absent from the report; a list left out must be empty.
-//     Check:  { "eval": "fixture.f()", "equals": <JSON> } or { "eval", "throws": "<substring>" },
-//             with "eventually": true to poll until it holds.
+//     Check:  { "eval": "fixture.f()", "equals": <JSON> } or { "eval", "throws": "<substring>" };
+//             a promise is awaited; with "eventually": true it is polled until it holds.
 //   Lines are 1-based, as in an editor.
 //
 // Every case also checks: no runtime error; an applied script is verified; a refused update left
@@ -81,28 +81,28 @@ async function runCase(dir: string): Promise<void> {
   const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
   const edits = read<Edit[]>('edits.json');
   const expected = read<Expected>('expected.json');
-  const entries = fs.readdirSync(dir).filter((f) => /^main\.(c?js|mjs|m?ts)$/.test(f));
+  const entries = fs.readdirSync(dir).filter((f) => /^main\.([cm]?js|[cm]?ts)$/.test(f));
   assert.equal(entries.length, 1, `${dir} needs exactly one main.* entry`);
   const patch = buildPatch(dir, edits);
 
   const p = await InspectedProcess.start(path.join(dir, entries[0]!));
   processes.add(p);
-  const context = () => `\nstderr: ${p.stderr().slice(-2000)}`;
   try {
-    await eventually('globalThis.fixture', () => p.evaluate<boolean>('typeof globalThis.fixture === "object"')).catch((e: Error) => {
-      throw new Error(e.message + context());
-    });
+    await eventually('globalThis.fixture', () => p.evaluate<boolean>('typeof globalThis.fixture === "object"'));
     await runChecks(p, expected.before);
     const resume = expected.pause ? await pauseAt(p, path.join(dir, expected.pause.file), expected.pause.line) : undefined;
-    await applyAndCompare(p, dir, patch, expected, context);
+    await applyAndCompare(p, dir, patch, expected);
     await resume?.();
     await runChecks(p, expected.after);
     if (expected.retry) {
       await runChecks(p, expected.retry.before);
-      await applyAndCompare(p, dir, { ...patch, id: `${patch.id}-retry` }, expected.retry, context);
+      await applyAndCompare(p, dir, { ...patch, id: `${patch.id}-retry` }, expected.retry);
       await runChecks(p, expected.retry.after);
     }
-    assert.equal(p.exitCode, undefined, `the program exited${context()}`);
+    assert.equal(p.exitCode, undefined, 'the program is still running');
+  } catch (e) {
+    if (e instanceof Error) e.message += `\nprogram stderr: ${p.stderr().slice(-2000)}`;
+    throw e;
   } finally {
     processes.delete(p);
     await p.kill();
@@ -128,10 +128,10 @@ function replaceUnique(text: string, edit: Edit, file: string): string {
   return text.slice(0, at) + edit.with + text.slice(at + edit.replace.length);
 }
 
-async function applyAndCompare(p: InspectedProcess, dir: string, patch: Patch, expected: Round, context: () => string): Promise<void> {
+async function applyAndCompare(p: InspectedProcess, dir: string, patch: Patch, expected: Round): Promise<void> {
   const hashesBefore = await Promise.all(patch.scripts.map(async (s) => (await p.scriptState({ file: s.file })).hash));
   const report: PatchReport = await p.apply(patch);
-  const json = `\nreport: ${JSON.stringify(report, null, 1)}${context()}`;
+  const json = `\nreport: ${JSON.stringify(report, null, 1)}`;
   assert.equal(report.error, undefined, json);
   assert.equal(report.ok, expected.ok, `ok${json}`);
   assert.deepEqual(report.scripts.map((s) => project(s, dir)), expected.scripts.map(normalize), `scripts${json}`);

@@ -31,6 +31,12 @@ describe('runtime: hygiene', () => {
     assert.equal(result.stderr, '');
   });
 
+  it("keeps CommonJS's full require (cache, extensions, main) in the user's modules", () => {
+    const result = runToEnd(fixture('ends', 'require-api.js'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'object object function true\n');
+  });
+
   it('answers bad input with an error report and never throws into the program', async () => {
     const p = await InspectedProcess.start(fixture('counter-js', 'main.js'));
     processes.push(p);

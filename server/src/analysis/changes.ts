@@ -27,6 +27,7 @@ export function compareVersions(file: string, before: string, after: string): Fi
 
 export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
   const oldByPath = new Map(before.functions.map((f) => [f.path, f]));
+  const layout = contextLayoutChange(before, after);
   const newPaths = new Set(after.functions.map((f) => f.path));
   const changed: FunctionChange[] = [];
   const added: FunctionInfo[] = [];
@@ -34,7 +35,7 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     const old = oldByPath.get(fn.path);
     if (!old) added.push(fn);
     else if (old.ownText !== fn.ownText) {
-      const risk = closureRisk(old, fn, before);
+      const risk = layout ?? closureRisk(old, fn, before);
       changed.push({ before: old, after: fn, notes: kindNotes(old, fn), ...(risk ? { closureRisk: risk } : {}) });
     }
   }
@@ -73,6 +74,20 @@ export function patchFunctions(changes: FileChanges): ChangedFunction[] {
     ...changes.changed.map((c) => fromOld(c.before, c.after.displayName, c.after, c.closureRisk)),
     ...changes.removed.map((fn) => fromOld(fn, fn.displayName)),
   ];
+}
+
+/**
+ * Top-level bindings added or removed change the layout of the module's context (every top-level
+ * binding lives there, see common/runningText). V8 then cannot move any changed function's
+ * existing closures to the new code.
+ */
+function contextLayoutChange(before: FileFunctions, after: FileFunctions): string | undefined {
+  const added = [...after.topLevelNames].filter((n) => !before.topLevelNames.has(n));
+  const removed = [...before.topLevelNames].filter((n) => !after.topLevelNames.has(n));
+  if (added.length === 0 && removed.length === 0) return undefined;
+  const names = (list: string[]) => list.map((n) => `\`${n}\``).join(', ');
+  const parts = [added.length ? `${names(added)} added` : '', removed.length ? `${names(removed)} removed` : ''].filter(Boolean);
+  return `the module's top-level declarations changed (${parts.join('; ')})`;
 }
 
 /** Why V8 may keep existing closures of `before` on old code after the edit to `after`, if it may. */
