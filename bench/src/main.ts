@@ -1,9 +1,12 @@
 // `npm run bench`: how long a program is blocked while a one-function patch applies, for a
 // generated 1 MB script and for the typescript package's own 9 MB lib/typescript.js.
-//   npm run bench               7 runs per case
-//   npm run bench -- --quick    3 runs per case (well under two minutes)
+//   npm run bench               7 runs per case (or 5, when a case has taken 4 minutes by then)
+//   npm run bench -- --quick    3 runs per case
 //   npm run bench -- --runs 11  any number of runs
-// Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json.
+//   npm run bench -- --case typescript   only the cases whose name contains this
+//   npm run bench -- --breakdown         also time each step of an apply alone in the program
+// Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
+// (latest.json only when every case ran).
 // Exit code 0 when the benchmark ran (a missed target is a result, not an error); 1 when it could not.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,25 +16,37 @@ import type { InspectedProcess } from '../../test/support/inspectedProcess';
 import { repoRoot } from '../../test/support/paths';
 import { runPauseCase, type CaseResult } from './pause.bench';
 import { markdownTable, ms } from './stats';
-import { generatedCase, typescriptCase, type BenchCase } from './targets';
+import { CASES } from './targets';
 
 interface Options {
   quick: boolean;
   runs: number;
+  /** Also time each step of an apply alone (two more LiveEdit calls per case). */
+  breakdown: boolean;
+  /** Only the cases whose name contains this. */
+  only?: string;
 }
 
 function parseArgs(args: string[]): Options {
-  const quick = args.includes('--quick');
-  let runs = quick ? 3 : 7;
-  const at = args.findIndex((a) => a === '--runs' || a.startsWith('--runs='));
-  if (at >= 0) {
-    const value = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-    runs = Number(value);
-    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive integer, not ${value}`);
-  }
-  const unknown = args.filter((a, i) => a !== '--quick' && i !== at && !(i === at + 1 && !args[at]!.includes('=')));
-  if (unknown.length) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --runs N)`);
-  return { quick, runs };
+  const rest = [...args];
+  const take = (name: string): string | undefined => {
+    const at = rest.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (at < 0) return undefined;
+    const [arg] = rest.splice(at, 1);
+    if (arg!.includes('=')) return arg!.slice(name.length + 1);
+    const value = rest.splice(at, 1)[0];
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    return value;
+  };
+  const runsArg = take('--runs');
+  const only = take('--case');
+  const flags = ['--quick', '--breakdown'];
+  const unknown = rest.filter((a) => !flags.includes(a));
+  if (unknown.length) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --runs N, --case NAME, --breakdown)`);
+  const quick = rest.includes('--quick');
+  const runs = runsArg === undefined ? (quick ? 3 : 7) : Number(runsArg);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive integer, not ${runsArg}`);
+  return { quick, runs, breakdown: rest.includes('--breakdown'), ...(only ? { only } : {}) };
 }
 
 const processes: InspectedProcess[] = [];
@@ -57,7 +72,7 @@ function environment() {
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpu: `${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}`,
-    // Other work on the machine makes every figure larger; worth knowing when comparing results.
+    // At the end of the run. Other work on the machine makes every figure larger.
     loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
     commit: git('rev-parse', 'HEAD'),
     dirty: (git('status', '--porcelain') ?? '').length > 0,
@@ -70,9 +85,10 @@ function resultTable(results: CaseResult[]): string {
     const target = `≤ ${r.targetMs} ms`;
     const verdict = (median: number) => (median <= r.targetMs ? 'met' : 'missed');
     const { blockedMs, stallMs, roundTripMs } = r.figures;
-    rows.push(['blocked (runtime blockedMs)', r.case, String(blockedMs.runs), ms(blockedMs.median), ms(blockedMs.p95), target, verdict(blockedMs.median)]);
-    rows.push(['event-loop stall (in program)', r.case, String(stallMs.runs), ms(stallMs.median), ms(stallMs.p95), target, verdict(stallMs.median)]);
-    rows.push(['evaluate round trip (CDP)', r.case, String(roundTripMs.runs), ms(roundTripMs.median), ms(roundTripMs.p95), '—', '—']);
+    const runs = r.stoppedEarly ? `${blockedMs.runs} of ${r.plannedRuns}` : String(blockedMs.runs);
+    rows.push(['blocked (runtime blockedMs)', r.case, runs, ms(blockedMs.median), ms(blockedMs.p95), target, verdict(blockedMs.median)]);
+    rows.push(['event-loop stall (in program)', r.case, runs, ms(stallMs.median), ms(stallMs.p95), target, verdict(stallMs.median)]);
+    rows.push(['evaluate round trip (CDP)', r.case, runs, ms(roundTripMs.median), ms(roundTripMs.p95), '—', '—']);
   }
   return markdownTable(['figure', 'case', 'runs', 'median', 'p95', 'target', 'met/missed'], rows);
 }
@@ -85,13 +101,14 @@ function breakdownTable(results: CaseResult[]): string {
   );
 }
 
-function writeResults(json: unknown, quick: boolean): string[] {
+function writeResults(json: unknown, quick: boolean, complete: boolean): string[] {
   const dir = path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   // ISO 8601 in its basic time form, so the name is valid on every file system.
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '');
-  const files = [path.join(dir, `${stamp}${quick ? '-quick' : ''}.json`), path.join(dir, 'latest.json')];
-  const text = JSON.stringify(json, null, 2) + '\n';
+  const files = [path.join(dir, `${stamp}${quick ? '-quick' : ''}.json`), ...(complete ? [path.join(dir, 'latest.json')] : [])];
+  // Microseconds are plenty.
+  const text = JSON.stringify(json, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1000) / 1000 : value), 2) + '\n';
   for (const file of files) {
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);
@@ -107,20 +124,23 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`Pause benchmark: ${options.runs} runs per case${options.quick ? ' (quick)' : ''}, Node ${process.version}\n`);
 
-  const makers: Array<(dir: string) => BenchCase> = [generatedCase, typescriptCase];
+  const cases = CASES.filter((c) => !options.only || c.name.includes(options.only));
+  if (!cases.length) throw new Error(`no case is named like "${options.only}" (cases: ${CASES.map((c) => c.name).join(', ')})`);
   const results: CaseResult[] = [];
   const failures: string[] = [];
-  for (const make of makers) {
-    let name = make.name;
+  for (const { name, make } of cases) {
     try {
       const c = make(tempDir);
-      name = c.name;
       console.log(`${c.name}: ${c.description}; edits ${c.functionName}()`);
       results.push(
         await runPauseCase(c, {
           runs: options.runs,
+          // A full run keeps at least 5 runs per case, and stops there when the case has taken
+          // more than 4 minutes (one apply can take a minute while LiveEdit is slow).
+          minRuns: options.quick ? options.runs : Math.min(5, options.runs),
+          budgetMs: 4 * 60_000,
           // Each trial costs two more LiveEdit calls, which take seconds on these scripts.
-          breakdownTrials: options.quick ? 0 : 1,
+          breakdownTrials: options.breakdown ? 1 : 0,
           track: (p) => processes.push(p),
           log: (line) => console.log(line),
         }),
@@ -140,13 +160,14 @@ async function main(): Promise<number> {
       console.log(`except the last two rows, which happen before it is called):\n`);
       console.log(breakdownTable(results));
     } else {
-      console.log(`(The breakdown of where the time goes is measured in the full run only.)`);
+      console.log(`(npm run bench -- --breakdown also times each step of an apply alone.)`);
     }
     const files = writeResults(
       {
         benchmark: 'pause',
         date: new Date().toISOString(),
         mode: options.quick ? 'quick' : 'full',
+        ...(options.only ? { only: options.only } : {}),
         runsPerCase: options.runs,
         durationMs: Date.now() - started,
         environment: environment(),
@@ -154,6 +175,7 @@ async function main(): Promise<number> {
         failures,
       },
       options.quick,
+      !options.only && failures.length === 0,
     );
     console.log(`\nResults: ${files.join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }

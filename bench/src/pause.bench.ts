@@ -29,6 +29,9 @@ export interface CaseResult {
   functionName: string;
   moduleChars: number;
   targetMs: number;
+  plannedRuns: number;
+  /** Set when the case stopped after `minRuns` because it had used its time budget. */
+  stoppedEarly: boolean;
   samples: RunSample[];
   figures: { blockedMs: Summary; stallMs: Summary; roundTripMs: Summary };
   /** Milliseconds to build the two patches with the server's analysis (not part of any pause). */
@@ -39,7 +42,10 @@ export interface CaseResult {
 }
 
 export interface PauseOptions {
+  /** Runs per case, unless the case has used `budgetMs` after `minRuns` runs. */
   runs: number;
+  minRuns: number;
+  budgetMs: number;
   breakdownTrials: number;
   /** Called with every process started, so the caller can kill it whatever happens. */
   track(process: InspectedProcess): void;
@@ -83,12 +89,24 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
     // Each patch names the hash of the text it was computed from: that is what must run.
     const hashes = { A: forward.baseHash, B: backward.baseHash };
     const samples: RunSample[] = [];
+    const runsStarted = performance.now();
+    let stoppedEarly = false;
     for (let i = 0; i < options.runs; i++) {
+      if (i >= options.minRuns && performance.now() - runsStarted > options.budgetMs) {
+        stoppedEarly = true;
+        log(`  stopping after ${i} runs: the case has used its time budget (${(options.budgetMs / 1000).toFixed(0)} s)`);
+        break;
+      }
       const toB = i % 2 === 0;
       const expectedHash = toB ? hashes.A : hashes.B;
       const state = await cdp('scriptState', p.scriptState({ file: c.moduleFile, knownHash: expectedHash }));
       if (!state.loaded) throw new Error(`the program has not loaded ${c.moduleFile}`);
-      if (state.hash !== expectedHash) throw new Error(`run ${i + 1}: the program runs ${state.hash}, expected ${expectedHash}`);
+      if (state.hash !== expectedHash) {
+        throw new Error(
+          `run ${i + 1}: the program runs text ${state.hash}, but the patch was computed from ${expectedHash}` +
+            (i === 0 ? ' (the runtime and the server disagree on the running text of this file)' : ''),
+        );
+      }
 
       const scriptPatchToApply: ScriptPatch = toB ? forward : backward;
       const expression = runtimeCallExpression('apply', JSON.stringify(patchOf(scriptPatchToApply)));
@@ -132,6 +150,8 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       functionName: c.functionName,
       moduleChars: c.versionA.length,
       targetMs: c.targetMs,
+      plannedRuns: options.runs,
+      stoppedEarly,
       samples,
       figures: {
         blockedMs: summarize(samples.map((s) => s.blockedMs)),

@@ -1,8 +1,8 @@
 // One update transaction: every script of a patch is applied, or none is. The steps:
 //   1. check each script's baseline hash against what V8 runs (stale → nothing applied);
-//   2. dry-run every script with V8 LiveEdit (any refusal → nothing applied, report why);
-//   3. apply each for real; if one fails, restore the ones already applied;
-//   4. verify V8 now holds the new text of each applied script, and that existing closures of
+//   2. apply each script with V8 LiveEdit; on a refusal, restore the ones already applied and
+//      report why (a check-only patch dry-runs every script instead and changes nothing);
+//   3. verify V8 now holds the new text of each applied script, and that existing closures of
 //      functions the server marked as risky run it (V8 can answer Ok and leave them on old code).
 import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
@@ -63,42 +63,57 @@ export function applyPatch(session: InProcessSession, patch: Patch): PatchReport
     return abandon(reports, finish);
   }
 
-  // 2. Dry run: V8 checks compile errors and activeness without changing anything.
-  let refused = false;
   const stack = captureLiveStack();
-  for (const p of prepared) {
-    const result = setScriptSource(session, p.scriptId, p.newRunning, true);
-    const report = reportFor(reports, p.patch.file);
-    report.v8Status = result.status;
-    if (result.status !== 'Ok') {
-      refused = true;
-      report.outcome = 'rejected';
-      report.reason = explainRefusal(result);
-      report.activations = findActivations(session, p, stack, result.status);
-    }
-  }
-  if (refused) return abandon(reports, finish);
+
+  // 2a. Only a check: V8 tries every script without changing anything (compile errors, activeness).
   if (patch.dryRun) {
+    let refused = false;
+    for (const p of prepared) {
+      const result = setScriptSource(session, p.scriptId, p.newRunning, true);
+      const report = reportFor(reports, p.patch.file);
+      report.v8Status = result.status;
+      if (result.status !== 'Ok') {
+        refused = true;
+        report.outcome = 'rejected';
+        report.reason = explainRefusal(result);
+        report.activations = findActivations(session, p, stack, result.status);
+      }
+    }
+    if (refused) return abandon(reports, finish);
     for (const r of reports) if (r.outcome === 'applied') r.outcome = 'applicable';
     return finish(true);
   }
 
-  // 3. Apply for real; undo on the first failure.
+  // 2b. Apply. V8 applies one script entirely or not at all, and a LiveEdit of a large script is
+  // slow (it grows faster than the script), so there is no separate dry run: on a refusal the
+  // scripts already applied are restored. Nothing else runs in between (this is one synchronous
+  // evaluate), so a restore meets the program exactly as the patch found it.
   const done: Prepared[] = [];
   for (const p of prepared) {
     const result = setScriptSource(session, p.scriptId, p.newRunning, false);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
-    if (result.status !== 'Ok') {
-      report.outcome = 'rejected';
-      report.reason = explainRefusal(result);
-      for (const undo of done.reverse()) setScriptSource(session, undo.scriptId, undo.oldRunning, false);
-      return abandon(reports, finish);
+    if (result.status === 'Ok') {
+      done.push(p);
+      continue;
     }
-    done.push(p);
+    report.outcome = 'rejected';
+    report.reason = explainRefusal(result);
+    report.activations = findActivations(session, p, stack, result.status);
+    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const failed = abandon(reports, finish);
+    for (const u of unrestored) {
+      // Never claim a file is unchanged when it is not.
+      const r = reportFor(reports, u.patch.file);
+      r.outcome = 'applied';
+      r.reason = 'Applied, and could not be restored after another file of the update was refused.';
+      r.currentHash = hashText(u.newRunning);
+    }
+    if (unrestored.length > 0) failed.error = `The update was refused for ${p.patch.file}, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
+    return failed;
   }
 
-  // 4. Verify: V8 holds the new text, and the existing closures of risky functions run it.
+  // 3. Verify: V8 holds the new text, and the existing closures of risky functions run it.
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
     report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
