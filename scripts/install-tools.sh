@@ -55,12 +55,16 @@ if [ ! -x "$node22/bin/node" ]; then
 fi
 
 cs="$tools/cs/bin/code-server"
-if [ ! -x "$cs" ]; then
+cs_deps="$tools/cs/lib/node_modules/code-server/lib/vscode/node_modules"
+if [ ! -x "$cs" ] || [ ! -d "$cs_deps" ]; then
   log "installing code-server@$CODE_SERVER_VERSION (takes a few minutes the first time)"
-  # No install scripts: the package ships VS Code's dependencies already installed, and its
-  # postinstall would reinstall them from the registry and rebuild native modules (password
-  # hashing, terminals) that a loopback `--auth none` workbench driven by tests does not use.
+  # code-server's postinstall installs VS Code's own dependencies (from the npm registry) and
+  # builds their native modules against Node 24: it must run, with Node 24 first on PATH (it
+  # checks the Node version in npm's user agent). npm 11 runs install scripts only when allowed.
   PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" \
-    npm_install -g --ignore-scripts --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
+    npm_install -g --allow-scripts=code-server,argon2 --prefix "$tools/cs" "code-server@$CODE_SERVER_VERSION"
+  if [ ! -d "$cs_deps" ]; then
+    log "code-server's postinstall did not run (lib/vscode/node_modules is missing)"; rm -rf "$tools/cs"; exit 1
+  fi
 fi
 log "ready: node22=$node22/bin/node node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"

