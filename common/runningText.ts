@@ -11,6 +11,9 @@
  * instead, and positions move (`positionExact: false`). Installed packages run exactly as written.
  */
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 /** amaro's API, passed in so each side loads it its own way (lazily in the runtime). */
 export interface TypeStripper {
   transformSync(code: string, options: object): { code: string; map?: string };
@@ -30,7 +33,8 @@ export const isUserModule = (file: string): boolean => /\.([cm]?[jt]s)$/.test(fi
 export const SCOPE_REGISTRY_KEY = 'liveUpdate.scope';
 
 export function toRunningText(source: string, file: string, stripper: () => TypeStripper): RunningText {
-  if (!isUserModule(file)) return { code: source, positionExact: true };
+  // Installed packages, and `.js` files whose module system Node itself detects, run as written.
+  if (!isUserModule(file) || !moduleFormat(file, source)) return { code: source, positionExact: true };
   const fileUrl = fileUrlOf(file);
   if (!isTypeScriptFile(file)) {
     // A file built with its own source map (tsc's outDir) keeps it: it points at the real source.
@@ -89,9 +93,45 @@ function fileUrlOf(file: string): string {
 }
 
 /**
- * Whether blanked code is an ES module: it has top-level `import`/`export` declarations. Used to
- * decide how a `.ts` file outside a `"type": "module"` package loads, as Node's own detection does.
+ * Whether code looks like an ES module: a line starting with an `import` or `export` declaration
+ * (not `import(`, `import.meta`, or a name such as `importFrom:`).
  */
 export function hasModuleSyntax(code: string): boolean {
-  return /^\s*(import\s*[\w{*'"]|export\s|export\{)/m.test(code);
+  return /^\s*(import\s*["'{*]|import\s+[\w$]|export\s*[{*]|export\s+[\w$])/m.test(code);
+}
+
+/**
+ * How a user module loads, decided as Node decides: by extension, then the nearest package.json's
+ * `"type"`, then syntax. Undefined for a `.js` file outside any `"type"` that looks like a module:
+ * Node's own detection (22+) decides that better than a pattern, so such a file runs as written.
+ */
+export function moduleFormat(file: string, source: string): 'module' | 'commonjs' | undefined {
+  if (/\.m[jt]s$/.test(file)) return 'module';
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
+  const type = packageType(path.dirname(file));
+  if (type === 'module') return 'module';
+  if (type === 'commonjs') return 'commonjs';
+  if (!hasModuleSyntax(source)) return 'commonjs';
+  return isTypeScriptFile(file) ? 'module' : undefined;
+}
+
+const packageTypes = new Map<string, string>();
+/** The `"type"` of the nearest package.json above `dir` ('none' without one). Cached per folder. */
+function packageType(dir: string): string {
+  const cached = packageTypes.get(dir);
+  if (cached) return cached;
+  let type: string;
+  const manifest = path.join(dir, 'package.json');
+  if (fs.existsSync(manifest)) {
+    try {
+      type = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { type?: string }).type ?? 'none';
+    } catch {
+      type = 'none';
+    }
+  } else {
+    const parent = path.dirname(dir);
+    type = parent === dir ? 'none' : packageType(parent);
+  }
+  packageTypes.set(dir, type);
+  return type;
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: bundles (runtime, test support, benchmarks) and runs the pause benchmark.
-// Arguments go to the benchmark: `npm run bench -- --quick` (3 runs per case), `--runs N`.
+// Arguments go to the benchmark: `npm run bench -- --quick` (3 runs per case), `--runs N`,
+// `--case NAME`, `--breakdown` (see bench/src/main.ts).
 // Types are checked by `npm run typecheck` / `npm test`; the benchmark needs only the bundles.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

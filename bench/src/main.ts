@@ -156,8 +156,7 @@ async function main(): Promise<number> {
     console.log(`\n${resultTable(results)}\n`);
     console.log(`Median of the runs; p95 is nearest-rank (the largest value below 20 runs). A target is met when the median is within it.`);
     if (results.some((r) => Object.keys(r.breakdown).length)) {
-      console.log(`\nWhere the time goes (each step timed alone in the program; the runtime does these inside blockedMs,`);
-      console.log(`except the last two rows, which happen before it is called):\n`);
+      console.log(`\nWhere the time goes: each step timed alone in the program (after the runs, once per trial).\n`);
       console.log(breakdownTable(results));
     } else {
       console.log(`(npm run bench -- --breakdown also times each step of an apply alone.)`);

@@ -84,9 +84,9 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
     const patchBuildMs = (performance.now() - buildStarted) / 2;
     log(`  patches built with the server's analysis in ${patchBuildMs.toFixed(0)} ms each`);
 
-    // The first query also enables the runtime's own Debugger domain (a one-time cost that a real
-    // session pays when the server first reads the baseline, not during an apply).
-    // Each patch names the hash of the text it was computed from: that is what must run.
+    // Each patch names the hash of the text it was computed from: before each run, the program must
+    // run that text. (The first query also enables the runtime's own Debugger domain, a one-time
+    // cost a real session pays when the server first reads the baseline, not during an apply.)
     const hashes = { A: forward.baseHash, B: backward.baseHash };
     const samples: RunSample[] = [];
     const runsStarted = performance.now();
@@ -138,11 +138,13 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       const noop = `void ${JSON.stringify(JSON.stringify(patchOf(forward)))}`;
       await cdp('benchMonitor.start', p.evaluate('benchMonitor.start()'));
       await cdp('no-op evaluate', p.send('Runtime.evaluate', { expression: noop, returnByValue: true }));
-      steps['evaluate of a same-size no-op expression (stall)'] = await cdp('benchMonitor.stop', p.evaluate<number>('benchMonitor.stop()'));
+      steps['before the runtime: same-size evaluate that does nothing (stall)'] = await cdp('benchMonitor.stop', p.evaluate<number>('benchMonitor.stop()'));
       trials.push(steps);
     }
     const breakdown: Record<string, number> = {};
-    for (const step of Object.keys(trials[0] ?? {})) breakdown[step] = summarize(trials.map((t) => t[step]!)).median;
+    const order = (step: string) => ['before', 'in apply', 'for comparison'].findIndex((prefix) => step.startsWith(prefix));
+    const steps = Object.keys(trials[0] ?? {}).sort((a, b) => order(a) - order(b));
+    for (const step of steps) breakdown[step] = summarize(trials.map((t) => t[step]!)).median;
 
     return {
       case: c.name,

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasModuleSyntax, isTypeScriptFile, isUserModule, toRunningText, type TypeStripper } from '../../common/runningText';
+import { isTypeScriptFile, isUserModule, moduleFormat, toRunningText, type TypeStripper } from '../../common/runningText';
 
 export interface LoadResult {
   format: 'module' | 'commonjs';
@@ -47,35 +47,6 @@ export function loadUserModule(url: string, stripper: () => TypeStripper, runtim
   const running = toRunningText(source, file, stripper);
   if (!running.positionExact) warnNotExact(file);
   return { format, source: running.code, shortCircuit: true };
-}
-
-function moduleFormat(file: string, source: string): 'module' | 'commonjs' | undefined {
-  if (/\.m[jt]s$/.test(file)) return 'module';
-  if (/\.c[jt]s$/.test(file)) return 'commonjs';
-  const type = packageType(path.dirname(file));
-  if (type === 'module') return 'module';
-  if (type === 'commonjs') return 'commonjs';
-  if (!hasModuleSyntax(source)) return 'commonjs';
-  return isTypeScriptFile(file) ? 'module' : undefined;
-}
-
-const packageTypes = new Map<string, string | undefined>();
-function packageType(dir: string): string | undefined {
-  if (packageTypes.has(dir)) return packageTypes.get(dir);
-  let type: string | undefined;
-  const manifest = path.join(dir, 'package.json');
-  if (fs.existsSync(manifest)) {
-    try {
-      type = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { type?: string }).type ?? 'none';
-    } catch {
-      type = 'none';
-    }
-  } else {
-    const parent = path.dirname(dir);
-    type = parent === dir ? 'none' : packageType(parent);
-  }
-  packageTypes.set(dir, type);
-  return type;
 }
 
 const warned = new Set<string>();
