@@ -93,7 +93,7 @@ export function workbenchUrl(base, { folder, extensionPath, testsPath }) {
  * Opens `url` in headless Chromium and resolves with the exit code the workbench reports through
  * `codeAutomationExit` (extension tests call it when `run()` settles).
  */
-export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 20 * 60_000, screenshot } = {}) {
+export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 10 * 60_000, screenshot } = {}) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: tools.chromium,

@@ -3,21 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { runtimeCallExpression } from '../../common/patch';
-import { eventually } from '../support/eventually';
-import { InspectedProcess } from '../support/inspectedProcess';
+import { fixturePrograms } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';
 
 const file = fixture('async-js', 'main.js');
-const processes: InspectedProcess[] = [];
-after(() => Promise.all(processes.map((p) => p.kill())));
-
-async function start(): Promise<InspectedProcess> {
-  const p = await InspectedProcess.start(file);
-  processes.push(p);
-  await eventually('the fixture to load', () => p.evaluate<boolean>('typeof fixture === "object"'));
-  return p;
-}
+const programs = fixturePrograms(after);
+const start = () => programs.start(file);
 
 const bothChanged = (text: string) => replaceOnce("return 'q1';", "return 'q2';")(replaceOnce("return 'waited';", "return 'waited!';")(text));
 

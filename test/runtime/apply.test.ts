@@ -64,7 +64,7 @@ describe('runtime: applying patches', () => {
     assert.equal((await p.scriptState({ file })).hash, stateBefore.hash, 'nothing was applied');
 
     await p.send('Debugger.removeBreakpoint', { breakpointId });
-    await p.send('Debugger.resume');
+    await p.resume();
     const retry = await p.apply(patch);
     assert.equal(retry.ok, true, JSON.stringify(retry));
     await p.waitForLine(/ v2$/, p.output.length);

@@ -2,21 +2,13 @@
 // edits as risky and the runtime checks the live closures: the report must say which stayed old.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { eventually } from '../support/eventually';
-import { InspectedProcess } from '../support/inspectedProcess';
+import { fixturePrograms } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';
 
 const file = fixture('closures-js', 'main.js');
-const processes: InspectedProcess[] = [];
-after(() => Promise.all(processes.map((p) => p.kill())));
-
-async function start(): Promise<InspectedProcess> {
-  const p = await InspectedProcess.start(file);
-  processes.push(p);
-  await eventually('the fixture to load', () => p.evaluate<boolean>('typeof fixture === "object"'));
-  return p;
-}
+const programs = fixturePrograms(after);
+const start = () => programs.start(file);
 
 describe('runtime: closures that keep old code', () => {
   it('reports a closure that now reads an outer local no closure read before as still running old code', async () => {

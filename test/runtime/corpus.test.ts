@@ -199,6 +199,6 @@ async function pauseAt(p: InspectedProcess, file: string, line: number): Promise
   assert.equal(paused!.callFrames[0]!.location.lineNumber, line - 1, 'paused on the breakpoint line');
   return async () => {
     await p.send('Debugger.removeBreakpoint', { breakpointId });
-    await p.send('Debugger.resume');
+    await p.resume();
   };
 }

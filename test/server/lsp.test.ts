@@ -96,7 +96,7 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.equal(await debuggee.evaluate('fixture.f()'), 'v1', 'nothing was applied');
 
     await debuggee.send('Debugger.removeBreakpoint', { breakpointId });
-    await debuggee.send('Debugger.resume');
+    await debuggee.resume();
     const outputMark = debuggee.output.length;
     const diagnosticsMark = client.diagnostics.length;
     await client.save(file, text);

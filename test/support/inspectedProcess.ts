@@ -66,6 +66,17 @@ export class InspectedProcess {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
+  /**
+   * Resumes a paused program and waits until the task it was paused in has finished (a later
+   * event-loop turn has begun), so the paused functions are no longer on the stack.
+   */
+  async resume(): Promise<void> {
+    const resumed = new Promise<void>((resolve) => this.on('Debugger.resumed', () => resolve()));
+    await this.send('Debugger.resume');
+    await resumed;
+    await this.send('Runtime.evaluate', { expression: 'new Promise((resolve) => setImmediate(resolve))', awaitPromise: true });
+  }
+
   async evaluate<T = unknown>(expression: string): Promise<T> {
     const result = await this.send('Runtime.evaluate', { expression, returnByValue: true });
     if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
@@ -97,4 +108,21 @@ export class InspectedProcess {
       await exited;
     }
   }
+}
+
+/**
+ * Starts fixture programs for one test file and kills them all when the file's tests are done.
+ * `start` resolves once the program has published `globalThis.fixture`.
+ */
+export function fixturePrograms(after: (fn: () => Promise<unknown>) => void): { start(script: string): Promise<InspectedProcess> } {
+  const processes: InspectedProcess[] = [];
+  after(() => Promise.all(processes.map((p) => p.kill())));
+  return {
+    async start(script: string): Promise<InspectedProcess> {
+      const p = await InspectedProcess.start(script);
+      processes.push(p);
+      await eventually('the fixture to load', () => p.evaluate<boolean>('typeof fixture === "object"'));
+      return p;
+    },
+  };
 }

@@ -3,6 +3,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveUpdateApi, UpdateReport } from '../../../client/src/api';
+import { eventually as poll } from '../../support/eventually';
+
+/** Polls like the other layers' `eventually`, with more patience: a real workbench is slower. */
+export const eventually = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+  poll(what, probe as () => T | undefined, timeoutMs, 50);
 
 export const EXTENSION_ID = 'live-update.live-update';
 
@@ -10,21 +15,6 @@ export function workspaceFile(...parts: string[]): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('the tests need an open folder');
   return vscode.Uri.file(path.join(folder.uri.fsPath, ...parts));
-}
-
-export async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Records every DAP message js-debug sends for every session. */
