@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   context.subscriptions.push(
     tracker.onDidChange((targets) => status.setTargets(targets)),
     vscode.commands.registerCommand('liveUpdate.showOutput', () => log.show()),
-    vscode.workspace.onDidSaveTextDocument((d) => log.info(`saved ${d.uri.toString()}`)),
+    vscode.workspace.onDidSaveTextDocument((d) => log.trace(`saved ${d.uri.toString()}`)),
   );
 
   client = await startLanguageClient(context, tracker, log, (report) => {
