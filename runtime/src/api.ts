@@ -39,7 +39,13 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     },
 
     check(patchJson: string): string {
-      return this.apply(JSON.stringify({ ...(JSON.parse(patchJson) as Patch), dryRun: true }));
+      let patch: Patch;
+      try {
+        patch = JSON.parse(patchJson) as Patch;
+      } catch (e) {
+        return failure('', `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return this.apply(JSON.stringify({ ...patch, dryRun: true }));
     },
 
     evaluate(requestJson: string): string {
@@ -86,12 +92,26 @@ function threadId(): number {
 
 /** The API of a thread Node runs for itself: it answers, so the client can tell, and does nothing. */
 export function internalThreadApi(): RuntimeApi {
+  const refusal = 'this is an internal Node.js thread, not part of the program';
   return {
     formatVersion: PATCH_FORMAT_VERSION,
     info: () => JSON.stringify(runtimeInfo(true)),
-    apply: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
-    evaluate: () => JSON.stringify({ ok: false, error: 'this is an internal Node.js thread, not part of the program' } satisfies EvaluateResult),
-    check: (patchJson) => failure(String((JSON.parse(patchJson) as Patch).id ?? ''), 'this is an internal Node.js thread, not part of the program'),
-    scriptState: (queryJson) => JSON.stringify({ file: (JSON.parse(queryJson) as ScriptStateQuery).file, loaded: false } satisfies ScriptState),
+    apply: (patchJson) => failure(patchIdOf(patchJson), refusal),
+    check: (patchJson) => failure(patchIdOf(patchJson), refusal),
+    evaluate: () => JSON.stringify({ ok: false, error: refusal } satisfies EvaluateResult),
+    scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),
   };
+}
+
+/** The id of a patch given as JSON, or '' when the text is not one: never throws. */
+function patchIdOf(patchJson: string): string {
+  return fieldOf(patchJson, 'id');
+}
+
+function fieldOf(json: string, field: string): string {
+  try {
+    return String((JSON.parse(json) as Record<string, unknown>)[field] ?? '');
+  } catch {
+    return '';
+  }
 }

@@ -41,10 +41,12 @@ describe('runtime: hygiene', () => {
     const p = await InspectedProcess.start(fixture('counter-js', 'main.js'));
     processes.push(p);
     await p.waitForLine(/^tick/);
-    for (const bad of ['not json', '{"format":99,"id":"x","scripts":[]}', '{"format":1,"id":"y","scripts":[{"file":42}]}']) {
-      const report = JSON.parse(await p.evaluate<string>(runtimeCallExpression('apply', bad)));
-      assert.equal(report.ok, false, bad);
-      assert.ok(report.error || report.scripts.every((s: { outcome: string }) => s.outcome !== 'applied'), bad);
+    for (const method of ['apply', 'check'] as const) {
+      for (const bad of ['not json', '{"format":99,"id":"x","scripts":[]}', '{"format":1,"id":"y","scripts":[{"file":42}]}']) {
+        const report = JSON.parse(await p.evaluate<string>(runtimeCallExpression(method, bad)));
+        assert.equal(report.ok, false, `${method} ${bad}`);
+        assert.ok(report.error || report.scripts.every((s: { outcome: string }) => s.outcome !== 'applied'), `${method} ${bad}`);
+      }
     }
     const lines = p.output.length;
     await p.waitForLine(/^tick/, lines);

@@ -7,4 +7,3 @@ export const runtimeDir = path.join(repoRoot, 'dist', 'runtime');
 export const serverEntry = path.join(repoRoot, 'dist', 'server', 'main.js');
 export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
 export const fixture = (...parts: string[]) => path.join(fixturesDir, ...parts);
-export const runtimeEntry = path.join(runtimeDir, 'index.js');
