@@ -5,7 +5,7 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { Patch, PatchReport, ScriptState, ScriptStateQuery } from './patch';
+import type { EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from './patch';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
 export interface TargetInfo {
@@ -45,6 +45,32 @@ export namespace ApplyPatch {
   }
   export const type = new RequestType<Params, PatchReport, void>(method);
 }
+
+/** Server → client: evaluate code in one module's scope in one target (runs a statement on request). */
+export namespace EvaluateInModule {
+  export const method = 'liveUpdate/evaluateInModule' as const;
+  export interface Params {
+    targetId: string;
+    request: EvaluateRequest;
+  }
+  export const type = new RequestType<Params, EvaluateResult, void>(method);
+}
+
+/**
+ * Commands the server executes (`workspace/executeCommand`); code actions carry them. The client
+ * registers `openLocation` itself: it opens an editor, which only the client can do.
+ */
+export const ServerCommands = {
+  /** Args: [file]. Applies the file's last save although it introduces type errors. */
+  applyIgnoringTypeErrors: 'liveUpdate.applyIgnoringTypeErrors',
+  /** Args: [file, statementKey]. Runs one top-level statement of the saved file in every target. */
+  runStatement: 'liveUpdate.runStatement',
+} as const;
+
+export const ClientCommands = {
+  /** Args: [uri, line, character]. */
+  openLocation: 'liveUpdate.openLocation',
+} as const;
 
 /** The outcome of one save, over all targets. This is also what the extension API publishes. */
 export interface UpdateReport {
@@ -87,6 +113,12 @@ export const DiagnosticCodes = {
   updateRejected: 'LU004',
   staleBaseline: 'LU005',
   staleClosures: 'LU006',
+  typeErrors: 'LU007',
+  esmTopLevelKept: 'LU008',
+  topLevelKept: 'LU009',
+  removedButUsed: 'LU010',
+  instancesNotMigrated: 'LU011',
+  kindChanged: 'LU012',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

@@ -1,6 +1,7 @@
 // Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { ClientCommands } from '../../common/protocol';
 import { UpdateHistory, type LiveUpdateApi } from './api';
 import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
@@ -23,6 +24,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   context.subscriptions.push(
     tracker.onDidChange((targets) => status.setTargets(targets)),
     vscode.commands.registerCommand('liveUpdate.showOutput', () => log.show()),
+    // Code actions of the server point at other files (a caller that no longer type-checks).
+    vscode.commands.registerCommand(ClientCommands.openLocation, (uri: string, line: number, character: number) =>
+      vscode.window.showTextDocument(vscode.Uri.parse(uri), { selection: new vscode.Range(line, character, line, character) }),
+    ),
     vscode.workspace.onDidSaveTextDocument((d) => log.trace(`saved ${d.uri.toString()}`)),
   );
 

@@ -1,8 +1,8 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { PatchReport, ScriptState } from '../../common/patch';
-import { ApplyPatch, DidUpdate, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import type { EvaluateResult, PatchReport, ScriptState } from '../../common/patch';
+import { ApplyPatch, DidUpdate, EvaluateInModule, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
 import { callRuntime } from './delivery';
 import type { TargetTracker } from './targets';
 
@@ -20,6 +20,8 @@ export async function startLanguageClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language })),
     outputChannel: log,
+    // The server reads `liveUpdate.*` (type-check policy) from workspace/didChangeConfiguration.
+    synchronize: { configurationSection: 'liveUpdate' },
   };
   const client = new LanguageClient('liveUpdate', 'Live Update', serverOptions, clientOptions);
 
@@ -41,6 +43,16 @@ export async function startLanguageClient(
     } catch (e) {
       // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
       return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `could not reach ${session.name}: ${messageOf(e)}` };
+    }
+  });
+
+  client.onRequest(EvaluateInModule.type, async ({ targetId, request }): Promise<EvaluateResult> => {
+    const session = tracker.session(targetId);
+    if (!session) return { ok: false, error: 'the program has ended' };
+    try {
+      return await callRuntime<EvaluateResult>(session, 'evaluate', request);
+    } catch (e) {
+      return { ok: false, error: `could not reach ${session.name}: ${messageOf(e)}` };
     }
   });
 

@@ -1,8 +1,8 @@
 // The TargetPort of the language server: targets are what the client reports; reaching one is an
 // LSP request to the client, which evaluates in the matching js-debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import type { Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
-import { ApplyPatch, QueryScriptState, type TargetInfo } from '../../common/protocol';
+import type { EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
+import { ApplyPatch, EvaluateInModule, QueryScriptState, type TargetInfo } from '../../common/protocol';
 import type { TargetPort } from './core/targetPort';
 
 export class LspTargetPort implements TargetPort {
@@ -24,5 +24,9 @@ export class LspTargetPort implements TargetPort {
 
   applyPatch(targetId: string, patch: Patch): Promise<PatchReport> {
     return this.connection.sendRequest(ApplyPatch.type, { targetId, patch });
+  }
+
+  evaluate(targetId: string, request: EvaluateRequest): Promise<EvaluateResult> {
+    return this.connection.sendRequest(EvaluateInModule.type, { targetId, request });
   }
 }

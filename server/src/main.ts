@@ -2,29 +2,63 @@
 // runs the engine, and publishes the engine's diagnostics and reports.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  CodeActionKind,
   createConnection,
   DiagnosticSeverity,
   ProposedFeatures,
   TextDocumentSyncKind,
   type Diagnostic,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DidUpdate, TargetsChanged } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DidUpdate, ServerCommands, TargetsChanged } from '../../common/protocol';
+import { codeActionsFor } from './codeActions';
 import type { LiveDiagnostic, Severity } from './core/diagnostics';
-import { UpdateEngine } from './core/updateEngine';
+import { DEFAULT_TYPE_SETTINGS, type TypeSettings } from './core/typeGatePort';
+import { UpdateEngine, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
+import { TypeGate } from './typecheck/typeGate';
 
 const connection = createConnection(ProposedFeatures.all);
 const port = new LspTargetPort(connection);
-const engine = new UpdateEngine(port);
+let settings: TypeSettings = DEFAULT_TYPE_SETTINGS;
+const typeGate = new TypeGate({ log: (m) => connection.console.warn(m) });
+const engine = new UpdateEngine(port, typeGate, () => settings);
 /** Files that currently show Live Update diagnostics, so they can be cleared. */
 const filesWithDiagnostics = new Set<string>();
 
 connection.onInitialize(() => ({
   capabilities: {
-    textDocumentSync: { openClose: false, change: TextDocumentSyncKind.None, save: { includeText: true } },
+    // Open gives the text before any edit: type errors it already had are not news at the next save.
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.None, save: { includeText: true } },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    executeCommandProvider: { commands: Object.values(ServerCommands) },
   },
   serverInfo: { name: 'Live Update' },
 }));
+
+connection.onDidOpenTextDocument(({ textDocument }) => {
+  if (textDocument.uri.startsWith('file:')) typeGate.didOpen(fileURLToPath(textDocument.uri), textDocument.text);
+});
+
+connection.onDidChangeConfiguration(({ settings: all }) => {
+  const section = (all as { liveUpdate?: { typeCheck?: string; typeCheckJavaScript?: boolean } } | undefined)?.liveUpdate;
+  const typeCheck = section?.typeCheck === 'warn' || section?.typeCheck === 'off' ? section.typeCheck : 'block';
+  settings = { typeCheck, blockOnJavaScriptErrors: section?.typeCheckJavaScript === true };
+});
+
+connection.onCodeAction(({ textDocument, context }) => codeActionsFor(textDocument.uri, context.diagnostics));
+
+connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
+  const file = typeof args[0] === 'string' ? args[0] : undefined;
+  if (!file) return;
+  if (command === ServerCommands.applyIgnoringTypeErrors) {
+    const outcome = engine.applyIgnoringTypeErrors(file);
+    if (!outcome) void connection.window.showWarningMessage('Live Update: save the file again to apply it.');
+    else publishOutcome(file, await outcome);
+  } else if (command === ServerCommands.runStatement && typeof args[1] === 'string') {
+    const { ok, message } = await engine.runStatement(file, args[1]);
+    void (ok ? connection.window.showInformationMessage(message) : connection.window.showErrorMessage(message));
+  }
+});
 
 connection.onNotification(TargetsChanged.type, ({ targets }) => {
   const live = new Set(targets.map((t) => t.id));
@@ -38,22 +72,25 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   if (text === undefined || !textDocument.uri.startsWith('file:')) return;
   const file = fileURLToPath(textDocument.uri);
   try {
-    const { report, diagnostics } = await engine.onSave(file, text);
-    if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
-      if (filesWithDiagnostics.has(file)) publish(file, []);
-      return;
-    }
-    publish(file, diagnostics);
-    void connection.sendNotification(DidUpdate.type, report);
+    publishOutcome(file, await engine.onSave(file, text));
   } catch (e) {
     connection.console.error(`update of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
   }
 });
 
+function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): void {
+  if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
+    if (filesWithDiagnostics.has(file)) publish(file, []);
+    return;
+  }
+  publish(file, diagnostics);
+  void connection.sendNotification(DidUpdate.type, report);
+}
+
 function publish(file: string, diagnostics: LiveDiagnostic[]): void {
   if (diagnostics.length) filesWithDiagnostics.add(file);
   else filesWithDiagnostics.delete(file);
-  void connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map(toLsp) });
+  void connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });
 }
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -63,13 +100,22 @@ const severities: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-function toLsp(d: LiveDiagnostic): Diagnostic {
+function toLsp(file: string, d: LiveDiagnostic): Diagnostic {
   return {
     severity: severities[d.severity],
     code: d.code,
     source: DIAGNOSTIC_SOURCE,
     message: d.message,
     range: { start: { line: d.start.line, character: d.start.column }, end: { line: d.end.line, character: d.end.column } },
+    ...(d.related
+      ? {
+          relatedInformation: d.related.map((r) => ({
+            location: { uri: pathToFileURL(r.file).href, range: { start: { line: r.start.line, character: r.start.column }, end: { line: r.end.line, character: r.end.column } } },
+            message: r.message,
+          })),
+        }
+      : {}),
+    ...(d.data ? { data: { file, ...d.data } } : {}),
   };
 }
 

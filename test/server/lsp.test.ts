@@ -29,7 +29,7 @@ async function session(): Promise<{ debuggee: InspectedProcess; client: Language
   await debuggee.waitForLine(/^tick \d+ v1$/);
   const { client, initialize } = await LanguageServerClient.start();
   cleanups.push(() => client.stop());
-  assert.deepEqual(initialize.capabilities.textDocumentSync, { openClose: false, change: 0, save: { includeText: true } });
+  assert.deepEqual(initialize.capabilities.textDocumentSync, { openClose: true, change: 0, save: { includeText: true } });
   await client.setTargets([{ id: 'target-1', name: 'main.js [test]', process: debuggee }]);
   return { debuggee, client };
 }

@@ -3,7 +3,7 @@
 // through `Runtime.evaluate`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
-import { runtimeCallExpression, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { runtimeCallExpression, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -83,7 +83,7 @@ export class InspectedProcess {
     return result.result.value as T;
   }
 
-  async callRuntime<T>(method: 'apply' | 'scriptState', argument: unknown): Promise<T> {
+  async callRuntime<T>(method: 'apply' | 'scriptState' | 'evaluate', argument: unknown): Promise<T> {
     return JSON.parse(await this.evaluate<string>(runtimeCallExpression(method, JSON.stringify(argument)))) as T;
   }
 
@@ -93,6 +93,11 @@ export class InspectedProcess {
 
   scriptState(query: ScriptStateQuery): Promise<ScriptState> {
     return this.callRuntime('scriptState', query);
+  }
+
+  /** The runtime's evaluate in a module's scope (what the client does for the server). */
+  evaluateInModule(request: EvaluateRequest): Promise<EvaluateResult> {
+    return this.callRuntime('evaluate', request);
   }
 
   /** Waits for an output line matching `pattern` after line index `from`. */

@@ -16,7 +16,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, DidUpdate, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, DidUpdate, EvaluateInModule, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
@@ -52,6 +52,11 @@ export class LanguageServerClient {
       const target = this.targets.find((t) => t.id === params.targetId);
       if (!target) throw new Error(`no target ${params.targetId}`);
       return target.process.apply(params.patch);
+    });
+    connection.onRequest(EvaluateInModule.type, async ({ targetId, request }) => {
+      const target = this.targets.find((t) => t.id === targetId);
+      if (!target) return { ok: false, error: `no target ${targetId}` };
+      return target.process.evaluateInModule(request);
     });
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));

@@ -2,7 +2,9 @@
 // or disappeared, and whether top-level code changed. This is the editor-agnostic core that the
 // language server, the tests and (later) the command line share.
 import type { ChangedFunction } from '../../../common/patch';
+import type { Position } from '../../../common/patch';
 import { collectFunctions, type FileFunctions, type FunctionInfo, type SyntaxError } from './functions';
+import type { TopLevelStatement } from './topLevel';
 
 export interface FunctionChange {
   before: FunctionInfo;
@@ -11,13 +13,36 @@ export interface FunctionChange {
   closureRisk?: string;
   /** Sentences for changes in kind that matter to the user (sync→async, arrow→function, …). */
   notes: string[];
+  /** Set when its parameter list changed: `(a, b)` → `(a, b, c)`. */
+  signature?: { before: string; after: string };
+}
+
+export interface TopLevelChange {
+  change: 'changed' | 'added' | 'removed';
+  /** The statement as it is now (as it was, when removed). */
+  statement: TopLevelStatement;
+}
+
+/** A top-level name the new version no longer declares but still reads. */
+export interface DanglingReference {
+  name: string;
+  /** Where the new version reads it. */
+  at: Position;
+  /** The function that declared it before, when it was one. */
+  removed?: FunctionInfo;
 }
 
 export interface FileChanges {
   changed: FunctionChange[];
   added: FunctionInfo[];
   removed: FunctionInfo[];
+  /** The top-level code changed in tokens (comments and layout do not count). */
   topLevelChanged: boolean;
+  /** The top-level code changed at all: what decides an ES module update (V8 compares exactly). */
+  rawTopLevelChanged: boolean;
+  /** Top-level statements changed, added or removed, in source order. */
+  topLevel: TopLevelChange[];
+  dangling: DanglingReference[];
   syntaxErrors: SyntaxError[];
 }
 
@@ -36,16 +61,52 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     if (!old) added.push(fn);
     else if (old.ownText !== fn.ownText) {
       const risk = layout ?? closureRisk(old, fn, before);
-      changed.push({ before: old, after: fn, notes: kindNotes(old, fn), ...(risk ? { closureRisk: risk } : {}) });
+      changed.push({
+        before: old,
+        after: fn,
+        notes: kindNotes(old, fn),
+        ...(risk ? { closureRisk: risk } : {}),
+        ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
+      });
     }
   }
+  const removed = before.functions.filter((f) => !newPaths.has(f.path));
   return {
     changed,
     added,
-    removed: before.functions.filter((f) => !newPaths.has(f.path)),
+    removed,
     topLevelChanged: before.topLevelText !== after.topLevelText,
+    rawTopLevelChanged: before.rawTopLevelText !== after.rawTopLevelText,
+    topLevel: compareTopLevel(before.topLevel, after.topLevel),
+    dangling: danglingReferences(before, after, removed),
     syntaxErrors: after.syntaxErrors,
   };
+}
+
+function compareTopLevel(before: TopLevelStatement[], after: TopLevelStatement[]): TopLevelChange[] {
+  const oldByKey = new Map(before.map((s) => [s.key, s]));
+  const newKeys = new Set(after.map((s) => s.key));
+  const out: TopLevelChange[] = [];
+  for (const statement of after) {
+    const old = oldByKey.get(statement.key);
+    if (!old) out.push({ change: 'added', statement });
+    else if (old.text !== statement.text) out.push({ change: 'changed', statement });
+  }
+  for (const statement of before) if (!newKeys.has(statement.key)) out.push({ change: 'removed', statement });
+  return out;
+}
+
+/** Top-level names the new version removed but still reads: calling them would throw. */
+function danglingReferences(before: FileFunctions, after: FileFunctions, removed: FunctionInfo[]): DanglingReference[] {
+  const out: DanglingReference[] = [];
+  for (const name of before.topLevelNames) {
+    if (after.topLevelNames.has(name) || after.declaredNames.has(name)) continue;
+    const at = after.references.get(name);
+    if (!at) continue;
+    const fn = removed.find((f) => f.path === name);
+    out.push({ name, at, ...(fn ? { removed: fn } : {}) });
+  }
+  return out;
 }
 
 function kindNotes(before: FunctionInfo, after: FunctionInfo): string[] {

@@ -3,7 +3,8 @@
 // above. Identity is a path of names (`Greeter.greet`, `start/<arrow 1>`), never a position.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { declaredNames, freeNames, topLevelNames } from './scopes';
+import { declaredNames, freeNames, referencedNames, topLevelNames } from './scopes';
+import { topLevelStatements, type TopLevelStatement } from './topLevel';
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
@@ -12,6 +13,10 @@ export interface FunctionInfo {
   displayName: string;
   start: Position;
   end: Position;
+  startOffset: number;
+  endOffset: number;
+  /** The parameter list's tokens: a change here is a signature change callers may notice. */
+  signature: string;
   /** Range of the name to put a diagnostic on (the `function` keyword or `=>` when anonymous). */
   nameStart: Position;
   nameEnd: Position;
@@ -34,6 +39,12 @@ export interface FileFunctions {
   topLevelNames: Set<string>;
   /** The top-level code's tokens, every function blanked: comments and layout do not count. */
   topLevelText: string;
+  /** The top-level code exactly, every function blanked: what V8 compares for an ES module. */
+  rawTopLevelText: string;
+  /** The top-level statements, classified (see topLevel.ts). */
+  topLevel: TopLevelStatement[];
+  /** Every name the file reads, with where it first reads it. */
+  references: Map<string, Position>;
   syntaxErrors: SyntaxError[];
 }
 
@@ -83,6 +94,9 @@ export function collectFunctions(file: string, text: string): FileFunctions {
         displayName: own ? displayOf(path) : path,
         start: pos(node.getStart(sf)),
         end: pos(node.getEnd()),
+        startOffset: node.getStart(sf),
+        endOffset: node.getEnd(),
+        signature: withoutTrivia(node.parameters.map((p) => p.getText(sf)).join(',')),
         nameStart: pos(nameNode.getStart(sf)),
         nameEnd: pos(nameNode.getEnd()),
         ownText: textWithoutNestedFunctions(node, sf),
@@ -107,9 +121,13 @@ export function collectFunctions(file: string, text: string): FileFunctions {
   ts.forEachChild(sf, (child) => visit(child, ''));
 
   const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const rawTopLevelText = textWithoutNestedFunctions(sf, sf);
   return {
     functions,
-    topLevelText: withoutTrivia(textWithoutNestedFunctions(sf, sf)),
+    topLevelText: withoutTrivia(rawTopLevelText),
+    rawTopLevelText,
+    topLevel: topLevelStatements(sf),
+    references: new Map([...referencedNames(sf)].map(([name, offset]) => [name, pos(offset)])),
     declaredNames: declaredNames(sf),
     topLevelNames: topLevelNames(sf),
     syntaxErrors: diagnostics.map((d) => ({

@@ -34,6 +34,22 @@ export function declaredNames(sf: ts.SourceFile): Set<string> {
   return names;
 }
 
+/** Every name the file reads, with where it first does (0-based offsets). */
+export function referencedNames(sf: ts.SourceFile): Map<string, number> {
+  const names = new Map<string, number>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && identifierRole(node) === 'reference' && !names.has(node.text) && !isTypePosition(node)) names.set(node.text, node.getStart(sf));
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return names;
+}
+
+function isTypePosition(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return ts.isTypeReferenceNode(p) || ts.isQualifiedName(p) || ts.isTypeQueryNode(p) || ts.isExpressionWithTypeArguments(p) && !ts.isHeritageClause(p.parent);
+}
+
 /** The names declared at the file's top level: variables, functions, classes, imports. */
 export function topLevelNames(sf: ts.SourceFile): Set<string> {
   const names = new Set<string>();

@@ -11,4 +11,8 @@ export interface LiveDiagnostic {
   message: string;
   start: Position;
   end: Position;
+  /** Another file the diagnostic concerns, e.g. the caller a signature change breaks. */
+  related?: { file: string; start: Position; end: Position; message: string }[];
+  /** What a code action needs to act on it (kept with the diagnostic by the editor). */
+  data?: Record<string, unknown>;
 }

@@ -2,14 +2,18 @@
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as path from 'node:path';
-import { PATCH_FORMAT_VERSION, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
+import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
+import { spliceFunctions } from '../analysis/splice';
 import { BaselineCache } from './baselines';
+import { danglingDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { runningTextOf, type SavedText } from './savedText';
 import type { TargetPort } from './targetPort';
+import { DEFAULT_TYPE_SETTINGS, typeDiagnostics, type TypeGatePort, type TypeProblems, type TypeSettings } from './typeGatePort';
 
 interface TargetOutcome {
   result: TargetUpdateResult;
@@ -23,23 +27,80 @@ export interface SaveOutcome {
   diagnostics: LiveDiagnostic[];
 }
 
+/** Whether a save may go ahead as far as types go, and what to show about them. */
+export interface TypeVerdict {
+  blocking: boolean;
+  reason: string;
+  diagnostics: LiveDiagnostic[];
+}
+
+export interface SaveOptions {
+  /** Apply even when the edit introduces type errors (the user said so). */
+  ignoreTypeErrors?: boolean;
+}
+
 export class UpdateEngine {
   private readonly baselines: BaselineCache;
   private patchCounter = 0;
   /** Saves of one file are processed one after another, in order. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** The last text saved per file, so a held update can be applied on request. */
+  private readonly lastSaved = new Map<string, string>();
 
-  constructor(private readonly port: TargetPort) {
+  constructor(
+    private readonly port: TargetPort,
+    private readonly types?: TypeGatePort,
+    private readonly settings: () => TypeSettings = () => DEFAULT_TYPE_SETTINGS,
+  ) {
     this.baselines = new BaselineCache(port);
+  }
+
+  /** Processes the file's last save again, past its type errors. False when there was none. */
+  applyIgnoringTypeErrors(file: string): Promise<SaveOutcome> | undefined {
+    const text = this.lastSaved.get(file);
+    return text === undefined ? undefined : this.onSave(file, text, { ignoreTypeErrors: true });
+  }
+
+  /**
+   * Runs one top-level statement of the file's last save in every target that runs the file, in
+   * the module's scope: the user's "run it anyway" for an effect or state the update kept. A
+   * `let`/`var` declaration runs as an assignment to the existing binding (a declaration in eval
+   * would make a new one the module never sees); a `const` cannot be assigned and is refused.
+   */
+  async runStatement(file: string, key: string): Promise<{ ok: boolean; message: string }> {
+    const text = this.lastSaved.get(file);
+    const saved = text === undefined ? undefined : runningTextOf(file, text);
+    if (!saved?.ok) return { ok: false, message: `Live Update has no saved version of ${path.basename(file)} to run from.` };
+    const statement = this.baselines.parse(file, saved.hash, saved.code).topLevel.find((s) => s.key === key);
+    if (!statement) return { ok: false, message: `The statement is no longer in ${path.basename(file)}.` };
+    const code = runnableCode(statement.key, saved.code.slice(statement.startOffset, statement.endOffset));
+    if (code === undefined) return { ok: false, message: `\`${statement.names.join(', ')}\` is a const: the running program's binding cannot be assigned; restart to use the new value.` };
+    const results: string[] = [];
+    let ok = true;
+    for (const target of this.port.targets()) {
+      const baseline = await this.baselines.get(target.id, file);
+      if (!baseline || 'error' in baseline) continue;
+      const result = await this.port.evaluate(target.id, { file, expression: code });
+      ok &&= result.ok;
+      results.push(result.ok ? `${target.name}: ran (${result.value})` : `${target.name}: failed: ${result.error}`);
+    }
+    if (results.length === 0) return { ok: false, message: `No running program has loaded ${path.basename(file)}.` };
+    return { ok, message: `Ran the statement at ${path.basename(file)}:${statement.anchorStart.line + 1}. ${results.join('; ')}` };
+  }
+
+  /** The last saved text of a file, if it was saved since the server started. */
+  savedText(file: string): string | undefined {
+    return this.lastSaved.get(file);
   }
 
   forgetTarget(targetId: string): void {
     this.baselines.forgetTarget(targetId);
   }
 
-  onSave(file: string, text: string): Promise<SaveOutcome> {
+  onSave(file: string, text: string, options: SaveOptions = {}): Promise<SaveOutcome> {
+    this.lastSaved.set(file, text);
     const previous = this.queues.get(file) ?? Promise.resolve();
-    const next = previous.then(() => this.process(file, text));
+    const next = previous.then(() => this.process(file, text, options));
     const settled = next.catch(() => undefined);
     this.queues.set(file, settled);
     void settled.then(() => {
@@ -48,10 +109,13 @@ export class UpdateEngine {
     return next;
   }
 
-  private async process(file: string, text: string): Promise<SaveOutcome> {
+  private async process(file: string, text: string, options: SaveOptions): Promise<SaveOutcome> {
     const started = performance.now();
     const saved = runningTextOf(file, text);
-    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, saved)));
+    // Type-checked once per save, and only when some target runs the file and it changed.
+    let verdict: Promise<TypeVerdict> | undefined;
+    const gate = () => (verdict ??= this.typeCheck(file, text, options));
+    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, saved, gate)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
     const functionNames = new Set<string>();
@@ -62,12 +126,13 @@ export class UpdateEngine {
       for (const name of outcome.functions) functionNames.add(name);
     }
     const anyChange = outcomes.some((o) => o?.changed);
+    if (outcomes.some((o) => o?.result.outcome === 'applied')) this.types?.accept?.(file, text);
     const report = summarize(file, [...functionNames], results, anyChange, performance.now() - started);
     return { report, diagnostics: dedupe(diagnostics) };
   }
 
   /** Brings one target to the saved text; undefined when it does not run the file at all. */
-  private async updateTarget(target: TargetInfo, file: string, saved: SavedText, fresh = false): Promise<TargetOutcome | undefined> {
+  private async updateTarget(target: TargetInfo, file: string, saved: SavedText, gate: () => Promise<TypeVerdict>, fresh = false): Promise<TargetOutcome | undefined> {
     const unreachable = (reason: string): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'unreachable', reason },
       diagnostics: [],
@@ -81,25 +146,76 @@ export class UpdateEngine {
     if (baseline.hash === saved.hash) return undefined;
     const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
+    const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
+      result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
+      diagnostics,
+      functions: changes.changed.map((c) => c.after.displayName),
+      changed: true,
+    });
+    const dangling = danglingDiagnostics(changes);
+    if (dangling.length > 0) return held(`\`${changes.dangling[0]!.name}\` was removed but is still used`, dangling);
+    const verdict = await gate();
+    if (verdict.blocking) return held(verdict.reason, anchorElsewhere(verdict.diagnostics, changes));
 
+    // An ES module's top level cannot change while it runs (V8 refuses the whole script): keep it
+    // exactly as it runs and take only the changed functions from the saved text.
+    const esm = this.isModule(file, saved.code) && changes.rawTopLevelChanged;
+    const spliced = esm ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
+    const code = spliced?.code ?? saved.code;
+    const hash = spliced ? hashText(code) : saved.hash;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file, baseHash: baseline.hash, code: saved.code, functions: patchFunctions(changes) }],
+      scripts: [{ file, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
     };
-    const report = await this.port.applyPatch(target.id, patch);
+    const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
       this.baselines.forget(target.id, file);
-      return this.updateTarget(target, file, saved, true);
+      return this.updateTarget(target, file, saved, gate, true);
     }
-    if (report.ok) this.baselines.remember(target.id, file, saved.hash, saved.code);
+    if (report.ok) this.baselines.remember(target.id, file, hash, code);
+    const diagnostics = diagnosticsFor(file, changes, report);
+    if (report.ok) {
+      diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
+      if (spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineShift));
+      else diagnostics.push(...topLevelDiagnostics(changes));
+    }
     return {
       result: this.targetResult(target.id, target.name, report),
-      diagnostics: diagnosticsFor(file, changes, report),
+      diagnostics,
       functions: changes.changed.map((c) => c.after.displayName),
       changed: true,
+    };
+  }
+
+  /** Whether the program runs `file` as an ES module, decided as the runtime's loader decides. */
+  private isModule(file: string, code: string): boolean {
+    const format = moduleFormat(file, code);
+    // A typeless .js file with module syntax: Node 22+ detects it as a module.
+    return format === 'module' || (format === undefined && hasModuleSyntax(code));
+  }
+
+  /** The type gate's verdict on a save: problems the edit introduces, blocking or not by settings. */
+  private async typeCheck(file: string, text: string, options: SaveOptions): Promise<TypeVerdict> {
+    const settings = this.settings();
+    const pass: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
+    if (!this.types || settings.typeCheck === 'off') return pass;
+    let result: TypeProblems;
+    try {
+      result = await this.types.check(file, text);
+    } catch (e) {
+      // A broken checker must not stop updates: say so once in the log, apply unchecked.
+      this.types.log?.(`type check of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return pass;
+    }
+    if (result.problems.length === 0) return pass;
+    const blocks = settings.typeCheck === 'block' && !options.ignoreTypeErrors && (!result.javaScript || settings.blockOnJavaScriptErrors);
+    return {
+      blocking: blocks,
+      reason: `the edit introduces ${result.problems.length === 1 ? 'a type error' : `${result.problems.length} type errors`}`,
+      diagnostics: typeDiagnostics(file, result, blocks),
     };
   }
 
@@ -134,6 +250,36 @@ export class UpdateEngine {
     }
     return { targetId, targetName, outcome: 'applied', report };
   }
+}
+
+/** The code that runs a statement against the module's existing bindings; undefined for a const. */
+function runnableCode(key: string, source: string): string | undefined {
+  if (key.startsWith('const ')) return undefined;
+  const declaration = /^(?:let|var)\s+/.exec(source);
+  if (!declaration) return source;
+  const rest = source.slice(declaration[0].length).replace(/;\s*$/, '');
+  // `{ a } = x` alone would parse as a block: a destructuring assignment needs parentheses.
+  return /^[[{]/.test(rest) ? `(${rest});` : `${rest};`;
+}
+
+/**
+ * A problem in another file (a caller that no longer type-checks) goes on the changed function
+ * whose signature changed, or the first changed one: that edit is what broke the caller.
+ */
+function anchorElsewhere(diagnostics: LiveDiagnostic[], changes: FileChanges): LiveDiagnostic[] {
+  const culprit = changes.changed.find((c) => c.signature) ?? changes.changed[0];
+  if (!culprit) return diagnostics;
+  return diagnostics.map((d) => (d.related ? { ...d, start: culprit.after.nameStart, end: culprit.after.nameEnd } : d));
+}
+
+/** A report for a patch that changes nothing V8 would see: the running text is already this. */
+function unchangedReport(patch: Patch): PatchReport {
+  return {
+    id: patch.id,
+    ok: true,
+    blockedMs: 0,
+    scripts: patch.scripts.map((s) => ({ file: s.file, outcome: 'unchanged', verified: true })),
+  };
 }
 
 function diagnosticsFor(file: string, changes: FileChanges, report: PatchReport): LiveDiagnostic[] {

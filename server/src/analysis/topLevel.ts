@@ -1,0 +1,398 @@
+// The statements of a module's top level, each with a stable identity and a class that says what
+// an update may do with it (see ARCHITECTURE.md, "Top-level code"):
+//   definition — declarations, exports wiring and constant data computed from literals and other
+//                definitions: what the new version would compute the same way at start;
+//   state      — bindings the program changes at run time (counters, caches, connections);
+//   effect     — statements that act outside the module (timers, listen, I/O, registrations,
+//                loading another module);
+//   unsure     — anything the analysis cannot prove to be one of the above. Kept, and said so.
+// The classification is static and conservative: a binding assigned or mutated inside a function
+// is state whatever its initializer; a call the analysis does not know to be pure is an effect.
+import ts from 'typescript';
+import type { Position } from '../../../common/patch';
+
+export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
+
+export interface TopLevelStatement {
+  /** Stable identity: `let count`, `exports.greet =`, `call setInterval`, numbered when repeated. */
+  key: string;
+  class: StatementClass;
+  /** Why it has that class, as a clause a message can use ("is assigned in `tick`"). */
+  reason: string;
+  /** Bindings the statement declares. */
+  names: string[];
+  /** Its tokens with every function body blanked: function edits are not top-level edits. */
+  text: string;
+  /** Where a diagnostic goes: the declared name, or the statement's first line. */
+  anchorStart: Position;
+  anchorEnd: Position;
+  startOffset: number;
+  endOffset: number;
+  /** The statement's source text, for running it on request. */
+  source: string;
+}
+
+/** Globals whose plain reads are pure. */
+const PURE_GLOBALS = new Set(['Math', 'Number', 'String', 'Boolean', 'Object', 'Array', 'JSON', 'Symbol', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Infinity', 'NaN', 'undefined', 'BigInt', 'Date', 'Error', 'TypeError', 'RangeError', 'Intl', 'Reflect', 'Promise', 'URL', 'TextEncoder', 'TextDecoder']);
+/** Calls that compute a value from their arguments and touch nothing else. */
+const PURE_CALLS = new Set([
+  'Object.freeze', 'Object.fromEntries', 'Object.entries', 'Object.keys', 'Object.values', 'Object.create', 'Object.getOwnPropertyNames',
+  'Array.from', 'Array.of', 'Array.isArray', 'String.raw', 'String.fromCharCode', 'String.fromCodePoint', 'JSON.parse', 'JSON.stringify',
+  'Number', 'String', 'Boolean', 'BigInt', 'Symbol', 'Symbol.for', 'RegExp', 'parseInt', 'parseFloat', 'encodeURIComponent', 'decodeURIComponent',
+]);
+const PURE_CONSTRUCTORS = new Set(['RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Error', 'TypeError', 'RangeError', 'URL', 'TextEncoder', 'TextDecoder', 'Intl.Collator', 'Intl.NumberFormat', 'Intl.DateTimeFormat']);
+/** Methods that return a new value and leave their receiver alone (arrays, strings, maps). */
+const PURE_METHODS = new Set([
+  'map', 'filter', 'reduce', 'reduceRight', 'flat', 'flatMap', 'concat', 'slice', 'join', 'split', 'includes', 'indexOf', 'lastIndexOf',
+  'find', 'findIndex', 'some', 'every', 'keys', 'values', 'entries', 'toUpperCase', 'toLowerCase', 'trim', 'trimStart', 'trimEnd',
+  'padStart', 'padEnd', 'repeat', 'replace', 'replaceAll', 'startsWith', 'endsWith', 'charAt', 'charCodeAt', 'codePointAt', 'substring',
+  'toString', 'toFixed', 'normalize', 'at', 'get', 'has', 'toSorted', 'toReversed', 'with', 'test', 'exec', 'match', 'matchAll', 'bind',
+]);
+/** Methods that change their receiver: on a top-level binding inside a function, that binding is state. */
+const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
+
+export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
+  const mutated = mutatedBindings(sf);
+  const seen = new Map<string, number>();
+  const unique = (key: string): string => {
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n === 1 ? key : `${key} #${n}`;
+  };
+  const pos = (offset: number): Position => {
+    const lc = sf.getLineAndCharacterOfPosition(offset);
+    return { line: lc.line, column: lc.character };
+  };
+  // Definitions may read other definitions: decided in source order, as the module runs them.
+  const definitions = new Set<string>();
+  const out: TopLevelStatement[] = [];
+  for (const statement of sf.statements) {
+    const described = describe(statement, sf, mutated, definitions);
+    if (!described) continue;
+    if (described.class === 'definition') for (const name of described.names) definitions.add(name);
+    const anchor = described.anchor ?? statement;
+    const anchorStart = anchor.getStart(sf);
+    // A whole-statement anchor covers its first line only: a squiggle over a 40-line table helps no one.
+    const anchorEnd = described.anchor ? anchor.getEnd() : Math.min(statement.getEnd(), lineEnd(sf, anchorStart));
+    out.push({
+      key: unique(described.key),
+      class: described.class,
+      reason: described.reason,
+      names: described.names,
+      text: tokensWithoutFunctionBodies(statement, sf),
+      anchorStart: pos(anchorStart),
+      anchorEnd: pos(anchorEnd),
+      startOffset: statement.getStart(sf),
+      endOffset: statement.getEnd(),
+      source: statement.getText(sf),
+    });
+  }
+  return out;
+}
+
+interface Described {
+  key: string;
+  class: StatementClass;
+  reason: string;
+  names: string[];
+  anchor?: ts.Node;
+}
+
+function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described | undefined {
+  // Functions and classes are definitions; their bodies are compared function by function elsewhere.
+  if (ts.isFunctionDeclaration(statement)) {
+    const name = statement.name?.text ?? 'default';
+    return { key: `function ${name}`, class: 'definition', reason: 'declares a function', names: statement.name ? [name] : [], anchor: statement.name };
+  }
+  if (ts.isClassDeclaration(statement)) {
+    const name = statement.name?.text ?? 'default';
+    return { key: `class ${name}`, class: 'definition', reason: 'declares a class', names: statement.name ? [name] : [], anchor: statement.name };
+  }
+  if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEmptyStatement(statement)) return undefined;
+  if (ts.isModuleDeclaration(statement) && (ts.getModifiers(statement) ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return undefined;
+  if (ts.isImportDeclaration(statement)) {
+    if (statement.importClause?.isTypeOnly) return undefined;
+    const from = (statement.moduleSpecifier as ts.StringLiteral).text;
+    const names = importedNames(statement);
+    return { key: `import ${from}`, class: 'effect', reason: `loads \`${from}\``, names, anchor: statement.moduleSpecifier };
+  }
+  if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+    if (ts.isExportDeclaration(statement) && statement.isTypeOnly) return undefined;
+    return { key: ts.isExportAssignment(statement) ? 'export default' : `export ${statement.moduleSpecifier ? (statement.moduleSpecifier as ts.StringLiteral).text : '{}'}`, class: 'definition', reason: 'wires exports', names: [] };
+  }
+  if (ts.isVariableStatement(statement)) return describeVariables(statement, sf, mutated, definitions);
+  if (ts.isExpressionStatement(statement)) return describeExpression(statement, sf, mutated, definitions);
+  const label = STATEMENT_LABELS[statement.kind] ?? 'other';
+  if (ts.isIterationStatement(statement, false) && !impurity(statement, sf, definitions, { locals: declaredInside(statement), fills: definitions, mutated })) {
+    return { key: `${label} loop`, class: 'definition', reason: 'fills constant data', names: [] };
+  }
+  return { key: `${label} statement`, class: 'unsure', reason: `is a top-level ${label} statement whose effects Live Update cannot tell`, names: [] };
+}
+
+function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described {
+  const names = statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
+  const first = statement.declarationList.declarations[0]!;
+  const base = { key: `${keyword} ${names.join(', ')}`, names, anchor: first.name };
+  const changedAt = names.map((n) => [n, mutated.get(n)] as const).find(([, where]) => where !== undefined);
+  if (changedAt) {
+    return { ...base, class: 'state', reason: `holds state (\`${changedAt[0]}\` ${changedAt[1]})` };
+  }
+  for (const declaration of statement.declarationList.declarations) {
+    const init = declaration.initializer;
+    if (!init) {
+      if (keyword === 'const') continue;
+      return { ...base, class: 'unsure', reason: 'is declared without a value' };
+    }
+    const requireOf = requiredModule(init);
+    if (requireOf !== undefined) {
+      if (isNodeBuiltin(requireOf)) continue;
+      return { ...base, class: 'effect', reason: `loads \`${requireOf}\`` };
+    }
+    const impure = impurity(init, sf, definitions);
+    if (impure) return { ...base, class: 'unsure', reason: `computes its value with ${impure}` };
+  }
+  return { ...base, class: 'definition', reason: 'is constant data' };
+}
+
+function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described | undefined {
+  let expression = skipOuter(statement.expression);
+  if (ts.isStringLiteral(expression)) return undefined; // A directive such as 'use strict'.
+  if (ts.isBinaryExpression(expression) && isAssignment(expression.operatorToken.kind)) {
+    const target = expression.left.getText(sf).replace(/\s+/g, '');
+    if (isExportsTarget(target)) {
+      return { key: `${target} =`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.left };
+    }
+    const root = rootIdentifier(expression.left);
+    if (root && definitions.has(root) && !mutated.has(root) && !impurity(expression.right, sf, definitions)) {
+      // `TABLE.x = …` or `TABLE[k] = …` filling constant data at load.
+      return { key: `${target} =`, class: 'definition', reason: `fills \`${root}\``, names: [], anchor: expression.left };
+    }
+    if (root && mutated.has(root)) return { key: `${target} =`, class: 'state', reason: `sets \`${root}\`, which ${mutated.get(root)}`, names: [], anchor: expression.left };
+    return { key: `${target} =`, class: 'unsure', reason: `assigns \`${target}\``, names: [], anchor: expression.left };
+  }
+  if (ts.isCallExpression(expression)) {
+    const callee = expression.expression.getText(sf).replace(/\s+/g, '');
+    if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && expression.arguments[0] && isExportsTarget(expression.arguments[0].getText(sf).replace(/\s+/g, ''))) {
+      return { key: `call ${callee}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
+    }
+    const shown = callee.length > 40 ? `${callee.slice(0, 37)}...` : callee;
+    return { key: `call ${shown}`, class: 'effect', reason: `calls \`${shown}\``, names: [], anchor: expression.expression };
+  }
+  expression = skipOuter(expression);
+  if (ts.isAwaitExpression(expression) || ts.isNewExpression(expression) || ts.isPrefixUnaryExpression(expression) || ts.isPostfixUnaryExpression(expression)) {
+    return { key: `${ts.SyntaxKind[expression.kind]}`, class: 'effect', reason: 'acts when the module loads', names: [] };
+  }
+  return { key: 'expression', class: 'unsure', reason: 'is an expression Live Update does not analyse', names: [] };
+}
+
+const STATEMENT_LABELS: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.ForStatement]: 'for',
+  [ts.SyntaxKind.ForOfStatement]: 'for-of',
+  [ts.SyntaxKind.ForInStatement]: 'for-in',
+  [ts.SyntaxKind.WhileStatement]: 'while',
+  [ts.SyntaxKind.DoStatement]: 'do-while',
+  [ts.SyntaxKind.IfStatement]: 'if',
+  [ts.SyntaxKind.Block]: 'block',
+  [ts.SyntaxKind.TryStatement]: 'try',
+  [ts.SyntaxKind.SwitchStatement]: 'switch',
+  [ts.SyntaxKind.LabeledStatement]: 'labeled',
+  [ts.SyntaxKind.ThrowStatement]: 'throw',
+  [ts.SyntaxKind.ModuleDeclaration]: 'namespace',
+  [ts.SyntaxKind.EnumDeclaration]: 'enum',
+  [ts.SyntaxKind.ImportEqualsDeclaration]: 'import-equals',
+};
+
+/** Names a statement declares inside itself (loop variables, block locals). */
+function declaredInside(statement: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n)) for (const name of bindingNames(n.name)) names.add(name);
+    if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
+  };
+  visit(statement);
+  return names;
+}
+
+interface LoopContext {
+  /** The loop's own variables: reads and writes of these are fine. */
+  locals: Set<string>;
+  /** Definitions the loop may fill (`TABLE[k] = …`), unless the program also changes them later. */
+  fills: Set<string>;
+  mutated: Map<string, string>;
+}
+
+/** Why computing `node` might not be pure (a clause for a message), or undefined when it is pure. */
+function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, loop?: LoopContext): string | undefined {
+  let found: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    // Functions and classes are values; their bodies run later, if ever.
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
+      const calleeNode = ts.isTaggedTemplateExpression(n) ? n.tag : n.expression;
+      const callee = calleeNode.getText(sf).replace(/\s+/g, '');
+      const method = ts.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : undefined;
+      const pure = ts.isNewExpression(n)
+        ? PURE_CONSTRUCTORS.has(callee)
+        : PURE_CALLS.has(callee) || (method !== undefined && PURE_METHODS.has(method) && !PURE_CALLS.has(callee) && !/^(Date|Math\.random|crypto)/.test(callee)) || callee === 'Math.max' || callee === 'Math.min' || /^Math\.(?!random)\w+$/.test(callee);
+      if (!pure) {
+        found = `a call to \`${callee.length > 40 ? `${callee.slice(0, 37)}...` : callee}\``;
+        return;
+      }
+    }
+    if (ts.isIdentifier(n) && isRead(n) && !definitions.has(n.text) && !PURE_GLOBALS.has(n.text) && !loop?.locals.has(n.text)) {
+      found = `\`${n.text}\`, which is not constant data`;
+      return;
+    }
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || ts.isDeleteExpression(n)) {
+      found = 'an operation with effects';
+      return;
+    }
+    if ((ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) || ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
+      const target = ts.isBinaryExpression(n) ? n.left : n.operand;
+      const root = rootIdentifier(target);
+      const fillsTable = root !== undefined && loop?.fills.has(root) && !loop.mutated.has(root) && !ts.isIdentifier(skipOuter(target as ts.Expression));
+      const counter = root !== undefined && loop?.locals.has(root);
+      if (ts.isBinaryExpression(n) || n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) {
+        if (!fillsTable && !counter) {
+          found = 'an assignment';
+          return;
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/**
+ * Top-level bindings the program changes after load, with where: assigned, incremented or mutated
+ * with a mutating method or a member assignment inside a function, or reassigned at the top level.
+ */
+function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
+  const topLevel = new Set<string>();
+  for (const statement of sf.statements) {
+    if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const n of bindingNames(d.name)) topLevel.add(n);
+  }
+  const out = new Map<string, string>();
+  const note = (name: string | undefined, where: string): void => {
+    if (name && topLevel.has(name) && !out.has(name)) out.set(name, where);
+  };
+  const visit = (node: ts.Node, fn: string | undefined): void => {
+    let inside = fn;
+    if (ts.isFunctionLike(node)) inside = functionLabel(node as ts.SignatureDeclaration) ?? fn ?? 'a function';
+    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
+      const left = skipOuter(node.left);
+      if (ts.isIdentifier(left)) note(left.text, inside ? `is assigned in \`${inside}\`` : 'is reassigned at the top level');
+      else if (inside) note(rootIdentifier(left), `is changed in \`${inside}\``);
+    }
+    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      const operand = skipOuter(node.operand);
+      if (ts.isIdentifier(operand)) note(operand.text, inside ? `is incremented in \`${inside}\`` : 'is incremented at the top level');
+      else if (inside) note(rootIdentifier(operand), `is changed in \`${inside}\``);
+    }
+    if (inside && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MUTATING_METHODS.has(node.expression.name.text)) {
+      note(rootIdentifier(node.expression.expression), `is changed in \`${inside}\``);
+    }
+    if (inside && ts.isDeleteExpression(node)) note(rootIdentifier(node.expression), `is changed in \`${inside}\``);
+    ts.forEachChild(node, (child) => visit(child, inside));
+  };
+  ts.forEachChild(sf, (child) => visit(child, undefined));
+  return out;
+}
+
+function functionLabel(node: ts.SignatureDeclaration): string | undefined {
+  if (node.name && ts.isIdentifier(node.name)) return node.name.text;
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return undefined;
+}
+
+function rootIdentifier(node: ts.Node): string | undefined {
+  let n: ts.Node = skipOuter(node as ts.Expression);
+  while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
+  return ts.isIdentifier(n) ? n.text : undefined;
+}
+
+function skipOuter(node: ts.Expression): ts.Expression {
+  let n = node;
+  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) n = n.expression;
+  return n;
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isExportsTarget(text: string): boolean {
+  return /^(module\.exports|exports)(\.[\w$]+|\[.*\])?$/.test(text);
+}
+
+/** `require('x')` or `require('x').y`: the module it loads. */
+function requiredModule(init: ts.Expression): string | undefined {
+  let n: ts.Expression = skipOuter(init);
+  while (ts.isPropertyAccessExpression(n)) n = n.expression;
+  if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
+    return n.arguments[0].text;
+  }
+  return undefined;
+}
+
+function isNodeBuiltin(specifier: string): boolean {
+  return specifier.startsWith('node:') || /^(fs|path|os|util|events|http|https|net|url|crypto|assert|stream|zlib|child_process|worker_threads|readline|buffer|timers|querystring|string_decoder|dns|tls|v8|vm|perf_hooks|async_hooks|module|process)(\/.*)?$/.test(specifier);
+}
+
+function isRead(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
+  if (ts.isShorthandPropertyAssignment(p)) return true;
+  if (ts.isTypeReferenceNode(p) || ts.isQualifiedName(p) || ts.isTypeQueryNode(p)) return false;
+  if (ts.isBindingElement(p) || ts.isVariableDeclaration(p) || ts.isParameter(p)) return p.name !== id;
+  return true;
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+function importedNames(statement: ts.ImportDeclaration): string[] {
+  const clause = statement.importClause;
+  if (!clause) return [];
+  const names = clause.name ? [clause.name.text] : [];
+  const bindings = clause.namedBindings;
+  if (bindings && ts.isNamespaceImport(bindings)) names.push(bindings.name.text);
+  if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) if (!e.isTypeOnly) names.push(e.name.text);
+  return names;
+}
+
+function lineEnd(sf: ts.SourceFile, offset: number): number {
+  const { line } = sf.getLineAndCharacterOfPosition(offset);
+  const starts = sf.getLineStarts();
+  return line + 1 < starts.length ? starts[line + 1]! - 1 : sf.text.length;
+}
+
+/** Tokens joined by spaces, with each function's body replaced by a marker. */
+function tokensWithoutFunctionBodies(statement: ts.Node, sf: ts.SourceFile): string {
+  const tokens: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) return; // Comments do not count.
+    if ((ts.isFunctionLike(node) && (node as ts.FunctionLikeDeclaration).body) || ts.isClassStaticBlockDeclaration(node)) {
+      tokens.push('<function>');
+      return;
+    }
+    if (node.kind >= ts.SyntaxKind.FirstToken && node.kind <= ts.SyntaxKind.LastToken) {
+      tokens.push(node.getText(sf));
+      return;
+    }
+    const children = node.getChildren(sf);
+    if (children.length === 0) tokens.push(node.getText(sf));
+    for (const child of children) visit(child);
+  };
+  visit(statement);
+  return tokens.join(' ');
+}

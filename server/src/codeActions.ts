@@ -1,0 +1,51 @@
+// Quick fixes on Live Update's own diagnostics. Each one carries a command, never an edit: what it
+// changes is the running program, not the file. The diagnostic's `data` (set by the engine, kept
+// by the editor) says what the action needs.
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientCommands, DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../common/protocol';
+
+interface DiagnosticData {
+  file?: string;
+  applyIgnoringTypeErrors?: boolean;
+  statementKey?: string;
+  runnable?: boolean;
+}
+
+export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  let offeredApply = false;
+  for (const d of diagnostics) {
+    if (d.source !== DIAGNOSTIC_SOURCE) continue;
+    const data = (d.data ?? {}) as DiagnosticData;
+    const file = data.file ?? fileURLToPath(uri);
+    if (d.code === DiagnosticCodes.typeErrors && data.applyIgnoringTypeErrors && !offeredApply) {
+      offeredApply = true;
+      actions.push({
+        title: 'Apply this update anyway (ignore its type errors)',
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        command: { title: 'Apply anyway', command: ServerCommands.applyIgnoringTypeErrors, arguments: [file] },
+      });
+    }
+    for (const related of d.relatedInformation ?? []) {
+      const { uri: target, range } = related.location;
+      actions.push({
+        title: `Open the caller at ${path.basename(fileURLToPath(target))}:${range.start.line + 1}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        command: { title: 'Open caller', command: ClientCommands.openLocation, arguments: [target, range.start.line, range.start.character] },
+      });
+    }
+    if (d.code === DiagnosticCodes.topLevelKept && data.runnable && data.statementKey) {
+      actions.push({
+        title: 'Run this statement in the running program now',
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        command: { title: 'Run statement', command: ServerCommands.runStatement, arguments: [file, data.statementKey] },
+      });
+    }
+  }
+  return actions;
+}

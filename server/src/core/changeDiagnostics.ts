@@ -1,0 +1,124 @@
+// What the analysis of one save tells the user before and after the runtime has answered: the
+// top-level statements that keep running as they were, changes in kind and signature, instances
+// that keep their old fields, names removed but still read. One sentence each, on the declaration.
+import { DiagnosticCodes } from '../../../common/protocol';
+import type { FileChanges, FunctionChange, TopLevelChange } from '../analysis/changes';
+import type { TopLevelStatement } from '../analysis/topLevel';
+import type { LiveDiagnostic } from './diagnostics';
+
+/** Statements the user may run once in the running program (see the `runStatement` command). */
+export const RUNNABLE_CLASSES = new Set(['effect', 'state', 'unsure']);
+
+/** Names removed from the file that it still reads: the update would throw a ReferenceError there. */
+export function danglingDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  return changes.dangling.map((d) => ({
+    severity: 'error',
+    code: DiagnosticCodes.removedButUsed,
+    message: `Not applied: \`${d.name}\` was removed but is still used here, so the updated program would throw a ReferenceError. Restore it or remove this use; the program keeps the previous version.`,
+    start: d.at,
+    end: { line: d.at.line, column: d.at.column + d.name.length },
+  }));
+}
+
+/** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
+export function topLevelDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  const out: LiveDiagnostic[] = [];
+  for (const change of changes.topLevel) {
+    if (change.change === 'removed') continue; // No line left to put it on; the report lists it.
+    const message = topLevelMessage(change);
+    if (!message) continue;
+    out.push({
+      // A definition kept at its old value makes new code compute with old data: worth a warning.
+      severity: change.statement.class === 'definition' ? 'warning' : 'information',
+      code: DiagnosticCodes.topLevelKept,
+      message,
+      start: change.statement.anchorStart,
+      end: change.statement.anchorEnd,
+      data: { statementKey: change.statement.key, runnable: RUNNABLE_CLASSES.has(change.statement.class) },
+    });
+  }
+  return out;
+}
+
+function topLevelMessage({ change, statement }: TopLevelChange): string | undefined {
+  const names = statement.names.map((n) => `\`${n}\``).join(', ');
+  const what = change === 'added' ? 'This new top-level statement was not run' : 'This top-level statement was not re-run';
+  switch (statement.class) {
+    case 'state':
+      return `${names || 'This statement'} ${statement.reason}: the running program keeps its current value${names ? '' : 's'}, and the new initializer takes effect at the next start. Convert the running value with a state transformer, or run the statement now (Quick Fix).`;
+    case 'effect':
+      return `${what}: it acts outside the module (it ${statement.reason}). The running program keeps what the previous version did; run it now with the Quick Fix.`;
+    case 'definition':
+      if (statement.key.startsWith('function ') || statement.key.startsWith('class ')) return undefined; // Compared function by function.
+      return `${names || 'This definition'} ${statement.reason}, computed when the module loaded: the running program keeps the value it computed then until it restarts${change === 'added' ? '; the new statement was not run' : ''}.`;
+    case 'unsure':
+      return `${what}: it ${statement.reason}, so Live Update cannot tell whether running it again is safe. The program keeps what it did; run it now with the Quick Fix if it is.`;
+  }
+}
+
+/** An ES module's top level cannot change while it runs: say what stayed, once, where it changed. */
+export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineShift: number): LiveDiagnostic {
+  const first: TopLevelStatement | undefined = changes.topLevel.find((c) => c.change !== 'removed')?.statement;
+  const updated = patched.length ? `only the functions were updated (${patched.map((n) => `\`${n}\``).join(', ')})` : 'no function changed, so nothing was updated';
+  const missing = complete ? '' : ' Functions added or removed at the top level are not in the running program until it restarts.';
+  const moved = lineShift !== 0 ? ` The running script's lines below the edit are ${Math.abs(lineShift)} line${Math.abs(lineShift) === 1 ? '' : 's'} ${lineShift > 0 ? 'further down' : 'further up'} than the file's until the next start, so breakpoints there may bind to the wrong line.` : '';
+  return {
+    severity: 'information',
+    code: DiagnosticCodes.esmTopLevelKept,
+    message: `The top level of this ES module stays as it runs (V8 cannot change a module's top-level code while it runs): ${updated}.${missing}${moved}`,
+    start: first?.anchorStart ?? { line: 0, column: 0 },
+    end: first?.anchorEnd ?? { line: 0, column: 0 },
+  };
+}
+
+/** Changes in kind, signature and construction that callers or existing objects may notice. */
+export function functionNoteDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  const out: LiveDiagnostic[] = [];
+  for (const change of changes.changed) {
+    const at = { start: change.after.nameStart, end: change.after.nameEnd };
+    if (change.notes.length > 0) {
+      out.push({
+        severity: 'information',
+        code: DiagnosticCodes.kindChanged,
+        message: `\`${change.after.displayName}\` ${joinNotes(change.notes)}${consequence(change)}`,
+        ...at,
+      });
+    }
+    if (change.after.kind === 'constructor') {
+      out.push({
+        severity: 'hint',
+        code: DiagnosticCodes.instancesNotMigrated,
+        message: `Objects already built keep what the previous constructor set up; only objects built from now on run the new \`${change.after.displayName}\`.`,
+        ...at,
+      });
+    }
+  }
+  for (const change of changes.topLevel) {
+    if (change.change !== 'changed' || !change.statement.key.startsWith('class ')) continue;
+    out.push({
+      severity: 'hint',
+      code: DiagnosticCodes.instancesNotMigrated,
+      message: `The fields of class ${change.statement.names.map((n) => `\`${n}\``).join('') || 'this class'} changed: instances that already exist keep their fields as they are; instances created from now on get the new ones.`,
+      start: change.statement.anchorStart,
+      end: change.statement.anchorEnd,
+    });
+  }
+  return out;
+}
+
+function joinNotes(notes: string[]): string {
+  return notes.length === 1 ? notes[0]! : `${notes.slice(0, -1).join(', ')} and ${notes.at(-1)!}`;
+}
+
+function consequence(change: FunctionChange): string {
+  if (change.before.isAsync !== change.after.isAsync) {
+    return change.after.isAsync ? ': callers now get a Promise instead of the value. Activations already running finish the old way.' : ': callers now get the value instead of a Promise.';
+  }
+  if (change.before.isGenerator !== change.after.isGenerator) {
+    return change.after.isGenerator ? ': callers now get an iterator instead of the value.' : ': callers now get the value instead of an iterator; generators already started finish the old way.';
+  }
+  if (change.before.kind === 'arrow' || change.after.kind === 'arrow') {
+    return change.after.kind === 'arrow' ? ': it now takes `this` and `arguments` from where it is defined.' : ': it now has its own `this` and `arguments`.';
+  }
+  return '.';
+}
