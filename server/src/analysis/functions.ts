@@ -3,7 +3,7 @@
 // above. Identity is a path of names (`Greeter.greet`, `start/<arrow 1>`), never a position.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { declaredNames, freeNames, referencedNames, topLevelNames } from './scopes';
+import { scopeFacts, topLevelNames } from './scopes';
 import { topLevelStatements, type TopLevelStatement } from './topLevel';
 
 export interface FunctionInfo {
@@ -69,6 +69,7 @@ export function parse(file: string, text: string): ts.SourceFile {
 
 export function collectFunctions(file: string, text: string): FileFunctions {
   const sf = parse(file, text);
+  const facts = scopeFacts(sf, isFunctionNode);
   const functions: FunctionInfo[] = [];
   const pos = (offset: number): Position => {
     const lc = sf.getLineAndCharacterOfPosition(offset);
@@ -101,7 +102,7 @@ export function collectFunctions(file: string, text: string): FileFunctions {
         nameEnd: pos(nameNode.getEnd()),
         ownText: textWithoutNestedFunctions(node, sf),
         text: node.getText(sf),
-        freeNames: freeNames(node),
+        freeNames: facts.free.get(node) ?? new Set(),
         isAsync: hasModifier(node, ts.SyntaxKind.AsyncKeyword),
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,
         kind: kindOf(node),
@@ -127,8 +128,8 @@ export function collectFunctions(file: string, text: string): FileFunctions {
     topLevelText: withoutTrivia(rawTopLevelText),
     rawTopLevelText,
     topLevel: topLevelStatements(sf),
-    references: new Map([...referencedNames(sf)].map(([name, offset]) => [name, pos(offset)])),
-    declaredNames: declaredNames(sf),
+    references: new Map([...facts.references].map(([name, offset]) => [name, pos(offset)])),
+    declaredNames: facts.declared,
     topLevelNames: topLevelNames(sf),
     syntaxErrors: diagnostics.map((d) => ({
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
@@ -138,16 +139,19 @@ export function collectFunctions(file: string, text: string): FileFunctions {
   };
 }
 
+const FUNCTION_KINDS = new Set([
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.FunctionExpression,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.Constructor,
+]);
+
+/** A function with a body (one kind lookup: this runs for every node of every file analysed). */
 function isFunctionNode(node: ts.Node): node is FunctionNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isConstructorDeclaration(node)
-  ) && (node as FunctionNode).body !== undefined;
+  return FUNCTION_KINDS.has(node.kind) && (node as FunctionNode).body !== undefined;
 }
 
 /**

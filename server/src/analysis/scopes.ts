@@ -4,45 +4,54 @@
 // existing closures keep running their old code. This finds the names that make an edit risky.
 import ts from 'typescript';
 
-/** Identifiers a function reads that it does not declare itself (parameters, locals, nested). */
-export function freeNames(fn: ts.Node): Set<string> {
+export interface ScopeFacts {
+  /** Every name declared anywhere in the file. */
+  declared: Set<string>;
+  /** Every name the file reads (outside types), with the offset of its first read. */
+  references: Map<string, number>;
+  /** Per function node: the outer names it reads, nested functions included (as `freeNames`). */
+  free: Map<ts.Node, Set<string>>;
+}
+
+/**
+ * One walk over the file for every scope fact the analysis needs. Free names are built bottom-up
+ * (a function's free names are its own reads plus its nested functions' free names, minus what it
+ * declares), so a 9 MB file costs one walk, not one per nesting level.
+ */
+export function scopeFacts(sf: ts.SourceFile, isFunction: (node: ts.Node) => boolean): ScopeFacts {
   const declared = new Set<string>();
-  const used = new Set<string>();
+  const references = new Map<string, number>();
+  const free = new Map<ts.Node, Set<string>>();
+  let frame = { declared: new Set<string>(), used: new Set<string>() };
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) {
       const role = identifierRole(node);
-      if (role === 'declaration') declared.add(node.text);
-      else if (role === 'reference') used.add(node.text);
+      if (role === 'declaration') {
+        declared.add(node.text);
+        frame.declared.add(node.text);
+      } else if (role === 'reference') {
+        frame.used.add(node.text);
+        if (!references.has(node.text) && !isTypePosition(node)) references.set(node.text, node.getStart(sf));
+      }
+      return;
+    }
+    if (isFunction(node)) {
+      const outer = frame;
+      frame = { declared: new Set(), used: new Set() };
+      ts.forEachChild(node, visit);
+      const names = frame.used;
+      for (const name of frame.declared) names.delete(name);
+      names.delete('arguments');
+      names.delete('undefined');
+      free.set(node, names);
+      frame = outer;
+      for (const name of names) frame.used.add(name);
+      return;
     }
     ts.forEachChild(node, visit);
   };
-  ts.forEachChild(fn, visit);
-  for (const name of declared) used.delete(name);
-  used.delete('arguments');
-  used.delete('undefined');
-  return used;
-}
-
-/** Every name declared anywhere in the file (top level or inside functions). */
-export function declaredNames(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) && identifierRole(node) === 'declaration') names.add(node.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return names;
-}
-
-/** Every name the file reads, with where it first does (0-based offsets). */
-export function referencedNames(sf: ts.SourceFile): Map<string, number> {
-  const names = new Map<string, number>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isIdentifier(node) && identifierRole(node) === 'reference' && !names.has(node.text) && !isTypePosition(node)) names.set(node.text, node.getStart(sf));
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return names;
+  ts.forEachChild(sf, visit);
+  return { declared, references, free };
 }
 
 function isTypePosition(id: ts.Identifier): boolean {
