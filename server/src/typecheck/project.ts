@@ -66,6 +66,19 @@ export class Project {
   }
 
   /**
+   * What other files can see of `file`: its declaration output (as `tsc --declaration` would
+   * write it), the same notion of a file's "signature" tsc's own incremental builder uses. When
+   * an edit leaves it unchanged (a function body edit, the usual live update), no importer can
+   * type-check differently, so their check is skipped. Undefined when it cannot be emitted.
+   */
+  apiSignature(file: string): string | undefined {
+    const output = this.service.getEmitOutput(file, true, true);
+    // `emitSkipped` is set under noEmit, yet the forced declaration output is there.
+    if (output.outputFiles.length === 0) return undefined;
+    return output.outputFiles.map((o) => o.text).join('\n');
+  }
+
+  /**
    * The project's files that import `file`: its callers, whose code may stop type-checking when
    * its exports change. A file that re-exports it (`export … from`, a barrel `index.ts`) passes
    * the change on, so its own importers count too.

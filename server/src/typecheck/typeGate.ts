@@ -25,20 +25,28 @@ export interface TypeCheckResult {
   errors: TypeCheckError[];
   /** Whether a previous text was known; when not, every error counts as introduced. */
   comparedWithPrevious: boolean;
-  /** The files that import the changed file (directly, or through re-exports), checked too. */
+  /**
+   * Whether what other files see of it (its declarations) changed. When not, as for an edit
+   * inside a function body whose types stay, no caller can break and none is checked.
+   */
+  exportsChanged: boolean;
+  /** The files that import the changed file (directly, or through re-exports) and were checked. */
   callers: string[];
   /** The config file of the project, or `inferred:<js|ts>:<directory>`. */
   project: string;
   durationMs: number;
 }
 
-/** The errors of a state of the changed file, remembered so the next check need not recompute them. */
+/** What the gate knows of one text of a file, remembered so the next check need not recompute it. */
 interface CheckedState {
   text: string;
-  /** The project's stamp right after: any other text or file joining since makes it stale. */
+  /** The project's stamp with this text in place: anything else changing since makes it stale. */
   stamp: string;
-  callers: string[];
-  errors: KeyedError[];
+  /** Its declaration output (undefined: none could be made, so treat every change as visible). */
+  signature: string | undefined;
+  ownErrors: KeyedError[];
+  /** The callers' errors with this text, once computed (only when exports changed). */
+  callers?: { files: string[]; errors: KeyedError[] };
 }
 
 export class TypeGate {
@@ -103,32 +111,35 @@ export class TypeGate {
     let before: CheckedState | undefined;
     if (previous !== undefined) {
       const cached = this.lastChecked.get(key);
-      // Valid when the overlay still holds that text (setting it again would change nothing) and
-      // nothing else changed since.
-      if (cached && cached.text === previous && this.store.overlayText(key) === previous && cached.stamp === project.stamp()) {
-        before = cached;
-      } else {
-        this.store.setOverlay(key, previous);
-        const callers = project.importersOf(key);
-        before = { text: previous, stamp: project.stamp(), callers, errors: this.errorsOf(project, key, callers) };
-      }
+      const valid = cached?.text === previous && this.store.overlayText(key) === previous && cached.stamp === project.stamp();
+      before = valid ? cached : this.stateOf(project, key, previous);
     }
-
-    this.store.setOverlay(key, newText);
+    const after = this.stateOf(project, key, newText);
     this.pending.add(key);
-    // Who imports the file depends on the other files only, so the callers found before hold.
-    const callers = before?.callers ?? project.importersOf(key);
-    const after: CheckedState = { text: newText, stamp: project.stamp(), callers, errors: this.errorsOf(project, key, callers) };
+
+    // Callers can only break when what they see of the file changed (or when that is unknown).
+    const exportsChanged = !before || before.signature === undefined || before.signature !== after.signature;
+    if (exportsChanged) {
+      // Who imports the file depends on the other files only: the same for both texts.
+      const files = project.importersOf(key);
+      if (before && !before.callers) this.addCallerErrors(project, key, before, files);
+      this.addCallerErrors(project, key, after, files);
+    }
+    this.store.setOverlay(key, newText);
+    after.stamp = project.stamp();
     this.lastChecked.set(key, after);
 
-    const errors = after.errors.map((e) => e.error);
+    const afterErrors = [...after.ownErrors, ...(exportsChanged ? after.callers?.errors ?? [] : [])];
+    const beforeErrors = before ? [...before.ownErrors, ...(exportsChanged ? before.callers?.errors ?? [] : [])] : [];
+    const errors = afterErrors.map((e) => e.error);
     return {
       file: key,
       isJavaScript: isJavaScriptFile(key),
-      introduced: before ? introducedErrors(after.errors, before.errors) : errors,
+      introduced: before ? introducedErrors(afterErrors, beforeErrors) : errors,
       errors,
       comparedWithPrevious: before !== undefined,
-      callers,
+      exportsChanged,
+      callers: exportsChanged ? after.callers?.files ?? [] : [],
       project: project.spec.key,
       durationMs: performance.now() - started,
     };
@@ -156,11 +167,17 @@ export class TypeGate {
     }
   }
 
-  private errorsOf(project: Project, key: string, callers: readonly string[]): KeyedError[] {
-    const own = toKeyedErrors(project.errorsOf(key), 'changed-file');
-    const theirs = callers.flatMap((caller) => toKeyedErrors(project.errorsOf(caller), 'caller'));
-    const sort = (list: KeyedError[]) => list.sort((a, b) => byPosition(a.error, b.error));
-    return [...sort(own), ...sort(theirs)];
+  /** The file's own errors and declarations with `text` in place. */
+  private stateOf(project: Project, key: string, text: string): CheckedState {
+    this.store.setOverlay(key, text);
+    const ownErrors = toKeyedErrors(project.errorsOf(key), 'changed-file').sort((x, y) => byPosition(x.error, y.error));
+    return { text, stamp: project.stamp(), signature: project.apiSignature(key), ownErrors };
+  }
+
+  private addCallerErrors(project: Project, key: string, state: CheckedState, files: string[]): void {
+    this.store.setOverlay(key, state.text);
+    const errors = files.flatMap((caller) => toKeyedErrors(project.errorsOf(caller), 'caller').sort((x, y) => byPosition(x.error, y.error)));
+    state.callers = { files, errors };
   }
 
   private projectFor(key: string): Project {
