@@ -1,9 +1,11 @@
 // `npm run bench`: how long a program is blocked while a one-function patch applies, for a
-// generated 1 MB script and for the typescript package's own 9 MB lib/typescript.js.
+// generated 1 MB script and for the typescript package's own 9 MB lib/typescript.js; and how long
+// the server's type-check gate takes for a one-function edit in a 200-module project (`typecheck`).
 //   npm run bench               7 runs per case (or 5, when a case has taken 4 minutes by then)
 //   npm run bench -- --quick    3 runs per case
 //   npm run bench -- --runs 11  any number of runs
 //   npm run bench -- --case typescript   only the cases whose name contains this
+//   npm run bench -- --case typecheck    only the type-check gate (at least 5 runs, also with --quick)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
@@ -17,6 +19,12 @@ import { repoRoot } from '../../test/support/paths';
 import { runPauseCase, type CaseResult } from './pause.bench';
 import { markdownTable, ms } from './stats';
 import { CASES } from './targets';
+import { runTypecheckCase, type TypecheckCaseResult } from './typecheck.bench';
+
+/** Cases that run in the bench process itself (no program to patch). */
+const TYPECHECK_CASES = ['typecheck 200 modules'];
+/** The issue asks for at least 5 edits; a quick run still makes them. */
+const MIN_TYPECHECK_RUNS = 5;
 
 interface Options {
   quick: boolean;
@@ -79,7 +87,7 @@ function environment() {
   };
 }
 
-function resultTable(results: CaseResult[]): string {
+function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[]): string {
   const rows: string[][] = [];
   for (const r of results) {
     const target = `≤ ${r.targetMs} ms`;
@@ -89,6 +97,16 @@ function resultTable(results: CaseResult[]): string {
     rows.push(['blocked (runtime blockedMs)', r.case, runs, ms(blockedMs.median), ms(blockedMs.p95), target, verdict(blockedMs.median)]);
     rows.push(['event-loop stall (in program)', r.case, runs, ms(stallMs.median), ms(stallMs.p95), target, verdict(stallMs.median)]);
     rows.push(['evaluate round trip (CDP)', r.case, runs, ms(roundTripMs.median), ms(roundTripMs.p95), '—', '—']);
+  }
+  for (const r of typecheck) {
+    const target = `≤ ${r.targetMs} ms`;
+    const verdict = (median: number) => (median <= r.targetMs ? 'met' : 'missed');
+    const { firstSave, nextSave, signatureSave } = r.figures;
+    rows.push(['analysis + type check, next save', r.case, String(r.runs), ms(nextSave.analysisPlusCheckMs.median), ms(nextSave.analysisPlusCheckMs.p95), target, verdict(nextSave.analysisPlusCheckMs.median)]);
+    rows.push(['type check alone, next save', r.case, String(r.runs), ms(nextSave.checkMs.median), ms(nextSave.checkMs.p95), '—', '—']);
+    rows.push(['analysis + type check, first save of a module', r.case, String(r.runs), ms(firstSave.analysisPlusCheckMs.median), ms(firstSave.analysisPlusCheckMs.p95), target, verdict(firstSave.analysisPlusCheckMs.median)]);
+    rows.push(['analysis + type check, signature change (callers)', r.case, String(r.runs), ms(signatureSave.analysisPlusCheckMs.median), ms(signatureSave.analysisPlusCheckMs.p95), target, verdict(signatureSave.analysisPlusCheckMs.median)]);
+    rows.push(['first check of the project (cold)', r.case, '1', ms(r.firstCheckMs), '—', '—', '—']);
   }
   return markdownTable(['figure', 'case', 'runs', 'median', 'p95', 'target', 'met/missed'], rows);
 }
@@ -122,11 +140,15 @@ async function main(): Promise<number> {
   if (!fs.existsSync(runtimeDir)) throw new Error(`${runtimeDir} is missing: build first (npm run bench builds)`);
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-bench-'));
   const started = Date.now();
-  console.log(`Pause benchmark: ${options.runs} runs per case${options.quick ? ' (quick)' : ''}, Node ${process.version}\n`);
+  console.log(`Benchmark: ${options.runs} runs per case${options.quick ? ' (quick)' : ''}, Node ${process.version}\n`);
 
   const cases = CASES.filter((c) => !options.only || c.name.includes(options.only));
-  if (!cases.length) throw new Error(`no case is named like "${options.only}" (cases: ${CASES.map((c) => c.name).join(', ')})`);
+  const typecheckCases = TYPECHECK_CASES.filter((name) => !options.only || name.includes(options.only));
+  if (!cases.length && !typecheckCases.length) {
+    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES].join(', ')})`);
+  }
   const results: CaseResult[] = [];
+  const typecheckResults: TypecheckCaseResult[] = [];
   const failures: string[] = [];
   for (const { name, make } of cases) {
     try {
@@ -150,15 +172,29 @@ async function main(): Promise<number> {
       console.error(`  could not run: ${failures.at(-1)}`);
     }
   }
+  for (const name of typecheckCases) {
+    try {
+      typecheckResults.push(runTypecheckCase(name, tempDir, Math.max(MIN_TYPECHECK_RUNS, options.runs), (line) => console.log(line)));
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`  could not run: ${failures.at(-1)}`);
+    }
+  }
   await cleanUp();
 
-  if (results.length) {
-    console.log(`\n${resultTable(results)}\n`);
+  if (results.length || typecheckResults.length) {
+    console.log(`\n${resultTable(results, typecheckResults)}\n`);
     console.log(`Median of the runs; p95 is nearest-rank (the largest value below 20 runs). A target is met when the median is within it.`);
+    if (typecheckResults.length) {
+      console.log(
+        `Type check: a one-function edit of a module with importers, checked against the text before it (first save: that text's errors computed too; next save: remembered;\n` +
+          `signature change: its importers checked too, which a body edit does not need). Analysis: the server's comparison of the two versions.`,
+      );
+    }
     if (results.some((r) => Object.keys(r.breakdown).length)) {
       console.log(`\nWhere the time goes: each step timed alone in the program (after the runs, once per trial).\n`);
       console.log(breakdownTable(results));
-    } else {
+    } else if (results.length) {
       console.log(`(npm run bench -- --breakdown also times each step of an apply alone.)`);
     }
     const files = writeResults(
@@ -171,6 +207,7 @@ async function main(): Promise<number> {
         durationMs: Date.now() - started,
         environment: environment(),
         results,
+        typecheck: typecheckResults,
         failures,
       },
       options.quick,
