@@ -1,6 +1,8 @@
 // Loading: ES modules and TypeScript written with import/export, on the Node under test.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { findBuiltOutput } from '../../server/src/core/builtOutput';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';
@@ -65,5 +67,17 @@ describe('runtime: ES modules and TypeScript modules', () => {
     const report = await p.apply(patchOf(scriptPatch(built, replaceOnce("return 'v1';", "return 'v2';"))));
     assert.equal(report.ok, true, JSON.stringify(report));
     await p.waitForLine(/ v2$/, p.output.length);
+  });
+
+  it('patches a tsc-built ES module with what the server compiles from the edited TypeScript alone', async () => {
+    const source = fixture('tsc-built-esm', 'src', 'lib.ts');
+    const output = findBuiltOutput(source);
+    assert.ok(output);
+    const p = await start(fixture('tsc-built-esm', 'out', 'main.js'), /^tick \d+ esm v1$/);
+    const compiled = output.compile(replaceOnce("return 'v1';", "return 'v2';")(fs.readFileSync(source, 'utf8')));
+    assert.ok('code' in compiled, JSON.stringify(compiled));
+    const report = await p.apply(patchOf(scriptPatch(output.jsFile, () => compiled.code)));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    await p.waitForLine(/ esm v2$/, p.output.length);
   });
 });
