@@ -15,13 +15,14 @@ import type { LiveDiagnostic, Severity } from './core/diagnostics';
 import { DEFAULT_TYPE_SETTINGS, type TypeSettings } from './core/typeGatePort';
 import { UpdateEngine, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
+import { typeGatePort } from './typecheck/enginePort';
 import { TypeGate } from './typecheck/typeGate';
 
 const connection = createConnection(ProposedFeatures.all);
 const port = new LspTargetPort(connection);
 let settings: TypeSettings = DEFAULT_TYPE_SETTINGS;
-const typeGate = new TypeGate({ log: (m) => connection.console.warn(m) });
-const engine = new UpdateEngine(port, typeGate, () => settings);
+const typeGate = new TypeGate();
+const engine = new UpdateEngine(port, typeGatePort(typeGate, (m) => connection.console.warn(m)), () => settings);
 /** Files that currently show Live Update diagnostics, so they can be cleared. */
 const filesWithDiagnostics = new Set<string>();
 

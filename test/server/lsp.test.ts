@@ -5,7 +5,8 @@ import { runningTextOf } from '../../server/src/core/savedText';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes } from '../../common/protocol';
+import { ExecuteCommandRequest } from 'vscode-languageserver-protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../common/protocol';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { LanguageServerClient } from '../support/languageServer';
@@ -145,5 +146,61 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.equal(update.outcome, 'applied', JSON.stringify(update));
     assert.ok(client.queries.length > queries, 'the server asked for the baseline again');
     await debuggee.waitForLine(/ v5$/, 0);
+  });
+
+  it('updates a tsc-built program from a save of its TypeScript source: only the changed function, diagnostics on the .ts', async () => {
+    const source = fixture('tsc-built', 'src', 'main.ts');
+    const built = fixture('tsc-built', 'out', 'main.js');
+    const text = fs.readFileSync(source, 'utf8');
+    const debuggee = await InspectedProcess.start(built);
+    cleanups.push(() => debuggee.kill());
+    await debuggee.waitForLine(/^tick \d+ v1$/);
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    await client.setTargets([{ id: 't', name: 'main.js [built]', process: debuggee }]);
+
+    const mark = debuggee.output.length;
+    await client.save(source, text.replace("return 'v1';", "return 'v2';").replace('let ticks: number = 0;', 'let ticks: number = 100;'));
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'applied', JSON.stringify(update));
+    assert.deepEqual(update.functions, ['f']);
+    const [request] = client.applyRequests;
+    assert.equal(request!.patch.scripts[0]!.file, built, 'the patch goes to the compiled file');
+    const running = fs.readFileSync(built, 'utf8');
+    assert.ok(request!.patch.scripts[0]!.code.startsWith(running.replace("return 'v1';", "return 'v2';").split('//# sourceMappingURL')[0]!), 'only the function changed; the top level stays as it runs');
+    const line = await debuggee.waitForLine(/^tick \d+ v2$/, mark);
+    assert.ok(Number(line.split(' ')[1]) < 100, `the counter kept its running value: ${line}`);
+    const published = await client.nextDiagnostics(source, 0);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [[DiagnosticCodes.topLevelKept, 5]],
+      'the kept top-level statement is marked on its TypeScript line',
+    );
+  });
+
+  it('holds an update that introduces a type error, and applies it on request', async () => {
+    const source = fixture('counter-ts', 'main.ts');
+    const text = fs.readFileSync(source, 'utf8');
+    const debuggee = await InspectedProcess.start(source);
+    cleanups.push(() => debuggee.kill());
+    await debuggee.waitForLine(/ v1$/);
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    await client.setTargets([{ id: 't', name: 'main.ts [test]', process: debuggee }]);
+    assert.match(text, /return 'v1';/);
+
+    await client.save(source, text.replace("return 'v1';", 'return 42;'));
+    const held = await client.nextUpdate(0);
+    assert.equal(held.outcome, 'rejected', JSON.stringify(held));
+    assert.match(held.targets[0]!.reason!, /type error/);
+    const published = await client.nextDiagnostics(source, 0);
+    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity]), [[DiagnosticCodes.typeErrors, 1]]);
+    assert.match(published.diagnostics[0]!.message, /^Held: Type 'number' is not assignable to type 'string'/);
+    assert.deepEqual(client.applyRequests, [], 'nothing was sent to the program');
+
+    await client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.applyIgnoringTypeErrors, arguments: [source] });
+    const applied = await client.nextUpdate(1);
+    assert.equal(applied.outcome, 'applied', JSON.stringify(applied));
+    assert.equal(await debuggee.evaluate('fixture.f()'), 42);
   });
 });

@@ -2,9 +2,11 @@
 // the extension's part: it reports targets, and answers the server's requests by calling the
 // runtime inside real debuggees (InspectedProcess), the way the client does through js-debug.
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
+  DidOpenTextDocumentNotification,
   DidSaveTextDocumentNotification,
   InitializedNotification,
   InitializeRequest,
@@ -35,6 +37,7 @@ export class LanguageServerClient {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly log: string[] = [];
   private targets: Target[] = [];
+  private readonly opened = new Set<string>();
   private stderr = '';
   private exited = false;
 
@@ -87,8 +90,17 @@ export class LanguageServerClient {
     await this.connection.sendNotification(TargetsChanged.type, { targets: targets.map(({ id, name }) => ({ id, name })) });
   }
 
-  /** Saves `file` with `text` (the file on disk is not touched: the save carries the text). */
+  /**
+   * Saves `file` with `text` (the file on disk is not touched: the save carries the text). The
+   * first save of a file opens it first with its text on disk, as an editor would have.
+   */
   async save(file: string, text: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    if (!this.opened.has(uri)) {
+      this.opened.add(uri);
+      const languageId = /\.[cm]?tsx?$/.test(file) ? 'typescript' : 'javascript';
+      await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: fs.readFileSync(file, 'utf8') } });
+    }
     await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(file).href }, text });
   }
 

@@ -56,6 +56,24 @@ function topLevelMessage({ change, statement }: TopLevelChange): string | undefi
   }
 }
 
+/**
+ * Compiled JavaScript takes only the changed functions (never text the edit did not change), so
+ * its top level stays as it runs: say so once, where the top level changed.
+ */
+export function builtTopLevelDiagnostics(changes: FileChanges, complete: boolean): LiveDiagnostic[] {
+  const first = changes.topLevel.find((c) => c.change !== 'removed')?.statement;
+  if (!first && complete) return [];
+  return [
+    {
+      severity: 'information',
+      code: DiagnosticCodes.topLevelKept,
+      message: `Only functions are patched into the compiled JavaScript, so its top level stays as it runs${first ? ` (this statement ${first.reason})` : ''}.${complete ? '' : ' Functions added or removed at the top level are not in the running program until it is rebuilt and restarted.'}`,
+      start: first?.anchorStart ?? { line: 0, column: 0 },
+      end: first?.anchorEnd ?? { line: 0, column: 0 },
+    },
+  ];
+}
+
 /** An ES module's top level cannot change while it runs: say what stayed, once, where it changed. */
 export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineShift: number): LiveDiagnostic {
   const first: TopLevelStatement | undefined = changes.topLevel.find((c) => c.change !== 'removed')?.statement;

@@ -2,15 +2,16 @@
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as path from 'node:path';
-import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type Position, type ScriptReport } from '../../../common/patch';
 import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { spliceFunctions } from '../analysis/splice';
 import { BaselineCache } from './baselines';
-import { danglingDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, danglingDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
+import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
 import type { TargetPort } from './targetPort';
 import { DEFAULT_TYPE_SETTINGS, typeDiagnostics, type TypeGatePort, type TypeProblems, type TypeSettings } from './typeGatePort';
@@ -115,7 +116,10 @@ export class UpdateEngine {
     // Type-checked once per save, and only when some target runs the file and it changed.
     let verdict: Promise<TypeVerdict> | undefined;
     const gate = () => (verdict ??= this.typeCheck(file, text, options));
-    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, saved, gate)));
+    // A tsc-built program runs the compiled file: compiled once per save, when a target needs it.
+    let compiled: BuiltView | null | undefined;
+    const built = () => (compiled === undefined ? (compiled = builtView(file, text)) : compiled);
+    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, { running: file, saved, splice: false }, gate, built)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
     const functionNames = new Set<string>();
@@ -132,19 +136,35 @@ export class UpdateEngine {
   }
 
   /** Brings one target to the saved text; undefined when it does not run the file at all. */
-  private async updateTarget(target: TargetInfo, file: string, saved: SavedText, gate: () => Promise<TypeVerdict>, fresh = false): Promise<TargetOutcome | undefined> {
+  private async updateTarget(
+    target: TargetInfo,
+    file: string,
+    view: ScriptView,
+    gate: () => Promise<TypeVerdict>,
+    built: () => BuiltView | null,
+    fresh = false,
+  ): Promise<TargetOutcome | undefined> {
     const unreachable = (reason: string): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'unreachable', reason },
       diagnostics: [],
       functions: [],
       changed: false,
     });
-    const baseline = await this.baselines.get(target.id, file, { fresh });
+    let baseline = await this.baselines.get(target.id, view.running, { fresh });
+    if (baseline === undefined && view.running === file) {
+      // Not loaded as saved: a tsc-built program may run the file's compiled JavaScript instead.
+      const other = built();
+      if (!other) return undefined;
+      view = other;
+      baseline = await this.baselines.get(target.id, view.running, { fresh });
+    }
     if (baseline === undefined) return undefined; // The target has not loaded this file.
     if ('error' in baseline) return unreachable(baseline.error);
+    const saved = view.saved;
     if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
     if (baseline.hash === saved.hash) return undefined;
-    const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
+    const running = view.running;
+    const changes = mapChanges(compareCollected(baseline.functions, this.baselines.parse(running, saved.hash, saved.code)), view.toSource);
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -158,28 +178,30 @@ export class UpdateEngine {
     if (verdict.blocking) return held(verdict.reason, anchorElsewhere(verdict.diagnostics, changes));
 
     // An ES module's top level cannot change while it runs (V8 refuses the whole script): keep it
-    // exactly as it runs and take only the changed functions from the saved text.
-    const esm = this.isModule(file, saved.code) && changes.rawTopLevelChanged;
-    const spliced = esm ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
+    // exactly as it runs and take only the changed functions from the saved text. Compiled
+    // JavaScript is always spliced: only what the edit changed is replaced.
+    const esm = this.isModule(running, saved.code) && changes.rawTopLevelChanged;
+    const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? saved.code;
     const hash = spliced ? hashText(code) : saved.hash;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
+      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
     };
     const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
-      this.baselines.forget(target.id, file);
-      return this.updateTarget(target, file, saved, gate, true);
+      this.baselines.forget(target.id, running);
+      return this.updateTarget(target, file, view, gate, built, true);
     }
-    if (report.ok) this.baselines.remember(target.id, file, hash, code);
+    if (report.ok) this.baselines.remember(target.id, running, hash, code);
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
-      if (spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineShift));
+      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineShift));
+      else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
     return {
@@ -260,6 +282,50 @@ function runnableCode(key: string, source: string): string | undefined {
   const rest = source.slice(declaration[0].length).replace(/;\s*$/, '');
   // `{ a } = x` alone would parse as a block: a destructuring assignment needs parentheses.
   return /^[[{]/.test(rest) ? `(${rest});` : `${rest};`;
+}
+
+/** Which script of a target a save updates, and how positions in it map to the saved file. */
+interface ScriptView {
+  /** The file the target runs: the saved file, or the JavaScript tsc built from it. */
+  running: string;
+  saved: SavedText;
+  /** Take only changed functions into the running text (compiled output), never the whole text. */
+  splice: boolean;
+  /** Maps a position in the running file to the saved file; absent when they are the same. */
+  toSource?: (p: Position) => Position;
+}
+
+type BuiltView = ScriptView;
+
+/** The view of a saved TypeScript file of a tsc project with an outDir; null when it is not one. */
+function builtView(file: string, text: string): BuiltView | null {
+  const output = findBuiltOutput(file);
+  if (!output) return null;
+  const compiled = output.compile(text);
+  if ('errors' in compiled) {
+    return { running: output.jsFile, saved: { ok: false, syntaxErrors: compiled.errors }, splice: true };
+  }
+  const running = runningTextOf(output.jsFile, compiled.code);
+  return {
+    running: output.jsFile,
+    saved: running,
+    splice: true,
+    // The appended scope accessor comes after the code, so positions in the code map as compiled.
+    toSource: (p) => sourcePosition(compiled.code, compiled.map, p) ?? { line: 0, column: 0 },
+  };
+}
+
+/** The changes with every position a diagnostic may use mapped to the saved file. */
+function mapChanges(changes: FileChanges, toSource: ((p: Position) => Position) | undefined): FileChanges {
+  if (!toSource) return changes;
+  const fn = (f: FunctionInfo): FunctionInfo => ({ ...f, nameStart: toSource(f.nameStart), nameEnd: toSource(f.nameEnd) });
+  return {
+    ...changes,
+    changed: changes.changed.map((c) => ({ ...c, before: c.before, after: fn(c.after) })),
+    added: changes.added.map(fn),
+    topLevel: changes.topLevel.map((t) => ({ ...t, statement: { ...t.statement, anchorStart: toSource(t.statement.anchorStart), anchorEnd: toSource(t.statement.anchorEnd) } })),
+    dangling: changes.dangling.map((d) => ({ ...d, at: toSource(d.at) })),
+  };
 }
 
 /**
