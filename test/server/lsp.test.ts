@@ -5,8 +5,9 @@ import { runningTextOf } from '../../server/src/core/savedText';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ExecuteCommandRequest } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, ExecuteCommandRequest, type CodeAction } from 'vscode-languageserver-protocol';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../common/protocol';
+import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { LanguageServerClient } from '../support/languageServer';
@@ -202,5 +203,51 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     const applied = await client.nextUpdate(1);
     assert.equal(applied.outcome, 'applied', JSON.stringify(applied));
     assert.equal(await debuggee.evaluate('fixture.f()'), 42);
+  });
+
+  it('keeps changed top-level state, says so on its line, and runs the statement on request', async () => {
+    const { debuggee, client } = await session();
+    await eventually('the counter to pass 2', async () => ((await debuggee.evaluate<number>('fixture.counter')) > 2 ? true : undefined));
+    await client.save(file, original.replace('let counter = 0;', 'let counter = 1000;').replace("return 'v1';", "return 'v2';"));
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'applied', JSON.stringify(update));
+    const published = await client.nextDiagnostics(file, 0);
+    const kept = published.diagnostics.find((d) => d.code === DiagnosticCodes.topLevelKept);
+    assert.ok(kept, JSON.stringify(published));
+    assert.deepEqual(kept.range, { start: { line: 1, character: 4 }, end: { line: 1, character: 11 } });
+    assert.match(kept.message, /^`counter` holds state \(`counter` is incremented in the function passed to `setInterval`\): the running program keeps its current value/);
+    assert.ok((await debuggee.evaluate<number>('fixture.counter')) < 1000, 'the running value was kept');
+
+    const [action] = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: pathToFileURL(file).href },
+      range: kept.range,
+      context: { diagnostics: [kept] },
+    }))! as CodeAction[];
+    assert.equal(action!.title, 'Run this statement in the running program now');
+    await client.connection.sendRequest(ExecuteCommandRequest.type, action!.command!);
+    await eventually('the statement to have run', async () => {
+      const counter = await debuggee.evaluate<number>('fixture.counter');
+      return counter >= 1000 && counter < 1100 ? true : undefined;
+    });
+  });
+
+  it('updates only the functions of an ES module whose top level changed, and says so', async () => {
+    const lib = fixture('esm-js', 'lib.mjs');
+    const text = fs.readFileSync(lib, 'utf8');
+    const debuggee = await InspectedProcess.start(fixture('esm-js', 'main.mjs'));
+    cleanups.push(() => debuggee.kill());
+    await debuggee.waitForLine(/ v1$/);
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    await client.setTargets([{ id: 't', name: 'main.mjs [test]', process: debuggee }]);
+
+    const mark = debuggee.output.length;
+    await client.save(lib, `// A comment V8 would refuse at an ES module's top level\n${text.replace("export const prefix = 'v';", "export const prefix = 'w';").replace("prefix + '1'", "prefix + '2'")}`);
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'applied', JSON.stringify(update));
+    await debuggee.waitForLine(/ v2$/, mark);
+    const published = await client.nextDiagnostics(lib, 0);
+    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.range.start.line]), [[DiagnosticCodes.esmTopLevelKept, 1]]);
+    assert.match(published.diagnostics[0]!.message, /^The top level of this ES module stays as it runs .*only the functions were updated \(`label`\)\. The running script's lines no longer match the file's \(by up to 1 line\)/);
   });
 });

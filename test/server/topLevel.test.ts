@@ -110,11 +110,11 @@ describe('analysis: splice', () => {
     const spliced = spliceFunctions(running, saved, changes);
     assert.equal(spliced.code, running.replace('return K;', 'return K + 1;'));
     assert.equal(spliced.complete, false, 'the added top-level h cannot get in');
-    assert.equal(spliced.lineShift, 0);
+    assert.equal(spliced.lineDrift, 2, 'the saved file has two more lines above f');
     const nested = compareVersions('m.mjs', running, running.replace('return K;', 'const q = () =>\n    K;\n  return q();'));
     const again = spliceFunctions(running, running.replace('return K;', 'const q = () =>\n    K;\n  return q();'), nested);
     assert.equal(again.code, running.replace('return K;', 'const q = () =>\n    K;\n  return q();'));
     assert.equal(again.complete, true);
-    assert.equal(again.lineShift, 2);
+    assert.equal(again.lineDrift, 0, 'the running script takes the new lines with f');
   });
 });

@@ -8,8 +8,11 @@ export interface Spliced {
   code: string;
   /** Whether every function of the new version got in (an added top-level function cannot). */
   complete: boolean;
-  /** Lines the running script now has more (or fewer, negative) than before, after each splice. */
-  lineShift: number;
+  /**
+   * How far the running script's lines are from the saved file's, at most (0: every function is on
+   * the same line in both, so breakpoints bind right).
+   */
+  lineDrift: number;
 }
 
 export function spliceFunctions(runningText: string, newText: string, changes: FileChanges): Spliced {
@@ -20,16 +23,20 @@ export function spliceFunctions(runningText: string, newText: string, changes: F
   let code = '';
   let cursor = 0;
   let lineShift = 0;
+  let lineDrift = 0;
   for (const { before, after } of changed) {
     const replacement = newText.slice(after.startOffset, after.endOffset);
+    lineDrift = Math.max(lineDrift, Math.abs(after.start.line - (before.start.line + lineShift)));
     code += runningText.slice(cursor, before.startOffset) + replacement;
     lineShift += lineCount(replacement) - lineCount(runningText.slice(before.startOffset, before.endOffset));
     cursor = before.endOffset;
   }
   code += runningText.slice(cursor);
+  // Past the last splice, what the top level added or removed shows in the total line count.
+  lineDrift = Math.max(lineDrift, Math.abs(lineCount(newText) - lineCount(code)));
   const inside = (offset: number) => changed.some((c) => c.after.startOffset <= offset && offset < c.after.endOffset);
   const complete = changes.added.every((fn) => inside(fn.startOffset)) && changes.removed.every((fn) => changed.some((c) => c.before.startOffset <= fn.startOffset && fn.endOffset <= c.before.endOffset));
-  return { code, complete, lineShift };
+  return { code, complete, lineDrift };
 }
 
 function lineCount(text: string): number {

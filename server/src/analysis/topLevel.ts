@@ -282,32 +282,37 @@ function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
   };
   const visit = (node: ts.Node, fn: string | undefined): void => {
     let inside = fn;
-    if (ts.isFunctionLike(node)) inside = functionLabel(node as ts.SignatureDeclaration) ?? fn ?? 'a function';
+    if (ts.isFunctionLike(node)) inside = functionPhrase(node as ts.SignatureDeclaration, sf) ?? fn ?? 'in a function';
     if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       const left = skipOuter(node.left);
-      if (ts.isIdentifier(left)) note(left.text, inside ? `is assigned in \`${inside}\`` : 'is reassigned at the top level');
-      else if (inside) note(rootIdentifier(left), `is changed in \`${inside}\``);
+      if (ts.isIdentifier(left)) note(left.text, inside ? `is assigned ${inside}` : 'is reassigned at the top level');
+      else if (inside) note(rootIdentifier(left), `is changed ${inside}`);
     }
     if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
       const operand = skipOuter(node.operand);
-      if (ts.isIdentifier(operand)) note(operand.text, inside ? `is incremented in \`${inside}\`` : 'is incremented at the top level');
-      else if (inside) note(rootIdentifier(operand), `is changed in \`${inside}\``);
+      if (ts.isIdentifier(operand)) note(operand.text, inside ? `is incremented ${inside}` : 'is incremented at the top level');
+      else if (inside) note(rootIdentifier(operand), `is changed ${inside}`);
     }
     if (inside && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MUTATING_METHODS.has(node.expression.name.text)) {
-      note(rootIdentifier(node.expression.expression), `is changed in \`${inside}\``);
+      note(rootIdentifier(node.expression.expression), `is changed ${inside}`);
     }
-    if (inside && ts.isDeleteExpression(node)) note(rootIdentifier(node.expression), `is changed in \`${inside}\``);
+    if (inside && ts.isDeleteExpression(node)) note(rootIdentifier(node.expression), `is changed ${inside}`);
     ts.forEachChild(node, (child) => visit(child, inside));
   };
   ts.forEachChild(sf, (child) => visit(child, undefined));
   return out;
 }
 
-function functionLabel(node: ts.SignatureDeclaration): string | undefined {
-  if (node.name && ts.isIdentifier(node.name)) return node.name.text;
+/** Where a function is, for a message: "in `tick`", "in the function passed to `setInterval`". */
+function functionPhrase(node: ts.SignatureDeclaration, sf: ts.SourceFile): string | undefined {
+  if (node.name && ts.isIdentifier(node.name)) return `in \`${node.name.text}\``;
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return `in \`${parent.name.text}\``;
+  if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return `in \`${parent.name.text}\``;
+  if (parent && ts.isCallExpression(parent)) {
+    const callee = parent.expression.getText(sf).replace(/\s+/g, '');
+    if (callee.length <= 40) return `in the function passed to \`${callee}\``;
+  }
   return undefined;
 }
 

@@ -75,11 +75,11 @@ export function builtTopLevelDiagnostics(changes: FileChanges, complete: boolean
 }
 
 /** An ES module's top level cannot change while it runs: say what stayed, once, where it changed. */
-export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineShift: number): LiveDiagnostic {
+export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineDrift: number): LiveDiagnostic {
   const first: TopLevelStatement | undefined = changes.topLevel.find((c) => c.change !== 'removed')?.statement;
   const updated = patched.length ? `only the functions were updated (${patched.map((n) => `\`${n}\``).join(', ')})` : 'no function changed, so nothing was updated';
   const missing = complete ? '' : ' Functions added or removed at the top level are not in the running program until it restarts.';
-  const moved = lineShift !== 0 ? ` The running script's lines below the edit are ${Math.abs(lineShift)} line${Math.abs(lineShift) === 1 ? '' : 's'} ${lineShift > 0 ? 'further down' : 'further up'} than the file's until the next start, so breakpoints there may bind to the wrong line.` : '';
+  const moved = lineDrift !== 0 ? ` The running script's lines no longer match the file's (by up to ${lineDrift} line${lineDrift === 1 ? '' : 's'}), so until the next start breakpoints may bind to the wrong line.` : '';
   return {
     severity: 'information',
     code: DiagnosticCodes.esmTopLevelKept,

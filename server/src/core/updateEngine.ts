@@ -200,7 +200,7 @@ export class UpdateEngine {
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
-      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineShift));
+      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift));
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
