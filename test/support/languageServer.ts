@@ -23,6 +23,9 @@ import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
 
+/** A method no server implements: `settle` uses it as a barrier. */
+const UNIMPLEMENTED_REQUEST = 'liveUpdateTest/barrier';
+
 export interface Target {
   id: string;
   name: string;
@@ -38,32 +41,49 @@ export class LanguageServerClient {
   readonly log: string[] = [];
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
+  /** Requests of the server this client is still answering. */
+  private inFlight = 0;
   private stderr = '';
   private exited = false;
 
   private constructor(private readonly child: ChildProcess, readonly connection: ProtocolConnection) {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     child.on('exit', () => (this.exited = true));
-    connection.onRequest(QueryScriptState.type, async (params) => {
-      this.queries.push(params);
-      const target = this.targets.find((t) => t.id === params.targetId);
-      if (!target) return { error: `no target ${params.targetId}` };
-      return target.process.scriptState(params.query);
-    });
-    connection.onRequest(ApplyPatch.type, async (params) => {
-      this.applyRequests.push(params);
-      const target = this.targets.find((t) => t.id === params.targetId);
-      if (!target) throw new Error(`no target ${params.targetId}`);
-      return target.process.apply(params.patch);
-    });
-    connection.onRequest(EvaluateInModule.type, async ({ targetId, request }) => {
-      const target = this.targets.find((t) => t.id === targetId);
-      if (!target) return { ok: false, error: `no target ${targetId}` };
-      return target.process.evaluateInModule(request);
-    });
+    connection.onRequest(QueryScriptState.type, (params) =>
+      this.answering(async () => {
+        this.queries.push(params);
+        const target = this.targets.find((t) => t.id === params.targetId);
+        if (!target) return { error: `no target ${params.targetId}` };
+        return target.process.scriptState(params.query);
+      }),
+    );
+    connection.onRequest(ApplyPatch.type, (params) =>
+      this.answering(async () => {
+        this.applyRequests.push(params);
+        const target = this.targets.find((t) => t.id === params.targetId);
+        if (!target) throw new Error(`no target ${params.targetId}`);
+        return target.process.apply(params.patch);
+      }),
+    );
+    connection.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { ok: false, error: `no target ${targetId}` };
+        return target.process.evaluateInModule(request);
+      }),
+    );
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
     connection.onNotification(LogMessageNotification.type, ({ message }) => this.log.push(message));
+  }
+
+  private async answering<T>(answer: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await answer();
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /** Starts `node dist/server/main.js --stdio` and runs the LSP handshake. */
@@ -113,6 +133,27 @@ export class LanguageServerClient {
   nextDiagnostics(file: string, from: number): Promise<PublishDiagnosticsParams> {
     const uri = pathToFileURL(file).href;
     return eventually(`diagnostics for ${uri} (log: ${this.describe()})`, () => this.diagnostics.slice(from).find((d) => d.uri === uri));
+  }
+
+  /**
+   * Waits until the server has finished with everything sent so far: no request of the server is
+   * being answered, and a round trip to the server (a request it does not implement, answered
+   * with MethodNotFound behind everything it queued before) brought no new message. The server
+   * handles messages one at a time and writes in order, so whatever a save makes it send (queries,
+   * patches, diagnostics, DidUpdate) arrives before that answer unless it waits for us. (Work the
+   * server would do off that path, on a timer or in a worker, is not covered: it would need a signal.)
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      await eventually(`the requests being answered (log: ${this.describe()})`, () => this.inFlight === 0);
+      const seen = this.messagesReceived();
+      await this.connection.sendRequest(UNIMPLEMENTED_REQUEST).catch(() => undefined);
+      if (this.inFlight === 0 && this.messagesReceived() === seen) return;
+    }
+  }
+
+  private messagesReceived(): number {
+    return this.queries.length + this.applyRequests.length + this.updates.length + this.diagnostics.length + this.log.length;
   }
 
   describe(): string {

@@ -1,0 +1,248 @@
+// Golden tests of the language server's change analysis and diagnostics, over real LSP against
+// real programs. One folder per case under test/fixtures/lsp-cases/; for each case a debuggee runs
+// the case's program with the runtime, a language server (dist/server/main.js over stdio) gets it
+// as its one target, the saves are sent one after another, and what the server answers is
+// compared with the case's golden file.
+//
+//   node --test dist/test/server/goldens.test.js
+//       compares: every case must produce exactly its expected.json.
+//   LIVE_UPDATE_UPDATE_GOLDENS=1 node --test dist/test/server/goldens.test.js
+//       regenerates: rewrites every expected.json from what the server produces now (checks.json
+//       is still enforced). Review the diff of the expected.json files before committing them.
+//   LIVE_UPDATE_GOLDENS=<substring> narrows either mode to the cases whose folder name contains it.
+//
+// A case folder holds:
+//
+//   main.{js,cjs,mjs,ts,cts,mts}
+//                  the program's entry (exactly one), next to any other files it uses. It stays
+//                  alive (a timer), exposes what the checks evaluate on `globalThis.fixture`, and
+//                  prints a line `ready` once it has loaded everything the case edits.
+//   saves.json     [{ "file": "main.js", "replace": "…", "with": "…" }, …]: one save per entry,
+//                  in order. Edits apply cumulatively to the in-memory text of their file (which
+//                  starts as the file on disk; the disk is never written); `replace` must occur
+//                  exactly once in the current text. The save carries the whole text.
+//   checks.json    optional, hand-written: [{ "eval": "fixture.f()", "equals": <JSON>, "note"? }, …],
+//                  evaluated in the program after the last save and polled until each holds (5 s),
+//                  so the case proves the program really runs (or really does not run) the new
+//                  code. They state what the program does today; a `note` says why, and starts
+//                  with FINDING where that contradicts what the server reported.
+//   expected.json  the golden, written by the regeneration mode:
+//                  { "saves": [{ "file",
+//                                "update": null | { "outcome", "functions", "summary",
+//                                                   "targets": [{ "outcome", "reason"?, "scripts"? }] },
+//                                "patch"?: [{ "function", "closureRisk"? }],
+//                                "diagnostics": { "<file>": [Diagnostic] } }] }
+//                  `update` is the DidUpdate of that save (null when the server sent none),
+//                  `patch` the functions of the patch the server sent (absent when it sent none),
+//                  `diagnostics` the last publication per file during that save (a file the
+//                  server published nothing for is absent). Diagnostic: { "code", "severity",
+//                  "range": "line:col-line:col" (1-based), "message", "relatedInformation"? }.
+//                  Files are relative to the case folder; durations in summaries read `N ms`.
+//
+// After each save the test waits until the server is idle (LanguageServerClient.settle), so a save
+// that makes the server send nothing is recorded as such, not as a timeout.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import type { UpdateReport } from '../../common/protocol';
+import { eventually } from '../support/eventually';
+import { InspectedProcess } from '../support/inspectedProcess';
+import { LanguageServerClient } from '../support/languageServer';
+import { fixture } from '../support/paths';
+
+interface Save {
+  file: string;
+  replace: string;
+  with: string;
+}
+interface Check {
+  eval: string;
+  equals: unknown;
+  /** Why the program does (or does not) run the new code here; shown when the check fails. */
+  note?: string;
+}
+interface RecordedDiagnostic {
+  code: string | number | undefined;
+  severity: string;
+  range: string;
+  message: string;
+  relatedInformation?: { location: string; message: string }[];
+}
+interface RecordedSave {
+  file: string;
+  update: null | {
+    outcome: UpdateReport['outcome'];
+    functions: string[];
+    summary: string;
+    targets: { outcome: string; reason?: string; scripts?: unknown[] }[];
+  };
+  patch?: { function: string; closureRisk?: string }[];
+  diagnostics: Record<string, RecordedDiagnostic[]>;
+}
+interface Golden {
+  saves: RecordedSave[];
+}
+
+const regenerate = process.env.LIVE_UPDATE_UPDATE_GOLDENS === '1';
+const only = process.env.LIVE_UPDATE_GOLDENS;
+const casesDir = fixture('lsp-cases');
+const cases = fs
+  .readdirSync(casesDir)
+  .filter((name) => fs.statSync(path.join(casesDir, name)).isDirectory() && (!only || name.includes(only)))
+  .sort();
+const TARGET = { id: 'target-1', name: 'main [goldens]' };
+const cleanups = new Set<() => Promise<void>>();
+after(() => Promise.all([...cleanups].map((c) => c())));
+
+describe(`language server goldens (${regenerate ? 'regenerating' : 'comparing'})`, { concurrency: Number(process.env.LIVE_UPDATE_GOLDENS_CONCURRENCY) || 2 }, () => {
+  for (const name of cases) it(name, { timeout: 60_000 }, () => runCase(path.join(casesDir, name)));
+});
+
+async function runCase(dir: string): Promise<void> {
+  const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
+  const saves = read<Save[]>('saves.json');
+  const checks = fs.existsSync(path.join(dir, 'checks.json')) ? read<Check[]>('checks.json') : [];
+  const entries = fs.readdirSync(dir).filter((f) => /^main\.([cm]?js|[cm]?ts)$/.test(f));
+  assert.equal(entries.length, 1, `${dir} needs exactly one main.* entry`);
+  assert.ok(saves.length > 0, 'saves.json lists at least one save');
+
+  // The server's start (a 14 MB bundle) is most of a case's time: it overlaps the program's.
+  const server = LanguageServerClient.start().then(({ client }) => client);
+  const program = InspectedProcess.start(path.join(dir, entries[0]!), { cwd: dir });
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled([server.then((c) => c.stop()), program.then((p) => p.kill())]);
+  };
+  cleanups.add(stop);
+  let debuggee: InspectedProcess | undefined;
+  let client: LanguageServerClient | undefined;
+  try {
+    debuggee = await program;
+    await debuggee.waitForLine(/^ready$/);
+    client = await server;
+    await client.setTargets([{ ...TARGET, process: debuggee }]);
+    await client.settle();
+
+    const texts = new Map<string, string>();
+    const recorded: RecordedSave[] = [];
+    for (const save of saves) {
+      const full = path.join(dir, save.file);
+      const text = replaceUnique(texts.get(full) ?? fs.readFileSync(full, 'utf8'), save);
+      texts.set(full, text);
+      const marks = { updates: client.updates.length, diagnostics: client.diagnostics.length, applies: client.applyRequests.length };
+      await client.save(full, text);
+      await client.settle();
+      const updates = client.updates.slice(marks.updates);
+      assert.ok(updates.length <= 1, `one save, at most one DidUpdate: ${JSON.stringify(updates)}`);
+      recorded.push({
+        file: save.file,
+        update: updates[0] ? projectUpdate(updates[0], dir, full) : null,
+        ...projectPatch(client.applyRequests.slice(marks.applies).map((r) => r.patch)),
+        diagnostics: projectDiagnostics(client.diagnostics.slice(marks.diagnostics), dir),
+      });
+    }
+
+    const golden: Golden = { saves: recorded };
+    const expectedFile = path.join(dir, 'expected.json');
+    if (regenerate) fs.writeFileSync(expectedFile, `${JSON.stringify(golden, null, 2)}\n`);
+    else {
+      assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with LIVE_UPDATE_UPDATE_GOLDENS=1 and review it`);
+      assert.deepEqual(golden, read<Golden>('expected.json'), `${path.basename(dir)}: the server's answers differ from expected.json`);
+    }
+
+    for (const check of checks) await runCheck(debuggee, check);
+    assert.equal(debuggee.exitCode, undefined, 'the program is still running');
+  } catch (e) {
+    if (e instanceof Error) e.message += `\nprogram stderr: ${debuggee?.stderr().slice(-2000)}${client ? `\nserver: ${client.describe()}` : ''}`;
+    throw e;
+  } finally {
+    await stop();
+    cleanups.delete(stop);
+  }
+}
+
+function replaceUnique(text: string, save: Save): string {
+  const at = text.indexOf(save.replace);
+  if (at < 0 || text.indexOf(save.replace, at + 1) >= 0) throw new Error(`${save.file}: "${save.replace}" must occur exactly once`);
+  return text.slice(0, at) + save.with + text.slice(at + save.replace.length);
+}
+
+const relative = (dir: string, file: string): string => path.relative(dir, file).split(path.sep).join('/');
+const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+function projectUpdate(report: UpdateReport, dir: string, saved: string): NonNullable<RecordedSave['update']> {
+  assert.equal(report.file, saved, 'the report names the saved file');
+  return {
+    outcome: report.outcome,
+    functions: report.functions,
+    summary: report.summary.replace(/\d+ ms\b/g, 'N ms'),
+    targets: report.targets.map((t) => {
+      assert.equal(t.targetId, TARGET.id);
+      return withoutUndefined({
+        outcome: t.outcome,
+        reason: t.reason,
+        scripts: t.report?.scripts.map((s) =>
+          withoutUndefined({
+            file: relative(dir, s.file),
+            outcome: s.outcome,
+            v8Status: s.v8Status,
+            reason: s.reason,
+            activations: s.activations?.map((a) => withoutUndefined({ function: a.function, kind: a.kind, line: a.line === undefined ? undefined : a.line + 1 })),
+            staleClosures: s.staleClosures?.map((c) => ({ function: c.function, count: c.count })),
+          }),
+        ),
+      });
+    }),
+  };
+}
+
+function projectPatch(patches: { scripts: { functions: { name: string; closureRisk?: string }[] }[] }[]): Pick<RecordedSave, 'patch'> {
+  if (patches.length === 0) return {};
+  // A save whose cached baseline turned out stale sends a second patch; that one is the answer.
+  const last = patches.at(-1)!;
+  return { patch: last.scripts.flatMap((s) => s.functions.map((f) => withoutUndefined({ function: f.name, closureRisk: f.closureRisk }))) };
+}
+
+const severityNames = ['', 'error', 'warning', 'information', 'hint'];
+const range = (r: { start: { line: number; character: number }; end: { line: number; character: number } }): string =>
+  `${r.start.line + 1}:${r.start.character + 1}-${r.end.line + 1}:${r.end.character + 1}`;
+
+function projectDiagnostics(publications: PublishDiagnosticsParams[], dir: string): Record<string, RecordedDiagnostic[]> {
+  const byFile: Record<string, RecordedDiagnostic[]> = {};
+  for (const { uri, diagnostics } of publications) {
+    byFile[relative(dir, fileURLToPath(uri))] = diagnostics.map((d) =>
+      withoutUndefined({
+        code: d.code,
+        severity: severityNames[d.severity ?? 0] ?? String(d.severity),
+        range: range(d.range),
+        message: d.message,
+        relatedInformation: d.relatedInformation?.map((r) => ({
+          location: `${relative(dir, fileURLToPath(r.location.uri))}:${range(r.location.range)}`,
+          message: r.message,
+        })),
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(byFile).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function runCheck(debuggee: InspectedProcess, check: Check): Promise<void> {
+  let last = '';
+  try {
+    await eventually(
+      `${check.eval} to equal ${JSON.stringify(check.equals)}`,
+      async () => {
+        const result = await debuggee.send('Runtime.evaluate', { expression: check.eval, returnByValue: true, awaitPromise: true });
+        if (result.exceptionDetails) last = `error ${(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text).split('\n')[0]}`;
+        else last = JSON.stringify(result.result.value);
+        return !result.exceptionDetails && isDeepStrictEqual(result.result.value, check.equals);
+      },
+      5_000,
+    );
+  } catch {
+    assert.fail(`check ${check.eval}: expected ${JSON.stringify(check.equals)}, got ${last}${check.note ? ` (note: ${check.note})` : ''}`);
+  }
+}
