@@ -119,6 +119,7 @@ export const DiagnosticCodes = {
   removedButUsed: 'LU010',
   instancesNotMigrated: 'LU011',
   kindChanged: 'LU012',
+  newDeclarationUsed: 'LU013',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

@@ -37,6 +37,12 @@ const builds = [
 
 mkdirSync(join(root, 'dist/runtime'), { recursive: true });
 copyFileSync(join(root, 'node_modules/amaro/dist/index.js'), join(root, 'dist/runtime/amaro.js'));
+// The bundled TypeScript looks for its lib files (lib.es2022.d.ts, …) next to the executing file:
+// the server's type gate needs them beside dist/server/main.js.
+mkdirSync(join(root, 'dist/server'), { recursive: true });
+for (const name of readdirSync(join(root, 'node_modules/typescript/lib'))) {
+  if (/^lib\..*\.d\.ts$/.test(name)) copyFileSync(join(root, 'node_modules/typescript/lib', name), join(root, 'dist/server', name));
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

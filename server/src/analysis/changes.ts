@@ -15,6 +15,11 @@ export interface FunctionChange {
   notes: string[];
   /** Set when its parameter list changed: `(a, b)` → `(a, b, c)`. */
   signature?: { before: string; after: string };
+  /**
+   * Its kind changed (async, generator) but its body did not: V8 then keeps the compiled function
+   * as it was (it sees no change inside it), so the running program would keep the old kind.
+   */
+  kindOnly?: boolean;
 }
 
 export interface TopLevelChange {
@@ -43,6 +48,12 @@ export interface FileChanges {
   /** Top-level statements changed, added or removed, in source order. */
   topLevel: TopLevelChange[];
   dangling: DanglingReference[];
+  /** Paths of functions that moved relative to the others (V8 sees them as new functions). */
+  moved: string[];
+  /** Set when the module's top-level declarations changed (why, for a message). */
+  layoutChanged?: string | undefined;
+  /** Changed functions that read top-level names the running module never declared (new ones). */
+  usesNew: { fn: FunctionInfo; names: string[] }[];
   syntaxErrors: SyntaxError[];
 }
 
@@ -50,8 +61,17 @@ export function compareVersions(file: string, before: string, after: string): Fi
   return compareCollected(collectFunctions(file, before), collectFunctions(file, after));
 }
 
-export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
+/**
+ * Functions whose existing closures V8 stopped tracking in an earlier update of the running
+ * program (see `strandedBy`): 'all' after the module's top-level declarations changed.
+ */
+export type Stranded = { all: string } | { paths: Map<string, string> };
+
+export function compareCollected(before: FileFunctions, after: FileFunctions, stranded?: Stranded): FileChanges {
   const oldByPath = new Map(before.functions.map((f) => [f.path, f]));
+  const moved = movedFunctions(before, after);
+  const strandedRisk = (path: string): string | undefined =>
+    !stranded ? undefined : 'all' in stranded ? stranded.all : stranded.paths.get(path);
   const layout = contextLayoutChange(before, after);
   const newPaths = new Set(after.functions.map((f) => f.path));
   const changed: FunctionChange[] = [];
@@ -60,18 +80,21 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     const old = oldByPath.get(fn.path);
     if (!old) added.push(fn);
     else if (old.ownText !== fn.ownText) {
-      const risk = layout ?? closureRisk(old, fn, before);
+      const risk = layout ?? (moved.has(fn.path) ? 'it moved to another place in the file' : undefined) ?? strandedRisk(fn.path) ?? closureRisk(old, fn, before);
       changed.push({
         before: old,
         after: fn,
         notes: kindNotes(old, fn),
         ...(risk ? { closureRisk: risk } : {}),
         ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
+        ...((old.isAsync !== fn.isAsync || old.isGenerator !== fn.isGenerator) && old.bodyText === fn.bodyText ? { kindOnly: true } : {}),
       });
     }
   }
   const removed = before.functions.filter((f) => !newPaths.has(f.path));
   return {
+    moved: [...moved],
+    layoutChanged: layout,
     changed,
     added,
     removed,
@@ -79,6 +102,7 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     rawTopLevelChanged: before.rawTopLevelText !== after.rawTopLevelText,
     topLevel: compareTopLevel(before.topLevel, after.topLevel),
     dangling: danglingReferences(before, after, removed),
+    usesNew: usesOfNewNames(before, after, changed),
     syntaxErrors: after.syntaxErrors,
   };
 }
@@ -94,6 +118,62 @@ function compareTopLevel(before: TopLevelStatement[], after: TopLevelStatement[]
   }
   for (const statement of before) if (!newKeys.has(statement.key)) out.push({ change: 'removed', statement });
   return out;
+}
+
+/**
+ * V8 matches old and new functions through a text diff: a function whose text moved past others
+ * is a deletion and an insertion to it, so its existing closures keep the old code. The functions
+ * kept in order are the longest increasing run of new positions in old order; the rest moved.
+ */
+function movedFunctions(before: FileFunctions, after: FileFunctions): Set<string> {
+  const newIndex = new Map(after.functions.map((f, i) => [f.path, i]));
+  const sequence: { path: string; at: number }[] = [];
+  for (const f of before.functions) {
+    const at = newIndex.get(f.path);
+    if (at !== undefined) sequence.push({ path: f.path, at });
+  }
+  // Longest increasing subsequence by patience sorting, O(n log n): files have thousands of functions.
+  const tails: number[] = [];
+  const previous: number[] = new Array(sequence.length).fill(-1);
+  for (let i = 0; i < sequence.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sequence[tails[mid]!]!.at < sequence[i]!.at) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) previous[i] = tails[lo - 1]!;
+    tails[lo] = i;
+  }
+  const inPlace = new Set<string>();
+  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) inPlace.add(sequence[i]!.path);
+  return new Set(sequence.filter((s) => !inPlace.has(s.path)).map((s) => s.path));
+}
+
+/**
+ * What an applied update leaves V8 not tracking, added to what earlier ones left: existing
+ * closures of these functions keep whatever code they had, so a later edit must check them.
+ */
+export function strandedBy(changes: FileChanges, earlier: Stranded | undefined): Stranded | undefined {
+  if (earlier && 'all' in earlier) return earlier;
+  if (changes.layoutChanged) return { all: `an earlier update changed the module's top-level declarations` };
+  if (changes.moved.length === 0) return earlier;
+  const paths = new Map(earlier && 'paths' in earlier ? earlier.paths : []);
+  for (const path of changes.moved) paths.set(path, 'an earlier update moved it');
+  return { paths };
+}
+
+/**
+ * A new top-level declaration never ran in the running module (its top level ran once, at load),
+ * so a changed function reading it would throw or read `undefined` there.
+ */
+function usesOfNewNames(before: FileFunctions, after: FileFunctions, changed: FunctionChange[]): { fn: FunctionInfo; names: string[] }[] {
+  const added = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
+  if (added.size === 0) return [];
+  return changed
+    .map((c) => ({ fn: c.after, names: [...c.after.freeNames].filter((n) => added.has(n)) }))
+    .filter((u) => u.names.length > 0);
 }
 
 /** Top-level names the new version removed but still reads: calling them would throw. */

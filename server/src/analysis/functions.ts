@@ -24,6 +24,8 @@ export interface FunctionInfo {
   ownText: string;
   /** The whole text, nested functions included: what `Function.prototype.toString` gives. */
   text: string;
+  /** The body's text (nested functions included). */
+  bodyText: string;
   /** Outer variables it reads (nested functions included), see scopes.ts. */
   freeNames: Set<string>;
   isAsync: boolean;
@@ -102,6 +104,7 @@ export function collectFunctions(file: string, text: string): FileFunctions {
         nameEnd: pos(nameNode.getEnd()),
         ownText: textWithoutNestedFunctions(node, sf),
         text: node.getText(sf),
+        bodyText: node.body!.getText(sf),
         freeNames: facts.free.get(node) ?? new Set(),
         isAsync: hasModifier(node, ts.SyntaxKind.AsyncKeyword),
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,

@@ -138,6 +138,11 @@ function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, m
   if (changedAt) {
     return { ...base, class: 'state', reason: `holds state (\`${changedAt[0]}\` ${changedAt[1]})` };
   }
+  const initializers = statement.declarationList.declarations.map((d) => d.initializer && skipOuter(d.initializer));
+  if (initializers.every((i) => i && (ts.isFunctionExpression(i) || ts.isArrowFunction(i) || ts.isClassExpression(i)))) {
+    // `const f = () => …`: a function, compared function by function like a declaration.
+    return { ...base, class: 'definition', reason: 'declares a function' };
+  }
   for (const declaration of statement.declarationList.declarations) {
     const init = declaration.initializer;
     if (!init) {

@@ -1,6 +1,7 @@
 // What each target runs, per file: the text the server diffs a save against. The runtime is the
 // source of truth (it answers with a hash, and the text only when the hash is new to us), so a
 // restarted server rebuilds this cache from the running programs.
+import type { Stranded } from '../analysis/changes';
 import { collectFunctions, type FileFunctions } from '../analysis/functions';
 import type { TargetPort } from './targetPort';
 
@@ -10,6 +11,8 @@ export interface Baseline {
   hash: string;
   text: string;
   functions: FileFunctions;
+  /** Functions whose existing closures earlier updates left behind (known only to this server). */
+  stranded?: Stranded;
 }
 
 export class BaselineCache {
@@ -41,8 +44,8 @@ export class BaselineCache {
   }
 
   /** Records what a target runs now, e.g. the text of a patch it just applied. */
-  remember(targetId: string, file: string, hash: string, text: string): Baseline {
-    const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text) };
+  remember(targetId: string, file: string, hash: string, text: string, stranded?: Stranded): Baseline {
+    const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text), ...(stranded ? { stranded } : {}) };
     this.byTarget.set(`${targetId}\0${file}`, baseline);
     return baseline;
   }

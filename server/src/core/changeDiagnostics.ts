@@ -20,6 +20,33 @@ export function danglingDiagnostics(changes: FileChanges): LiveDiagnostic[] {
   }));
 }
 
+/** Kind changes V8 would not carry out (the body is unchanged, so it keeps the compiled function). */
+export function kindOnlyDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  return changes.changed
+    .filter((c) => c.kindOnly)
+    .map((c) => ({
+      severity: 'error',
+      code: DiagnosticCodes.kindChanged,
+      message: `Not applied: \`${c.after.displayName}\` ${joinNotes(c.notes)} with its body unchanged, and V8 keeps a function whose body did not change as it was compiled, so the running program would keep calling the old kind. Change its body in the same save (or restart the program). The program keeps the previous version.`,
+      start: c.after.nameStart,
+      end: c.after.nameEnd,
+    }));
+}
+
+/** Changed functions that would read a top-level declaration the running module never ran. */
+export function newDeclarationDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  return changes.usesNew.map(({ fn, names }) => {
+    const list = names.map((n) => `\`${n}\``).join(', ');
+    return {
+      severity: 'error',
+      code: DiagnosticCodes.newDeclarationUsed,
+      message: `Not applied: \`${fn.displayName}\` would use ${list}, new at the top level. The running module ran its top level once, at load, so ${names.length === 1 ? 'that declaration does' : 'those declarations do'} not exist there and the call would fail. Live Update cannot add top-level declarations to a running module yet: restart the program to use ${names.length === 1 ? 'it' : 'them'}. The program keeps the previous version.`,
+      start: fn.nameStart,
+      end: fn.nameEnd,
+    };
+  });
+}
+
 /** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
 export function topLevelDiagnostics(changes: FileChanges): LiveDiagnostic[] {
   const out: LiveDiagnostic[] = [];
@@ -49,7 +76,10 @@ function topLevelMessage({ change, statement }: TopLevelChange): string | undefi
     case 'effect':
       return `${what}: it acts outside the module (it ${statement.reason}). The running program keeps what the previous version did; run it now with the Quick Fix.`;
     case 'definition':
-      if (statement.key.startsWith('function ') || statement.key.startsWith('class ')) return undefined; // Compared function by function.
+      if (statement.reason === 'declares a function' || statement.reason === 'declares a class') return undefined; // Compared function by function.
+      if (statement.reason === 'wires exports') {
+        return `The module's exports were wired when it loaded: the running program keeps the previous wiring until it restarts${change === 'added' ? ' (the new statement was not run)' : ''}. Edited function bodies are live; what the module exports is not.`;
+      }
       return `${names || 'This definition'} ${statement.reason}, computed when the module loaded: the running program keeps the value it computed then until it restarts${change === 'added' ? '; the new statement was not run' : ''}.`;
     case 'unsure':
       return `${what}: it ${statement.reason}, so Live Update cannot tell whether running it again is safe. The program keeps what it did; run it now with the Quick Fix if it is.`;
@@ -94,7 +124,7 @@ export function functionNoteDiagnostics(changes: FileChanges): LiveDiagnostic[] 
   const out: LiveDiagnostic[] = [];
   for (const change of changes.changed) {
     const at = { start: change.after.nameStart, end: change.after.nameEnd };
-    if (change.notes.length > 0) {
+    if (change.notes.length > 0 && !change.kindOnly) {
       out.push({
         severity: 'information',
         code: DiagnosticCodes.kindChanged,

@@ -47,12 +47,13 @@ export function typeDiagnostics(file: string, result: TypeProblems, blocking: bo
   const lead = blocking ? 'Held: ' : 'Applied with a type error: ';
   const tail = blocking ? ' The program keeps the previous version; fix it, or apply anyway (Quick Fix).' : '';
   return result.problems.map((p) => {
+    const text = p.message.replace(/\.$/, '');
     const own = path.resolve(p.file) === path.resolve(file);
     const where = `${path.basename(p.file)}:${p.start.line + 1}`;
     return {
       severity: blocking ? 'error' : 'warning',
       code: DiagnosticCodes.typeErrors,
-      message: own ? `${lead}${p.message} (TS${p.code}).${tail}` : `${lead}a caller no longer type-checks (${where}): ${p.message} (TS${p.code}).${tail}`,
+      message: own ? `${lead}${text} (TS${p.code}).${tail}` : `${lead}a caller no longer type-checks (${where}): ${text} (TS${p.code}).${tail}`,
       start: own ? p.start : { line: 0, column: 0 },
       end: own ? p.end : { line: 0, column: 0 },
       ...(own ? {} : { related: [{ file: p.file, start: p.start, end: p.end, message: p.message }] }),

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type Position, type ScriptReport } from '../../../common/patch';
 import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
-import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
+import { compareCollected, patchFunctions, strandedBy, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { spliceFunctions } from '../analysis/splice';
 import { BaselineCache } from './baselines';
-import { builtTopLevelDiagnostics, danglingDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
@@ -164,7 +164,7 @@ export class UpdateEngine {
     if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
     if (baseline.hash === saved.hash) return undefined;
     const running = view.running;
-    const changes = mapChanges(compareCollected(baseline.functions, this.baselines.parse(running, saved.hash, saved.code)), view.toSource);
+    const changes = mapChanges(compareCollected(baseline.functions, this.baselines.parse(running, saved.hash, saved.code), baseline.stranded), view.toSource);
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -174,6 +174,10 @@ export class UpdateEngine {
     });
     const dangling = danglingDiagnostics(changes);
     if (dangling.length > 0) return held(`\`${changes.dangling[0]!.name}\` was removed but is still used`, dangling);
+    const kindOnly = kindOnlyDiagnostics(changes);
+    if (kindOnly.length > 0) return held(`V8 cannot change the kind of \`${changes.changed.find((c) => c.kindOnly)!.after.displayName}\` alone`, kindOnly);
+    const usesNew = newDeclarationDiagnostics(changes);
+    if (usesNew.length > 0) return held(`\`${changes.usesNew[0]!.fn.displayName}\` uses a new top-level declaration`, usesNew);
     const verdict = await gate();
     if (verdict.blocking) return held(verdict.reason, anchorElsewhere(verdict.diagnostics, changes));
 
@@ -196,7 +200,7 @@ export class UpdateEngine {
       this.baselines.forget(target.id, running);
       return this.updateTarget(target, file, view, gate, built, true);
     }
-    if (report.ok) this.baselines.remember(target.id, running, hash, code);
+    if (report.ok) this.baselines.remember(target.id, running, hash, code, strandedBy(changes, baseline.stranded));
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
@@ -321,6 +325,7 @@ function mapChanges(changes: FileChanges, toSource: ((p: Position) => Position) 
   const fn = (f: FunctionInfo): FunctionInfo => ({ ...f, nameStart: toSource(f.nameStart), nameEnd: toSource(f.nameEnd) });
   return {
     ...changes,
+    usesNew: changes.usesNew.map((u) => ({ ...u, fn: fn(u.fn) })),
     changed: changes.changed.map((c) => ({ ...c, before: c.before, after: fn(c.after) })),
     added: changes.added.map(fn),
     topLevel: changes.topLevel.map((t) => ({ ...t, statement: { ...t.statement, anchorStart: toSource(t.statement.anchorStart), anchorEnd: toSource(t.statement.anchorEnd) } })),
@@ -360,13 +365,22 @@ function diagnosticsFor(file: string, changes: FileChanges, report: PatchReport)
       out.push({
         severity: 'warning',
         code: DiagnosticCodes.staleClosures,
-        message: `\`${fn.displayName}\` still runs its previous code in ${closures}: ${stale.reason}, and V8 cannot give a variable to a closure that did not capture it. Only closures created from now on run the new code; restart the program to run it everywhere.`,
+        message: `\`${fn.displayName}\` still runs its previous code in ${closures}: ${stale.reason}${whyStale(stale.reason)}. Only closures created from now on run the new code; restart the program to run it everywhere.`,
         start: fn.nameStart,
         end: fn.nameEnd,
       });
     }
   }
   return out;
+}
+
+/** The V8 rule behind a stale-closure reason, for the message. */
+function whyStale(reason: string): string {
+  if (reason.startsWith('it now reads')) return ', and V8 cannot give a variable to a closure that did not capture it';
+  if (reason.includes('moved')) return ', and V8 takes a moved function for a new one';
+  if (reason.includes('top-level declarations')) return ', and V8 cannot move existing closures into a module scope laid out differently';
+  if (reason.includes('first or last token')) return ', which V8 takes for a new function';
+  return '';
 }
 
 function rejectionDiagnostics(file: string, changes: FileChanges, script: ScriptReport): LiveDiagnostic[] {
@@ -429,7 +443,9 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
   const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
   const summary =
     outcome === 'applied'
-      ? `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
+      ? functions.length === 0
+        ? `Live: ${name} in ${count(applied.length)}, no function changed (${Math.round(ms)} ms)`
+        : `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
       : outcome === 'partial'
         ? applied.length === targets.length
           ? `Partly live: ${applied.find((t) => t.reason)!.reason}`

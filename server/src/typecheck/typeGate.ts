@@ -5,6 +5,8 @@
 // Projects are cached (one incremental ts.LanguageService per tsconfig/jsconfig, or per inferred
 // project) and texts are versioned, so after the first check only the edited file is re-parsed
 // and only the files the gate asks about are re-checked.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ts from 'typescript';
 import { Project } from './project';
@@ -49,7 +51,12 @@ interface CheckedState {
   callers?: { files: string[]; errors: KeyedError[] };
 }
 
+/** At most this many files of a folder join an inferred project as neighbours. */
+const MAX_NEIGHBOURS = 200;
+
 export class TypeGate {
+  /** Folders whose files already joined their inferred project. */
+  private readonly neighboursAdded = new Set<string>();
   private readonly store = new SourceStore();
   // Shared by all projects: a lib file or a file in two projects is parsed once.
   private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
@@ -66,7 +73,7 @@ export class TypeGate {
   didOpen(file: string, text: string): void {
     const key = fileKey(file);
     this.remember(key, text);
-    this.projectFor(key).addRoot(key);
+    this.addWithNeighbours(this.projectFor(key), key);
   }
 
   /**
@@ -104,7 +111,7 @@ export class TypeGate {
     this.store.refreshDisk();
     this.restorePending(key);
     const project = this.projectFor(key);
-    project.addRoot(key);
+    this.addWithNeighbours(project, key);
 
     // The state before the change: from the last check when nothing else changed since (the usual
     // check → accept → check sequence), else computed with the previous text in place.
@@ -178,6 +185,28 @@ export class TypeGate {
     this.store.setOverlay(key, state.text);
     const errors = files.flatMap((caller) => toKeyedErrors(project.errorsOf(caller), 'caller').sort((x, y) => byPosition(x.error, y.error)));
     state.callers = { files, errors };
+  }
+
+  /**
+   * Adds a file to its project. An inferred project (no config lists the file) knows only the
+   * files it was shown, so it also takes the file's neighbours of the same language: the callers
+   * a change can break are most often next to it.
+   */
+  private addWithNeighbours(project: Project, key: string): void {
+    project.addRoot(key);
+    if (project.spec.configFile !== undefined || this.neighboursAdded.has(path.dirname(key))) return;
+    this.neighboursAdded.add(path.dirname(key));
+    const js = isJavaScriptFile(key);
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(path.dirname(key));
+    } catch {
+      return;
+    }
+    for (const name of entries.slice(0, MAX_NEIGHBOURS)) {
+      if (!/\.[cm]?[jt]sx?$/.test(name) || name.endsWith('.d.ts') || isJavaScriptFile(name) !== js) continue;
+      project.addRoot(fileKey(path.join(path.dirname(key), name)));
+    }
   }
 
   private projectFor(key: string): Project {
