@@ -59,16 +59,7 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
   for (const fn of after.functions) {
     const old = oldByPath.get(fn.path);
     if (!old) added.push(fn);
-    else if (old.ownText !== fn.ownText) {
-      const risk = layout ?? closureRisk(old, fn, before);
-      changed.push({
-        before: old,
-        after: fn,
-        notes: kindNotes(old, fn),
-        ...(risk ? { closureRisk: risk } : {}),
-        ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
-      });
-    }
+    else if (old.ownText !== fn.ownText) changed.push(functionChange(old, fn, before, layout));
   }
   const removed = before.functions.filter((f) => !newPaths.has(f.path));
   return {
@@ -80,6 +71,18 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     topLevel: compareTopLevel(before.topLevel, after.topLevel),
     dangling: danglingReferences(before, after, removed),
     syntaxErrors: after.syntaxErrors,
+  };
+}
+
+/** A function whose own text changed, as the comparison reports it (`layout`: see contextLayoutChange). */
+export function functionChange(old: FunctionInfo, fn: FunctionInfo, before: FileFunctions, layout: string | undefined): FunctionChange {
+  const risk = layout ?? closureRisk(old, fn, before);
+  return {
+    before: old,
+    after: fn,
+    notes: kindNotes(old, fn),
+    ...(risk ? { closureRisk: risk } : {}),
+    ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
   };
 }
 
@@ -153,13 +156,11 @@ function contextLayoutChange(before: FileFunctions, after: FileFunctions): strin
 
 /** Why V8 may keep existing closures of `before` on old code after the edit to `after`, if it may. */
 function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFunctions): string | undefined {
-  const capturedBefore = new Set<string>();
-  for (const fn of oldFile.functions) for (const name of fn.freeNames) capturedBefore.add(name);
   // Top-level bindings of a user module are all in a context already (its scope accessor reads
   // them through eval, see common/runningText): only a function's locals can be newly captured.
-  const newlyCaptured = [...after.freeNames].filter(
-    (n) => !before.freeNames.has(n) && !capturedBefore.has(n) && oldFile.declaredNames.has(n) && !oldFile.topLevelNames.has(n),
-  );
+  const candidates = [...after.freeNames].filter((n) => !before.freeNames.has(n) && oldFile.declaredNames.has(n) && !oldFile.topLevelNames.has(n));
+  const capturedBefore = candidates.length > 0 ? capturedNames(oldFile) : undefined;
+  const newlyCaptured = candidates.filter((n) => !capturedBefore!.has(n));
   if (newlyCaptured.length > 0) {
     return `it now reads ${newlyCaptured.map((n) => `\`${n}\``).join(', ')}, which no function read before`;
   }
@@ -169,5 +170,26 @@ function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFun
   return undefined;
 }
 
+const captured = new WeakMap<FileFunctions, Set<string>>();
+
+/** Every name some function of the file reads from outside itself (built once per version: a 9 MB file has 20,000 functions). */
+function capturedNames(file: FileFunctions): Set<string> {
+  let names = captured.get(file);
+  if (!names) {
+    names = new Set<string>();
+    for (const fn of file.functions) for (const name of fn.freeNames) names.add(name);
+    captured.set(file, names);
+  }
+  return names;
+}
+
 const firstToken = (text: string): string => /^\s*([\w$]+|\S)/.exec(text)?.[1] ?? '';
-const lastToken = (text: string): string => /([\w$]+|\S)\s*$/.exec(text)?.[1] ?? '';
+/** As `/([\w$]+|\S)\s*$/`, read from the end: the regex tries every offset of a long function. */
+const lastToken = (text: string): string => {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  if (end === 0) return '';
+  let start = end;
+  while (start > 0 && /[\w$]/.test(text[start - 1]!)) start--;
+  return text.slice(start === end ? end - 1 : start, end);
+};

@@ -7,6 +7,7 @@ import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
+import { compareIncremental } from '../analysis/incremental';
 import { spliceFunctions } from '../analysis/splice';
 import { BaselineCache } from './baselines';
 import { danglingDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
@@ -144,7 +145,10 @@ export class UpdateEngine {
     if ('error' in baseline) return unreachable(baseline.error);
     if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
     if (baseline.hash === saved.hash) return undefined;
-    const changes = compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
+    // An edit inside one function's body is compared by reparsing that function alone; its new
+    // FileFunctions are derived after the patch is applied, when the baseline is remembered.
+    const fast = compareIncremental(file, baseline.functions, baseline.text, saved.code);
+    const changes = fast ? fast.changes : compareCollected(baseline.functions, this.baselines.parse(file, saved.hash, saved.code));
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -175,7 +179,7 @@ export class UpdateEngine {
       this.baselines.forget(target.id, file);
       return this.updateTarget(target, file, saved, gate, true);
     }
-    if (report.ok) this.baselines.remember(target.id, file, hash, code);
+    if (report.ok) this.baselines.remember(target.id, file, hash, code, fast && !spliced ? () => fast.after : undefined);
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
