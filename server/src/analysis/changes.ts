@@ -67,11 +67,9 @@ export function compareVersions(file: string, before: string, after: string): Fi
  */
 export type Stranded = { all: string } | { paths: Map<string, string> };
 
-export function compareCollected(before: FileFunctions, after: FileFunctions, stranded?: Stranded): FileChanges {
+export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
   const oldByPath = new Map(before.functions.map((f) => [f.path, f]));
   const moved = movedFunctions(before, after);
-  const strandedRisk = (path: string): string | undefined =>
-    !stranded ? undefined : 'all' in stranded ? stranded.all : stranded.paths.get(path);
   const layout = contextLayoutChange(before, after);
   const newPaths = new Set(after.functions.map((f) => f.path));
   const changed: FunctionChange[] = [];
@@ -79,22 +77,12 @@ export function compareCollected(before: FileFunctions, after: FileFunctions, st
   for (const fn of after.functions) {
     const old = oldByPath.get(fn.path);
     if (!old) added.push(fn);
-    else if (old.ownText !== fn.ownText) {
-      const risk = layout ?? (moved.has(fn.path) ? 'it moved to another place in the file' : undefined) ?? strandedRisk(fn.path) ?? closureRisk(old, fn, before);
-      changed.push({
-        before: old,
-        after: fn,
-        notes: kindNotes(old, fn),
-        ...(risk ? { closureRisk: risk } : {}),
-        ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
-        ...((old.isAsync !== fn.isAsync || old.isGenerator !== fn.isGenerator) && old.bodyText === fn.bodyText ? { kindOnly: true } : {}),
-      });
-    }
+    else if (old.ownText !== fn.ownText) changed.push(functionChange(old, fn, before, layout ?? (moved.has(fn.path) ? 'it moved to another place in the file' : undefined)));
   }
   const removed = before.functions.filter((f) => !newPaths.has(f.path));
   return {
     moved: [...moved],
-    layoutChanged: layout,
+    ...(layout ? { layoutChanged: layout } : {}),
     changed,
     added,
     removed,
@@ -104,6 +92,22 @@ export function compareCollected(before: FileFunctions, after: FileFunctions, st
     dangling: danglingReferences(before, after, removed),
     usesNew: usesOfNewNames(before, after, changed),
     syntaxErrors: after.syntaxErrors,
+  };
+}
+
+/**
+ * A function whose own text changed, as the comparison reports it. `knownRisk`: a reason V8 may
+ * leave its closures behind that the caller already knows (a layout change, a move).
+ */
+export function functionChange(old: FunctionInfo, fn: FunctionInfo, before: FileFunctions, knownRisk: string | undefined): FunctionChange {
+  const risk = knownRisk ?? closureRisk(old, fn, before);
+  return {
+    before: old,
+    after: fn,
+    notes: kindNotes(old, fn),
+    ...(risk ? { closureRisk: risk } : {}),
+    ...(old.signature !== fn.signature ? { signature: { before: old.signature, after: fn.signature } } : {}),
+    ...((old.isAsync !== fn.isAsync || old.isGenerator !== fn.isGenerator) && old.bodyText === fn.bodyText ? { kindOnly: true } : {}),
   };
 }
 
@@ -149,6 +153,19 @@ function movedFunctions(before: FileFunctions, after: FileFunctions): Set<string
   const inPlace = new Set<string>();
   for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) inPlace.add(sequence[i]!.path);
   return new Set(sequence.filter((s) => !inPlace.has(s.path)).map((s) => s.path));
+}
+
+/** The changes with functions that earlier updates stranded marked for the runtime's closure check. */
+export function withStrandedRisk(changes: FileChanges, stranded: Stranded | undefined): FileChanges {
+  if (!stranded) return changes;
+  const risk = (path: string): string | undefined => ('all' in stranded ? stranded.all : stranded.paths.get(path));
+  return {
+    ...changes,
+    changed: changes.changed.map((c) => {
+      const reason = c.closureRisk ?? risk(c.after.path);
+      return reason ? { ...c, closureRisk: reason } : c;
+    }),
+  };
 }
 
 /**
@@ -233,13 +250,11 @@ function contextLayoutChange(before: FileFunctions, after: FileFunctions): strin
 
 /** Why V8 may keep existing closures of `before` on old code after the edit to `after`, if it may. */
 function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFunctions): string | undefined {
-  const capturedBefore = new Set<string>();
-  for (const fn of oldFile.functions) for (const name of fn.freeNames) capturedBefore.add(name);
   // Top-level bindings of a user module are all in a context already (its scope accessor reads
   // them through eval, see common/runningText): only a function's locals can be newly captured.
-  const newlyCaptured = [...after.freeNames].filter(
-    (n) => !before.freeNames.has(n) && !capturedBefore.has(n) && oldFile.declaredNames.has(n) && !oldFile.topLevelNames.has(n),
-  );
+  const candidates = [...after.freeNames].filter((n) => !before.freeNames.has(n) && oldFile.declaredNames.has(n) && !oldFile.topLevelNames.has(n));
+  const capturedBefore = candidates.length > 0 ? capturedNames(oldFile) : undefined;
+  const newlyCaptured = candidates.filter((n) => !capturedBefore!.has(n));
   if (newlyCaptured.length > 0) {
     return `it now reads ${newlyCaptured.map((n) => `\`${n}\``).join(', ')}, which no function read before`;
   }
@@ -249,5 +264,26 @@ function closureRisk(before: FunctionInfo, after: FunctionInfo, oldFile: FileFun
   return undefined;
 }
 
+const captured = new WeakMap<FileFunctions, Set<string>>();
+
+/** Every name some function of the file reads from outside itself (built once per version: a 9 MB file has 20,000 functions). */
+function capturedNames(file: FileFunctions): Set<string> {
+  let names = captured.get(file);
+  if (!names) {
+    names = new Set<string>();
+    for (const fn of file.functions) for (const name of fn.freeNames) names.add(name);
+    captured.set(file, names);
+  }
+  return names;
+}
+
 const firstToken = (text: string): string => /^\s*([\w$]+|\S)/.exec(text)?.[1] ?? '';
-const lastToken = (text: string): string => /([\w$]+|\S)\s*$/.exec(text)?.[1] ?? '';
+/** As `/([\w$]+|\S)\s*$/`, read from the end: the regex tries every offset of a long function. */
+const lastToken = (text: string): string => {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  if (end === 0) return '';
+  let start = end;
+  while (start > 0 && /[\w$]/.test(text[start - 1]!)) start--;
+  return text.slice(start === end ? end - 1 : start, end);
+};

@@ -3,7 +3,8 @@
 // above. Identity is a path of names (`Greeter.greet`, `start/<arrow 1>`), never a position.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { scopeFacts, topLevelNames } from './scopes';
+import { exposed, exposedRange, exposedShort, recordExposures, type Exposure } from './exposure';
+import { scopeFacts, topLevelNames, type ScopeFacts } from './scopes';
 import { topLevelStatements, type TopLevelStatement } from './topLevel';
 
 export interface FunctionInfo {
@@ -15,6 +16,8 @@ export interface FunctionInfo {
   end: Position;
   startOffset: number;
   endOffset: number;
+  /** Offset of the body's `{`; -1 for an arrow with an expression body. */
+  bodyStartOffset: number;
   /** The parameter list's tokens: a change here is a signature change callers may notice. */
   signature: string;
   /** Range of the name to put a diagnostic on (the `function` keyword or `=>` when anonymous). */
@@ -69,15 +72,95 @@ export function parse(file: string, text: string): ts.SourceFile {
   return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
 }
 
+/** Facts about a FileFunctions the incremental path needs and the comparison does not (see exposure.ts). */
+export interface PathFacts {
+  /** Some name could make two paths collide (see functionTree's checkName). */
+  ambiguous: boolean;
+  /** Paths whose last name holds a `/`: a path `a/b` may be `b` in `a` or `a/b` itself. */
+  slashed: string[];
+  exposures: Exposure[];
+}
+
+const pathFacts = new WeakMap<FileFunctions, PathFacts>();
+
+export function pathFactsOf(functions: FileFunctions): PathFacts | undefined {
+  return pathFacts.get(functions);
+}
+
+export function setPathFacts(functions: FileFunctions, facts: PathFacts): void {
+  pathFacts.set(functions, facts);
+}
+
 export function collectFunctions(file: string, text: string): FileFunctions {
   const sf = parse(file, text);
-  const facts = scopeFacts(sf, isFunctionNode);
-  const functions: FunctionInfo[] = [];
-  const pos = (offset: number): Position => {
-    const lc = sf.getLineAndCharacterOfPosition(offset);
-    return { line: lc.line, column: lc.character };
-  };
+  const exposures: Exposure[] = [];
+  return recordExposures(exposures, () => {
+    const facts = scopeFacts(sf, isFunctionNode);
+    const pos = (offset: number): Position => {
+      const lc = sf.getLineAndCharacterOfPosition(offset);
+      return { line: lc.line, column: lc.character };
+    };
+    const tree = functionTree(sf, facts, { offset: (o) => o, pos });
+    ts.forEachChild(sf, (child) => tree.visit(child, ''));
 
+    const diagnostics = parseDiagnostics(sf);
+    const rawTopLevelText = textWithoutNestedFunctions(sf, sf);
+    const result: FileFunctions = {
+      functions: tree.functions,
+      topLevelText: withoutTrivia(rawTopLevelText),
+      rawTopLevelText,
+      topLevel: topLevelStatements(sf),
+      references: new Map([...facts.references].map(([name, offset]) => [name, pos(offset)])),
+      declaredNames: facts.declared,
+      topLevelNames: topLevelNames(sf),
+      syntaxErrors: diagnostics.map((d) => ({
+        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+        start: pos(d.start),
+        end: pos(d.start + d.length),
+      })),
+    };
+    pathFacts.set(result, { ambiguous: tree.ambiguous(), slashed: tree.slashed, exposures });
+    return result;
+  });
+}
+
+export function parseDiagnostics(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/** Maps the offsets of the parsed text to the file's (the identity, or a reparsed function's place). */
+export interface Placement {
+  offset(offset: number): number;
+  pos(offset: number): Position;
+}
+
+export interface FunctionTree {
+  functions: FunctionInfo[];
+  /**
+   * Adds `node` and what it contains, named within `scope`. With `path`, `node` is a function
+   * known by that path (its own name and place are not looked at): the incremental path
+   * collects one function's subtree this way.
+   */
+  visit(node: ts.Node, scope: string, path?: string): void;
+  ambiguous(): boolean;
+  /** Paths whose last name holds a `/`. */
+  slashed: string[];
+}
+
+/** The walk that names functions; the order of `functions` is the walk's (source order, outer first). */
+export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement): FunctionTree {
+  const functions: FunctionInfo[] = [];
+  let ambiguous = false;
+  const slashed: string[] = [];
+  /**
+   * Names that could make two paths equal: empty, `<…>` (an anonymous function's), with ` #`
+   * (numbering), a function's ending in `{}` (a container's). A `/` is noted with the path it
+   * starts, for the incremental path to keep away from (see incremental.ts).
+   */
+  const checkName = (name: string | undefined, isContainer: boolean): void => {
+    if (name === undefined) return;
+    if (name === '' || name.startsWith('<') || name.includes(' #') || (!isContainer && name.endsWith('{}'))) ambiguous = true;
+  };
   const seen = new Map<string, number>();
   /** Makes a path unique (redeclared names, same-shaped anonymous functions) by numbering repeats. */
   const unique = (path: string): string => {
@@ -87,21 +170,30 @@ export function collectFunctions(file: string, text: string): FileFunctions {
   };
   const join = (scope: string, name: string) => (scope ? `${scope}/${name}` : name);
 
-  const visit = (node: ts.Node, scope: string): void => {
+  const visit = (node: ts.Node, scope: string, fixedPath?: string): void => {
     if (isFunctionNode(node)) {
-      const own = memberName(node) ?? nameOf(node);
-      const path = unique(join(scope, own ?? `<${anonymousLabel(node)}>`));
+      let path: string;
+      let own: string | undefined;
+      if (fixedPath !== undefined) path = fixedPath;
+      else {
+        own = memberName(node) ?? nameOf(node);
+        checkName(own, false);
+        path = unique(join(scope, own ?? `<${anonymousLabel(node)}>`));
+        if (own?.includes('/')) slashed.push(path);
+      }
       const nameNode = nameRangeNode(node);
+      const start = node.getStart(sf);
       functions.push({
         path,
         displayName: own ? displayOf(path) : path,
-        start: pos(node.getStart(sf)),
-        end: pos(node.getEnd()),
-        startOffset: node.getStart(sf),
-        endOffset: node.getEnd(),
-        signature: withoutTrivia(node.parameters.map((p) => p.getText(sf)).join(',')),
-        nameStart: pos(nameNode.getStart(sf)),
-        nameEnd: pos(nameNode.getEnd()),
+        start: at.pos(start),
+        end: at.pos(node.getEnd()),
+        startOffset: at.offset(start),
+        endOffset: at.offset(node.getEnd()),
+        bodyStartOffset: ts.isBlock(node.body!) ? at.offset(node.body.getStart(sf)) : -1,
+        signature: withoutTrivia(signatureText(node, sf)),
+        nameStart: at.pos(nameNode.getStart(sf)),
+        nameEnd: at.pos(nameNode.getEnd()),
         ownText: textWithoutNestedFunctions(node, sf),
         text: node.getText(sf),
         bodyText: node.body!.getText(sf),
@@ -115,31 +207,24 @@ export function collectFunctions(file: string, text: string): FileFunctions {
     }
     if (ts.isClassLike(node) || ts.isObjectLiteralExpression(node)) {
       // Members are named after their container: `Greeter.greet`, `handlers.onData`.
-      const container = containerName(node) ?? `<${ts.isClassLike(node) ? 'class' : 'object'}>`;
+      const name = containerName(node);
+      checkName(name, true);
+      const container = name ?? `<${ts.isClassLike(node) ? 'class' : 'object'}>`;
       const containerPath = unique(join(scope, container + '{}'));
+      if (name?.includes('/')) slashed.push(containerPath);
       ts.forEachChild(node, (child) => visit(child, containerPath));
       return;
     }
     ts.forEachChild(node, (child) => visit(child, scope));
   };
-  ts.forEachChild(sf, (child) => visit(child, ''));
+  return { functions, visit, ambiguous: () => ambiguous, slashed };
+}
 
-  const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  const rawTopLevelText = textWithoutNestedFunctions(sf, sf);
-  return {
-    functions,
-    topLevelText: withoutTrivia(rawTopLevelText),
-    rawTopLevelText,
-    topLevel: topLevelStatements(sf),
-    references: new Map([...facts.references].map(([name, offset]) => [name, pos(offset)])),
-    declaredNames: facts.declared,
-    topLevelNames: topLevelNames(sf),
-    syntaxErrors: diagnostics.map((d) => ({
-      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-      start: pos(d.start),
-      end: pos(d.start + d.length),
-    })),
-  };
+/** The parameters' text: a function nested in one is in a text the comparison reads. */
+function signatureText(node: FunctionNode, sf: ts.SourceFile): string {
+  const params = node.parameters;
+  const text = params.map((p) => p.getText(sf)).join(',');
+  return params.length > 0 ? exposedRange(params[0]!.getStart(sf), params.at(-1)!.getEnd(), text) : text;
 }
 
 const FUNCTION_KINDS = new Set([
@@ -153,7 +238,7 @@ const FUNCTION_KINDS = new Set([
 ]);
 
 /** A function with a body (one kind lookup: this runs for every node of every file analysed). */
-function isFunctionNode(node: ts.Node): node is FunctionNode {
+export function isFunctionNode(node: ts.Node): node is FunctionNode {
   return FUNCTION_KINDS.has(node.kind) && (node as FunctionNode).body !== undefined;
 }
 
@@ -182,7 +267,7 @@ function nameOf(node: FunctionNode): string | undefined {
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const left = parent.left;
-    if (ts.isPropertyAccessExpression(left)) return left.getText().replace(/\s+/g, '');
+    if (ts.isPropertyAccessExpression(left)) return exposed(left, left.getText().replace(/\s+/g, ''));
     if (ts.isIdentifier(left)) return left.text;
   }
   return undefined;
@@ -195,14 +280,14 @@ function containerName(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpressio
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (ts.isPropertyAssignment(parent)) return propertyNameText(parent.name);
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-    return parent.left.getText().replace(/\s+/g, '');
+    return exposed(parent.left, parent.left.getText().replace(/\s+/g, ''));
   }
   return undefined;
 }
 
 function propertyNameText(name: ts.PropertyName | ts.BindingName): string {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  return name.getText();
+  return exposed(name, name.getText());
 }
 
 /**
@@ -223,7 +308,7 @@ function anonymousLabel(node: FunctionNode): string {
   const kind = ts.isArrowFunction(node) ? 'arrow' : 'function';
   const parent = node.parent;
   if (ts.isCallExpression(parent) && parent.arguments.includes(node as ts.Expression)) {
-    const callee = parent.expression.getText().replace(/\s+/g, '');
+    const callee = exposedShort(parent.expression, parent.expression.getText().replace(/\s+/g, ''));
     if (callee.length <= 40) return `${kind} in ${callee}`;
   }
   return kind;
@@ -238,7 +323,7 @@ function nameRangeNode(node: FunctionNode): ts.Node {
   return node.getFirstToken() ?? node;
 }
 
-function kindOf(node: FunctionNode): FunctionInfo['kind'] {
+export function kindOf(node: FunctionNode): FunctionInfo['kind'] {
   if (ts.isMethodDeclaration(node)) return 'method';
   if (ts.isGetAccessorDeclaration(node)) return 'getter';
   if (ts.isSetAccessorDeclaration(node)) return 'setter';
@@ -248,7 +333,7 @@ function kindOf(node: FunctionNode): FunctionInfo['kind'] {
   return 'function';
 }
 
-function hasModifier(node: FunctionNode, kind: ts.SyntaxKind): boolean {
+export function hasModifier(node: FunctionNode, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 

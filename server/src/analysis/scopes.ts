@@ -18,7 +18,7 @@ export interface ScopeFacts {
  * (a function's free names are its own reads plus its nested functions' free names, minus what it
  * declares), so a 9 MB file costs one walk, not one per nesting level.
  */
-export function scopeFacts(sf: ts.SourceFile, isFunction: (node: ts.Node) => boolean): ScopeFacts {
+export function scopeFacts(sf: ts.SourceFile, isFunction: (node: ts.Node) => boolean, root: ts.Node = sf): ScopeFacts {
   const declared = new Set<string>();
   const references = new Map<string, number>();
   const free = new Map<ts.Node, Set<string>>();
@@ -50,7 +50,9 @@ export function scopeFacts(sf: ts.SourceFile, isFunction: (node: ts.Node) => boo
     }
     ts.forEachChild(node, visit);
   };
-  ts.forEachChild(sf, visit);
+  // A root other than the file is one function (the incremental path): its facts, as the whole walk finds them.
+  if (root === sf) ts.forEachChild(sf, visit);
+  else visit(root);
   return { declared, references, free };
 }
 

@@ -10,6 +10,7 @@
 // is state whatever its initializer; a call the analysis does not know to be pure is an effect.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { exposed, exposedShort } from './exposure';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
 
@@ -132,8 +133,9 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
 function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described {
   const names = statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
-  const first = statement.declarationList.declarations[0]!;
-  const base = { key: `${keyword} ${names.join(', ')}`, names, anchor: first.name };
+  // A declaration list can be empty in a file that does not parse (`const` alone).
+  const first = statement.declarationList.declarations[0];
+  const base = { key: `${keyword} ${names.join(', ')}`, names, anchor: first?.name };
   const changedAt = names.map((n) => [n, mutated.get(n)] as const).find(([, where]) => where !== undefined);
   if (changedAt) {
     return { ...base, class: 'state', reason: `holds state (\`${changedAt[0]}\` ${changedAt[1]})` };
@@ -164,7 +166,7 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
   let expression = skipOuter(statement.expression);
   if (ts.isStringLiteral(expression)) return undefined; // A directive such as 'use strict'.
   if (ts.isBinaryExpression(expression) && isAssignment(expression.operatorToken.kind)) {
-    const target = expression.left.getText(sf).replace(/\s+/g, '');
+    const target = exposed(expression.left, expression.left.getText(sf).replace(/\s+/g, ''));
     if (isExportsTarget(target)) {
       return { key: `${target} =`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.left };
     }
@@ -177,8 +179,9 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
     return { key: `${target} =`, class: 'unsure', reason: `assigns \`${target}\``, names: [], anchor: expression.left };
   }
   if (ts.isCallExpression(expression)) {
-    const callee = expression.expression.getText(sf).replace(/\s+/g, '');
-    if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && expression.arguments[0] && isExportsTarget(expression.arguments[0].getText(sf).replace(/\s+/g, ''))) {
+    const callee = exposedShort(expression.expression, expression.expression.getText(sf).replace(/\s+/g, ''));
+    const first = expression.arguments[0];
+    if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, first.getText(sf).replace(/\s+/g, '')))) {
       return { key: `call ${callee}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
     }
     const shown = callee.length > 40 ? `${callee.slice(0, 37)}...` : callee;
@@ -236,7 +239,7 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       const calleeNode = ts.isTaggedTemplateExpression(n) ? n.tag : n.expression;
-      const callee = calleeNode.getText(sf).replace(/\s+/g, '');
+      const callee = exposedShort(calleeNode, calleeNode.getText(sf).replace(/\s+/g, ''));
       const method = ts.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : undefined;
       const pure = ts.isNewExpression(n)
         ? PURE_CONSTRUCTORS.has(callee)
@@ -277,17 +280,32 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
  * with a mutating method or a member assignment inside a function, or reassigned at the top level.
  */
 function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
+  return mutationNotes(sf, topLevelVariables(sf), undefined);
+}
+
+function topLevelVariables(sf: ts.SourceFile): Set<string> {
   const topLevel = new Set<string>();
   for (const statement of sf.statements) {
     if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const n of bindingNames(d.name)) topLevel.add(n);
   }
+  return topLevel;
+}
+
+/**
+ * The first change `root` makes to each of `names`, with where (see mutatedBindings). `inside` is
+ * the label of the function around `root`. The incremental path compares a function's notes before
+ * and after an edit: equal notes leave every top-level statement's class as it was.
+ */
+export function mutationNotes(root: ts.Node, names: Set<string>, inside: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const note = (name: string | undefined, where: string): void => {
-    if (name && topLevel.has(name) && !out.has(name)) out.set(name, where);
+    if (name && names.has(name) && !out.has(name)) out.set(name, where);
   };
   const visit = (node: ts.Node, fn: string | undefined): void => {
     let inside = fn;
-    if (ts.isFunctionLike(node)) inside = functionPhrase(node as ts.SignatureDeclaration, sf) ?? fn ?? 'in a function';
+    // The root keeps the label it was given: the incremental path compares a function with its
+    // reparse, which has no surroundings to name it by.
+    if (ts.isFunctionLike(node) && node !== root) inside = functionPhrase(node as ts.SignatureDeclaration) ?? fn ?? 'in a function';
     if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) {
       const left = skipOuter(node.left);
       if (ts.isIdentifier(left)) note(left.text, inside ? `is assigned ${inside}` : 'is reassigned at the top level');
@@ -304,18 +322,18 @@ function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
     if (inside && ts.isDeleteExpression(node)) note(rootIdentifier(node.expression), `is changed ${inside}`);
     ts.forEachChild(node, (child) => visit(child, inside));
   };
-  ts.forEachChild(sf, (child) => visit(child, undefined));
+  visit(root, inside);
   return out;
 }
 
 /** Where a function is, for a message: "in `tick`", "in the function passed to `setInterval`". */
-function functionPhrase(node: ts.SignatureDeclaration, sf: ts.SourceFile): string | undefined {
+function functionPhrase(node: ts.SignatureDeclaration): string | undefined {
   if (node.name && ts.isIdentifier(node.name)) return `in \`${node.name.text}\``;
   const parent = node.parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return `in \`${parent.name.text}\``;
   if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return `in \`${parent.name.text}\``;
   if (parent && ts.isCallExpression(parent)) {
-    const callee = parent.expression.getText(sf).replace(/\s+/g, '');
+    const callee = parent.expression.getText(node.getSourceFile()).replace(/\s+/g, '');
     if (callee.length <= 40) return `in the function passed to \`${callee}\``;
   }
   return undefined;

@@ -43,9 +43,12 @@ export class BaselineCache {
     return this.remember(targetId, file, state.hash, state.code);
   }
 
-  /** Records what a target runs now, e.g. the text of a patch it just applied. */
-  remember(targetId: string, file: string, hash: string, text: string, stranded?: Stranded): Baseline {
-    const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text), ...(stranded ? { stranded } : {}) };
+  /**
+   * Records what a target runs now, e.g. the text of a patch it just applied. `derived` gives the
+   * text's functions without parsing it (see parse).
+   */
+  remember(targetId: string, file: string, hash: string, text: string, derived?: () => FileFunctions, stranded?: Stranded): Baseline {
+    const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text, derived), ...(stranded ? { stranded } : {}) };
     this.byTarget.set(`${targetId}\0${file}`, baseline);
     return baseline;
   }
@@ -54,10 +57,15 @@ export class BaselineCache {
     this.byTarget.delete(`${targetId}\0${file}`);
   }
 
-  parse(file: string, hash: string, text: string): FileFunctions {
+  /**
+   * The functions of `text` (whose hash is `hash`). `derived`, when given, computes them without a
+   * full parse (the incremental path's `after`, analysis/incremental.ts); it must give exactly what
+   * collectFunctions would.
+   */
+  parse(file: string, hash: string, text: string, derived?: () => FileFunctions): FileFunctions {
     let functions = this.parsed.get(hash);
     if (!functions) {
-      functions = collectFunctions(file, text);
+      functions = derived ? derived() : collectFunctions(file, text);
       this.parsed.set(hash, functions);
       // Old versions are rarely diffed against again; keep memory flat over many updates.
       if (this.parsed.size > MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);

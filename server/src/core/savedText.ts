@@ -13,15 +13,14 @@ export type SavedText =
 const stripper = (): TypeStripper => require('amaro') as TypeStripper;
 
 export function runningTextOf(file: string, source: string): SavedText {
-  if (isTypeScriptFile(file)) {
-    // The TypeScript parser reports syntax errors with positions a user can act on.
-    const { syntaxErrors } = collectFunctions(file, source);
-    if (syntaxErrors.length > 0) return { ok: false, syntaxErrors };
-  }
   let running;
   try {
     running = toRunningText(source, file, stripper);
   } catch (e) {
+    // It does not parse. The TypeScript parser reports syntax errors with positions a user can act
+    // on (only now: a whole-file parse is too slow for every save of a large file).
+    const { syntaxErrors } = isTypeScriptFile(file) ? collectFunctions(file, source) : { syntaxErrors: [] };
+    if (syntaxErrors.length > 0) return { ok: false, syntaxErrors };
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     return { ok: false, syntaxErrors: [{ message, start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }] };
   }
