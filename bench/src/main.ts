@@ -19,6 +19,7 @@ import { repoRoot } from '../../test/support/paths';
 import { runPauseCase, type CaseResult } from './pause.bench';
 import { markdownTable, ms } from './stats';
 import { CASES } from './targets';
+import { ANALYSIS_CASES, runAnalysisCase, type AnalysisCaseResult } from './analysis.bench';
 import { runTypecheckCase, type TypecheckCaseResult } from './typecheck.bench';
 
 /** Cases that run in the bench process itself (no program to patch). */
@@ -87,8 +88,13 @@ function environment() {
   };
 }
 
-function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[]): string {
+function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], analysis: AnalysisCaseResult[]): string {
   const rows: string[][] = [];
+  for (const r of analysis) {
+    const verdict = r.analysisMs.median <= r.targetMs ? 'met' : 'missed';
+    rows.push([`save analysis (${r.incremental}/${r.runs} incremental)`, r.case, String(r.runs), ms(r.analysisMs.median), ms(r.analysisMs.p95), `≤ ${r.targetMs} ms`, verdict]);
+    rows.push(['whole-file parse of the same saves', r.case, String(r.runs), ms(r.fullParseMs.median), ms(r.fullParseMs.p95), '—', '—']);
+  }
   for (const r of results) {
     const target = `≤ ${r.targetMs} ms`;
     const verdict = (median: number) => (median <= r.targetMs ? 'met' : 'missed');
@@ -144,12 +150,23 @@ async function main(): Promise<number> {
 
   const cases = CASES.filter((c) => !options.only || c.name.includes(options.only));
   const typecheckCases = TYPECHECK_CASES.filter((name) => !options.only || name.includes(options.only));
-  if (!cases.length && !typecheckCases.length) {
-    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES].join(', ')})`);
+  const analysisCases = ANALYSIS_CASES.filter((name) => !options.only || name.includes(options.only));
+  if (!cases.length && !typecheckCases.length && !analysisCases.length) {
+    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES, ...ANALYSIS_CASES].join(', ')})`);
   }
   const results: CaseResult[] = [];
   const typecheckResults: TypecheckCaseResult[] = [];
+  const analysisResults: AnalysisCaseResult[] = [];
   const failures: string[] = [];
+  for (const name of analysisCases) {
+    try {
+      // Cheap (milliseconds per run): always at least 21 runs.
+      analysisResults.push(runAnalysisCase(name, tempDir, Math.max(21, options.runs), (line) => console.log(line)));
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`  could not run: ${failures.at(-1)}`);
+    }
+  }
   for (const { name, make } of cases) {
     try {
       const c = make(tempDir);
@@ -182,8 +199,8 @@ async function main(): Promise<number> {
   }
   await cleanUp();
 
-  if (results.length || typecheckResults.length) {
-    console.log(`\n${resultTable(results, typecheckResults)}\n`);
+  if (results.length || typecheckResults.length || analysisResults.length) {
+    console.log(`\n${resultTable(results, typecheckResults, analysisResults)}\n`);
     console.log(`Median of the runs; p95 is nearest-rank (the largest value below 20 runs). A target is met when the median is within it.`);
     if (typecheckResults.length) {
       console.log(
@@ -208,6 +225,7 @@ async function main(): Promise<number> {
         environment: environment(),
         results,
         typecheck: typecheckResults,
+        analysis: analysisResults,
         failures,
       },
       options.quick,

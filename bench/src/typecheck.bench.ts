@@ -11,10 +11,12 @@
 //     errors the gate remembers, so only the new text is checked;
 //   - signature save: an optional parameter more, so what importers see changed and the gate
 //     checks them too (a body edit checks no importer).
-// Analysis is the server's own comparison of the two versions (which functions changed).
+// Analysis is what the server's engine does with a save (running text, then compareSaved).
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compareVersions } from '../../server/src/analysis/changes';
+import { compareSaved } from '../../server/src/analysis/compareSaved';
+import { collectFunctions } from '../../server/src/analysis/functions';
+import { runningTextOf } from '../../server/src/core/savedText';
 import { TypeGate } from '../../server/src/typecheck/typeGate';
 import { editFunction, editSignature, generateProject, moduleName } from './generateProject';
 import { summarize, type Summary } from './stats';
@@ -73,12 +75,20 @@ export function runTypecheckCase(name: string, dir: string, runs: number, log: (
     const i = Math.floor(((run + 1) * count) / (runs + 2));
     const file = project.files[i]!;
     let current = project.texts.get(file)!;
+    // The server's baseline for the module: what the program runs, parsed once.
+    let running = (runningTextOf(file, current) as { code: string }).code;
+    let baseline = collectFunctions(file, running);
     for (const save of ['first', 'next', 'signature'] as const) {
       const next =
         save === 'signature' ? editSignature(current, i, run % 3, `extra${run}`) : editFunction(current, i, run % 3, 1_000_000 + run * 10 + (save === 'first' ? 1 : 2));
       const t0 = performance.now();
-      const changes = compareVersions(file, current, next);
+      const saved = runningTextOf(file, next);
+      if (!saved.ok) throw new Error(`run ${run + 1}: the edit does not parse`);
+      const analysis = compareSaved(file, baseline, running, saved.code);
+      const changes = analysis.changes;
       const t1 = performance.now();
+      baseline = analysis.after();
+      running = saved.code;
       const result = gate.check(file, next);
       const t2 = performance.now();
       if (changes.changed.length !== 1) throw new Error(`run ${run + 1}: the analysis found ${changes.changed.length} changed functions, not 1`);

@@ -14,7 +14,8 @@
 // A case folder holds:
 //
 //   main.{js,cjs,mjs,ts,cts,mts}
-//                  the program's entry (exactly one), next to any other files it uses. It stays
+//                  the program's entry (exactly one), next to any other files it uses (or, for a
+//                  tsc-built case, tsconfig.json + src/ + out/main.js that tsc built). It stays
 //                  alive (a timer), exposes what the checks evaluate on `globalThis.fixture`, and
 //                  prints a line `ready` once it has loaded everything the case edits.
 //   saves.json     [{ "file": "main.js", "replace": "…", "with": "…" }, …]: one save per entry,
@@ -107,7 +108,9 @@ async function runCase(dir: string): Promise<void> {
   const saves = read<Save[]>('saves.json');
   const checks = fs.existsSync(path.join(dir, 'checks.json')) ? read<Check[]>('checks.json') : [];
   const entries = fs.readdirSync(dir).filter((f) => /^main\.([cm]?js|[cm]?ts)$/.test(f));
-  assert.equal(entries.length, 1, `${dir} needs exactly one main.* entry`);
+  // A tsc-built case runs what tsc built from src/ into out/ (both committed), and saves src/ files.
+  if (entries.length === 0 && fs.existsSync(path.join(dir, 'out', 'main.js'))) entries.push(path.join('out', 'main.js'));
+  assert.equal(entries.length, 1, `${dir} needs exactly one main.* entry (or out/main.js built by tsc)`);
   assert.ok(saves.length > 0, 'saves.json lists at least one save');
 
   // The server's start (a 14 MB bundle) is most of a case's time: it overlaps the program's.

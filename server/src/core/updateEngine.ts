@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type Position, type ScriptReport } from '../../../common/patch';
 import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
-import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
+import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
-import { compareIncremental } from '../analysis/incremental';
+import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { BaselineCache } from './baselines';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
@@ -167,9 +167,8 @@ export class UpdateEngine {
     const running = view.running;
     // An edit inside one function's body is compared by reparsing that function alone; its new
     // FileFunctions are derived after the patch is applied, when the baseline is remembered.
-    const fast = compareIncremental(running, baseline.functions, baseline.text, saved.code);
-    const compared = fast ? fast.changes : compareCollected(baseline.functions, this.baselines.parse(running, saved.hash, saved.code));
-    const changes = mapChanges(withStrandedRisk(compared, baseline.stranded), view.toSource);
+    const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
+    const changes = mapChanges(withStrandedRisk(analysis.changes, baseline.stranded), view.toSource);
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -205,7 +204,7 @@ export class UpdateEngine {
       this.baselines.forget(target.id, running);
       return this.updateTarget(target, file, view, gate, built, true);
     }
-    if (report.ok) this.baselines.remember(target.id, running, hash, code, fast && !spliced ? () => fast.after : undefined, strandedBy(changes, baseline.stranded));
+    if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : analysis.after, strandedBy(changes, baseline.stranded));
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
