@@ -43,12 +43,27 @@ export function toRunningText(source: string, file: string, stripper: () => Type
   }
   try {
     const { code } = stripper().transformSync(source, { mode: 'strip-only', filename: file });
-    return { code: code + scopeAccessor(file) + identitySourceMap(code, fileUrl), positionExact: true };
+    return { code: assembleTypeScriptRunningText(code, file), positionExact: true };
   } catch {
     // Throws again, with the compiler's message, when the source does not parse at all.
     const { code, map } = stripper().transformSync(source, { mode: 'transform', sourceMap: true, filename: file });
     return { code: code + scopeAccessor(file) + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
   }
+}
+
+/**
+ * The running text of a TypeScript file from its code with types already blanked (position for
+ * position): what `toRunningText` appends, so a caller that blanked part of a file itself (the
+ * server's incremental path) builds exactly the same text.
+ */
+export function assembleTypeScriptRunningText(blanked: string, file: string): string {
+  return blanked + scopeAccessor(file) + identitySourceMap(blanked, fileUrlOf(file));
+}
+
+/** The blanked code of a position-exact TypeScript running text (without what was appended). */
+export function blankedPartOf(runningText: string, file: string): string | undefined {
+  const at = runningText.lastIndexOf(scopeAccessor(file));
+  return at < 0 ? undefined : runningText.slice(0, at);
 }
 
 /**

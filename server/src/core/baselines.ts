@@ -62,6 +62,11 @@ export class BaselineCache {
    * full parse (the incremental path's `after`, analysis/incremental.ts); it must give exactly what
    * collectFunctions would.
    */
+  /** The functions of a text this cache has parsed (or derived), without parsing anything. */
+  parsedAlready(hash: string): FileFunctions | undefined {
+    return this.parsed.get(hash);
+  }
+
   parse(file: string, hash: string, text: string, derived?: () => FileFunctions): FileFunctions {
     let functions = this.parsed.get(hash);
     if (!functions) {

@@ -3,6 +3,7 @@
 import { hashText } from '../../../common/patch';
 import { isTypeScriptFile, toRunningText, type TypeStripper } from '../../../common/runningText';
 import { collectFunctions, type SyntaxError } from '../analysis/functions';
+import { blankIncrementally, type PreviousSave } from './incrementalBlanking';
 
 export type SavedText =
   | { ok: true; code: string; hash: string; positionExact: boolean }
@@ -12,7 +13,15 @@ export type SavedText =
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const stripper = (): TypeStripper => require('amaro') as TypeStripper;
 
-export function runningTextOf(file: string, source: string): SavedText {
+/**
+ * The running text of a saved file. With the previous save of a TypeScript file (and its parsed
+ * functions), an edit inside one function's body blanks that function alone (incrementalBlanking).
+ */
+export function runningTextOf(file: string, source: string, previous?: PreviousSave): SavedText {
+  if (previous && isTypeScriptFile(file)) {
+    const code = blankIncrementally(file, source, previous, stripper);
+    if (code !== undefined) return { ok: true, code, hash: hashText(code), positionExact: true };
+  }
   let running;
   try {
     running = toRunningText(source, file, stripper);

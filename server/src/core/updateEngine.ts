@@ -48,6 +48,8 @@ export class UpdateEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** The last text saved per file, so a held update can be applied on request. */
   private readonly lastSaved = new Map<string, string>();
+  /** Per file, the last save that blanked position for position, with its running text. */
+  private readonly lastRunning = new Map<string, { source: string; running: SavedText & { ok: true } }>();
 
   constructor(
     private readonly port: TargetPort,
@@ -113,7 +115,7 @@ export class UpdateEngine {
 
   private async process(file: string, text: string, options: SaveOptions): Promise<SaveOutcome> {
     const started = performance.now();
-    const saved = runningTextOf(file, text);
+    const saved = this.runningText(file, text);
     // Type-checked once per save, and only when some target runs the file and it changed.
     let verdict: Promise<TypeVerdict> | undefined;
     const gate = () => (verdict ??= this.typeCheck(file, text, options));
@@ -225,6 +227,16 @@ export class UpdateEngine {
     const format = moduleFormat(file, code);
     // A typeless .js file with module syntax: Node 22+ detects it as a module.
     return format === 'module' || (format === undefined && hasModuleSyntax(code));
+  }
+
+  /** The saved text's running text, blanked incrementally from the previous save when it can be. */
+  private runningText(file: string, text: string): SavedText {
+    const last = this.lastRunning.get(file);
+    const functions = last && this.baselines.parsedAlready(last.running.hash);
+    const saved = runningTextOf(file, text, last && functions ? { source: last.source, running: last.running.code, functions } : undefined);
+    if (saved.ok && saved.positionExact) this.lastRunning.set(file, { source: text, running: saved });
+    else this.lastRunning.delete(file);
+    return saved;
   }
 
   /** The type gate's verdict on a save: problems the edit introduces, blocking or not by settings. */
