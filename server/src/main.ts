@@ -37,7 +37,18 @@ connection.onInitialize(() => ({
 }));
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
-  if (textDocument.uri.startsWith('file:')) typeGate.didOpen(fileURLToPath(textDocument.uri), textDocument.text);
+  if (!textDocument.uri.startsWith('file:')) return;
+  const file = fileURLToPath(textDocument.uri);
+  typeGate.didOpen(file, textDocument.text);
+  // Type-check the opened text soon, in the background of the user's editing: the first save then
+  // checks only its own text (the project's cold start costs seconds).
+  setTimeout(() => {
+    try {
+      typeGate.warm(file);
+    } catch (e) {
+      connection.console.warn(`type check warm-up of ${file} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }, 100);
 });
 
 connection.onDidChangeConfiguration(({ settings: all }) => {

@@ -77,6 +77,22 @@ export class TypeGate {
   }
 
   /**
+   * Builds the file's project and remembers the errors of its accepted (opened) text, so the first
+   * save pays only for checking its own text: the cold start (lib files, first program) happens
+   * while the user edits, not when they save.
+   */
+  warm(file: string): void {
+    const key = fileKey(file);
+    const text = this.accepted.get(key);
+    if (text === undefined) return;
+    const project = this.projectFor(key);
+    this.addWithNeighbours(project, key);
+    const state = this.stateOf(project, key, text);
+    state.stamp = project.stamp();
+    this.lastChecked.set(key, state);
+  }
+
+  /**
    * The engine applied an update with this text: it is now what runs, and what the next check
    * compares against. Not called for an update that was held, so a held text never becomes the
    * baseline and other files keep being checked against what runs.

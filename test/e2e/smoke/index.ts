@@ -3,7 +3,7 @@
 // running program prints the new text with its state carried on. Prints what it observed.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { DapRecorder, editAndSave, liveUpdateApi, recordReports, stopAll, workspaceFile } from '../suite/support';
+import { DapRecorder, editAndSave, eventually, liveUpdateApi, recordReports, stopAll, workspaceFile } from '../suite/support';
 
 const LINE = /^\[(\d+)\] (.*) \(pid (\d+)\)$/;
 
@@ -29,7 +29,8 @@ export async function run(): Promise<void> {
     say('smoke: edited banner() in src/main.ts ("Hello from version 1" → "Hello from version 2") and saved');
     const after = LINE.exec(await dap.waitForLine(/version 2/, from))!;
     say(`smoke: the demo now prints: "${after[0]}"`);
-    const report = reports.reports.find((r) => r.file === file.fsPath);
+    // The program's output (DAP) and the server's report (LSP) travel separately: wait for both.
+    const report = await eventually('the update report', () => reports.reports.find((r) => r.file === file.fsPath), 20_000).catch(() => undefined);
     say(`smoke: update report: ${report?.summary ?? '(none)'}`);
 
     const samePid = before[3] === after[3];
