@@ -6,6 +6,8 @@
 //   npm run bench -- --runs 11  any number of runs
 //   npm run bench -- --case typescript   only the cases whose name contains this
 //   npm run bench -- --case typecheck    only the type-check gate (at least 5 runs, also with --quick)
+//   npm run bench -- --case latency      save → live latency through the real server and runtime, and restarts
+//                                        (node --watch, tsx watch) for comparison (see latency.bench.ts)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
@@ -21,6 +23,7 @@ import { markdownTable, ms } from './stats';
 import { CASES } from './targets';
 import { ANALYSIS_CASES, runAnalysisCase, type AnalysisCaseResult } from './analysis.bench';
 import { runTypecheckCase, type TypecheckCaseResult } from './typecheck.bench';
+import { LATENCY_CASES, LATENCY_FULL_ONLY, LATENCY_NOTE, latencyRows, runLatencyCase, type LatencyCaseResult } from './latency.bench';
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];
@@ -88,7 +91,7 @@ function environment() {
   };
 }
 
-function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], analysis: AnalysisCaseResult[]): string {
+function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], analysis: AnalysisCaseResult[], latency: LatencyCaseResult[] = []): string {
   const rows: string[][] = [];
   for (const r of analysis) {
     const verdict = r.analysisMs.median <= r.targetMs ? 'met' : 'missed';
@@ -114,6 +117,7 @@ function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], an
     rows.push(['analysis + type check, signature change (callers)', r.case, String(r.runs), ms(signatureSave.analysisPlusCheckMs.median), ms(signatureSave.analysisPlusCheckMs.p95), target, verdict(signatureSave.analysisPlusCheckMs.median)]);
     rows.push(['first check of the project (cold)', r.case, '1', ms(r.firstCheckMs), '—', '—', '—']);
   }
+  rows.push(...latencyRows(latency));
   return markdownTable(['figure', 'case', 'runs', 'median', 'p95', 'target', 'met/missed'], rows);
 }
 
@@ -151,12 +155,15 @@ async function main(): Promise<number> {
   const cases = CASES.filter((c) => !options.only || c.name.includes(options.only));
   const typecheckCases = TYPECHECK_CASES.filter((name) => !options.only || name.includes(options.only));
   const analysisCases = ANALYSIS_CASES.filter((name) => !options.only || name.includes(options.only));
-  if (!cases.length && !typecheckCases.length && !analysisCases.length) {
-    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES, ...ANALYSIS_CASES].join(', ')})`);
+  const latencyCases = LATENCY_CASES.filter((name) => !options.only || name.includes(options.only));
+  const latencyRun = latencyCases.filter((name) => !options.quick || !LATENCY_FULL_ONLY.includes(name));
+  if (!cases.length && !typecheckCases.length && !analysisCases.length && !latencyCases.length) {
+    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES, ...ANALYSIS_CASES, ...LATENCY_CASES].join(', ')})`);
   }
   const results: CaseResult[] = [];
   const typecheckResults: TypecheckCaseResult[] = [];
   const analysisResults: AnalysisCaseResult[] = [];
+  const latencyResults: LatencyCaseResult[] = [];
   const failures: string[] = [];
   for (const name of analysisCases) {
     try {
@@ -197,10 +204,20 @@ async function main(): Promise<number> {
       console.error(`  could not run: ${failures.at(-1)}`);
     }
   }
+  // Save → live latency through the real server and runtime, and the restart baselines.
+  for (const name of latencyCases.filter((n) => !latencyRun.includes(n))) console.log(`${name}: full runs only (one save takes tens of seconds)`);
+  for (const name of latencyRun) {
+    try {
+      latencyResults.push(await runLatencyCase(name, tempDir, { quick: options.quick }, (line) => console.log(line)));
+    } catch (e) {
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`  could not run: ${failures.at(-1)}`);
+    }
+  }
   await cleanUp();
 
-  if (results.length || typecheckResults.length || analysisResults.length) {
-    console.log(`\n${resultTable(results, typecheckResults, analysisResults)}\n`);
+  if (results.length || typecheckResults.length || analysisResults.length || latencyResults.length) {
+    console.log(`\n${resultTable(results, typecheckResults, analysisResults, latencyResults)}\n`);
     console.log(`Median of the runs; p95 is nearest-rank (the largest value below 20 runs). A target is met when the median is within it.`);
     if (typecheckResults.length) {
       console.log(
@@ -208,6 +225,7 @@ async function main(): Promise<number> {
           `signature change: its importers checked too, which a body edit does not need). Analysis: the server's comparison of the two versions.`,
       );
     }
+    if (latencyResults.length) console.log(LATENCY_NOTE);
     if (results.some((r) => Object.keys(r.breakdown).length)) {
       console.log(`\nWhere the time goes: each step timed alone in the program (after the runs, once per trial).\n`);
       console.log(breakdownTable(results));
@@ -226,6 +244,7 @@ async function main(): Promise<number> {
         results,
         typecheck: typecheckResults,
         analysis: analysisResults,
+        latency: latencyResults,
         failures,
       },
       options.quick,
