@@ -23,6 +23,8 @@ const port = new LspTargetPort(connection);
 let settings: TypeSettings = DEFAULT_TYPE_SETTINGS;
 const typeGate = new TypeGate();
 const engine = new UpdateEngine(port, typeGatePort(typeGate, (m) => connection.console.warn(m)), () => settings);
+/** Saves per file, so late results of an older save never overwrite a newer one's. */
+const saveCounts = new Map<string, number>();
 /** Files that currently show Live Update diagnostics, so they can be cleared. */
 const filesWithDiagnostics = new Set<string>();
 
@@ -84,7 +86,13 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   if (text === undefined || !textDocument.uri.startsWith('file:')) return;
   const file = fileURLToPath(textDocument.uri);
   try {
-    publishOutcome(file, await engine.onSave(file, text));
+    const save = (saveCounts.get(file) ?? 0) + 1;
+    saveCounts.set(file, save);
+    const outcome = await engine.onSave(file, text);
+    publishOutcome(file, outcome);
+    // Type warnings that could not hold the update follow it, unless a newer save came since.
+    const later = await outcome.later;
+    if (later && saveCounts.get(file) === save) publish(file, later);
   } catch (e) {
     connection.console.error(`update of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
   }

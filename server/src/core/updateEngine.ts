@@ -22,12 +22,21 @@ interface TargetOutcome {
   diagnostics: LiveDiagnostic[];
   functions: string[];
   changed: boolean;
+  /** The analysis, when there was one (type warnings found later are placed with it). */
+  changes?: FileChanges;
 }
 
 export interface SaveOutcome {
   report: UpdateReport;
   diagnostics: LiveDiagnostic[];
+  /**
+   * The file's diagnostics again once type warnings that could not hold the update are known
+   * (undefined when there are none): publish them if no newer save of the file came since.
+   */
+  later?: Promise<LiveDiagnostic[] | undefined>;
 }
+
+const NO_VERDICT: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
 
 /** Whether a save may go ahead as far as types go, and what to show about them. */
 export interface TypeVerdict {
@@ -105,7 +114,9 @@ export class UpdateEngine {
     this.lastSaved.set(file, text);
     const previous = this.queues.get(file) ?? Promise.resolve();
     const next = previous.then(() => this.process(file, text, options));
-    const settled = next.catch(() => undefined);
+    // The next save of the file waits for this one's type warnings too (they compare with the
+    // text this save leaves accepted), but whoever awaits this save does not.
+    const settled = next.then((o) => o.later).catch(() => undefined);
     this.queues.set(file, settled);
     void settled.then(() => {
       if (this.queues.get(file) === settled) this.queues.delete(file);
@@ -116,9 +127,12 @@ export class UpdateEngine {
   private async process(file: string, text: string, options: SaveOptions): Promise<SaveOutcome> {
     const started = performance.now();
     const saved = this.runningText(file, text);
-    // Type-checked once per save, and only when some target runs the file and it changed.
+    // Type-checked once per save, and only when some target runs the file and it changed. When the
+    // check cannot hold the update (JavaScript, or `warn`), it runs after the update is live and
+    // its warnings follow (`later`): the save is not made slower by something that only informs.
+    const deferred = !this.typeCheckMayHold(file, options);
     let verdict: Promise<TypeVerdict> | undefined;
-    const gate = () => (verdict ??= this.typeCheck(file, text, options));
+    const gate = () => (deferred ? Promise.resolve(NO_VERDICT) : (verdict ??= this.typeCheck(file, text, options)));
     // A tsc-built program runs the compiled file: compiled once per save, when a target needs it.
     let compiled: BuiltView | null | undefined;
     const built = () => (compiled === undefined ? (compiled = builtView(file, text)) : compiled);
@@ -133,9 +147,28 @@ export class UpdateEngine {
       for (const name of outcome.functions) functionNames.add(name);
     }
     const anyChange = outcomes.some((o) => o?.changed);
-    if (outcomes.some((o) => o?.result.outcome === 'applied')) this.types?.accept?.(file, text);
+    const applied = outcomes.some((o) => o?.result.outcome === 'applied');
     const report = summarize(file, [...functionNames], results, anyChange, performance.now() - started);
-    return { report, diagnostics: dedupe(diagnostics) };
+    const now = dedupe(diagnostics);
+    // A held update needs no warnings about code that does not run.
+    if (!deferred || !applied || !this.types || this.settings().typeCheck === 'off') {
+      if (applied) this.types?.accept?.(file, text);
+      return { report, diagnostics: now };
+    }
+    const changes = outcomes.find((o) => o?.changes)?.changes;
+    const later = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const verdict = await this.typeCheck(file, text, options);
+      if (applied) this.types?.accept?.(file, text);
+      return verdict.diagnostics.length ? dedupe([...now, ...(changes ? anchorElsewhere(verdict.diagnostics, changes) : verdict.diagnostics)]) : undefined;
+    });
+    return { report, diagnostics: now, later };
+  }
+
+  /** Whether a type error could hold this save (else the check runs after it is applied). */
+  private typeCheckMayHold(file: string, options: SaveOptions): boolean {
+    const settings = this.settings();
+    if (!this.types || settings.typeCheck !== 'block' || options.ignoreTypeErrors) return false;
+    return !/\.[cm]?jsx?$/.test(file) || settings.blockOnJavaScriptErrors;
   }
 
   /** Brings one target to the saved text; undefined when it does not run the file at all. */
@@ -219,6 +252,7 @@ export class UpdateEngine {
       diagnostics,
       functions: changes.changed.map((c) => c.after.displayName),
       changed: true,
+      changes,
     };
   }
 
