@@ -9,6 +9,9 @@
 //   npm run bench -- --case latency      save → live latency through the real server and runtime, and restarts
 //                                        (node --watch, tsx watch) for comparison (see latency.bench.ts)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
+//   npm run bench -- --case overhead|startup|memory   issue 8's figures: steady-state overhead,
+//                                        start-up vs tsx and strip-types, memory after many updates
+//                                        (at least 5 runs each, also with --quick)
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
 // Exit code 0 when the benchmark ran (a missed target is a result, not an error); 1 when it could not.
@@ -24,6 +27,13 @@ import { CASES } from './targets';
 import { ANALYSIS_CASES, runAnalysisCase, type AnalysisCaseResult } from './analysis.bench';
 import { runTypecheckCase, type TypecheckCaseResult } from './typecheck.bench';
 import { LATENCY_CASES, LATENCY_FULL_ONLY, LATENCY_NOTE, latencyRows, runLatencyCase, type LatencyCaseResult } from './latency.bench';
+import type { FigureCase } from './figureCase';
+import { OVERHEAD_CASE } from './overhead.bench';
+import { STARTUP_CASE } from './startup.bench';
+import { MEMORY_CASE } from './memory.bench';
+
+/** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
+const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];
@@ -91,7 +101,7 @@ function environment() {
   };
 }
 
-function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], analysis: AnalysisCaseResult[], latency: LatencyCaseResult[] = []): string {
+function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], analysis: AnalysisCaseResult[], latency: LatencyCaseResult[] = [], figureRows: string[][] = []): string {
   const rows: string[][] = [];
   for (const r of analysis) {
     const verdict = r.analysisMs.median <= r.targetMs ? 'met' : 'missed';
@@ -118,6 +128,7 @@ function resultTable(results: CaseResult[], typecheck: TypecheckCaseResult[], an
     rows.push(['first check of the project (cold)', r.case, '1', ms(r.firstCheckMs), '—', '—', '—']);
   }
   rows.push(...latencyRows(latency));
+  rows.push(...figureRows);
   return markdownTable(['figure', 'case', 'runs', 'median', 'p95', 'target', 'met/missed'], rows);
 }
 
@@ -157,8 +168,9 @@ async function main(): Promise<number> {
   const analysisCases = ANALYSIS_CASES.filter((name) => !options.only || name.includes(options.only));
   const latencyCases = LATENCY_CASES.filter((name) => !options.only || name.includes(options.only));
   const latencyRun = latencyCases.filter((name) => !options.quick || !LATENCY_FULL_ONLY.includes(name));
-  if (!cases.length && !typecheckCases.length && !analysisCases.length && !latencyCases.length) {
-    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES, ...ANALYSIS_CASES, ...LATENCY_CASES].join(', ')})`);
+  const figureCases = FIGURE_CASES.filter((c) => !options.only || c.name.includes(options.only));
+  if (!cases.length && !typecheckCases.length && !analysisCases.length && !latencyCases.length && !figureCases.length) {
+    throw new Error(`no case is named like "${options.only}" (cases: ${[...CASES.map((c) => c.name), ...TYPECHECK_CASES, ...ANALYSIS_CASES, ...LATENCY_CASES, ...FIGURE_CASES.map((c) => c.name)].join(', ')})`);
   }
   const results: CaseResult[] = [];
   const typecheckResults: TypecheckCaseResult[] = [];
@@ -214,11 +226,24 @@ async function main(): Promise<number> {
       console.error(`  could not run: ${failures.at(-1)}`);
     }
   }
+  const figureResults: { c: FigureCase<any>; result: unknown; ms: number }[] = [];
+  for (const c of figureCases) {
+    try {
+      const caseStarted = Date.now();
+      const context = { dir: tempDir, runs: options.runs, quick: options.quick, track: (p: InspectedProcess) => processes.push(p), log: (line: string) => console.log(line) };
+      figureResults.push({ c, result: await c.run(context), ms: Date.now() - caseStarted });
+      console.log(`  (${c.name}: ${((Date.now() - caseStarted) / 1000).toFixed(0)} s)`);
+    } catch (e) {
+      failures.push(`${c.name}: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`  could not run: ${failures.at(-1)}`);
+    }
+  }
   await cleanUp();
 
-  if (results.length || typecheckResults.length || analysisResults.length || latencyResults.length) {
-    console.log(`\n${resultTable(results, typecheckResults, analysisResults, latencyResults)}\n`);
+  if (results.length || typecheckResults.length || analysisResults.length || latencyResults.length || figureResults.length) {
+    console.log(`\n${resultTable(results, typecheckResults, analysisResults, latencyResults, figureResults.flatMap(({ c, result }) => c.rows(result)))}\n`);
     console.log(`Median of the runs; p95 is nearest-rank (the largest value below 20 runs). A target is met when the median is within it.`);
+    for (const { c, result } of figureResults) console.log(c.notes(result).join('\n'));
     if (typecheckResults.length) {
       console.log(
         `Type check: a one-function edit of a module with importers, checked against the text before it (first save: that text's errors computed too; next save: remembered;\n` +
@@ -245,6 +270,7 @@ async function main(): Promise<number> {
         typecheck: typecheckResults,
         analysis: analysisResults,
         latency: latencyResults,
+        ...Object.fromEntries(figureResults.map(({ c, result, ms }) => [c.key, { durationMs: ms, ...(result as object) }])),
         failures,
       },
       options.quick,

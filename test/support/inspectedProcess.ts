@@ -34,8 +34,9 @@ export class InspectedProcess {
     });
   }
 
-  static async start(script: string, options: { node?: string; cwd?: string; args?: string[] } = {}): Promise<InspectedProcess> {
-    const child = spawn(options.node ?? testNode(), ['--inspect=127.0.0.1:0', ...runtimeNodeArgs(runtimeDir), script, ...(options.args ?? [])], {
+  /** `nodeArgs` go to node before the script (such as `--expose-gc`), `args` to the script. */
+  static async start(script: string, options: { node?: string; cwd?: string; args?: string[]; nodeArgs?: string[] } = {}): Promise<InspectedProcess> {
+    const child = spawn(options.node ?? testNode(), ['--inspect=127.0.0.1:0', ...(options.nodeArgs ?? []), ...runtimeNodeArgs(runtimeDir), script, ...(options.args ?? [])], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
