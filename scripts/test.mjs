@@ -3,6 +3,7 @@
 // extension end to end in a real VS Code. Ends with one line: "N passed, N failed".
 //   npm test                 everything
 //   npm test -- --no-e2e     skip the VS Code layer (quick local loop; CI never passes it)
+//   npm test -- --no-bench   skip the benchmark's quick form (CI never passes it)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,16 @@ if (!args.includes('--no-e2e')) {
   const result = spawnSync('node', ['scripts/demo.mjs', '--smoke'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(result.stdout ?? '');
   if (result.status === 0) passed += 1;
+  else failed += 1;
+}
+
+// 6. The benchmark's quick form: CI keeps `npm run bench` working (it checks that it runs, not the
+// figures, which these shared machines make noisy). `--no-bench` skips it in a local loop.
+if (!args.includes('--no-bench')) {
+  step('benchmark, quick form (npm run bench -- --quick; checks it runs)');
+  const results = mkdtempSync(join(tmpdir(), 'live-update-bench-'));
+  const status = run('node', ['dist/bench/src/main.js', '--quick'], { env: { ...process.env, LIVE_UPDATE_BENCH_RESULTS: results } });
+  if (status === 0) passed += 1;
   else failed += 1;
 }
 

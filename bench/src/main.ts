@@ -1,17 +1,17 @@
-// `npm run bench`: how long a program is blocked while a one-function patch applies, for a
-// generated 1 MB script and for the typescript package's own 9 MB lib/typescript.js; and how long
-// the server's type-check gate takes for a one-function edit in a 200-module project (`typecheck`).
-//   npm run bench               7 runs per case (or 5, when a case has taken 4 minutes by then)
-//   npm run bench -- --quick    3 runs per case
+// `npm run bench`: the performance dashboard (issue 8). One table, each target marked met or missed:
+//   save → live latency through the real server and runtime, with node --watch and tsx watch
+//   restarts for comparison (latency.bench.ts); the pause while an update applies (pause.bench.ts:
+//   a 40 KB module, a generated 1 MB script, typescript.js); steady-state overhead, start-up vs tsx
+//   and strip-types, memory after 1,000 updates (overhead/startup/memory.bench.ts); the server's
+//   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
+//   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
+//   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
+//                               module, the small-program latency, the quick overhead, start-up and
+//                               memory figures, analysis and type check
 //   npm run bench -- --runs 11  any number of runs
-//   npm run bench -- --case typescript   only the cases whose name contains this
-//   npm run bench -- --case typecheck    only the type-check gate (at least 5 runs, also with --quick)
-//   npm run bench -- --case latency      save → live latency through the real server and runtime, and restarts
-//                                        (node --watch, tsx watch) for comparison (see latency.bench.ts)
+//   npm run bench -- --case NAME         only the cases whose name contains NAME (latency,
+//                                        typescript, overhead, startup, memory, analysis, typecheck…)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
-//   npm run bench -- --case overhead|startup|memory   issue 8's figures: steady-state overhead,
-//                                        start-up vs tsx and strip-types, memory after many updates
-//                                        (at least 5 runs each, also with --quick)
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
 // Exit code 0 when the benchmark ran (a missed target is a result, not an error); 1 when it could not.
@@ -66,7 +66,8 @@ function parseArgs(args: string[]): Options {
   const unknown = rest.filter((a) => !flags.includes(a));
   if (unknown.length) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --runs N, --case NAME, --breakdown)`);
   const quick = rest.includes('--quick');
-  const runs = runsArg === undefined ? (quick ? 3 : 7) : Number(runsArg);
+  // Five runs is what the issue asks of every figure; the full run must fit in 15 minutes.
+  const runs = runsArg === undefined ? (quick ? 3 : 5) : Number(runsArg);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive integer, not ${runsArg}`);
   return { quick, runs, breakdown: rest.includes('--breakdown'), ...(only ? { only } : {}) };
 }
@@ -141,7 +142,8 @@ function breakdownTable(results: CaseResult[]): string {
 }
 
 function writeResults(json: unknown, quick: boolean, complete: boolean): string[] {
-  const dir = path.join(repoRoot, 'bench', 'results');
+  // `npm test` runs the quick bench to keep it working, and writes its results elsewhere.
+  const dir = process.env.LIVE_UPDATE_BENCH_RESULTS ?? path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
   // ISO 8601 in its basic time form, so the name is valid on every file system.
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '');
@@ -152,7 +154,7 @@ function writeResults(json: unknown, quick: boolean, complete: boolean): string[
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);
   }
-  return files.map((f) => path.relative(repoRoot, f));
+  return files.map((f) => (f.startsWith(repoRoot) ? path.relative(repoRoot, f) : f));
 }
 
 async function main(): Promise<number> {
@@ -163,7 +165,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`Benchmark: ${options.runs} runs per case${options.quick ? ' (quick)' : ''}, Node ${process.version}\n`);
 
-  const cases = CASES.filter((c) => !options.only || c.name.includes(options.only));
+  // A quick run (what CI runs, under 2 minutes) patches only the small generated module: one
+  // LiveEdit of the 1 MB or 9 MB script alone takes about 20 s.
+  const cases = CASES.filter((c) => (!options.only || c.name.includes(options.only)) && (!options.quick || options.only || c.name === 'generated 40 KB'));
   const typecheckCases = TYPECHECK_CASES.filter((name) => !options.only || name.includes(options.only));
   const analysisCases = ANALYSIS_CASES.filter((name) => !options.only || name.includes(options.only));
   const latencyCases = LATENCY_CASES.filter((name) => !options.only || name.includes(options.only));
@@ -217,7 +221,7 @@ async function main(): Promise<number> {
     }
   }
   // Save → live latency through the real server and runtime, and the restart baselines.
-  for (const name of latencyCases.filter((n) => !latencyRun.includes(n))) console.log(`${name}: full runs only (one save takes tens of seconds)`);
+  for (const name of latencyCases.filter((n) => !latencyRun.includes(n))) console.log(`${name}: full runs only`);
   for (const name of latencyRun) {
     try {
       latencyResults.push(await runLatencyCase(name, tempDir, { quick: options.quick }, (line) => console.log(line)));
@@ -274,7 +278,7 @@ async function main(): Promise<number> {
         failures,
       },
       options.quick,
-      !options.only && failures.length === 0,
+      !options.quick && !options.only && failures.length === 0,
     );
     console.log(`\nResults: ${files.join(', ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
