@@ -38,6 +38,9 @@ export interface SaveOutcome {
 
 const NO_VERDICT: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
 
+/** Files longer than this are not type-checked (see typeCheck). */
+const TYPECHECK_MAX_CHARS = 1_000_000;
+
 /** Whether a save may go ahead as far as types go, and what to show about them. */
 export interface TypeVerdict {
   blocking: boolean;
@@ -278,6 +281,9 @@ export class UpdateEngine {
     const settings = this.settings();
     const pass: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
     if (!this.types || settings.typeCheck === 'off') return pass;
+    // A generated or vendored file of megabytes (a bundle, typescript.js) takes the checker tens of
+    // seconds and is nobody's source: not checked.
+    if (text.length > TYPECHECK_MAX_CHARS) return pass;
     let result: TypeProblems;
     try {
       result = await this.types.check(file, text);
