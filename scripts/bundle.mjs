@@ -2,7 +2,7 @@
 //   node scripts/bundle.mjs           one build
 //   node scripts/bundle.mjs --watch   rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,8 @@ const builds = [
 
 mkdirSync(join(root, 'dist/runtime'), { recursive: true });
 copyFileSync(join(root, 'node_modules/amaro/dist/index.js'), join(root, 'dist/runtime/amaro.js'));
+// The runtime's blanking cache is keyed by amaro's version (runtime/src/blankingCache.ts).
+writeFileSync(join(root, 'dist/runtime/amaro.version'), JSON.parse(readFileSync(join(root, 'node_modules/amaro/package.json'), 'utf8')).version);
 // The bundled TypeScript looks for its lib files (lib.es2022.d.ts, …) next to the executing file:
 // the server's type gate needs them beside dist/server/main.js.
 mkdirSync(join(root, 'dist/server'), { recursive: true });

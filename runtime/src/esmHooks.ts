@@ -4,10 +4,12 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
+import { cachedStripper } from './blankingCache';
 import { loadUserModule, typeScriptSibling } from './hooks';
 
 let stripper: TypeStripper | undefined;
-const loadStripper = (): TypeStripper => (stripper ??= createRequire(import.meta.url)('./amaro.js') as TypeStripper);
+const AMARO = fileURLToPath(new URL('./amaro.js', import.meta.url));
+const loadStripper = cachedStripper(() => (stripper ??= createRequire(import.meta.url)(AMARO) as TypeStripper), AMARO);
 
 const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 

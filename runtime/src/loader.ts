@@ -6,6 +6,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
+import { cachedStripper } from './blankingCache';
 import { loadUserModule, typeScriptSibling } from './hooks';
 
 interface CompilableModule {
@@ -19,7 +20,7 @@ interface SyncHooks {
 
 let stripper: TypeStripper | undefined;
 /** amaro (several MB of WebAssembly) loads with the first TypeScript file, never for plain JS. */
-const loadStripper = (): TypeStripper => (stripper ??= require(path.join(__dirname, 'amaro.js')) as TypeStripper);
+const loadStripper = cachedStripper(() => (stripper ??= require(path.join(__dirname, 'amaro.js')) as TypeStripper), path.join(__dirname, 'amaro.js'));
 
 export function installModuleLoader(): void {
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: SyncHooks) => unknown }).registerHooks;
