@@ -128,4 +128,61 @@ describe('Live Update in a real VS Code', function () {
     await dap.waitForLine(/^tick \d+ v3 pid/, linesBefore);
     await eventually('the diagnostic to clear', () => liveDiagnostics(file).length === 0);
   });
+
+  it('holds a TypeScript edit that introduces a type error, and applies it from the Quick Fix', async () => {
+    const file = workspaceFile('typed.ts');
+    const start = dap.output.length;
+    await launch(file, 'live typed.ts');
+    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+
+    let reports = recorder.reports.length;
+    await editAndSave(file, "return 'v1';", 'return 42;');
+    const held = await nextReport(reports, file);
+    assert.equal(held.outcome, 'rejected', held.summary);
+    assert.match(held.targets[0]!.reason ?? '', /type error/);
+    const diagnostic = await eventually('the type error as a Live Update diagnostic', () => liveDiagnostics(file).find((d) => d.code === 'LU007'));
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.range.start.line, 4);
+    assert.match(diagnostic.message, /^Held: Type 'number' is not assignable to type 'string' \(TS2322\)/);
+    const lines = dap.output.length;
+    await dap.waitForLine(/^tick \d+ v1 pid/, lines);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, diagnostic.range);
+    const apply = actions.find((a) => a.title === 'Apply this update anyway (ignore its type errors)');
+    assert.ok(apply?.command, `the Quick Fix is offered (got: ${actions.map((a) => a.title).join('; ')})`);
+    reports = recorder.reports.length;
+    const before = dap.output.length;
+    await vscode.commands.executeCommand(apply.command.command, ...(apply.command.arguments ?? []));
+    const applied = await nextReport(reports, file);
+    assert.equal(applied.outcome, 'applied', applied.summary);
+    await dap.waitForLine(/^tick \d+ 42 pid/, before);
+  });
+
+  it('keeps module state whose initializer changed, says so on its line, and runs the statement from the Quick Fix', async () => {
+    const file = workspaceFile('stateful.js');
+    const start = dap.output.length;
+    await launch(file, 'live stateful.js');
+    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+
+    let reports = recorder.reports.length;
+    let lines = dap.output.length;
+    await editAndSave(file, 'let counter = 0;', 'let counter = 5000;');
+    const report = await nextReport(reports, file);
+    assert.equal(report.outcome, 'applied', report.summary);
+    const kept = await eventually('the kept-state diagnostic', () => liveDiagnostics(file).find((d) => d.code === 'LU009'));
+    assert.equal(kept.severity, vscode.DiagnosticSeverity.Information);
+    assert.deepEqual([kept.range.start.line, kept.range.start.character, kept.range.end.character], [1, 4, 11]);
+    assert.match(kept.message, /^`counter` holds state/);
+    const tick = parseTick(await dap.waitForLine(/^tick \d+ v1 pid/, lines));
+    assert.ok(tick.count < 5000, `the running value was kept (${tick.count})`);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, kept.range);
+    const run = actions.find((a) => a.title === 'Run this statement in the running program now');
+    assert.ok(run?.command, `the Quick Fix is offered (got: ${actions.map((a) => a.title).join('; ')})`);
+    reports = recorder.reports.length;
+    lines = dap.output.length;
+    await vscode.commands.executeCommand(run.command.command, ...(run.command.arguments ?? []));
+    const line = await dap.waitForLine(/^tick 50\d\d v1 pid/, lines);
+    assert.equal(parseTick(line).pid, tick.pid, 'same process');
+  });
 });
