@@ -67,7 +67,7 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
   if (command === ServerCommands.applyIgnoringTypeErrors) {
     const outcome = engine.applyIgnoringTypeErrors(file);
     if (!outcome) void connection.window.showWarningMessage('Live Update: save the file again to apply it.');
-    else publishOutcome(file, await outcome);
+    else await publishOutcome(file, await outcome);
   } else if (command === ServerCommands.runStatement && typeof args[1] === 'string') {
     const { ok, message } = await engine.runStatement(file, args[1]);
     void (ok ? connection.window.showInformationMessage(message) : connection.window.showErrorMessage(message));
@@ -88,29 +88,32 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   try {
     const save = (saveCounts.get(file) ?? 0) + 1;
     saveCounts.set(file, save);
-    const outcome = await engine.onSave(file, text);
-    publishOutcome(file, outcome);
+    let published!: () => void;
+    const afterPublished = new Promise<void>((resolve) => (published = resolve));
+    const outcome = await engine.onSave(file, text, { afterPublished });
+    // The report goes out before any work that only informs (deferred type warnings) takes the
+    // event loop: that work waits until these messages are written.
+    await publishOutcome(file, outcome).finally(published);
     // Type warnings that could not hold the update follow it, unless a newer save came since.
     const later = await outcome.later;
-    if (later && saveCounts.get(file) === save) publish(file, later);
+    if (later && saveCounts.get(file) === save) await publish(file, later);
   } catch (e) {
     connection.console.error(`update of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
   }
 });
 
-function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): void {
+async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): Promise<void> {
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
-    if (filesWithDiagnostics.has(file)) publish(file, []);
+    if (filesWithDiagnostics.has(file)) await publish(file, []);
     return;
   }
-  publish(file, diagnostics);
-  void connection.sendNotification(DidUpdate.type, report);
+  await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);
 }
 
-function publish(file: string, diagnostics: LiveDiagnostic[]): void {
+function publish(file: string, diagnostics: LiveDiagnostic[]): Promise<void> {
   if (diagnostics.length) filesWithDiagnostics.add(file);
   else filesWithDiagnostics.delete(file);
-  void connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });
+  return connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });
 }
 
 const severities: Record<Severity, DiagnosticSeverity> = {

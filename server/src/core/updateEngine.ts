@@ -51,6 +51,8 @@ export interface TypeVerdict {
 export interface SaveOptions {
   /** Apply even when the edit introduces type errors (the user said so). */
   ignoreTypeErrors?: boolean;
+  /** Resolves once the outcome is published: work that only informs starts after it. */
+  afterPublished?: Promise<void>;
 }
 
 export class UpdateEngine {
@@ -159,7 +161,7 @@ export class UpdateEngine {
       return { report, diagnostics: now };
     }
     const changes = outcomes.find((o) => o?.changes)?.changes;
-    const later = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    const later = (options.afterPublished ?? new Promise<void>((resolve) => setImmediate(resolve))).then(async () => {
       const verdict = await this.typeCheck(file, text, options);
       if (applied) this.types?.accept?.(file, text);
       return verdict.diagnostics.length ? dedupe([...now, ...(changes ? anchorElsewhere(verdict.diagnostics, changes) : verdict.diagnostics)]) : undefined;
