@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import { DIAGNOSTIC_SOURCE, DidUpdate, ServerCommands, TargetsChanged } from '../../common/protocol';
 import { codeActionsFor } from './codeActions';
-import type { LiveDiagnostic, Severity } from './core/diagnostics';
+import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_TYPE_SETTINGS, type TypeSettings } from './core/typeGatePort';
 import { UpdateEngine, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
@@ -25,8 +25,8 @@ const typeGate = new TypeGate();
 const engine = new UpdateEngine(port, typeGatePort(typeGate, (m) => connection.console.warn(m)), () => settings);
 /** Saves per file, so late results of an older save never overwrite a newer one's. */
 const saveCounts = new Map<string, number>();
-/** Files that currently show Live Update diagnostics, so they can be cleared. */
-const filesWithDiagnostics = new Set<string>();
+/** What each file currently shows, so it can be cleared when the programs it describes end. */
+const published = new Map<string, LiveDiagnostic[]>();
 
 connection.onInitialize(() => ({
   capabilities: {
@@ -76,10 +76,15 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
 
 connection.onNotification(TargetsChanged.type, ({ targets }) => {
   const live = new Set(targets.map((t) => t.id));
-  for (const old of port.targets()) if (!live.has(old.id)) engine.forgetTarget(old.id);
+  const gone = new Set(port.targets().filter((t) => !live.has(t.id)).map((t) => t.id));
+  for (const id of gone) engine.forgetTarget(id);
   port.setTargets(targets);
-  // Diagnostics describe running programs; with none left, none of them is true any more.
-  if (targets.length === 0) for (const file of filesWithDiagnostics) publish(file, []);
+  // Diagnostics describe running programs: what only ended ones showed is no longer true.
+  if (gone.size === 0) return;
+  for (const [file, diagnostics] of published) {
+    const still = targets.length === 0 ? [] : withoutTargets(diagnostics, gone);
+    if (still.length !== diagnostics.length) void publish(file, still);
+  }
 });
 
 connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
@@ -104,15 +109,15 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
 
 async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): Promise<void> {
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
-    if (filesWithDiagnostics.has(file)) await publish(file, []);
+    if (published.has(file)) await publish(file, []);
     return;
   }
   await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);
 }
 
 function publish(file: string, diagnostics: LiveDiagnostic[]): Promise<void> {
-  if (diagnostics.length) filesWithDiagnostics.add(file);
-  else filesWithDiagnostics.delete(file);
+  if (diagnostics.length) published.set(file, diagnostics);
+  else published.delete(file);
   return connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });
 }
 

@@ -250,4 +250,35 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.deepEqual(published.diagnostics.map((d) => [d.code, d.range.start.line]), [[DiagnosticCodes.esmTopLevelKept, 1]]);
     assert.match(published.diagnostics[0]!.message, /^The top level of this ES module stays as it runs .*only the functions were updated \(`label`\)\. The running script's lines no longer match the file's \(by up to 1 line\)/);
   });
+
+  it('clears what only an ended program showed, and keeps what another still shows', async () => {
+    const paused = await InspectedProcess.start(file);
+    const running = await InspectedProcess.start(file);
+    cleanups.push(() => paused.kill(), () => running.kill());
+    await paused.waitForLine(/^tick \d+ v1$/);
+    await running.waitForLine(/^tick \d+ v1$/);
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    const targets = [
+      { id: 'paused', name: 'main.js [paused]', process: paused },
+      { id: 'running', name: 'main.js [running]', process: running },
+    ];
+    await client.setTargets(targets);
+    await paused.send('Debugger.enable');
+    const stopped = new Promise<void>((resolve) => paused.on('Debugger.paused', () => resolve()));
+    await paused.send('Debugger.setBreakpointByUrl', { lineNumber: 4, url: pathToFileURL(file).href });
+    await stopped;
+
+    await client.save(file, edited("return 'v2';"));
+    const update = await client.nextUpdate(0);
+    assert.equal(update.outcome, 'partial', JSON.stringify(update));
+    const shown = await client.nextDiagnostics(file, 0);
+    assert.deepEqual(shown.diagnostics.map((d) => d.code), [DiagnosticCodes.activeFunction]);
+
+    // The paused program ends: its diagnostic is no longer true.
+    const mark = client.diagnostics.length;
+    await client.setTargets([targets[1]!]);
+    const cleared = await client.nextDiagnostics(file, mark);
+    assert.deepEqual(cleared.diagnostics, []);
+  });
 });

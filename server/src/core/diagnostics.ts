@@ -15,4 +15,11 @@ export interface LiveDiagnostic {
   related?: { file: string; start: Position; end: Position; message: string }[];
   /** What a code action needs to act on it (kept with the diagnostic by the editor). */
   data?: Record<string, unknown>;
+  /** The targets it describes: when they have all ended, it is no longer true. */
+  targets?: string[];
+}
+
+/** The diagnostics still true once these targets are gone (those of no target stay). */
+export function withoutTargets(diagnostics: LiveDiagnostic[], gone: Set<string>): LiveDiagnostic[] {
+  return diagnostics.filter((d) => !d.targets || d.targets.some((t) => !gone.has(t)));
 }

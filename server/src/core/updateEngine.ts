@@ -148,7 +148,7 @@ export class UpdateEngine {
     for (const outcome of outcomes) {
       if (!outcome) continue;
       results.push(outcome.result);
-      diagnostics.push(...outcome.diagnostics);
+      diagnostics.push(...outcome.diagnostics.map((d) => ({ ...d, targets: [outcome.result.targetId] })));
       for (const name of outcome.functions) functionNames.add(name);
     }
     const anyChange = outcomes.some((o) => o?.changed);
@@ -164,7 +164,9 @@ export class UpdateEngine {
     const later = (options.afterPublished ?? new Promise<void>((resolve) => setImmediate(resolve))).then(async () => {
       const verdict = await this.typeCheck(file, text, options);
       if (applied) this.types?.accept?.(file, text);
-      return verdict.diagnostics.length ? dedupe([...now, ...(changes ? anchorElsewhere(verdict.diagnostics, changes) : verdict.diagnostics)]) : undefined;
+      const appliedTo = results.filter((r) => r.outcome === 'applied').map((r) => r.targetId);
+      const warnings = (changes ? anchorElsewhere(verdict.diagnostics, changes) : verdict.diagnostics).map((d) => ({ ...d, targets: appliedTo }));
+      return warnings.length ? dedupe([...now, ...warnings]) : undefined;
     });
     return { report, diagnostics: now, later };
   }
@@ -480,14 +482,24 @@ function atFirstChange(changes: FileChanges, code: string, message: string): Liv
   return { severity: 'error', code, message, start, end };
 }
 
+/** One diagnostic per place and message; the targets it came from are merged. */
 function dedupe(diagnostics: LiveDiagnostic[]): LiveDiagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
+  const seen = new Map<string, LiveDiagnostic>();
+  const out: LiveDiagnostic[] = [];
+  for (const d of diagnostics) {
     const key = `${d.code}|${d.start.line}:${d.start.column}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const first = seen.get(key);
+    if (!first) {
+      const copy = { ...d, ...(d.targets ? { targets: [...d.targets] } : {}) };
+      seen.set(key, copy);
+      out.push(copy);
+    } else if (first.targets && d.targets) {
+      for (const t of d.targets) if (!first.targets.includes(t)) first.targets.push(t);
+    } else {
+      delete first.targets; // One of them describes no single target: it stays.
+    }
+  }
+  return out;
 }
 
 function summarize(file: string, functions: string[], targets: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
