@@ -68,18 +68,9 @@ export function compareVersions(file: string, before: string, after: string): Fi
 export type Stranded = { all: string } | { paths: Map<string, string> };
 
 export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
-  const oldByPath = new Map(before.functions.map((f) => [f.path, f]));
   const moved = movedFunctions(before, after);
   const layout = contextLayoutChange(before, after);
-  const newPaths = new Set(after.functions.map((f) => f.path));
-  const changed: FunctionChange[] = [];
-  const added: FunctionInfo[] = [];
-  for (const fn of after.functions) {
-    const old = oldByPath.get(fn.path);
-    if (!old) added.push(fn);
-    else if (old.ownText !== fn.ownText) changed.push(functionChange(old, fn, before, layout ?? (moved.has(fn.path) ? 'it moved to another place in the file' : undefined)));
-  }
-  const removed = before.functions.filter((f) => !newPaths.has(f.path));
+  const { changed, added, removed } = matchFunctions(before.functions, after.functions, before, (path) => layout ?? (moved.has(path) ? 'it moved to another place in the file' : undefined));
   return {
     moved: [...moved],
     ...(layout ? { layoutChanged: layout } : {}),
@@ -96,10 +87,32 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
 }
 
 /**
+ * Old and new functions matched by path: changed (own text differs), added, removed. `knownRisk`
+ * gives a reason V8 may leave a function's closures behind that the caller already knows.
+ */
+export function matchFunctions(
+  oldFunctions: FunctionInfo[],
+  newFunctions: FunctionInfo[],
+  before: FileFunctions,
+  knownRisk: (path: string) => string | undefined,
+): { changed: FunctionChange[]; added: FunctionInfo[]; removed: FunctionInfo[] } {
+  const oldByPath = new Map(oldFunctions.map((f) => [f.path, f]));
+  const newPaths = new Set(newFunctions.map((f) => f.path));
+  const changed: FunctionChange[] = [];
+  const added: FunctionInfo[] = [];
+  for (const fn of newFunctions) {
+    const old = oldByPath.get(fn.path);
+    if (!old) added.push(fn);
+    else if (old.ownText !== fn.ownText) changed.push(functionChange(old, fn, before, knownRisk(fn.path)));
+  }
+  return { changed, added, removed: oldFunctions.filter((f) => !newPaths.has(f.path)) };
+}
+
+/**
  * A function whose own text changed, as the comparison reports it. `knownRisk`: a reason V8 may
  * leave its closures behind that the caller already knows (a layout change, a move).
  */
-export function functionChange(old: FunctionInfo, fn: FunctionInfo, before: FileFunctions, knownRisk: string | undefined): FunctionChange {
+function functionChange(old: FunctionInfo, fn: FunctionInfo, before: FileFunctions, knownRisk: string | undefined): FunctionChange {
   const risk = knownRisk ?? closureRisk(old, fn, before);
   return {
     before: old,

@@ -25,7 +25,7 @@
 // The engine reads it after the patch is applied, to remember what the target now runs.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { functionChange, type FileChanges, type FunctionChange } from './changes';
+import { matchFunctions, type FileChanges } from './changes';
 import { recordExposures, SHORT_TEXT, type Exposure } from './exposure';
 import {
   collectFunctions,
@@ -88,7 +88,7 @@ export function compareIncremental(file: string, before: FileFunctions, beforeTe
   };
 }
 
-interface Region {
+export interface Region {
   /** [start, oldEnd) of the old text became [start, newEnd) of the new. */
   start: number;
   oldEnd: number;
@@ -122,7 +122,8 @@ interface Subtree {
 
 // ---- The changed region and the function around it ----
 
-function changedRegion(a: string, b: string): Region | undefined {
+/** Where two texts differ: their common prefix and suffix taken away; undefined when equal. */
+export function changedRegion(a: string, b: string): Region | undefined {
   if (a === b) return undefined;
   const max = Math.min(a.length, b.length);
   const start = commonPrefix(a, b, max);
@@ -165,7 +166,7 @@ function splitsLineBreak(text: string, offset: number): boolean {
 }
 
 /** Indices of the functions whose block body strictly contains the region, innermost first. */
-function enclosingBodies(functions: FunctionInfo[], region: Region): number[] {
+export function enclosingBodies(functions: FunctionInfo[], region: Region): number[] {
   // Functions are in source order of their starts: the last one starting before the region, then back.
   let lo = 0;
   let hi = functions.length;
@@ -210,7 +211,7 @@ function slashedNear(facts: PathFacts, path: string): boolean {
 const IN_CLASS: [string, string] = ['class __ {', '}'];
 const IN_OBJECT: [string, string] = ['({', '})'];
 /** Wrappers in which a function's text parses as the same kind of function it is in the file. */
-const WRAPPERS: Record<FunctionInfo['kind'], Array<[string, string]>> = {
+export const WRAPPERS: Record<FunctionInfo['kind'], Array<[string, string]>> = {
   function: [['', '']],
   'function-expression': [['(', ')']],
   arrow: [['(', ')']],
@@ -302,21 +303,12 @@ function reparse(edit: Edit, index: number): Subtree | undefined {
 
 /** compareCollected restricted to the reparsed subtree: nothing outside it can differ. */
 function subtreeChanges(before: FileFunctions, sub: Subtree): FileChanges {
-  const old = before.functions.slice(sub.index, sub.end);
-  const oldByPath = new Map(old.map((f) => [f.path, f]));
-  const newPaths = new Set(sub.functions.map((f) => f.path));
-  const changed: FunctionChange[] = [];
-  const added: FunctionInfo[] = [];
-  for (const fn of sub.functions) {
-    const previous = oldByPath.get(fn.path);
-    if (!previous) added.push(fn);
-    // The top-level names are unchanged (the edit is inside a function): no layout change.
-    else if (previous.ownText !== fn.ownText) changed.push(functionChange(previous, fn, before, undefined));
-  }
+  // The top-level names are unchanged (the edit is inside a function): no layout change, no move.
+  const { changed, added, removed } = matchFunctions(before.functions.slice(sub.index, sub.end), sub.functions, before, () => undefined);
   return {
     changed,
     added,
-    removed: old.filter((f) => !newPaths.has(f.path)),
+    removed,
     topLevelChanged: false,
     rawTopLevelChanged: false,
     topLevel: [],

@@ -3,7 +3,7 @@
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as path from 'node:path';
 import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type Position, type ScriptReport } from '../../../common/patch';
-import { hasModuleSyntax, moduleFormat } from '../../../common/runningText';
+import { hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
@@ -175,7 +175,7 @@ export class UpdateEngine {
   private typeCheckMayHold(file: string, options: SaveOptions): boolean {
     const settings = this.settings();
     if (!this.types || settings.typeCheck !== 'block' || options.ignoreTypeErrors) return false;
-    return !/\.[cm]?jsx?$/.test(file) || settings.blockOnJavaScriptErrors;
+    return isTypeScriptFile(file) || settings.blockOnJavaScriptErrors;
   }
 
   /** Brings one target to the saved text; undefined when it does not run the file at all. */
