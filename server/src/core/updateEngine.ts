@@ -106,11 +106,6 @@ export class UpdateEngine {
     return { ok, message: `Ran the statement at ${path.basename(file)}:${statement.anchorStart.line + 1}. ${results.join('; ')}` };
   }
 
-  /** The last saved text of a file, if it was saved since the server started. */
-  savedText(file: string): string | undefined {
-    return this.lastSaved.get(file);
-  }
-
   forgetTarget(targetId: string): void {
     this.baselines.forgetTarget(targetId);
   }

@@ -101,15 +101,6 @@ export class TypeGate {
     this.remember(fileKey(file), text);
   }
 
-  /** The file is closed: from now on its text is read from disk, and its next check has no baseline. */
-  forget(file: string): void {
-    const key = fileKey(file);
-    this.accepted.delete(key);
-    this.pending.delete(key);
-    this.lastChecked.delete(key);
-    this.store.clearOverlay(key);
-  }
-
   /** The text the next check of `file` compares against, when known. */
   previousText(file: string): string | undefined {
     return this.accepted.get(fileKey(file));
@@ -166,11 +157,6 @@ export class TypeGate {
       project: project.spec.key,
       durationMs: performance.now() - started,
     };
-  }
-
-  /** Every project created so far, for diagnostics of the gate itself. */
-  projectKeys(): string[] {
-    return [...this.projects.keys()];
   }
 
   private remember(key: string, text: string): void {
