@@ -8,7 +8,7 @@
  */
 
 /** Bumped whenever a field changes meaning; the runtime refuses patches of another version. */
-export const PATCH_FORMAT_VERSION = 1;
+export const PATCH_FORMAT_VERSION = 2;
 
 /** The global under which the runtime registers its API, once per isolate. */
 export const RUNTIME_GLOBAL_KEY = 'liveUpdate.runtime';
@@ -38,6 +38,33 @@ export interface ChangedFunction {
    * of the function). The runtime then checks the live closures after applying.
    */
   closureRisk?: string;
+  /**
+   * Functions with the same group are applied together or deferred together (see
+   * `Patch.whenActive`): the server puts a changed function with the changed functions nested in
+   * it, and a function whose parameter list changed with the changed functions that name it.
+   */
+  group?: number;
+}
+
+/**
+ * What the runtime does when a changed function is active (on the stack, or a suspended async
+ * function or generator): `reject` refuses the whole update; `defer` applies the groups that are
+ * not active now and keeps the rest pending until their activations are gone (checked at every
+ * event-loop turn and update point); `restartFrame` is `defer` for the runtime (the extension
+ * restarts a paused frame through the debugger itself, see client/src/restartFrame.ts).
+ */
+export type WhenActive = 'defer' | 'restartFrame' | 'reject';
+
+/** A function that must be inactive before an update applies ("update … when f idle"). */
+export interface IdleCondition {
+  name: string;
+  /** Absolute path of the file that declares it. */
+  file: string;
+  /** Where it is in that file's running text (0-based). */
+  start: Position;
+  end: Position;
+  isAsync: boolean;
+  isGenerator: boolean;
 }
 
 export interface ScriptPatch {
@@ -60,6 +87,12 @@ export interface Patch {
    * nothing. Scripts that would apply report the outcome `applicable`.
    */
   dryRun?: boolean;
+  /** Default `reject`. */
+  whenActive?: WhenActive;
+  /** How long a deferred part may wait before it is dropped, in ms (default 60 000). */
+  deferTimeoutMs?: number;
+  /** Apply only once all of these functions are inactive (implies deferral until then). */
+  whenIdle?: IdleCondition[];
 }
 
 /** Where a changed function is active at apply time. */
@@ -73,7 +106,8 @@ export interface Activation {
   column?: number;
 }
 
-export type ScriptOutcome = 'applied' | 'applicable' | 'rejected' | 'unchanged' | 'not-loaded';
+/** `pending`: nothing applied yet; the whole update waits (see `ScriptReport.pending`). */
+export type ScriptOutcome = 'applied' | 'applicable' | 'rejected' | 'unchanged' | 'not-loaded' | 'pending';
 
 export interface ScriptReport {
   file: string;
@@ -89,6 +123,63 @@ export interface ScriptReport {
   currentHash?: string;
   /** Functions whose existing closures still run the old code after the patch (V8 said Ok). */
   staleClosures?: StaleClosure[];
+  /** Part (outcome `applied`) or all (outcome `pending`) of the update waits for inactivity. */
+  pending?: PendingUpdate;
+}
+
+/** A deferred part of an update, held by the runtime until its functions are inactive. */
+export interface PendingUpdate {
+  /** Unique in the program: the patch id and the file. */
+  id: string;
+  patchId: string;
+  file: string;
+  /** The deferred functions (display names from the patch). */
+  functions: string[];
+  /** What kept them back when they were deferred (or at the last attempt). */
+  activations: Activation[];
+  /** Functions named by an `update … when … idle` condition, still active at the last check. */
+  waitingFor?: string[];
+  /** Epoch milliseconds. */
+  since: number;
+  deadline: number;
+  attempts: number;
+}
+
+/** How a pending update ended. Events are numbered per program, in order. */
+export interface PendingEvent {
+  seq: number;
+  pending: PendingUpdate;
+  outcome: 'applied' | 'expired' | 'cancelled' | 'replaced' | 'failed';
+  /** Epoch milliseconds. */
+  at: number;
+  /** Where it was applied: at an event-loop turn, at an update point, or on request. */
+  where?: 'turn' | 'update point' | 'request';
+  /** One sentence a user understands (why it expired, failed, was cancelled or replaced). */
+  reason?: string;
+  /** The runtime's report of the apply (applied, failed). */
+  report?: ScriptReport;
+  /** Time the program was blocked applying it, ms. */
+  blockedMs?: number;
+}
+
+export interface PendingQuery {
+  /** Only events after this sequence number (0 or absent: all kept). */
+  since?: number;
+}
+
+export interface PendingState {
+  pending: PendingUpdate[];
+  events: PendingEvent[];
+  /** The last event's sequence number. */
+  seq: number;
+  /** How many times the program reached an update point (`updatePoint()`). */
+  updatePoints: number;
+}
+
+export interface CancelRequest {
+  /** Pending ids; absent: all. */
+  ids?: string[];
+  reason?: string;
 }
 
 export interface StaleClosure {
@@ -117,6 +208,8 @@ export interface ScriptState {
   hash?: string;
   /** The running text; only when the caller's `knownHash` differs from `hash`. */
   code?: string;
+  /** V8's id of the script (the same in every inspector session of the program). */
+  scriptId?: string;
 }
 
 export interface ScriptStateQuery {
@@ -159,6 +252,15 @@ export interface RuntimeApi {
   /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
   evaluate(requestJson: string): string;
   scriptState(queryJson: string): string;
+  /** Pending updates and how earlier ones ended (`PendingQuery` → `PendingState`). */
+  pending(queryJson: string): string;
+  /** Drops pending updates (`CancelRequest` → `PendingState`). */
+  cancel(requestJson: string): string;
+  /**
+   * Not for `evaluate`: what the program's own `updatePoint()` calls (the `live-update` module the
+   * runtime resolves for it). Applies pending updates whose functions are no longer active, here.
+   */
+  updatePoint(): void;
 }
 
 /**
@@ -166,7 +268,10 @@ export interface RuntimeApi {
  * embedded as a JSON-encoded JS string literal, so no file name or source text can break out of
  * it. The expression returns the method's JSON text, or a JSON error if the runtime is absent.
  */
-export function runtimeCallExpression(method: keyof Omit<RuntimeApi, 'formatVersion'>, argJson: string): string {
+/** The runtime methods a debugger calls through `evaluate`. */
+export type RuntimeMethod = keyof Omit<RuntimeApi, 'formatVersion' | 'updatePoint'>;
+
+export function runtimeCallExpression(method: RuntimeMethod, argJson: string): string {
   const key = JSON.stringify(RUNTIME_GLOBAL_KEY);
   return (
     `(() => { const rt = globalThis[Symbol.for(${key})]; ` +

@@ -25,6 +25,7 @@ const builds = [
   // The runtime is loaded into the user's program: Node 20 syntax, no dependencies. amaro (the
   // TypeScript type stripper) stays a separate file, required only when a .ts file loads.
   { ...common, entryPoints: ['runtime/src/index.ts'], outfile: 'dist/runtime/index.js', target: 'node20', sourcemap: false },
+  { ...common, entryPoints: ['runtime/src/point.ts'], outfile: 'dist/runtime/point.js', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/esmHooks.ts'], outfile: 'dist/runtime/esm-hooks.mjs', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },

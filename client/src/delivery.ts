@@ -2,14 +2,14 @@
 // js-debug turns into `Runtime.evaluate` in the target's default context (also while paused).
 // The `clipboard` context returns the full, unquoted string result (other contexts truncate it).
 import * as vscode from 'vscode';
-import { runtimeCallExpression, type RuntimeApi } from '../../common/patch';
+import { runtimeCallExpression, type RuntimeMethod } from '../../common/patch';
 
 /** How long a target may take to answer before the call counts as failed. */
 const EVALUATE_TIMEOUT_MS = 15_000;
 
 export async function callRuntime<T>(
   session: vscode.DebugSession,
-  method: keyof Omit<RuntimeApi, 'formatVersion'>,
+  method: RuntimeMethod,
   argument: unknown,
   { timeoutMs = EVALUATE_TIMEOUT_MS }: { timeoutMs?: number } = {},
 ): Promise<T> {

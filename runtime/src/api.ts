@@ -11,12 +11,17 @@ import {
   type RuntimeApi,
   type ScriptState,
   type ScriptStateQuery,
+  type CancelRequest,
+  type PendingQuery,
+  type PendingState,
 } from '../../common/patch';
+import { applyUpdate } from './defer';
 import { InProcessSession } from './inspectorSession';
 import { ModuleScopes, preview } from './scopes';
-import { applyPatch } from './transaction';
+import { PendingUpdates } from './pending';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
+  const pending = new PendingUpdates(session);
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 
@@ -32,7 +37,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
         if (patch.format !== PATCH_FORMAT_VERSION) {
           return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
         }
-        return JSON.stringify(applyPatch(session, patch));
+        return JSON.stringify(applyUpdate(session, pending, patch));
       } catch (e) {
         return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -63,11 +68,37 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
         const running = session.runningText(query.file);
         if (!running) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
         const hash = hashText(running.code);
-        const state: ScriptState = { file: query.file, loaded: true, hash };
+        const state: ScriptState = { file: query.file, loaded: true, hash, scriptId: running.scriptId };
         if (query.knownHash !== hash) state.code = running.code;
         return JSON.stringify(state);
       } catch (e) {
         return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
+    pending(queryJson: string): string {
+      try {
+        const query = JSON.parse(queryJson || '{}') as PendingQuery;
+        return JSON.stringify(pending.state(Number(query.since) || 0));
+      } catch (e) {
+        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
+    cancel(requestJson: string): string {
+      try {
+        return JSON.stringify(pending.cancel(JSON.parse(requestJson || '{}') as CancelRequest) satisfies PendingState);
+      } catch (e) {
+        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
+    // Called by the program on its own stack: it must never throw into it.
+    updatePoint(): void {
+      try {
+        pending.point();
+      } catch {
+        // An update that fails here is reported through its pending event; nothing to add.
       }
     },
   };
@@ -100,6 +131,9 @@ export function internalThreadApi(): RuntimeApi {
     check: (patchJson) => failure(patchIdOf(patchJson), refusal),
     evaluate: () => JSON.stringify({ ok: false, error: refusal } satisfies EvaluateResult),
     scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),
+    pending: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
+    cancel: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
+    updatePoint: () => undefined,
   };
 }
 

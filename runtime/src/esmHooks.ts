@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
 import { cachedStripper } from './blankingCache';
-import { loadUserModule, typeScriptSibling } from './hooks';
+import { loadUserModule, pointModule, typeScriptSibling } from './hooks';
 
 let stripper: TypeStripper | undefined;
 const AMARO = fileURLToPath(new URL('./amaro.js', import.meta.url));
@@ -16,6 +16,8 @@ const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 type Next = (target: string, context?: object) => Promise<unknown>;
 
 export async function resolve(specifier: string, context: { parentURL?: string }, nextResolve: Next): Promise<unknown> {
+  const point = pointModule(specifier, RUNTIME_DIR);
+  if (point) return { url: point, format: 'commonjs', shortCircuit: true };
   return nextResolve(typeScriptSibling(specifier, context.parentURL) ?? specifier, context);
 }
 

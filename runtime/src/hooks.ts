@@ -5,13 +5,21 @@
 // only; CommonJS is then handled by loader.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isTypeScriptFile, isUserModule, moduleFormat, toRunningText, type TypeStripper } from '../../common/runningText';
 
 export interface LoadResult {
   format: 'module' | 'commonjs';
   source?: string;
   shortCircuit: true;
+}
+
+/** The module name a program imports `updatePoint` from (see point.ts). */
+export const POINT_SPECIFIER = 'live-update';
+
+/** The runtime's own `live-update` module for the program's `updatePoint` import, else undefined. */
+export function pointModule(specifier: string, runtimeDir: string): string | undefined {
+  return specifier === POINT_SPECIFIER ? pathToFileURL(path.join(runtimeDir, 'point.js')).href : undefined;
 }
 
 /**

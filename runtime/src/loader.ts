@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TypeStripper } from '../../common/runningText';
 import { cachedStripper } from './blankingCache';
-import { loadUserModule, typeScriptSibling } from './hooks';
+import { loadUserModule, pointModule, POINT_SPECIFIER, typeScriptSibling } from './hooks';
 
 interface CompilableModule {
   _compile(code: string, filename: string): unknown;
@@ -26,7 +26,11 @@ export function installModuleLoader(): void {
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: SyncHooks) => unknown }).registerHooks;
   if (typeof registerHooks === 'function') {
     registerHooks({
-      resolve: (specifier, context, next) => next(typeScriptSibling(specifier, (context as { parentURL?: string }).parentURL) ?? specifier, context),
+      resolve: (specifier, context, next) => {
+        const point = pointModule(specifier, __dirname);
+        if (point) return { url: point, format: 'commonjs', shortCircuit: true };
+        return next(typeScriptSibling(specifier, (context as { parentURL?: string }).parentURL) ?? specifier, context);
+      },
       load: (url, context, next) => {
         const loaded = loadUserModule(url, loadStripper, __dirname);
         if (!loaded) return next(url, context);
@@ -40,6 +44,12 @@ export function installModuleLoader(): void {
   // would strip types again and append a `//# sourceURL` comment, so the running text would no
   // longer be the one the server computes. A module that is an ES module (and an installed
   // package) goes to Node's own handler: it loads ES modules through the hooks above.
+  // `require('live-update')` where the synchronous hooks do not cover require (Node < 22.15).
+  const moduleStatics = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const resolveFilename = moduleStatics._resolveFilename;
+  moduleStatics._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === POINT_SPECIFIER ? path.join(__dirname, 'point.js') : resolveFilename.call(this, request, ...rest);
+  };
   const extensions = (Module as unknown as { _extensions: Record<string, ExtensionHandler | undefined> })._extensions;
   for (const ext of ['.js', '.cjs', '.ts', '.cts']) {
     const nodeHandler = extensions[ext] ?? extensions['.js'];

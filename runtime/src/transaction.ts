@@ -4,11 +4,11 @@
 //      report why (a check-only patch dry-runs every script instead and changes nothing);
 //   3. verify V8 now holds the new text of each applied script, and that existing closures of
 //      functions the server marked as risky run it (V8 can answer Ok and leave them on old code).
-import type { Activation, ChangedFunction, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
+import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
-import { offsetAt, textBetween } from './positions';
+import { atOrBefore, offsetAt, textBetween } from './positions';
 import { captureLiveStack, LiveFrame } from './stack';
 
 interface SetScriptSourceResult {
@@ -200,12 +200,25 @@ function findActivations(session: InProcessSession, p: Prepared, stack: LiveFram
 function innermostContaining(functions: ChangedFunction[], frame: LiveFrame): ChangedFunction | undefined {
   let best: ChangedFunction | undefined;
   for (const fn of functions) {
-    if (before(fn.oldStart, frame) && before(frame, fn.oldEnd) && (!best || before(best.oldStart, fn.oldStart))) best = fn;
+    if (atOrBefore(fn.oldStart, frame) && atOrBefore(frame, fn.oldEnd) && (!best || atOrBefore(best.oldStart, fn.oldStart))) best = fn;
   }
   return best;
 }
 
-function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
-  return a.line < b.line || (a.line === b.line && a.column <= b.column);
-}
 
+/**
+ * Whether an async function or generator has an unfinished activation. V8 says so only when asked
+ * to change that function: this dry-runs a text where it alone gains a space.
+ */
+export function probeSuspended(session: InProcessSession, fn: IdleCondition): boolean {
+  const running = session.runningText(fn.file);
+  if (!running) return false;
+  const start = offsetAt(running.code, fn.start);
+  const end = offsetAt(running.code, fn.end);
+  const own = running.code.slice(start, end);
+  // Before the closing brace of a block body; after the arrow of an expression body.
+  const at = own.endsWith('}') ? end - 1 : own.includes('=>') ? start + own.indexOf('=>') + 2 : -1;
+  if (at < 0) return false;
+  const probe = running.code.slice(0, at) + ' ' + running.code.slice(at);
+  return setScriptSource(session, running.scriptId, probe, true).status === 'BlockedByActiveGenerator';
+}

@@ -3,7 +3,7 @@
 // through `Runtime.evaluate`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
-import { runtimeCallExpression, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { runtimeCallExpression, type RuntimeMethod, type PendingState, type CancelRequest, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -16,7 +16,7 @@ type Listener = (params: any) => void;
 export class InspectedProcess {
   readonly output: string[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<string, Listener[]>();
   exitCode: number | null | undefined;
 
@@ -24,8 +24,8 @@ export class InspectedProcess {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.id !== undefined) {
-        const waiter = this.pending.get(message.id);
-        this.pending.delete(message.id);
+        const waiter = this.waiting.get(message.id);
+        this.waiting.delete(message.id);
         if (message.error) waiter?.reject(new Error(message.error.message));
         else waiter?.resolve(message.result);
       } else {
@@ -60,7 +60,7 @@ export class InspectedProcess {
   send<T = any>(method: string, params: object = {}): Promise<T> {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
   }
 
   on(event: string, listener: Listener): void {
@@ -84,12 +84,20 @@ export class InspectedProcess {
     return result.result.value as T;
   }
 
-  async callRuntime<T>(method: 'apply' | 'scriptState' | 'evaluate', argument: unknown): Promise<T> {
+  async callRuntime<T>(method: RuntimeMethod, argument: unknown): Promise<T> {
     return JSON.parse(await this.evaluate<string>(runtimeCallExpression(method, JSON.stringify(argument)))) as T;
   }
 
   apply(patch: Patch): Promise<PatchReport> {
     return this.callRuntime('apply', patch);
+  }
+
+  pending(since = 0): Promise<PendingState> {
+    return this.callRuntime('pending', { since });
+  }
+
+  cancel(request: CancelRequest = {}): Promise<PendingState> {
+    return this.callRuntime('cancel', request);
   }
 
   scriptState(query: ScriptStateQuery): Promise<ScriptState> {
