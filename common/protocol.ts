@@ -5,7 +5,7 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from './patch';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery } from './patch';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
 export interface TargetInfo {
@@ -56,6 +56,70 @@ export namespace EvaluateInModule {
   export const type = new RequestType<Params, EvaluateResult, void>(method);
 }
 
+/** Server → client: one target's pending updates and how earlier ones ended (runtime `pending`). */
+export namespace QueryPending {
+  export const method = 'liveUpdate/queryPending' as const;
+  export interface Params {
+    targetId: string;
+    query: PendingQuery;
+  }
+  export type Result = PendingState | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: drop pending updates in one target (runtime `cancel`). */
+export namespace CancelPending {
+  export const method = 'liveUpdate/cancelPending' as const;
+  export interface Params {
+    targetId: string;
+    request: CancelRequest;
+  }
+  export type Result = PendingState | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Server → client: the program is paused inside a changed function and the policy is
+ * `restartFrame`. The client restarts the frame of `functionName` (and deeper ones, to make it the
+ * top frame) and sets the script's new text through the debugger's own session with
+ * `allowTopFrameEditing`, which V8 allows only for the sole top frame and only from the session
+ * that paused the program (the runtime's in-process session cannot: its own frames are on top).
+ */
+export namespace RestartFrame {
+  export const method = 'liveUpdate/restartFrame' as const;
+  export interface Params {
+    targetId: string;
+    /** The running file (what the debugger's stack frames name). */
+    file: string;
+    functionName: string;
+    /** Where the function's frame is, 0-based, as the runtime saw it. */
+    line: number;
+    /** The complete new running text, and the hash of the text it replaces. */
+    code: string;
+    baseHash: string;
+    /** The pending update the runtime keeps for it, cancelled once the restart applied the text. */
+    pendingId?: string;
+  }
+  export type Result = { ok: true; restarted: string } | { ok: false; reason: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** A target's pending updates, as the status bar and the extension API show them. */
+export interface TargetPending {
+  targetId: string;
+  targetName: string;
+  pending: PendingUpdate[];
+}
+
+/** Server → client: the set of pending updates changed (one entry per target that has any). */
+export namespace PendingChanged {
+  export const method = 'liveUpdate/pendingChanged' as const;
+  export interface Params {
+    targets: TargetPending[];
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
 /**
  * Commands the server executes (`workspace/executeCommand`); code actions carry them. The client
  * registers `openLocation` itself: it opens an editor, which only the client can do.
@@ -65,6 +129,12 @@ export const ServerCommands = {
   applyIgnoringTypeErrors: 'liveUpdate.applyIgnoringTypeErrors',
   /** Args: [file, statementKey]. Runs one top-level statement of the saved file in every target. */
   runStatement: 'liveUpdate.runStatement',
+  /** Args: [pendingIds?]. Drops pending updates (all when no ids). */
+  cancelPending: 'liveUpdate.cancelPending',
+  /** Args: [file, functionNames]. Applies the file's last save once those functions are all idle. */
+  applyWhenIdle: 'liveUpdate.applyWhenIdle',
+  /** Args: [file]. The functions of the file as the programs run it (for "Apply When Idle…"). */
+  listFunctions: 'liveUpdate.listFunctions',
 } as const;
 
 export const ClientCommands = {
@@ -76,8 +146,11 @@ export const ClientCommands = {
 export interface UpdateReport {
   /** Absolute path of the saved file. */
   file: string;
-  /** `applied`: every target that runs the file took it; `rejected`: none did; `partial`: some. */
-  outcome: 'applied' | 'rejected' | 'partial' | 'no-change';
+  /**
+   * `applied`: every target that runs the file took it; `rejected`: none did; `partial`: some, or
+   * part of it; `pending`: nothing yet, it waits for active functions (see `PendingChanged`).
+   */
+  outcome: 'applied' | 'rejected' | 'partial' | 'pending' | 'no-change';
   /** Display names of the functions the update changes. */
   functions: string[];
   targets: TargetUpdateResult[];
@@ -92,7 +165,8 @@ export interface UpdateReport {
 export interface TargetUpdateResult {
   targetId: string;
   targetName: string;
-  outcome: 'applied' | 'rejected' | 'unreachable';
+  /** `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits. */
+  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending';
   reason?: string;
   /** The runtime's own report, when it answered. */
   report?: PatchReport;
@@ -120,6 +194,9 @@ export const DiagnosticCodes = {
   instancesNotMigrated: 'LU011',
   kindChanged: 'LU012',
   newDeclarationUsed: 'LU013',
+  pendingUpdate: 'LU014',
+  pendingDropped: 'LU015',
+  frameRestarted: 'LU016',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

@@ -11,6 +11,7 @@ interface DiagnosticData {
   applyIgnoringTypeErrors?: boolean;
   statementKey?: string;
   runnable?: boolean;
+  pendingId?: string;
 }
 
 export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
@@ -36,6 +37,14 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
         kind: CodeActionKind.QuickFix,
         diagnostics: [d],
         command: { title: 'Open caller', command: ClientCommands.openLocation, arguments: [target, range.start.line, range.start.character] },
+      });
+    }
+    if (d.code === DiagnosticCodes.pendingUpdate && data.pendingId) {
+      actions.push({
+        title: 'Cancel this pending update',
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        command: { title: 'Cancel pending update', command: ServerCommands.cancelPending, arguments: [[data.pendingId]] },
       });
     }
     if (d.code === DiagnosticCodes.topLevelKept && data.runnable && data.statementKey) {

@@ -1,8 +1,8 @@
 // The TargetPort of the language server: targets are what the client reports; reaching one is an
 // LSP request to the client, which evaluates in the matching js-debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import type { EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
-import { ApplyPatch, EvaluateInModule, QueryScriptState, type TargetInfo } from '../../common/protocol';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery } from '../../common/patch';
+import { ApplyPatch, CancelPending, EvaluateInModule, QueryPending, QueryScriptState, RestartFrame, type TargetInfo } from '../../common/protocol';
 import type { TargetPort } from './core/targetPort';
 
 export class LspTargetPort implements TargetPort {
@@ -28,5 +28,17 @@ export class LspTargetPort implements TargetPort {
 
   evaluate(targetId: string, request: EvaluateRequest): Promise<EvaluateResult> {
     return this.connection.sendRequest(EvaluateInModule.type, { targetId, request });
+  }
+
+  pendingState(targetId: string, query: PendingQuery): Promise<PendingState | { error: string }> {
+    return this.connection.sendRequest(QueryPending.type, { targetId, query });
+  }
+
+  cancelPending(targetId: string, request: CancelRequest): Promise<PendingState | { error: string }> {
+    return this.connection.sendRequest(CancelPending.type, { targetId, request });
+  }
+
+  restartFrame(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result> {
+    return this.connection.sendRequest(RestartFrame.type, { targetId, ...params });
   }
 }

@@ -9,18 +9,17 @@ import {
   TextDocumentSyncKind,
   type Diagnostic,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DidUpdate, ServerCommands, TargetsChanged } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ServerCommands, TargetsChanged } from '../../common/protocol';
 import { codeActionsFor } from './codeActions';
 import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
-import { DEFAULT_TYPE_SETTINGS, type TypeSettings } from './core/typeGatePort';
-import { UpdateEngine, type SaveOutcome } from './core/updateEngine';
+import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { typeGatePort } from './typecheck/enginePort';
 import { TypeGate } from './typecheck/typeGate';
 
 const connection = createConnection(ProposedFeatures.all);
 const port = new LspTargetPort(connection);
-let settings: TypeSettings = DEFAULT_TYPE_SETTINGS;
+let settings: EngineSettings = DEFAULT_ENGINE_SETTINGS;
 const typeGate = new TypeGate();
 const engine = new UpdateEngine(port, typeGatePort(typeGate, (m) => connection.console.warn(m)), () => settings);
 /** Saves per file, so late results of an older save never overwrite a newer one's. */
@@ -54,31 +53,70 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
 });
 
 connection.onDidChangeConfiguration(({ settings: all }) => {
-  const section = (all as { liveUpdate?: { typeCheck?: string; typeCheckJavaScript?: boolean } } | undefined)?.liveUpdate;
+  const section = (all as { liveUpdate?: { typeCheck?: string; typeCheckJavaScript?: boolean; whenActive?: string; deferTimeoutMs?: number } } | undefined)?.liveUpdate;
   const typeCheck = section?.typeCheck === 'warn' || section?.typeCheck === 'off' ? section.typeCheck : 'block';
-  settings = { typeCheck, blockOnJavaScriptErrors: section?.typeCheckJavaScript === true };
+  const whenActive = section?.whenActive === 'reject' || section?.whenActive === 'restartFrame' ? section.whenActive : 'defer';
+  const timeout = Number(section?.deferTimeoutMs);
+  settings = {
+    typeCheck,
+    blockOnJavaScriptErrors: section?.typeCheckJavaScript === true,
+    whenActive,
+    deferTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_ENGINE_SETTINGS.deferTimeoutMs,
+  };
 });
+
+// A pending update ended: its "waiting" diagnostics go (replaced by the reason when it was dropped),
+// and the user hears how it ended.
+engine.onPendingOutcome = (outcome: PendingOutcome) => {
+  const current = published.get(outcome.file) ?? [];
+  const mine = (d: LiveDiagnostic) => d.code === DiagnosticCodes.pendingUpdate && d.data?.['pendingId'] === outcome.pendingId;
+  const next = current.flatMap((d) =>
+    !mine(d)
+      ? [d]
+      : outcome.dropped
+        ? [{ ...d, severity: 'error' as const, code: DiagnosticCodes.pendingDropped, message: outcome.dropped, data: {} }]
+        : [],
+  );
+  if (next.length !== current.length || current.some(mine)) void publish(outcome.file, next);
+  if (outcome.report) void connection.sendNotification(DidUpdate.type, outcome.report);
+};
+engine.onPendingChanged = (targets) => void connection.sendNotification(PendingChanged.type, { targets });
 
 connection.onCodeAction(({ textDocument, context }) => codeActionsFor(textDocument.uri, context.diagnostics));
 
 connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
+  if (command === ServerCommands.cancelPending) {
+    const ids = Array.isArray(args[0]) ? args[0].map(String) : undefined;
+    const count = await engine.cancelPending(ids);
+    void connection.window.showInformationMessage(count ? `Live Update: cancelled ${count} pending update${count === 1 ? '' : 's'}.` : 'Live Update: no update is pending.');
+    return count;
+  }
   const file = typeof args[0] === 'string' ? args[0] : undefined;
-  if (!file) return;
+  if (!file) return undefined;
   if (command === ServerCommands.applyIgnoringTypeErrors) {
     const outcome = engine.applyIgnoringTypeErrors(file);
     if (!outcome) void connection.window.showWarningMessage('Live Update: save the file again to apply it.');
     else await publishOutcome(file, await outcome);
+  } else if (command === ServerCommands.applyWhenIdle && Array.isArray(args[1])) {
+    const outcome = engine.applyWhenIdle(file, args[1].map(String), typeof args[2] === 'string' ? args[2] : undefined);
+    if (!outcome) void connection.window.showWarningMessage('Live Update: save the file first.');
+    else await publishOutcome(file, await outcome);
+  } else if (command === ServerCommands.listFunctions) {
+    return engine.runningFunctions(file);
   } else if (command === ServerCommands.runStatement && typeof args[1] === 'string') {
     const { ok, message } = await engine.runStatement(file, args[1]);
     void (ok ? connection.window.showInformationMessage(message) : connection.window.showErrorMessage(message));
   }
+  return undefined;
 });
 
 connection.onNotification(TargetsChanged.type, ({ targets }) => {
   const live = new Set(targets.map((t) => t.id));
   const gone = new Set(port.targets().filter((t) => !live.has(t.id)).map((t) => t.id));
   for (const id of gone) engine.forgetTarget(id);
+  const known = new Set(port.targets().map((t) => t.id));
   port.setTargets(targets);
+  for (const target of targets) if (!known.has(target.id)) engine.adoptTarget(target);
   // Diagnostics describe running programs: what only ended ones showed is no longer true.
   if (gone.size === 0) return;
   for (const [file, diagnostics] of published) {
@@ -90,6 +128,7 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
 connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   if (text === undefined || !textDocument.uri.startsWith('file:')) return;
   const file = fileURLToPath(textDocument.uri);
+  if (engine.isIdleSave(file, text)) return;
   try {
     const save = (saveCounts.get(file) ?? 0) + 1;
     saveCounts.set(file, save);

@@ -72,8 +72,9 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.deepEqual(published.diagnostics, []);
   });
 
-  it('refuses an edit of a function on the paused stack with a diagnostic on its name, then applies it once resumed', async () => {
+  it('with whenActive "reject", refuses an edit of a function on the paused stack with a diagnostic on its name, then applies it once resumed', async () => {
     const { debuggee, client } = await session();
+    await client.configure({ whenActive: 'reject' });
     await debuggee.send('Debugger.enable');
     const paused = new Promise<void>((resolve) => debuggee.on('Debugger.paused', () => resolve()));
     // Line 4 (0-based) is `return 'v1';` inside f.

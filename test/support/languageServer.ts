@@ -18,7 +18,8 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, DidUpdate, EvaluateInModule, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryPending, QueryScriptState, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
@@ -39,6 +40,8 @@ export class LanguageServerClient {
   readonly updates: UpdateReport[] = [];
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly log: string[] = [];
+  /** Every PendingChanged notification's targets, in order. */
+  readonly pendingChanges: TargetPending[][] = [];
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
   /** Requests of the server this client is still answering. */
@@ -72,6 +75,21 @@ export class LanguageServerClient {
         return target.process.evaluateInModule(request);
       }),
     );
+    connection.onRequest(QueryPending.type, ({ targetId, query }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { error: `no target ${targetId}` };
+        return target.process.pending(query.since ?? 0);
+      }),
+    );
+    connection.onRequest(CancelPending.type, ({ targetId, request }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { error: `no target ${targetId}` };
+        return target.process.cancel(request);
+      }),
+    );
+    connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
     connection.onNotification(LogMessageNotification.type, ({ message }) => this.log.push(message));
@@ -103,6 +121,11 @@ export class LanguageServerClient {
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return { client, initialize };
+  }
+
+  /** Sends `liveUpdate.*` settings, as the extension does when the configuration changes. */
+  async configure(liveUpdate: Record<string, unknown>): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { liveUpdate } });
   }
 
   async setTargets(targets: Target[]): Promise<void> {

@@ -1,6 +1,7 @@
 // Compares two versions of one file declaration by declaration: which functions changed, appeared
 // or disappeared, and whether top-level code changed. This is the editor-agnostic core that the
 // language server, the tests and (later) the command line share.
+import { changeGroups } from './groups';
 import type { ChangedFunction } from '../../../common/patch';
 import type { Position } from '../../../common/patch';
 import { collectFunctions, type FileFunctions, type FunctionInfo, type SyntaxError } from './functions';
@@ -241,8 +242,9 @@ export function patchFunctions(changes: FileChanges): ChangedFunction[] {
     isGenerator: fn.isGenerator,
     ...(closureRisk ? { closureRisk } : {}),
   });
+  const groups = changeGroups(changes.changed);
   return [
-    ...changes.changed.map((c) => fromOld(c.before, c.after.displayName, c.after, c.closureRisk)),
+    ...changes.changed.map((c, i) => ({ ...fromOld(c.before, c.after.displayName, c.after, c.closureRisk), group: groups[i]! })),
     ...changes.removed.map((fn) => fromOld(fn, fn.displayName)),
   ];
 }

@@ -1,8 +1,8 @@
 // How the update engine reaches running programs. The language server implements it with LSP
 // requests to the extension (which evaluates in js-debug sessions); tests and the command line
 // implement it over a direct inspector connection. The engine never knows which.
-import type { EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../../common/patch';
-import type { TargetInfo } from '../../../common/protocol';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery } from '../../../common/patch';
+import type { RestartFrame, TargetInfo } from '../../../common/protocol';
 
 export interface TargetPort {
   targets(): TargetInfo[];
@@ -10,4 +10,8 @@ export interface TargetPort {
   applyPatch(targetId: string, patch: Patch): Promise<PatchReport>;
   /** Evaluates code in one module's scope (runs a top-level statement on the user's request). */
   evaluate(targetId: string, request: EvaluateRequest): Promise<EvaluateResult>;
+  pendingState(targetId: string, query: PendingQuery): Promise<PendingState | { error: string }>;
+  cancelPending(targetId: string, request: CancelRequest): Promise<PendingState | { error: string }>;
+  /** Restarts a paused frame into new code (policy `restartFrame`); absent where there is no debugger. */
+  restartFrame?(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result>;
 }

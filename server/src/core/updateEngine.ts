@@ -1,10 +1,11 @@
 // The update engine: on each save, for every target that runs the file, diff the target's
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type Position, type ScriptReport } from '../../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
-import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
@@ -15,6 +16,9 @@ import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
 import type { TargetPort } from './targetPort';
+import { PendingTracker, type PendingSettlement } from './pendingTracker';
+import { DEFAULT_POLICY, type PolicySettings } from './policy';
+import { pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
 import { DEFAULT_TYPE_SETTINGS, typeDiagnostics, type TypeGatePort, type TypeProblems, type TypeSettings } from './typeGatePort';
 
 interface TargetOutcome {
@@ -48,9 +52,26 @@ export interface TypeVerdict {
   diagnostics: LiveDiagnostic[];
 }
 
+export type EngineSettings = TypeSettings & PolicySettings;
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ...DEFAULT_TYPE_SETTINGS, ...DEFAULT_POLICY };
+
+/** What became of a pending update, for the file's diagnostics and the status. */
+export interface PendingOutcome {
+  file: string;
+  pendingId: string;
+  targetId: string;
+  /** Set when the user should hear of it (applied, expired, failed, cancelled). */
+  report?: UpdateReport;
+  /** Set when it was dropped without being applied: the sentence for the functions it held. */
+  dropped?: string;
+}
+
 export interface SaveOptions {
   /** Apply even when the edit introduces type errors (the user said so). */
   ignoreTypeErrors?: boolean;
+  /** Apply only once these functions (display names in the running file) are all inactive. */
+  whenIdle?: string[];
   /** Resolves once the outcome is published: work that only informs starts after it. */
   afterPublished?: Promise<void>;
 }
@@ -64,13 +85,99 @@ export class UpdateEngine {
   private readonly lastSaved = new Map<string, string>();
   /** Per file, the last save that blanked position for position, with its running text. */
   private readonly lastRunning = new Map<string, { source: string; running: SavedText & { ok: true } }>();
+  /** Pending updates the client took over by restarting a frame: their cancellation is no news. */
+  private readonly restarted = new Set<string>();
+  /** Per file, the text an "apply when idle" took, whose save is not an update of its own. */
+  private readonly idleSaves = new Map<string, string>();
+  readonly pending: PendingTracker;
+  /** Set by the host: a pending update ended (applied, expired, cancelled, …). */
+  onPendingOutcome: (outcome: PendingOutcome) => void = () => undefined;
+  /** Set by the host: the set of pending updates changed. */
+  onPendingChanged: (all: TargetPending[]) => void = () => undefined;
 
   constructor(
     private readonly port: TargetPort,
     private readonly types?: TypeGatePort,
-    private readonly settings: () => TypeSettings = () => DEFAULT_TYPE_SETTINGS,
+    private readonly settings: () => TypeSettings & Partial<PolicySettings> = () => DEFAULT_ENGINE_SETTINGS,
   ) {
     this.baselines = new BaselineCache(port);
+    this.pending = new PendingTracker(
+      port,
+      (s) => this.pendingSettled(s),
+      (all) => this.onPendingChanged(all),
+    );
+  }
+
+  /**
+   * Applies `text` (the editor's, else the last save or the file) once the named functions are all
+   * inactive ("update … when … idle"). The editor saves that text next: that save is this update.
+   */
+  applyWhenIdle(file: string, functions: string[], text?: string): Promise<SaveOutcome> | undefined {
+    const content = text ?? this.lastSaved.get(file) ?? readFileOrUndefined(file);
+    if (content === undefined) return undefined;
+    this.idleSaves.set(file, content);
+    return this.onSave(file, content, { whenIdle: functions });
+  }
+
+  /** Whether a save is the one an "apply when idle" already processed (then it changes nothing). */
+  isIdleSave(file: string, text: string): boolean {
+    if (this.idleSaves.get(file) !== text) return false;
+    this.idleSaves.delete(file);
+    return true;
+  }
+
+  /** The functions of a file as a program runs it (display names), for choosing idle conditions. */
+  async runningFunctions(file: string): Promise<string[]> {
+    for (const target of this.port.targets()) {
+      const baseline = await this.baselines.get(target.id, file);
+      if (baseline && !('error' in baseline)) return [...new Set(baseline.functions.functions.map((f) => f.displayName))];
+    }
+    return [];
+  }
+
+  /** Drops pending updates (all, or those ids) everywhere; how many were dropped. */
+  cancelPending(ids?: string[]): Promise<number> {
+    return this.pending.cancel(ids, 'cancelled on request');
+  }
+
+  /** A target appeared: learn what it has pending (a restarted server, a re-attached program). */
+  adoptTarget(target: TargetInfo): void {
+    this.pending.adopt(target);
+  }
+
+  private policy(): PolicySettings {
+    const settings = this.settings();
+    return { whenActive: settings.whenActive ?? DEFAULT_POLICY.whenActive, deferTimeoutMs: settings.deferTimeoutMs ?? DEFAULT_POLICY.deferTimeoutMs };
+  }
+
+  /** What a runtime said of a pending update, for the host to show. */
+  private pendingSettled({ target, event }: PendingSettlement): void {
+    const { pending } = event;
+    if (event.outcome === 'applied' || event.outcome === 'failed') this.baselines.forget(target.id, pending.file);
+    if (event.outcome === 'cancelled' && this.restarted.delete(pending.id)) return this.onPendingOutcome({ file: pending.file, pendingId: pending.id, targetId: target.id });
+    const what = pending.functions.map((f) => `\`${f}\``).join(', ');
+    const waited = `${Math.round((event.at - pending.since) / 100) / 10} s`;
+    const base = { file: pending.file, functions: pending.functions, milliseconds: event.at - pending.since, time: event.at };
+    const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}) });
+    let outcome: PendingOutcome = { file: pending.file, pendingId: pending.id, targetId: target.id };
+    switch (event.outcome) {
+      case 'applied': {
+        const where = event.where === 'update point' ? 'at an update point' : 'when it became inactive';
+        outcome.report = { ...base, outcome: 'applied', targets: [result('applied')], summary: `Live: ${what} in ${target.name}, ${where} (waited ${waited})` };
+        break;
+      }
+      case 'expired':
+      case 'failed':
+      case 'cancelled': {
+        const reason = event.reason ?? 'dropped';
+        outcome = { ...outcome, report: { ...base, outcome: 'rejected', targets: [result('rejected', reason)], summary: `Not applied: ${reason}` } };
+        if (event.outcome !== 'cancelled') outcome.dropped = reason;
+        break;
+      }
+      case 'replaced':
+        break;
+    }
+    this.onPendingOutcome(outcome);
   }
 
   /** Processes the file's last save again, past its type errors. False when there was none. */
@@ -108,9 +215,11 @@ export class UpdateEngine {
 
   forgetTarget(targetId: string): void {
     this.baselines.forgetTarget(targetId);
+    this.pending.forgetTarget(targetId);
   }
 
   onSave(file: string, text: string, options: SaveOptions = {}): Promise<SaveOutcome> {
+    if (!options.whenIdle && this.idleSaves.get(file) !== text) this.idleSaves.delete(file);
     this.lastSaved.set(file, text);
     const previous = this.queues.get(file) ?? Promise.resolve();
     const next = previous.then(() => this.process(file, text, options));
@@ -136,7 +245,8 @@ export class UpdateEngine {
     // A tsc-built program runs the compiled file: compiled once per save, when a target needs it.
     let compiled: BuiltView | null | undefined;
     const built = () => (compiled === undefined ? (compiled = builtView(file, text)) : compiled);
-    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, { running: file, saved, splice: false }, gate, built)));
+    const view: ScriptView = { running: file, saved, splice: false, ...(options.whenIdle ? { whenIdle: options.whenIdle } : {}) };
+    const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, view, gate, built)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
     const functionNames = new Set<string>();
@@ -193,7 +303,7 @@ export class UpdateEngine {
       // Not loaded as saved: a tsc-built program may run the file's compiled JavaScript instead.
       const other = built();
       if (!other) return undefined;
-      view = other;
+      view = { ...other, ...(view.whenIdle ? { whenIdle: view.whenIdle } : {}) };
       baseline = await this.baselines.get(target.id, view.running, { fresh });
     }
     if (baseline === undefined) return undefined; // The target has not loaded this file.
@@ -229,10 +339,15 @@ export class UpdateEngine {
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? saved.code;
     const hash = spliced ? hashText(code) : saved.hash;
+    const policy = this.policy();
+    const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
       scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
+      whenActive: policy.whenActive,
+      deferTimeoutMs: policy.deferTimeoutMs,
+      ...(whenIdle?.length ? { whenIdle } : {}),
     };
     const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
@@ -241,21 +356,69 @@ export class UpdateEngine {
       this.baselines.forget(target.id, running);
       return this.updateTarget(target, file, view, gate, built, true);
     }
-    if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : analysis.after, strandedBy(changes, baseline.stranded));
+    let pendingInfo = script?.pending;
+    let restartedFrame: string | undefined;
+    let restartFailure: string | undefined;
+    if (pendingInfo && policy.whenActive === 'restartFrame') {
+      const attempt = await this.restartFrame(target, view, changes, code, script!, pendingInfo);
+      if (attempt.ok) {
+        restartedFrame = attempt.restarted;
+        pendingInfo = undefined;
+      } else restartFailure = attempt.reason;
+    }
+    if (restartedFrame) this.baselines.forget(target.id, running);
+    else if (pendingInfo) {
+      // Part or none of it runs: the runtime holds the rest. What runs is asked again next time.
+      this.baselines.forget(target.id, running);
+      this.pending.track(target, pendingInfo);
+    } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : analysis.after, strandedBy(changes, baseline.stranded));
     const diagnostics = diagnosticsFor(file, changes, report);
-    if (report.ok) {
+    if (pendingInfo) diagnostics.push(...pendingDiagnostics(changes, pendingInfo, target.id, restartFailure));
+    if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
+    if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
       if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift));
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
     return {
-      result: this.targetResult(target.id, target.name, report),
+      result: restartedFrame
+        ? { targetId: target.id, targetName: target.name, outcome: 'applied', report }
+        : this.targetResult(target.id, target.name, report, restartFailure),
       diagnostics,
       functions: changes.changed.map((c) => c.after.displayName),
       changed: true,
       changes,
     };
+  }
+
+  /**
+   * Policy `restartFrame`: the program is paused inside a changed function, so the client restarts
+   * that frame into the new code through the debugger. Never for async functions or generators
+   * (V8 cannot restart their frames) nor for a program that is running: those wait instead.
+   */
+  private async restartFrame(
+    target: TargetInfo,
+    view: ScriptView,
+    changes: FileChanges,
+    code: string,
+    script: ScriptReport,
+    pending: PendingUpdate,
+  ): Promise<{ ok: true; restarted: string } | { ok: false; reason: string }> {
+    if (!this.port.restartFrame) return { ok: false, reason: 'no debugger can restart frames here' };
+    if (view.splice || view.toSource) return { ok: false, reason: 'frames are restarted only in files that run as written' };
+    if (pending.waitingFor?.length) return { ok: false, reason: 'the update waits for idle functions, as asked' };
+    if (pending.activations.some((a) => a.kind === 'suspended')) return { ok: false, reason: 'a suspended async function or generator cannot be restarted' };
+    const deepest = pending.activations.filter((a) => a.kind === 'stack').at(-1);
+    if (!deepest || deepest.line === undefined || !script.currentHash) return { ok: false, reason: 'no frame of it was found' };
+    const fn = changes.changed.find((c) => c.after.displayName === deepest.function)?.before;
+    if (fn && (fn.isAsync || fn.isGenerator)) return { ok: false, reason: `\`${deepest.function}\` is ${fn.isAsync ? 'an async function' : 'a generator'}, whose frame V8 cannot restart` };
+    this.restarted.add(pending.id);
+    const result = await this.port
+      .restartFrame(target.id, { file: view.running, functionName: deepest.function, line: deepest.line, code, baseHash: script.currentHash, pendingId: pending.id })
+      .catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
+    if (!result.ok) this.restarted.delete(pending.id);
+    return result;
   }
 
   /** Whether the program runs `file` as an ES module, decided as the runtime's loader decides. */
@@ -318,8 +481,15 @@ export class UpdateEngine {
     };
   }
 
-  private targetResult(targetId: string, targetName: string, report: PatchReport): TargetUpdateResult {
+  private targetResult(targetId: string, targetName: string, report: PatchReport, restartFailure?: string): TargetUpdateResult {
     if (report.error) return { targetId, targetName, outcome: 'rejected', reason: report.error, report };
+    const waiting = report.scripts.find((s) => s.pending);
+    if (waiting?.pending) {
+      const who = waitingFor(waiting.pending);
+      const tail = restartFailure ? ` (the frame could not be restarted: ${restartFailure})` : '';
+      if (waiting.outcome === 'pending') return { targetId, targetName, outcome: 'pending', reason: `waiting until ${who} ${waiting.pending.functions.length === 1 && !waiting.pending.waitingFor ? 'is' : 'are'} inactive${tail}`, report };
+      return { targetId, targetName, outcome: 'applied', reason: `${who} will follow when inactive${tail}`, report };
+    }
     const rejected = report.scripts.find((s) => s.outcome === 'rejected');
     if (!report.ok || rejected) {
       return { targetId, targetName, outcome: 'rejected', reason: rejected?.reason ?? 'not applied', report };
@@ -330,6 +500,27 @@ export class UpdateEngine {
       return { targetId, targetName, outcome: 'applied', reason: `existing closures of ${names} still run the previous code`, report };
     }
     return { targetId, targetName, outcome: 'applied', report };
+  }
+}
+
+/** Who a pending update waits for, for a sentence. */
+function waitingFor(pending: PendingUpdate): string {
+  const names = pending.waitingFor?.length ? pending.waitingFor : pending.functions;
+  return names.map((n) => `\`${n}\``).join(', ');
+}
+
+/** The functions named by an `update … when … idle`, where the running file has them. */
+function idleConditions(file: string, functions: FunctionInfo[], names: string[]): IdleCondition[] {
+  return functions
+    .filter((f) => names.includes(f.displayName) || names.includes(f.path))
+    .map((f) => ({ name: f.displayName, file, start: f.start, end: f.end, isAsync: f.isAsync, isGenerator: f.isGenerator }));
+}
+
+function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
@@ -352,6 +543,8 @@ interface ScriptView {
   splice: boolean;
   /** Maps a position in the running file to the saved file; absent when they are the same. */
   toSource?: (p: Position) => Position;
+  /** Apply only once these functions of the running file are inactive. */
+  whenIdle?: string[];
 }
 
 type BuiltView = ScriptView;
@@ -499,10 +692,19 @@ function dedupe(diagnostics: LiveDiagnostic[]): LiveDiagnostic[] {
 
 function summarize(file: string, functions: string[], targets: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
   const applied = targets.filter((t) => t.outcome === 'applied');
-  // A target where existing closures still run old code took the update only in part.
+  const waiting = targets.filter((t) => t.outcome === 'pending');
+  // A target where existing closures still run old code, or part waits, took the update in part.
   const fully = applied.filter((t) => !t.reason);
   const outcome: UpdateReport['outcome'] =
-    targets.length === 0 || !anyChange ? 'no-change' : fully.length === targets.length ? 'applied' : applied.length === 0 ? 'rejected' : 'partial';
+    targets.length === 0 || !anyChange
+      ? 'no-change'
+      : fully.length === targets.length
+        ? 'applied'
+        : applied.length === 0
+          ? waiting.length > 0 && waiting.length + targets.filter((t) => t.outcome === 'unreachable').length === targets.length
+            ? 'pending'
+            : 'rejected'
+          : 'partial';
   const name = path.basename(file);
   const what = functions.length ? functions.join(', ') : name;
   const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
@@ -516,7 +718,9 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
           ? `Partly live: ${applied.find((t) => t.reason)!.reason}`
           : `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
         : outcome === 'rejected'
-          ? `Not applied: ${targets.find((t) => t.reason)?.reason ?? 'refused'}`
-          : `No change to apply in ${name}`;
+          ? `Not applied: ${targets.find((t) => t.reason && t.outcome !== 'pending')?.reason ?? targets.find((t) => t.reason)?.reason ?? 'refused'}`
+          : outcome === 'pending'
+            ? `Waiting: ${what}, ${waiting[0]!.reason}`
+            : `No change to apply in ${name}`;
   return { file, outcome, functions, targets, summary, milliseconds: ms, time: Date.now() };
 }

@@ -1,0 +1,57 @@
+// The sentences for updates that wait (LU014) and frames restarted into new code (LU016), placed on
+// the functions they concern.
+import * as path from 'node:path';
+import type { Activation, PendingUpdate } from '../../../common/patch';
+import { DiagnosticCodes } from '../../../common/protocol';
+import type { FileChanges } from '../analysis/changes';
+import type { LiveDiagnostic } from './diagnostics';
+
+export function pendingDiagnostics(changes: FileChanges, pending: PendingUpdate, targetId: string, restartFailure?: string): LiveDiagnostic[] {
+  const seconds = Math.round((pending.deadline - pending.since) / 1000);
+  const lead = restartFailure ? `The frame was not restarted (${restartFailure}), so the update waits instead. ` : '';
+  const tail = ` It is dropped if still waiting after ${seconds} s; “Live Update: Cancel Pending Updates” drops it now.`;
+  const out: LiveDiagnostic[] = [];
+  for (const name of pending.functions) {
+    const fn = changes.changed.find((c) => c.after.displayName === name)?.after;
+    if (!fn) continue;
+    const why = pending.waitingFor?.length
+      ? `it waits until ${list(pending.waitingFor)} ${pending.waitingFor.length === 1 ? 'is' : 'are'} idle, as asked`
+      : activity(name, pending.activations);
+    out.push({
+      severity: 'information',
+      code: DiagnosticCodes.pendingUpdate,
+      message: `${lead}\`${name}\` is waiting to be updated: ${why}. The new code applies as soon as ${pending.waitingFor?.length ? 'they are' : 'it is'} inactive (checked at every event-loop turn and update point).${tail}`,
+      start: fn.nameStart,
+      end: fn.nameEnd,
+      data: { pendingId: pending.id, targetId },
+    });
+  }
+  return out;
+}
+
+function activity(name: string, activations: Activation[]): string {
+  const mine = activations.filter((a) => a.function === name);
+  const frame = mine.find((a) => a.kind === 'stack');
+  if (frame) return `it is running (on the call stack at ${path.basename(frame.file ?? '')}:${(frame.line ?? 0) + 1})`;
+  if (mine.some((a) => a.kind === 'suspended')) return 'it has a suspended activation (an async function waiting at an await, or a generator at a yield)';
+  const others = [...new Set(activations.map((a) => a.function))];
+  return others.length ? `it goes together with ${list(others)}, which ${others.length === 1 ? 'is' : 'are'} active` : 'it is active';
+}
+
+export function restartedDiagnostic(changes: FileChanges, name: string): LiveDiagnostic[] {
+  const fn = changes.changed.find((c) => c.after.displayName === name)?.after;
+  if (!fn) return [];
+  return [
+    {
+      severity: 'information',
+      code: DiagnosticCodes.frameRestarted,
+      message: `\`${name}\` was paused; its frame restarted from the beginning in the new code (its local variables start over; what it already did stays done).`,
+      start: fn.nameStart,
+      end: fn.nameEnd,
+    },
+  ];
+}
+
+function list(names: string[]): string {
+  return names.map((n) => `\`${n}\``).join(', ');
+}

@@ -1,0 +1,105 @@
+// The server's view of updates the runtimes keep pending (see runtime/src/pending.ts): which wait
+// where, and how each one ended. The runtimes apply them on their own (at an event-loop turn or an
+// update point); the server learns of it by asking each target that has something pending, every
+// POLL_MS, and stops asking once nothing is. A target that appears is asked once, so a restarted
+// server finds what its predecessor left pending.
+import type { PendingEvent, PendingUpdate } from '../../../common/patch';
+import type { TargetInfo, TargetPending } from '../../../common/protocol';
+import type { TargetPort } from './targetPort';
+
+const POLL_MS = 100;
+
+export interface PendingSettlement {
+  target: TargetInfo;
+  event: PendingEvent;
+}
+
+interface Watch {
+  target: TargetInfo;
+  /** The last event sequence number handled. */
+  seen: number;
+  pending: PendingUpdate[];
+}
+
+export class PendingTracker {
+  private readonly watches = new Map<string, Watch>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly port: TargetPort,
+    private readonly settled: (s: PendingSettlement) => void,
+    private readonly changed: (all: TargetPending[]) => void,
+  ) {}
+
+  /** A report said something now waits in this target. */
+  track(target: TargetInfo, pending: PendingUpdate): void {
+    const watch = this.watch(target);
+    watch.pending = [...watch.pending.filter((p) => p.file !== pending.file), pending];
+    this.changed(this.all());
+    this.schedule();
+  }
+
+  /** A target appeared: ask it once what it has pending. */
+  adopt(target: TargetInfo): void {
+    this.watch(target);
+    this.schedule(0);
+  }
+
+  forgetTarget(targetId: string): void {
+    if (this.watches.delete(targetId)) this.changed(this.all());
+  }
+
+  all(): TargetPending[] {
+    return [...this.watches.values()].filter((w) => w.pending.length > 0).map((w) => ({ targetId: w.target.id, targetName: w.target.name, pending: w.pending }));
+  }
+
+  /** Drops pending updates (all, or those ids) in every target; resolves once they are gone. */
+  async cancel(ids: string[] | undefined, reason: string): Promise<number> {
+    let count = 0;
+    await Promise.all(
+      [...this.watches.values()].map(async (w) => {
+        const mine = w.pending.filter((p) => !ids || ids.includes(p.id)).map((p) => p.id);
+        if (mine.length === 0) return;
+        const state = await this.port.cancelPending(w.target.id, { ids: mine, reason });
+        if (!('error' in state)) count += mine.length;
+      }),
+    );
+    await this.poll();
+    return count;
+  }
+
+  private watch(target: TargetInfo): Watch {
+    let watch = this.watches.get(target.id);
+    if (!watch) this.watches.set(target.id, (watch = { target, seen: 0, pending: [] }));
+    return watch;
+  }
+
+  private schedule(delay = POLL_MS): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll().finally(() => {
+        if ([...this.watches.values()].some((w) => w.pending.length > 0)) this.schedule();
+      });
+    }, delay);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const watch of [...this.watches.values()]) {
+        const state = await this.port.pendingState(watch.target.id, { since: watch.seen });
+        if ('error' in state || !this.watches.has(watch.target.id)) continue;
+        const before = JSON.stringify(watch.pending.map((p) => p.id));
+        watch.pending = state.pending;
+        for (const event of state.events) if (event.seq > watch.seen) this.settled({ target: watch.target, event });
+        watch.seen = Math.max(watch.seen, state.seq);
+        if (JSON.stringify(watch.pending.map((p) => p.id)) !== before) this.changed(this.all());
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
