@@ -318,7 +318,32 @@ describe('analysis: patchFunctions', () => {
       isAsync: false,
       isGenerator: false,
       closureRisk: 'the edit touches its first or last token',
+      group: 0,
     });
+  });
+
+  it('groups changed functions that must be applied together: nested ones, and a new signature with its users', () => {
+    const before = [
+      'function area(w, h) { return w * h; }',
+      'function report(shape) { return area(shape.w, shape.h); }',
+      'function log(x) { console.log(x); }',
+      'function outer() { const inner = () => 1; return inner(); }',
+      'class Box { size(a) { return a; } show() { return this.size(1); } }',
+    ].join('\n');
+    const after = [
+      'function area(w, h, d) { return w * h * d; }',
+      'function report(shape) { return area(shape.w, shape.h, shape.d); }',
+      'function log(x) { console.log("log", x); }',
+      'function outer() { const inner = () => 2; return inner() + 1; }',
+      'class Box { size(a, b) { return a + b; } show() { return this.size(1, 2); } }',
+    ].join('\n');
+    const fns = patchFunctions(compareVersions('x.js', before, after));
+    const group = (name: string) => fns.find((f) => f.name === name)!.group;
+    assert.equal(group('area'), group('report'), 'a new parameter list goes with its callers');
+    assert.equal(group('outer'), group('inner'), 'a nested function goes with its changed parent');
+    assert.equal(group('Box.size'), group('Box.show'), 'a method is named by its member name');
+    const distinct = new Set([group('area'), group('log'), group('outer'), group('Box.size')]);
+    assert.equal(distinct.size, 4, 'unrelated changes stay apart: ' + JSON.stringify(fns.map((f) => [f.name, f.group])));
   });
 
   it('lists removed functions after changed ones', () => {
