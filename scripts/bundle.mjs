@@ -29,7 +29,7 @@ const builds = [
   { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/esmHooks.ts'], outfile: 'dist/runtime/esm-hooks.mjs', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: testEntries('test'), outdir: 'dist/test', outbase: 'test', target: 'node20', packages: 'external', external: ['vscode'] },
   // Benchmarks (`npm run bench`): bench/src/*.ts → dist/bench/src/, as deep as dist/test/<area>/,
   // so test/support/paths finds the repository root the same way.

@@ -1,9 +1,10 @@
 // The extension's public API: what `activate()` returns to other extensions and to the tests.
 // Keep it small and stable; document every change in README.md.
 import * as vscode from 'vscode';
-import type { TargetInfo, UpdateReport } from '../../common/protocol';
+import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
 
-export type { TargetInfo, TargetUpdateResult, UpdateReport } from '../../common/protocol';
+export type { TargetInfo, TargetPending, TargetUpdateResult, UpdateReport } from '../../common/protocol';
+export type { PendingUpdate } from '../../common/patch';
 
 export interface LiveUpdateApi {
   /** Fires once per processed save: applied, rejected, partly applied, or nothing to apply. */
@@ -12,6 +13,29 @@ export interface LiveUpdateApi {
   history(): readonly UpdateReport[];
   /** The debuggees (processes and worker threads) that saves are applied to now. */
   targets(): readonly TargetInfo[];
+  /** Fires when updates start or stop waiting for active functions (policy `defer`). */
+  readonly onDidChangePending: vscode.Event<readonly TargetPending[]>;
+  /** The updates waiting now, per target. */
+  pending(): readonly TargetPending[];
+}
+
+export class PendingView implements vscode.Disposable {
+  private current: TargetPending[] = [];
+  private readonly emitter = new vscode.EventEmitter<readonly TargetPending[]>();
+  readonly onDidChange = this.emitter.event;
+
+  set(pending: TargetPending[]): void {
+    this.current = pending;
+    this.emitter.fire(pending);
+  }
+
+  all(): readonly TargetPending[] {
+    return this.current;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
 }
 
 export class UpdateHistory implements vscode.Disposable {

@@ -1,8 +1,8 @@
 // Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ClientCommands } from '../../common/protocol';
-import { UpdateHistory, type LiveUpdateApi } from './api';
+import { ClientCommands, ServerCommands } from '../../common/protocol';
+import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
 import { LiveStatusBar } from './statusBar';
@@ -15,7 +15,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   const history = new UpdateHistory();
   const tracker = new TargetTracker(log);
   const status = new LiveStatusBar();
-  context.subscriptions.push(log, history, tracker, status);
+  const pending = new PendingView();
+  context.subscriptions.push(log, history, tracker, status, pending);
 
   const injector = new RuntimeInjector(context.asAbsolutePath('dist/runtime'), log);
   for (const type of NODE_DEBUG_TYPES) {
@@ -31,19 +32,64 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.workspace.onDidSaveTextDocument((d) => log.trace(`saved ${d.uri.toString()}`)),
   );
 
-  client = await startLanguageClient(context, tracker, log, (report) => {
-    log.info(`${report.file}: ${report.summary}`);
-    for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
-    status.showReport(report);
-    history.add(report);
-  });
+  client = await startLanguageClient(
+    context,
+    tracker,
+    log,
+    (report) => {
+      log.info(`${report.file}: ${report.summary}`);
+      for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
+      status.showReport(report);
+      history.add(report);
+    },
+    (targets) => {
+      status.setPending(targets);
+      pending.set(targets);
+    },
+  );
+  const languageClient = client;
+  context.subscriptions.push(
+    vscode.commands.registerCommand('liveUpdate.cancelPending', () => languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.cancelPending, arguments: [] })),
+    vscode.commands.registerCommand('liveUpdate.applyWhenIdle', () => applyWhenIdle(languageClient)),
+  );
 
   void autoStart(log);
-  return { onDidUpdate: history.onDidUpdate, history: () => history.all(), targets: () => tracker.targets() };
+  return {
+    onDidUpdate: history.onDidUpdate,
+    history: () => history.all(),
+    targets: () => tracker.targets(),
+    onDidChangePending: pending.onDidChange,
+    pending: () => pending.all(),
+  };
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+/**
+ * "Apply When Idle…" (DYMOS' `update … when … idle`): the active editor's text is applied once the
+ * chosen functions of the running program are all inactive; the document is then saved, and that
+ * save is this update (the server does not apply it a second time).
+ */
+async function applyWhenIdle(languageClient: LanguageClient): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage('Live Update: open the file to update first.');
+    return;
+  }
+  const file = editor.document.uri.fsPath;
+  const names = (await languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.listFunctions, arguments: [file] })) as string[] | null;
+  if (!names?.length) {
+    void vscode.window.showWarningMessage('Live Update: no running program has loaded this file.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(names, { canPickMany: true, title: 'Apply this file when these functions are idle' });
+  if (!picked?.length) return;
+  const text = editor.document.getText();
+  const sent = languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.applyWhenIdle, arguments: [file, picked, text] });
+  if (editor.document.isDirty) await editor.document.save();
+  await sent;
 }
 
 /** Starts the launch configuration named by `liveUpdate.autoStartLaunchConfig` (the demo uses it). */

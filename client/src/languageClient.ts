@@ -1,9 +1,10 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EvaluateResult, PatchReport, ScriptState } from '../../common/patch';
-import { ApplyPatch, DidUpdate, EvaluateInModule, QueryScriptState, TargetsChanged, type UpdateReport } from '../../common/protocol';
+import type { EvaluateResult, PatchReport, PendingState, ScriptState } from '../../common/patch';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryPending, QueryScriptState, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { callRuntime } from './delivery';
+import { restartFrameInto } from './restartFrame';
 import type { TargetTracker } from './targets';
 
 export async function startLanguageClient(
@@ -11,6 +12,7 @@ export async function startLanguageClient(
   tracker: TargetTracker,
   log: vscode.LogOutputChannel,
   onReport: (report: UpdateReport) => void,
+  onPending: (targets: TargetPending[]) => void,
 ): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server/main.js');
   const serverOptions: ServerOptions = {
@@ -56,6 +58,37 @@ export async function startLanguageClient(
     }
   });
 
+  client.onRequest(QueryPending.type, async ({ targetId, query }) => {
+    const session = tracker.session(targetId);
+    if (!session) return { error: 'the program has ended' };
+    try {
+      return await callRuntime<PendingState>(session, 'pending', query);
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  });
+
+  client.onRequest(CancelPending.type, async ({ targetId, request }) => {
+    const session = tracker.session(targetId);
+    if (!session) return { error: 'the program has ended' };
+    try {
+      return await callRuntime<PendingState>(session, 'cancel', request);
+    } catch (e) {
+      return { error: messageOf(e) };
+    }
+  });
+
+  client.onRequest(RestartFrame.type, async (params): Promise<RestartFrame.Result> => {
+    const session = tracker.session(params.targetId);
+    if (!session) return { ok: false, reason: 'the program has ended' };
+    try {
+      return await restartFrameInto(session, params);
+    } catch (e) {
+      return { ok: false, reason: messageOf(e) };
+    }
+  });
+
+  client.onNotification(PendingChanged.type, ({ targets }) => onPending(targets));
   client.onNotification(DidUpdate.type, onReport);
   await client.start();
   // With Live Update turned off, the server sees no targets, so a save changes nothing.

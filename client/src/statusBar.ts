@@ -1,11 +1,12 @@
-// One status bar item: how many programs are live, and what the last save did.
+// One status bar item: how many programs are live, what the last save did, and what waits.
 import * as vscode from 'vscode';
-import type { TargetInfo, UpdateReport } from '../../common/protocol';
+import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
 
 export class LiveStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('liveUpdate.status', vscode.StatusBarAlignment.Left, 10);
   private targets: TargetInfo[] = [];
   private last: UpdateReport | undefined;
+  private pending: TargetPending[] = [];
 
   constructor() {
     this.item.name = 'Live Update';
@@ -16,6 +17,11 @@ export class LiveStatusBar implements vscode.Disposable {
   setTargets(targets: TargetInfo[]): void {
     this.targets = targets;
     if (targets.length === 0) this.last = undefined;
+    this.render();
+  }
+
+  setPending(pending: TargetPending[]): void {
+    this.pending = pending;
     this.render();
   }
 
@@ -31,6 +37,24 @@ export class LiveStatusBar implements vscode.Disposable {
     }
     const programs = `${this.targets.length} program${this.targets.length === 1 ? '' : 's'}`;
     const report = this.last;
+    const waiting = this.pending.flatMap((t) => t.pending.map((p) => ({ target: t.targetName, p })));
+    if (waiting.length > 0) {
+      // What waits matters more than the last save: it is still to happen (or to be cancelled).
+      const functions = [...new Set(waiting.flatMap((w) => w.p.functions))];
+      this.item.text = `$(clock) Pending: ${functions.join(', ')}`;
+      const md = new vscode.MarkdownString('**Live Update: waiting for active functions**\n\n');
+      for (const { target, p } of waiting) {
+        const who = p.waitingFor?.length ? `idle: ${p.waitingFor.join(', ')}` : [...new Set(p.activations.map((a) => `${a.function} (${a.kind === 'stack' ? 'on the stack' : 'suspended'})`))].join(', ');
+        md.appendMarkdown(`- ${target}: ${p.functions.join(', ')} — waiting for ${who || 'inactivity'}, dropped after ${Math.round((p.deadline - p.since) / 1000)} s\n`);
+      }
+      md.appendMarkdown('\nClick to cancel.');
+      this.item.tooltip = md;
+      this.item.command = 'liveUpdate.cancelPending';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.show();
+      return;
+    }
+    this.item.command = 'liveUpdate.showOutput';
     if (!report || report.outcome === 'no-change') {
       this.item.text = '$(zap) Live';
       this.item.tooltip = `Live Update: saving a file applies it to ${programs} (${this.targets.map((t) => t.name).join(', ')})`;
@@ -40,7 +64,7 @@ export class LiveStatusBar implements vscode.Disposable {
       this.item.tooltip = tooltip(report);
       this.item.backgroundColor = undefined;
     } else {
-      this.item.text = `$(warning) ${report.outcome === 'partial' ? 'Partly applied' : 'Not applied'}`;
+      this.item.text = `$(warning) ${report.outcome === 'partial' ? 'Partly applied' : report.outcome === 'pending' ? 'Pending' : 'Not applied'}`;
       this.item.tooltip = tooltip(report);
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }

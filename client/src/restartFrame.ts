@@ -1,0 +1,91 @@
+// Policy `restartFrame`: the program is paused inside a changed function. V8 can edit that
+// function only when its frame is the sole top frame, restarting it, and only from the inspector
+// session that paused the program — js-debug's, reached through its CDP proxy (the runtime's own
+// session cannot: its evaluate frames sit on top of the paused ones; checked by experiment).
+//   1. find the function's frame in the paused thread (DAP stackTrace);
+//   2. if it is not the top frame, restart it (DAP restartFrame), so it becomes the top frame;
+//   3. check the script still runs the text the update was computed from (runtime scriptState);
+//   4. set the new text with `allowTopFrameEditing` through the CDP proxy: V8 restarts the frame
+//      into the new code and pauses at its start;
+//   5. drop the runtime's pending copy of the same update.
+// Any failure leaves the update pending in the runtime, as `defer` would.
+import * as vscode from 'vscode';
+import WebSocket from 'ws';
+import { hashText, type ScriptState } from '../../common/patch';
+import type { RestartFrame } from '../../common/protocol';
+import { callRuntime } from './delivery';
+
+interface DapFrame {
+  id: number;
+  name: string;
+  line: number;
+  source?: { path?: string };
+}
+
+export async function restartFrameInto(session: vscode.DebugSession, params: RestartFrame.Params): Promise<RestartFrame.Result> {
+  const paused = await pausedFrames(session);
+  if (!paused) return { ok: false, reason: 'the program is not paused' };
+  const index = paused.frames.findIndex((f) => f.source?.path === params.file && f.line - 1 === params.line);
+  if (index < 0) return { ok: false, reason: `no frame of \`${params.functionName}\` at line ${params.line + 1} on the paused stack` };
+  if (index > 0) {
+    await session.customRequest('restartFrame', { frameId: paused.frames[index]!.id });
+    const top = await waitForTop(session, paused.threadId, params.file);
+    if (!top) return { ok: false, reason: `the frame of \`${params.functionName}\` did not restart` };
+  }
+  const state = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file });
+  if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
+  const status = await setScriptSource(session, state.scriptId, params.code);
+  if (status !== 'Ok') return { ok: false, reason: `V8 refused to restart it (${status})` };
+  if (params.pendingId) await callRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' });
+  const after = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file, knownHash: hashText(params.code) });
+  if (after.hash !== hashText(params.code)) return { ok: false, reason: 'V8 answered Ok but does not run the new text' };
+  return { ok: true, restarted: params.functionName };
+}
+
+async function pausedFrames(session: vscode.DebugSession): Promise<{ threadId: number; frames: DapFrame[] } | undefined> {
+  const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
+  for (const thread of threads) {
+    try {
+      const { stackFrames } = (await session.customRequest('stackTrace', { threadId: thread.id, startFrame: 0, levels: 100 })) as { stackFrames: DapFrame[] };
+      if (stackFrames.length > 0) return { threadId: thread.id, frames: stackFrames };
+    } catch {
+      // "Thread is not paused": try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** After a restart js-debug steps into the frame and pauses again: wait until it is the top one. */
+async function waitForTop(session: vscode.DebugSession, threadId: number, file: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const { stackFrames } = (await session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 })) as { stackFrames: DapFrame[] };
+      if (stackFrames[0]?.source?.path === file) return true;
+    } catch {
+      // Not paused yet.
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+/** `Debugger.setScriptSource` with top-frame editing, on js-debug's own CDP session. */
+async function setScriptSource(session: vscode.DebugSession, scriptId: string, scriptSource: string): Promise<string> {
+  const proxy = (await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', session.id)) as { host: string; port: number; path?: string } | undefined;
+  if (!proxy) return 'no CDP proxy';
+  const socket = new WebSocket(`ws://${proxy.host}:${proxy.port}${proxy.path ?? ''}`);
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
+    const answer = new Promise<{ result?: { status?: string }; error?: { message: string } }>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { id?: number; result?: { status?: string }; error?: { message: string } };
+        if (message.id === 1) resolve(message);
+      }),
+    );
+    socket.send(JSON.stringify({ id: 1, method: 'Debugger.setScriptSource', params: { scriptId, scriptSource, allowTopFrameEditing: true } }));
+    const message = await answer;
+    return message.error ? message.error.message : (message.result?.status ?? 'no status');
+  } finally {
+    socket.close();
+  }
+}
