@@ -215,6 +215,8 @@ export interface ScriptState {
 export interface ScriptStateQuery {
   file: string;
   knownHash?: string;
+  /** Read the script again from V8 (after another inspector session changed it). */
+  refresh?: boolean;
 }
 
 /**

@@ -129,12 +129,15 @@ export const ServerCommands = {
   applyIgnoringTypeErrors: 'liveUpdate.applyIgnoringTypeErrors',
   /** Args: [file, statementKey]. Runs one top-level statement of the saved file in every target. */
   runStatement: 'liveUpdate.runStatement',
-  /** Args: [pendingIds?]. Drops pending updates (all when no ids). */
+  /**
+   * Args: [pendingIds?]. Drops pending updates (all when no ids). The language client registers
+   * every server command in VS Code, so this is also the palette's "Cancel Pending Updates".
+   */
   cancelPending: 'liveUpdate.cancelPending',
-  /** Args: [file, functionNames]. Applies the file's last save once those functions are all idle. */
-  applyWhenIdle: 'liveUpdate.applyWhenIdle',
+  /** Args: [file, functionNames, text?]. Applies the text once those functions are all idle (the palette's "Apply When Idle…" asks which). */
+  applyFileWhenIdle: 'liveUpdate.applyFileWhenIdle',
   /** Args: [file]. The functions of the file as the programs run it (for "Apply When Idle…"). */
-  listFunctions: 'liveUpdate.listFunctions',
+  runningFunctions: 'liveUpdate.runningFunctions',
 } as const;
 
 export const ClientCommands = {

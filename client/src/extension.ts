@@ -48,8 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     },
   );
   const languageClient = client;
+  // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(
-    vscode.commands.registerCommand('liveUpdate.cancelPending', () => languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.cancelPending, arguments: [] })),
     vscode.commands.registerCommand('liveUpdate.applyWhenIdle', () => applyWhenIdle(languageClient)),
   );
 
@@ -79,7 +79,7 @@ async function applyWhenIdle(languageClient: LanguageClient): Promise<void> {
     return;
   }
   const file = editor.document.uri.fsPath;
-  const names = (await languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.listFunctions, arguments: [file] })) as string[] | null;
+  const names = (await languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.runningFunctions, arguments: [file] })) as string[] | null;
   if (!names?.length) {
     void vscode.window.showWarningMessage('Live Update: no running program has loaded this file.');
     return;
@@ -87,7 +87,7 @@ async function applyWhenIdle(languageClient: LanguageClient): Promise<void> {
   const picked = await vscode.window.showQuickPick(names, { canPickMany: true, title: 'Apply this file when these functions are idle' });
   if (!picked?.length) return;
   const text = editor.document.getText();
-  const sent = languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.applyWhenIdle, arguments: [file, picked, text] });
+  const sent = languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.applyFileWhenIdle, arguments: [file, picked, text] });
   if (editor.document.isDirty) await editor.document.save();
   await sent;
 }

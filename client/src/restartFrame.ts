@@ -25,8 +25,11 @@ interface DapFrame {
 export async function restartFrameInto(session: vscode.DebugSession, params: RestartFrame.Params): Promise<RestartFrame.Result> {
   const paused = await pausedFrames(session);
   if (!paused) return { ok: false, reason: 'the program is not paused' };
-  const index = paused.frames.findIndex((f) => f.source?.path === params.file && f.line - 1 === params.line);
-  if (index < 0) return { ok: false, reason: `no frame of \`${params.functionName}\` at line ${params.line + 1} on the paused stack` };
+  const index = paused.frames.findIndex((f) => framePath(f) === params.file && f.line - 1 === params.line);
+  if (index < 0) {
+    const seen = paused.frames.slice(0, 5).map((f) => `${f.name} ${framePath(f) ?? '?'}:${f.line}`).join(', ');
+    return { ok: false, reason: `no frame of \`${params.functionName}\` at ${params.file}:${params.line + 1} on the paused stack (${seen})` };
+  }
   if (index > 0) {
     await session.customRequest('restartFrame', { frameId: paused.frames[index]!.id });
     const top = await waitForTop(session, paused.threadId, params.file);
@@ -37,9 +40,21 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   const status = await setScriptSource(session, state.scriptId, params.code);
   if (status !== 'Ok') return { ok: false, reason: `V8 refused to restart it (${status})` };
   if (params.pendingId) await callRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' });
-  const after = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file, knownHash: hashText(params.code) });
-  if (after.hash !== hashText(params.code)) return { ok: false, reason: 'V8 answered Ok but does not run the new text' };
+  // The runtime's session still sees the text it knew: it must read the script from V8 again.
+  const after = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file, knownHash: hashText(params.code), refresh: true });
+  if (after.hash !== hashText(params.code)) {
+    const now = after.code ?? '';
+    let at = 0;
+    while (at < now.length && now[at] === params.code[at]) at++;
+    return { ok: false, reason: `V8 answered Ok but does not run the new text (differs at ${at}: ${JSON.stringify(now.slice(at, at + 40))} vs ${JSON.stringify(params.code.slice(at, at + 40))})` };
+  }
   return { ok: true, restarted: params.functionName };
+}
+
+/** A frame's file: js-debug gives a path, or a URI in a remote window (code-server). */
+function framePath(frame: DapFrame): string | undefined {
+  const p = frame.source?.path;
+  return p && /^[a-z][\w+.-]*:\/\//i.test(p) ? vscode.Uri.parse(p).fsPath : p;
 }
 
 async function pausedFrames(session: vscode.DebugSession): Promise<{ threadId: number; frames: DapFrame[] } | undefined> {
@@ -60,7 +75,7 @@ async function waitForTop(session: vscode.DebugSession, threadId: number, file: 
   for (let i = 0; i < 100; i++) {
     try {
       const { stackFrames } = (await session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 })) as { stackFrames: DapFrame[] };
-      if (stackFrames[0]?.source?.path === file) return true;
+      if (stackFrames[0] && framePath(stackFrames[0]) === file) return true;
     } catch {
       // Not paused yet.
     }

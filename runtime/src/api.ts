@@ -65,6 +65,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     scriptState(queryJson: string): string {
       try {
         const query = JSON.parse(queryJson) as ScriptStateQuery;
+        if (query.refresh) session.refresh();
         const running = session.runningText(query.file);
         if (!running) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
         const hash = hashText(running.code);

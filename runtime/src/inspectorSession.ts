@@ -57,6 +57,19 @@ export class InProcessSession {
     return undefined;
   }
 
+  /**
+   * Forgets what this session knows of scripts and asks V8 again. Needed after another session
+   * (the debugger's, restarting a frame) changed a script's text: V8's inspector keeps each
+   * session's copy of a script's source, and only the session that edited it sees the new one.
+   */
+  refresh(): void {
+    if (!this.debuggerEnabled) return;
+    this.post('Debugger.disable');
+    this.debuggerEnabled = false;
+    this.scriptsByFile.clear();
+    this.ensureDebugger();
+  }
+
   scriptIdFor(file: string): string | undefined {
     this.ensureDebugger();
     return this.scriptsByFile.get(file);

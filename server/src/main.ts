@@ -97,11 +97,11 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
     const outcome = engine.applyIgnoringTypeErrors(file);
     if (!outcome) void connection.window.showWarningMessage('Live Update: save the file again to apply it.');
     else await publishOutcome(file, await outcome);
-  } else if (command === ServerCommands.applyWhenIdle && Array.isArray(args[1])) {
+  } else if (command === ServerCommands.applyFileWhenIdle && Array.isArray(args[1])) {
     const outcome = engine.applyWhenIdle(file, args[1].map(String), typeof args[2] === 'string' ? args[2] : undefined);
     if (!outcome) void connection.window.showWarningMessage('Live Update: save the file first.');
     else await publishOutcome(file, await outcome);
-  } else if (command === ServerCommands.listFunctions) {
+  } else if (command === ServerCommands.runningFunctions) {
     return engine.runningFunctions(file);
   } else if (command === ServerCommands.runStatement && typeof args[1] === 'string') {
     const { ok, message } = await engine.runStatement(file, args[1]);

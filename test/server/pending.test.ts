@@ -103,10 +103,10 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
 
   it('applies an update only when the named functions are idle ("Apply When Idle…")', async () => {
     const { debuggee, client } = await session();
-    const names = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.listFunctions, arguments: [file] })) as string[];
+    const names = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.runningFunctions, arguments: [file] })) as string[];
     assert.ok(names.includes('handle') && names.includes('main'), JSON.stringify(names));
     const text = withHandle();
-    const outcome = client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.applyWhenIdle, arguments: [file, ['main'], text] });
+    const outcome = client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.applyFileWhenIdle, arguments: [file, ['main'], text] });
     // The editor then saves the document: that save must not apply it at once.
     await client.save(file, text);
     await outcome;

@@ -12,7 +12,10 @@ export function run(): Promise<void> {
     Mocha.reporters.Base.consoleLog = (...args: unknown[]) => fs.appendFileSync(logFile, format(...args) + '\n');
   }
   const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec' });
+  // LIVE_UPDATE_E2E_GREP runs only the tests whose title matches (a quick local loop; CI runs all).
+  if (process.env.LIVE_UPDATE_E2E_GREP) mocha.grep(process.env.LIVE_UPDATE_E2E_GREP);
   mocha.addFile(path.join(__dirname, 'liveUpdate.test.js'));
+  mocha.addFile(path.join(__dirname, 'busy.test.js'));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats;

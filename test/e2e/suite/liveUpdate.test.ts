@@ -82,7 +82,8 @@ describe('Live Update in a real VS Code', function () {
     }
   });
 
-  it('refuses an edit of a function on the paused stack with a diagnostic, then applies it after continuing', async () => {
+  it('with whenActive "reject", refuses an edit of a function on the paused stack with a diagnostic, then applies it after continuing', async () => {
+    await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', 'reject', vscode.ConfigurationTarget.Workspace);
     const file = workspaceFile('paused.js');
     const start = dap.output.length;
     const session = await launch(file, 'live paused.js');
@@ -127,6 +128,7 @@ describe('Live Update in a real VS Code', function () {
     assert.equal(applied.outcome, 'applied', applied.summary);
     await dap.waitForLine(/^tick \d+ v3 pid/, linesBefore);
     await eventually('the diagnostic to clear', () => liveDiagnostics(file).length === 0);
+    await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('holds a TypeScript edit that introduces a type error, and applies it from the Quick Fix', async () => {
