@@ -31,9 +31,10 @@ import type { FigureCase } from './figureCase';
 import { OVERHEAD_CASE } from './overhead.bench';
 import { STARTUP_CASE } from './startup.bench';
 import { MEMORY_CASE } from './memory.bench';
+import { BUSY_CASE } from './busy.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];

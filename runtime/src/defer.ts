@@ -26,7 +26,7 @@ export function applyUpdate(session: InProcessSession, pending: PendingUpdates, 
   const report = applyPatch(session, patch);
   const script = report.scripts[0];
   if (report.ok || !deferring || patch.scripts.length !== 1 || !script || !blockedByActivity(script)) return report;
-  return deferActive(session, pending, patch, script);
+  return deferActive(session, pending, patch, script, report.blockedMs);
 }
 
 function blockedByActivity(script: ScriptReport): boolean {
@@ -34,7 +34,7 @@ function blockedByActivity(script: ScriptReport): boolean {
 }
 
 /** Applies the groups that are not active, keeps the rest pending; all of it waits if it must. */
-function deferActive(session: InProcessSession, pending: PendingUpdates, patch: Patch, refused: ScriptReport): PatchReport {
+function deferActive(session: InProcessSession, pending: PendingUpdates, patch: Patch, refused: ScriptReport, costMs: number): PatchReport {
   const whole = patch.scripts[0]!;
   const running = session.runningText(whole.file);
   const activations: Activation[] = [...(refused.activations ?? [])];
@@ -49,7 +49,7 @@ function deferActive(session: InProcessSession, pending: PendingUpdates, patch: 
     const now = applyPatch(session, { ...patch, scripts: [{ ...whole, code: split.code, functions: split.applied }] });
     const script = now.scripts[0];
     if (now.ok && script) {
-      script.pending = pending.add(patch, { file: whole.file, baseHash: hashText(split.code), code: whole.code, functions: split.deferred }, activations);
+      script.pending = pending.add(patch, { file: whole.file, baseHash: hashText(split.code), code: whole.code, functions: split.deferred }, activations, undefined, costMs);
       script.reason = `Applied except ${list(script.pending.functions)}, which ${script.pending.functions.length === 1 ? 'is' : 'are'} active and will follow when ${script.pending.functions.length === 1 ? 'it is' : 'they are'} not.`;
       return now;
     }
@@ -59,11 +59,11 @@ function deferActive(session: InProcessSession, pending: PendingUpdates, patch: 
     activations.push(...(script.activations ?? []));
     if (blocked.size === before) break;
   }
-  return waitWhole(session, pending, patch, activations);
+  return waitWhole(session, pending, patch, activations, undefined, costMs);
 }
 
 /** Nothing is applied now; the whole update is pending. The baseline is checked first. */
-function waitWhole(session: InProcessSession, pending: PendingUpdates, patch: Patch, activations: Activation[], waitingFor?: string[]): PatchReport {
+function waitWhole(session: InProcessSession, pending: PendingUpdates, patch: Patch, activations: Activation[], waitingFor?: string[], costMs = 0): PatchReport {
   const whole = patch.scripts[0]!;
   const running = session.runningText(whole.file);
   const started = performance.now();
@@ -71,7 +71,7 @@ function waitWhole(session: InProcessSession, pending: PendingUpdates, patch: Pa
     // Not loaded or stale: the transaction says so precisely (and changes nothing).
     return applyPatch(session, { ...patch, dryRun: true });
   }
-  const info = pending.add(patch, whole, activations, waitingFor);
+  const info = pending.add(patch, whole, activations, waitingFor, costMs);
   const who = waitingFor?.length ? waitingFor : [...new Set(activations.map((a) => a.function))];
   const report: ScriptReport = {
     file: whole.file,

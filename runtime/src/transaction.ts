@@ -23,7 +23,11 @@ interface Prepared {
   newRunning: string;
 }
 
-export function applyPatch(session: InProcessSession, patch: Patch): PatchReport {
+/**
+ * `explain: false` skips finding which functions are active when V8 refuses (a dry run per
+ * async candidate): a pending update's retries already know, and must stay cheap.
+ */
+export function applyPatch(session: InProcessSession, patch: Patch, { explain = true }: { explain?: boolean } = {}): PatchReport {
   const reports: ScriptReport[] = [];
   const prepared: Prepared[] = [];
   const started = performance.now();
@@ -99,7 +103,7 @@ export function applyPatch(session: InProcessSession, patch: Patch): PatchReport
     }
     report.outcome = 'rejected';
     report.reason = explainRefusal(result);
-    report.activations = findActivations(session, p, stack, result.status);
+    if (explain) report.activations = findActivations(session, p, stack, result.status);
     const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
     const failed = abandon(reports, finish);
     for (const u of unrestored) {

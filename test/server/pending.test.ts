@@ -121,3 +121,23 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
     assert.equal(await debuggee.evaluate('fixture.handle("y")'), 'v2:y');
   });
 });
+
+describe('language server: a newer save of a waiting function', { timeout: 60_000 }, () => {
+  it('replaces the waiting update: only the newest is applied, once', async () => {
+    const { debuggee, client } = await session();
+    await client.save(file, withMain('v2'));
+    assert.equal((await client.nextUpdate(0)).outcome, 'pending');
+    await client.save(file, withMain('v3'));
+    assert.equal((await client.nextUpdate(1)).outcome, 'pending');
+    await client.settle();
+    assert.equal(shown(client).filter((d) => d.code === DiagnosticCodes.pendingUpdate).length, 1, 'one waiting update, the newest');
+    await debuggee.evaluate('fixture.release()');
+    const landed = await client.nextUpdate(2);
+    assert.equal(landed.outcome, 'applied');
+    await client.settle();
+    assert.equal(client.updates.length, 3, 'the replaced update is never reported as applied');
+    const events = (await debuggee.pending()).events.map((e) => e.outcome);
+    assert.deepEqual(events, ['replaced', 'applied']);
+    assert.match((await debuggee.scriptState({ file })).code!, /main v3/);
+  });
+});
