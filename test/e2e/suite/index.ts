@@ -4,5 +4,5 @@ import * as path from 'node:path';
 import { runMocha } from '../runMocha';
 
 export function run(): Promise<void> {
-  return runMocha('e2e', [path.join(__dirname, 'liveUpdate.test.js')]);
+  return runMocha('e2e', ['liveUpdate.test.js', 'breakpoints.test.js'].map((f) => path.join(__dirname, f)));
 }
