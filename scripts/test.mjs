@@ -66,14 +66,26 @@ for (const [name, node] of [['22', tools.node22], ['24', tools.node24]]) {
 }
 
 // 4. End to end in a real VS Code.
-if (!args.includes('--no-e2e')) {
-  step('end-to-end tests in VS Code (code-server)');
-  const result = spawnSync('node', ['scripts/e2e.mjs'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+// A suite run by a driver script that ends with its line `<label>: N passed, N failed`; counts it
+// (and one failure when the driver failed without saying how many tests did).
+const runCountedSuite = (script, label) => {
+  const result = spawnSync('node', [script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(result.stdout ?? '');
-  const summary = /^e2e: (\d+) passed, (\d+) failed$/m.exec(result.stdout ?? '');
+  const summary = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed$`, 'm').exec(result.stdout ?? '');
   passed += Number(summary?.[1] ?? 0);
   failed += Number(summary?.[2] ?? 0);
   if (result.status !== 0 && !Number(summary?.[2])) failed += 1;
+};
+if (!args.includes('--no-e2e')) {
+  step('end-to-end tests in VS Code (code-server)');
+  runCountedSuite('scripts/e2e.mjs', 'e2e');
+}
+
+// 4b. The packaged extension: `npm run package`, installed into code-server from its .vsix, and a
+// live update through that installed copy (scripts/e2e-vsix.mjs).
+if (!args.includes('--no-e2e')) {
+  step('the packaged .vsix, installed into VS Code (code-server)');
+  runCountedSuite('scripts/e2e-vsix.mjs', 'e2e-vsix');
 }
 
 // 5. The demo's own smoke run: `npm run demo` must keep working.

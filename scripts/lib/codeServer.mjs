@@ -1,7 +1,7 @@
 // Runs a real VS Code (code-server) on loopback, optionally driven by headless Chromium. Used by
 // the end-to-end tests (extension tests run in the real extension host, reporting their exit code
 // through `codeAutomationExit`) and by `npm run demo`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,8 +25,7 @@ export async function freePort() {
  */
 export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdir(), 'live-update-cs-')) }) {
   const port = await freePort();
-  const dirs = Object.fromEntries(['user', 'extensions', 'config', 'data'].map((d) => [d, join(scratch, d)]));
-  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const dirs = codeServerDirs(scratch);
   const child = spawn(
     tools.node24,
     [
@@ -42,7 +41,7 @@ export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdi
       folder,
     ],
     {
-      env: { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, NODE_OPTIONS: '' },
+      env: codeServerEnv(dirs),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -82,7 +81,33 @@ export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdi
   };
 }
 
-/** The workbench URL that opens `folder` with this extension under development (and tests, if given). */
+/** The folders a code-server instance keeps its state in, all under `scratch` (created). */
+function codeServerDirs(scratch) {
+  const dirs = Object.fromEntries(['user', 'extensions', 'config', 'data'].map((d) => [d, join(scratch, d)]));
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+const codeServerEnv = (dirs) => ({ ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, NODE_OPTIONS: '' });
+
+/**
+ * Installs a .vsix as a user would (`code-server --install-extension`) into the extensions folder
+ * that `startCodeServer({ scratch })` then uses. Returns that folder.
+ */
+export function installExtension(vsix, { scratch }) {
+  const dirs = codeServerDirs(scratch);
+  const result = spawnSync(tools.node24, [tools.codeServer, '--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--install-extension', vsix], {
+    env: codeServerEnv(dirs),
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`installing ${vsix} failed:\n${result.stdout}${result.stderr}`);
+  return dirs.extensions;
+}
+
+/**
+ * The workbench URL that opens `folder` with the extension at `extensionPath` under development (and
+ * tests, if given; the workbench runs extension tests only for a development extension).
+ */
 export function workbenchUrl(base, { folder, extensionPath, testsPath }) {
   const payload = [['extensionDevelopmentPath', `vscode-remote://remote${extensionPath}`]];
   if (testsPath) payload.push(['extensionTestsPath', `vscode-remote://remote${testsPath}`]);

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as vscode from 'vscode';
-import type { LiveUpdateApi, UpdateReport } from '../../../client/src/api';
-import { DapRecorder, editAndSave, eventually, launch, liveDiagnostics, liveUpdateApi, recordReports, stopAll, workspaceFile } from './support';
+import type { UpdateReport } from '../../../client/src/api';
+import { editAndSave, eventually, launch, liveDiagnostics, liveSuite, workspaceFile } from './support';
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -24,41 +24,21 @@ async function setting(key: string, value: unknown): Promise<void> {
 }
 
 describe('Busy code in a real VS Code', function () {
-  let api: LiveUpdateApi;
-  let dap: DapRecorder;
-  let recorder: ReturnType<typeof recordReports>;
-
-  before(async () => {
-    api = await liveUpdateApi();
-    dap = new DapRecorder();
-    recorder = recordReports(api);
-  });
-
-  after(() => {
-    dap.dispose();
-    recorder.dispose();
-  });
-
-  afterEach(async () => {
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await stopAll();
-    await setting('whenActive', undefined);
-    await setting('deferTimeoutMs', undefined);
-  });
+  const live = liveSuite();
 
   const nextReport = (from: number, file: vscode.Uri): Promise<UpdateReport> =>
-    eventually(`an update report for ${file.fsPath}`, () => recorder.reports.slice(from).find((r) => r.file === file.fsPath));
+    eventually(`an update report for ${file.fsPath}`, () => live.recorder.reports.slice(from).find((r) => r.file === file.fsPath));
 
   const nextStop = (from: number, session: vscode.DebugSession) =>
-    eventually('the program to stop', () => dap.stopped.slice(from).find((s) => s.sessionId === session.id));
+    eventually('the program to stop', () => live.dap.stopped.slice(from).find((s) => s.sessionId === session.id));
 
   /** Continues until the program runs on without stopping (js-debug may remove a breakpoint late). */
   async function continueFreely(session: vscode.DebugSession, threadId: number, running: () => Promise<boolean>): Promise<void> {
     for (;;) {
-      const stops = dap.stopped.length;
+      const stops = live.dap.stopped.length;
       await session.customRequest('continue', { threadId });
       const next = await eventually('the program to run on, or stop again', async () =>
-        dap.stopped.length > stops ? { stop: dap.stopped.at(-1)! } : (await running()) ? { stop: undefined } : undefined,
+        live.dap.stopped.length > stops ? { stop: live.dap.stopped.at(-1)! } : (await running()) ? { stop: undefined } : undefined,
       );
       if (!next.stop) return;
       threadId = next.stop.threadId;
@@ -68,17 +48,17 @@ describe('Busy code in a real VS Code', function () {
   it('serves with a new handler at once while main waits forever; an edit of main waits, says why, and is dropped after the timeout', async () => {
     await setting('deferTimeoutMs', 4000);
     const file = workspaceFile('busy-server.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     await launch(file, 'live busy-server.js');
-    const port = Number((await dap.waitForLine(/^listening on \d+$/, start)).split(' ')[2]);
+    const port = Number((await live.dap.waitForLine(/^listening on \d+$/, start)).split(' ')[2]);
     assert.match(await get(port), /^v1 1$/);
 
-    let reports = recorder.reports.length;
+    let reports = live.recorder.reports.length;
     await editAndSave(file, '`v1 ${served}`', '`v2 ${served}`');
     assert.equal((await nextReport(reports, file)).outcome, 'applied');
     assert.equal(await get(port), 'v2 2', 'the next request runs the new handler, with the count kept');
 
-    reports = recorder.reports.length;
+    reports = live.recorder.reports.length;
     await editAndSave(file, "'main v1 done'", "'main v2 done'");
     const waiting = await nextReport(reports, file);
     assert.equal(waiting.outcome, 'pending', waiting.summary);
@@ -86,37 +66,37 @@ describe('Busy code in a real VS Code', function () {
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Information);
     assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character], [10, 15]);
     assert.match(diagnostic.message, /`main` is waiting to be updated: it has a suspended activation \(an async function waiting at an await/);
-    assert.deepEqual(api.pending().flatMap((t) => t.pending.flatMap((p) => p.functions)), ['main']);
+    assert.deepEqual(live.api.pending().flatMap((t) => t.pending.flatMap((p) => p.functions)), ['main']);
     assert.equal(await get(port), 'v2 3', 'the server keeps serving');
 
-    const dropped = await eventually('the pending update to time out', () => recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath), 20_000);
+    const dropped = await eventually('the pending update to time out', () => live.recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath), 20_000);
     assert.equal(dropped.outcome, 'rejected');
     assert.match(dropped.summary, /waited 4 s and was dropped: `main` was still active/);
     const error = await eventually('the reason on main', () => liveDiagnostics(file).find((d) => d.code === 'LU015'));
     assert.equal(error.severity, vscode.DiagnosticSeverity.Error);
-    await eventually('nothing pending', () => api.pending().length === 0);
+    await eventually('nothing pending', () => live.api.pending().length === 0);
   });
 
   it("applies an edit of a CPU-bound loop's work at its update point while the loop keeps running", async () => {
     const file = workspaceFile('simulation.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     const session = await launch(file, 'live simulation.js');
-    await dap.waitForLine(/^simulation starts$/, start);
+    await live.dap.waitForLine(/^simulation starts$/, start);
     const evaluate = async (expression: string) => String(((await session.customRequest('evaluate', { expression, context: 'watch' })) as { result: string }).result);
     await eventually('the loop to run', async () => Number(await evaluate('world.ticks')) > 1000);
 
     // Stop inside `step` (`w.version = 'v1';`, line 7): the update finds it active and waits.
-    const stops = dap.stopped.length;
+    const stops = live.dap.stopped.length;
     vscode.debug.addBreakpoints([breakpointAt(file, 7)]);
     const stop = await nextStop(stops, session);
-    const reports = recorder.reports.length;
+    const reports = live.recorder.reports.length;
     await editAndSave(file, "w.version = 'v1';", "w.version = 'v2';");
     const waiting = await nextReport(reports, file);
     assert.equal(waiting.outcome, 'pending', waiting.summary);
     await eventually('the waiting diagnostic on step', () => liveDiagnostics(file).find((d) => d.code === 'LU014' && /`step` is waiting/.test(d.message)));
 
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    const landed = () => recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath);
+    const landed = () => live.recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath);
     await continueFreely(session, stop.threadId, async () => landed() !== undefined);
     const report = landed()!;
     assert.equal(report.outcome, 'applied', report.summary);
@@ -130,18 +110,18 @@ describe('Busy code in a real VS Code', function () {
   it('with whenActive "restartFrame", restarts the paused frame in the new code, and stepping shows it', async () => {
     await setting('whenActive', 'restartFrame');
     const file = workspaceFile('restart.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     const session = await launch(file, 'live restart.js');
-    await dap.waitForLine(/^tick \d+ v1 \d+$/, start);
+    await live.dap.waitForLine(/^tick \d+ v1 \d+$/, start);
 
     // Pause in f at its return (line 5), after `tag` was set.
-    let stops = dap.stopped.length;
+    let stops = live.dap.stopped.length;
     vscode.debug.addBreakpoints([breakpointAt(file, 5)]);
     await nextStop(stops, session);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
 
-    const reports = recorder.reports.length;
-    stops = dap.stopped.length;
+    const reports = live.recorder.reports.length;
+    stops = live.dap.stopped.length;
     await editAndSave(file, "const tag = 'v1';", "const tag = 'v2';");
     const report = await nextReport(reports, file);
     assert.equal(report.outcome, 'applied', report.summary);
@@ -154,7 +134,7 @@ describe('Busy code in a real VS Code', function () {
     const first = await top();
     assert.match(first.name, /\bf$/);
     assert.equal(first.line, 5);
-    stops = dap.stopped.length;
+    stops = live.dap.stopped.length;
     await session.customRequest('next', { threadId: restarted.threadId });
     await nextStop(stops, session);
     const stepped = await top();
@@ -163,23 +143,23 @@ describe('Busy code in a real VS Code', function () {
     const tag = (await session.customRequest('evaluate', { expression: 'tag', frameId: stepped.id, context: 'watch' })) as { result: string };
     assert.equal(tag.result, "'v2'");
 
-    const lines = dap.output.length;
+    const lines = live.dap.output.length;
     await session.customRequest('continue', { threadId: restarted.threadId });
-    await dap.waitForLine(/^tick \d+ v2 \d+$/, lines);
+    await live.dap.waitForLine(/^tick \d+ v2 \d+$/, lines);
   });
 
   it('with whenActive "restartFrame", an async frame is not restarted: the update waits, and says why', async () => {
     await setting('whenActive', 'restartFrame');
     const file = workspaceFile('restart.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     const session = await launch(file, 'live restart.js (async)');
-    await dap.waitForLine(/^tick \d+ v\d \d+$/, start);
+    await live.dap.waitForLine(/^tick \d+ v\d \d+$/, start);
 
     // Pause in g after its await (line 10).
-    const stops = dap.stopped.length;
+    const stops = live.dap.stopped.length;
     vscode.debug.addBreakpoints([breakpointAt(file, 10)]);
     const stop = await nextStop(stops, session);
-    const reports = recorder.reports.length;
+    const reports = live.recorder.reports.length;
     await editAndSave(file, "'g v1'", "'g v2'");
     const waiting = await nextReport(reports, file);
     assert.equal(waiting.outcome, 'pending', waiting.summary);
@@ -187,7 +167,7 @@ describe('Busy code in a real VS Code', function () {
     assert.match(diagnostic.message, /^The frame was not restarted \(`g` is an async function, whose frame V8 cannot restart\), so the update waits instead\. `g` is waiting to be updated/);
 
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    const landed = () => recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath);
+    const landed = () => live.recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath);
     await continueFreely(session, stop.threadId, async () => landed() !== undefined);
     assert.equal(landed()!.outcome, 'applied', landed()!.summary);
     await eventually('the diagnostic to go', () => liveDiagnostics(file).length === 0);

@@ -1,8 +1,8 @@
 // End-to-end: the real extension in a real VS Code, a real Node program under the real js-debug.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LiveUpdateApi, UpdateReport } from '../../../client/src/api';
-import { DapRecorder, editAndSave, eventually, launch, liveDiagnostics, liveUpdateApi, recordReports, stopAll, workspaceFile } from './support';
+import type { UpdateReport } from '../../../client/src/api';
+import { editAndSave, eventually, launch, liveDiagnostics, liveSuite, workspaceFile } from './support';
 
 const TICK = /^tick (\d+) (\S+) pid (\d+)$/;
 
@@ -12,38 +12,20 @@ function parseTick(line: string): { count: number; value: string; pid: number } 
 }
 
 describe('Live Update in a real VS Code', function () {
-  let api: LiveUpdateApi;
-  let dap: DapRecorder;
-  let recorder: ReturnType<typeof recordReports>;
-
-  before(async () => {
-    api = await liveUpdateApi();
-    dap = new DapRecorder();
-    recorder = recordReports(api);
-  });
-
-  after(() => {
-    dap.dispose();
-    recorder.dispose();
-  });
-
-  afterEach(async () => {
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await stopAll();
-  });
+  const live = liveSuite();
 
   const nextReport = (from: number, file: vscode.Uri): Promise<UpdateReport> =>
-    eventually(`an update report for ${file.fsPath}`, () => recorder.reports.slice(from).find((r) => r.file === file.fsPath));
+    eventually(`an update report for ${file.fsPath}`, () => live.recorder.reports.slice(from).find((r) => r.file === file.fsPath));
 
   for (const name of ['counter.js', 'counter.ts']) {
     it(`applies a saved edit of f() to the running ${name} and keeps its state`, async () => {
       const file = workspaceFile(name);
-      const start = dap.output.length;
+      const start = live.dap.output.length;
       await launch(file, `live ${name}`);
-      const first = parseTick(await dap.waitForLine(/^tick \d+ v1 pid/, start));
+      const first = parseTick(await live.dap.waitForLine(/^tick \d+ v1 pid/, start));
 
-      const reports = recorder.reports.length;
-      const lines = dap.output.length;
+      const reports = live.recorder.reports.length;
+      const lines = live.dap.output.length;
       await editAndSave(file, "'v1'", "'v2'");
       const report = await nextReport(reports, file);
       assert.equal(report.outcome, 'applied', report.summary);
@@ -51,50 +33,50 @@ describe('Live Update in a real VS Code', function () {
       assert.equal(report.targets.length, 1);
       assert.equal(report.targets[0]!.report?.scripts[0]?.verified, true);
 
-      const after = parseTick(await dap.waitForLine(/^tick \d+ v2 pid/, lines));
+      const after = parseTick(await live.dap.waitForLine(/^tick \d+ v2 pid/, lines));
       assert.equal(after.pid, first.pid, 'same process');
       assert.ok(after.count > first.count, `the counter went on (${first.count} → ${after.count}), state kept`);
       assert.deepEqual(liveDiagnostics(file), []);
-      assert.deepEqual(api.history().at(-1), report);
+      assert.deepEqual(live.api.history().at(-1), report);
     });
   }
 
   it('updates a worker thread and a child process, each its own target', async () => {
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     await launch(workspaceFile('family', 'main.js'), 'live family');
-    await dap.waitForLine(/^worker \d+ w1$/, start);
-    await dap.waitForLine(/^child \d+ c1$/, start);
+    await live.dap.waitForLine(/^worker \d+ w1$/, start);
+    await live.dap.waitForLine(/^child \d+ c1$/, start);
     // The parent, the worker and the child answer the runtime's handshake.
-    await eventually('three targets', () => api.targets().length >= 3);
+    await eventually('three targets', () => live.api.targets().length >= 3);
 
     for (const [file, from, to, line] of [
       ['worker.js', "'w1'", "'w2'", /^worker \d+ w2$/],
       ['child.js', "'c1'", "'c2'", /^child \d+ c2$/],
     ] as const) {
       const uri = workspaceFile('family', file);
-      const reports = recorder.reports.length;
-      const lines = dap.output.length;
+      const reports = live.recorder.reports.length;
+      const lines = live.dap.output.length;
       await editAndSave(uri, from, to);
       const report = await nextReport(reports, uri);
       assert.equal(report.outcome, 'applied', report.summary);
       assert.equal(report.targets.length, 1, `only the thread that runs ${file}: ${report.targets.map((t) => t.targetName).join(', ')}`);
-      await dap.waitForLine(line, lines);
+      await live.dap.waitForLine(line, lines);
     }
   });
 
   it('with whenActive "reject", refuses an edit of a function on the paused stack with a diagnostic, then applies it after continuing', async () => {
     await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', 'reject', vscode.ConfigurationTarget.Workspace);
     const file = workspaceFile('paused.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     const session = await launch(file, 'live paused.js');
-    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+    await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
 
     // Stop inside f: line 5 (`return 'v1';`, 0-based 4).
-    const stops = dap.stopped.length;
+    const stops = live.dap.stopped.length;
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(4, 0)))]);
-    const stop = await eventually('the program to stop at the breakpoint', () => dap.stopped.slice(stops).find((s) => s.sessionId === session.id));
+    const stop = await eventually('the program to stop at the breakpoint', () => live.dap.stopped.slice(stops).find((s) => s.sessionId === session.id));
 
-    let reports = recorder.reports.length;
+    let reports = live.recorder.reports.length;
     await editAndSave(file, "'v1'", "'v2'");
     const rejected = await nextReport(reports, file);
     assert.equal(rejected.outcome, 'rejected', rejected.summary);
@@ -109,35 +91,34 @@ describe('Live Update in a real VS Code', function () {
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     let lastStop = stop;
     for (;;) {
-      const lines = dap.output.length;
-      const stopsBefore = dap.stopped.length;
+      const lines = live.dap.output.length;
+      const stopsBefore = live.dap.stopped.length;
       await session.customRequest('continue', { threadId: lastStop.threadId });
       const next = await eventually('two more ticks, or another stop', () =>
-        dap.stopped.length > stopsBefore ? { stop: dap.stopped.at(-1)! } : dap.output.slice(lines).filter((l) => TICK.test(l)).length >= 2 ? { stop: undefined } : undefined,
+        live.dap.stopped.length > stopsBefore ? { stop: live.dap.stopped.at(-1)! } : live.dap.output.slice(lines).filter((l) => TICK.test(l)).length >= 2 ? { stop: undefined } : undefined,
       );
       if (!next.stop) break;
       lastStop = next.stop;
     }
-    assert.match(dap.output.filter((l) => TICK.test(l)).at(-1)!, /^tick \d+ v1 pid/);
+    assert.match(live.dap.output.filter((l) => TICK.test(l)).at(-1)!, /^tick \d+ v1 pid/);
 
     // Saving again now applies, and the diagnostic goes away.
-    reports = recorder.reports.length;
-    const linesBefore = dap.output.length;
+    reports = live.recorder.reports.length;
+    const linesBefore = live.dap.output.length;
     await editAndSave(file, "'v2'", "'v3'");
     const applied = await nextReport(reports, file);
     assert.equal(applied.outcome, 'applied', applied.summary);
-    await dap.waitForLine(/^tick \d+ v3 pid/, linesBefore);
+    await live.dap.waitForLine(/^tick \d+ v3 pid/, linesBefore);
     await eventually('the diagnostic to clear', () => liveDiagnostics(file).length === 0);
-    await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('holds a TypeScript edit that introduces a type error, and applies it from the Quick Fix', async () => {
     const file = workspaceFile('typed.ts');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     await launch(file, 'live typed.ts');
-    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+    await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
 
-    let reports = recorder.reports.length;
+    let reports = live.recorder.reports.length;
     await editAndSave(file, "return 'v1';", 'return 42;');
     const held = await nextReport(reports, file);
     assert.equal(held.outcome, 'rejected', held.summary);
@@ -146,28 +127,28 @@ describe('Live Update in a real VS Code', function () {
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(diagnostic.range.start.line, 4);
     assert.match(diagnostic.message, /^Held: Type 'number' is not assignable to type 'string' \(TS2322\)/);
-    const lines = dap.output.length;
-    await dap.waitForLine(/^tick \d+ v1 pid/, lines);
+    const lines = live.dap.output.length;
+    await live.dap.waitForLine(/^tick \d+ v1 pid/, lines);
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, diagnostic.range);
     const apply = actions.find((a) => a.title === 'Apply this update anyway (ignore its type errors)');
     assert.ok(apply?.command, `the Quick Fix is offered (got: ${actions.map((a) => a.title).join('; ')})`);
-    reports = recorder.reports.length;
-    const before = dap.output.length;
+    reports = live.recorder.reports.length;
+    const before = live.dap.output.length;
     await vscode.commands.executeCommand(apply.command.command, ...(apply.command.arguments ?? []));
     const applied = await nextReport(reports, file);
     assert.equal(applied.outcome, 'applied', applied.summary);
-    await dap.waitForLine(/^tick \d+ 42 pid/, before);
+    await live.dap.waitForLine(/^tick \d+ 42 pid/, before);
   });
 
   it('keeps module state whose initializer changed, says so on its line, and runs the statement from the Quick Fix', async () => {
     const file = workspaceFile('stateful.js');
-    const start = dap.output.length;
+    const start = live.dap.output.length;
     await launch(file, 'live stateful.js');
-    await dap.waitForLine(/^tick \d+ v1 pid/, start);
+    await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
 
-    let reports = recorder.reports.length;
-    let lines = dap.output.length;
+    let reports = live.recorder.reports.length;
+    let lines = live.dap.output.length;
     await editAndSave(file, 'let counter = 0;', 'let counter = 5000;');
     const report = await nextReport(reports, file);
     assert.equal(report.outcome, 'applied', report.summary);
@@ -175,16 +156,16 @@ describe('Live Update in a real VS Code', function () {
     assert.equal(kept.severity, vscode.DiagnosticSeverity.Information);
     assert.deepEqual([kept.range.start.line, kept.range.start.character, kept.range.end.character], [1, 4, 11]);
     assert.match(kept.message, /^`counter` holds state/);
-    const tick = parseTick(await dap.waitForLine(/^tick \d+ v1 pid/, lines));
+    const tick = parseTick(await live.dap.waitForLine(/^tick \d+ v1 pid/, lines));
     assert.ok(tick.count < 5000, `the running value was kept (${tick.count})`);
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', file, kept.range);
     const run = actions.find((a) => a.title === 'Run this statement in the running program now');
     assert.ok(run?.command, `the Quick Fix is offered (got: ${actions.map((a) => a.title).join('; ')})`);
-    reports = recorder.reports.length;
-    lines = dap.output.length;
+    reports = live.recorder.reports.length;
+    lines = live.dap.output.length;
     await vscode.commands.executeCommand(run.command.command, ...(run.command.arguments ?? []));
-    const line = await dap.waitForLine(/^tick 50\d\d v1 pid/, lines);
+    const line = await live.dap.waitForLine(/^tick 50\d\d v1 pid/, lines);
     assert.equal(parseTick(line).pid, tick.pid, 'same process');
   });
 });

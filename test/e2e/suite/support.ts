@@ -120,3 +120,31 @@ export async function editAndSave(uri: vscode.Uri, search: string, replacement: 
 export function liveDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Live Update');
 }
+
+/**
+ * The mocha hooks a suite of live programs needs: the extension's API, a recorder of DAP events and
+ * of update reports (from `before`, read them in tests), and after each test no breakpoints and no
+ * debug sessions left.
+ */
+export function liveSuite(): { api: LiveUpdateApi; dap: DapRecorder; recorder: ReturnType<typeof recordReports> } {
+  const live = {} as { api: LiveUpdateApi; dap: DapRecorder; recorder: ReturnType<typeof recordReports> };
+  before(async () => {
+    live.api = await liveUpdateApi();
+    live.dap = new DapRecorder();
+    live.recorder = recordReports(live.api);
+  });
+  after(() => {
+    live.dap.dispose();
+    live.recorder.dispose();
+  });
+  afterEach(async () => {
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await stopAll();
+    // A test that changed a policy leaves the default behind, even when it failed.
+    const settings = vscode.workspace.getConfiguration('liveUpdate');
+    for (const key of ['whenActive', 'deferTimeoutMs']) {
+      if (settings.inspect(key)?.workspaceValue !== undefined) await settings.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+  return live;
+}

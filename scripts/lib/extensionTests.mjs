@@ -1,0 +1,45 @@
+// Runs a mocha suite in the real extension host of a code-server on a fresh copy of a fixture
+// folder, and prints the suite's own report as it grows (the browser console is too noisy).
+// Shared by scripts/e2e.mjs (the extension from the repository) and scripts/e2e-vsix.mjs (the
+// extension installed from its .vsix).
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runWorkbench, startCodeServer, workbenchUrl } from './codeServer.mjs';
+
+/**
+ * `scratch` holds the workspace copy, code-server's state (`scratch/cs`, where an extension may
+ * already be installed) and the report (`scratch/e2e.log`, handed to the suite through
+ * LIVE_UPDATE_E2E_LOG). Resolves with the workbench's exit code (1 when it reported none).
+ */
+export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath }) {
+  const workspace = join(scratch, 'workspace');
+  cpSync(fixture, workspace, { recursive: true });
+  const logFile = join(scratch, 'e2e.log');
+  writeFileSync(logFile, '');
+  process.env.LIVE_UPDATE_E2E_LOG = logFile;
+  let printed = 0;
+  const printLog = () => {
+    const text = readFileSync(logFile, 'utf8');
+    process.stdout.write(text.slice(printed));
+    printed = text.length;
+  };
+  const tail = setInterval(printLog, 200);
+  const server = await startCodeServer({ folder: workspace, scratch: join(scratch, 'cs') });
+  let code = 1;
+  try {
+    const url = workbenchUrl(server.url, { folder: workspace, extensionPath, testsPath });
+    code = await runWorkbench(url, {
+      onConsole: (text) => {
+        if (process.env.LIVE_UPDATE_E2E_VERBOSE) process.stdout.write(`[browser] ${text}\n`);
+      },
+      screenshot: process.env.LIVE_UPDATE_E2E_SCREENSHOT,
+    });
+  } catch (e) {
+    console.error(`e2e: ${e instanceof Error ? e.message : String(e)}\n--- code-server log ---\n${server.log()}`);
+  } finally {
+    clearInterval(tail);
+    printLog();
+    await server.stop();
+  }
+  return typeof code === 'number' ? code : 1;
+}
