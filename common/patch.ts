@@ -210,6 +210,8 @@ export interface ScriptState {
   code?: string;
   /** V8's id of the script (the same in every inspector session of the program). */
   scriptId?: string;
+  /** The runtime has changed this script: the debugger's own session no longer sees it as it is. */
+  changedByRuntime?: boolean;
 }
 
 export interface ScriptStateQuery {

@@ -13,6 +13,12 @@ export class InProcessSession {
   private debuggerEnabled = false;
   /** Absolute file path → id of the newest script V8 compiled from it. */
   private readonly scriptsByFile = new Map<string, string>();
+  /**
+   * Scripts this session has changed. V8's inspector keeps per-session script state: after a
+   * change made here, the debugger's own session resolves positions in that script against the
+   * text it knew (see ARCHITECTURE.md, "Breakpoints after an update").
+   */
+  readonly changedHere = new Set<string>();
 
   constructor() {
     this.session.connect();

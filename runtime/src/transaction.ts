@@ -148,6 +148,7 @@ function reportFor(reports: ScriptReport[], file: string): ScriptReport {
 
 function setScriptSource(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
+  if (!dryRun && !isError(result) && result.status === 'Ok') session.changedHere.add(scriptId);
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
 }
 
