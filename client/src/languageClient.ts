@@ -62,7 +62,9 @@ export async function startLanguageClient(
     const session = tracker.session(targetId);
     if (!session) return { error: 'the program has ended' };
     try {
-      return await callRuntime<PendingState>(session, 'pending', query);
+      // Asked every 100 ms while something waits: a program that does not answer soon is skipped
+      // this round rather than holding up the others.
+      return await callRuntime<PendingState>(session, 'pending', query, { timeoutMs: 3_000 });
     } catch (e) {
       return { error: messageOf(e) };
     }

@@ -26,7 +26,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // js-debug's session resolves positions in a script the runtime changed against the text it
   // knew; an edit through it would then start from that text. Only a script the runtime has not
   // changed can be restarted into new code this way.
-  const before = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file });
+  const before = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
   if (before.changedByRuntime) return { ok: false, reason: 'the debugger no longer sees this file as it runs (it was updated in the program before), so its frames cannot be restarted safely' };
   const paused = await pausedFrames(session);
   if (!paused) return { ok: false, reason: 'the program is not paused' };

@@ -186,3 +186,24 @@ describe('runtime: update points', () => {
     assert.ok(state.updatePoints > 0);
   });
 });
+
+describe('runtime: an async function paused after its await', () => {
+  it('applies its deferred update at a later turn once it has returned, although new activations keep starting', async () => {
+    const file = fixture('busy-js', 'ticker.js');
+    const p = await programs.start(file);
+    await p.send('Debugger.enable');
+    // As js-debug does: async stack traces on.
+    await p.send('Debugger.setAsyncCallStackDepth', { maxDepth: 32 });
+    const paused = new Promise<void>((resolve) => p.on('Debugger.paused', () => resolve()));
+    // Line 6 (0-based) is `return 'g v1';`, after `await null`.
+    const { breakpointId } = await p.send('Debugger.setBreakpointByUrl', { lineNumber: 6, url: pathToFileURL(file).href });
+    await paused;
+    const report = await p.apply(deferring(patchOf(scriptPatch(file, replaceOnce("'g v1'", "'g v2'")))));
+    assert.equal(report.scripts[0]!.outcome, 'pending', JSON.stringify(report));
+    await p.send('Debugger.removeBreakpoint', { breakpointId });
+    await p.send('Debugger.resume');
+    const applied = await settled(p, 'applied');
+    assert.equal(applied.where, 'turn');
+    assert.ok(applied.pending.attempts <= 3, `applied after ${applied.pending.attempts} attempts`);
+  });
+});

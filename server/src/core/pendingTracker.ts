@@ -24,7 +24,8 @@ interface Watch {
 export class PendingTracker {
   private readonly watches = new Map<string, Watch>();
   private timer: NodeJS.Timeout | undefined;
-  private polling = false;
+  /** Per target, the query under way: a slow or ended target never holds up the others. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly port: TargetPort,
@@ -79,27 +80,34 @@ export class PendingTracker {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.poll().finally(() => {
-        if ([...this.watches.values()].some((w) => w.pending.length > 0)) this.schedule();
-      });
+      void this.poll();
+      if ([...this.watches.values()].some((w) => w.pending.length > 0)) this.schedule();
     }, delay);
   }
 
+  /** Asks every watched target (each at most once at a time); resolves when all have answered. */
   private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      for (const watch of [...this.watches.values()]) {
-        const state = await this.port.pendingState(watch.target.id, { since: watch.seen });
-        if ('error' in state || !this.watches.has(watch.target.id)) continue;
-        const before = JSON.stringify(watch.pending.map((p) => p.id));
-        watch.pending = state.pending;
-        for (const event of state.events) if (event.seq > watch.seen) this.settled({ target: watch.target, event });
-        watch.seen = Math.max(watch.seen, state.seq);
-        if (JSON.stringify(watch.pending.map((p) => p.id)) !== before) this.changed(this.all());
-      }
-    } finally {
-      this.polling = false;
+    await Promise.all([...this.watches.values()].map((w) => this.pollOne(w)));
+  }
+
+  private pollOne(watch: Watch): Promise<void> {
+    const id = watch.target.id;
+    let query = this.inFlight.get(id);
+    if (!query) {
+      query = this.ask(watch).finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, query);
     }
+    return query;
+  }
+
+  private async ask(watch: Watch): Promise<void> {
+    const state = await this.port.pendingState(watch.target.id, { since: watch.seen });
+    if ('error' in state || this.watches.get(watch.target.id) !== watch) return;
+    const before = JSON.stringify(watch.pending.map((p) => p.id));
+    watch.pending = state.pending;
+    for (const event of state.events) if (event.seq > watch.seen) this.settled({ target: watch.target, event });
+    watch.seen = Math.max(watch.seen, state.seq);
+    if (JSON.stringify(watch.pending.map((p) => p.id)) !== before) this.changed(this.all());
+    if (watch.pending.length > 0) this.schedule();
   }
 }
