@@ -2,7 +2,9 @@
 //   save → live latency through the real server and runtime, with node --watch and tsx watch
 //   restarts for comparison (latency.bench.ts); the pause while an update applies (pause.bench.ts:
 //   a 40 KB module, a generated 1 MB script, typescript.js); steady-state overhead, start-up vs tsx
-//   and strip-types, memory after 1,000 updates (overhead/startup/memory.bench.ts); the server's
+//   and strip-types, memory after 1,000 updates (overhead/startup/memory.bench.ts); busy code
+//   (busy.bench.ts); a server updated 1,000 times under load and with requests suspended in the
+//   handler being updated (load.bench.ts); the server's
 //   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
@@ -10,7 +12,7 @@
 //                               memory figures, analysis and type check
 //   npm run bench -- --runs 11  any number of runs
 //   npm run bench -- --case NAME         only the cases whose name contains NAME (latency,
-//                                        typescript, overhead, startup, memory, analysis, typecheck…)
+//                                        typescript, overhead, startup, memory, busy, load, analysis, typecheck…)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
@@ -32,9 +34,10 @@ import { OVERHEAD_CASE } from './overhead.bench';
 import { STARTUP_CASE } from './startup.bench';
 import { MEMORY_CASE } from './memory.bench';
 import { BUSY_CASE } from './busy.bench';
+import { LOAD_CASE } from './load.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];

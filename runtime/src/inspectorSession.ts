@@ -49,6 +49,18 @@ export class InProcessSession {
   }
 
   /**
+   * Sends a CDP command that completes later (after the current task), such as
+   * `HeapProfiler.collectGarbage`; `done` is called then, once, whatever the outcome.
+   */
+  postLater(method: string, done: () => void): void {
+    try {
+      this.session.post(method, {}, () => done());
+    } catch {
+      done();
+    }
+  }
+
+  /**
    * Enables the Debugger domain on first use. V8 then replays `scriptParsed` for every script
    * already compiled (synchronously, inside this call), and reports new ones as they load. Pauses
    * are skipped in this session so it never stops the program by itself; an external debugger's

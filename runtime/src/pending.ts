@@ -33,6 +33,8 @@ interface Entry {
   nextAttemptAt: number;
   /** What the last attempt (or the first apply) cost, in ms. */
   costMs: number;
+  /** The garbage collection asked for before the next attempt (see `collectFirst`). */
+  gc?: 'requested' | 'done';
 }
 
 export class PendingUpdates {
@@ -142,6 +144,7 @@ export class PendingUpdates {
           this.backOff(entry, now);
           continue;
         }
+        if (where === 'turn' && this.collectFirst(entry)) continue;
         this.attempt(entry, where, now);
       }
     } finally {
@@ -171,6 +174,32 @@ export class PendingUpdates {
       reason: report.error ?? script?.reason ?? 'the runtime refused it',
       ...(script ? { report: script } : {}),
     });
+  }
+
+  /**
+   * Async activations that have finished can still block LiveEdit (BlockedByActiveGenerator)
+   * until V8 collects them, while a debugger session has the Debugger domain on (as js-debug
+   * has): in test/runtime/load.test.ts the update of a handler whose suspended requests had all
+   * finished was refused until a GC, and so waited a second back-off (5 s more). So before an
+   * attempt at an update a suspended activation held back, a full GC is asked for; V8 runs it
+   * after the current task (never synchronously here), and the attempt is made at the first turn
+   * after it. Not at update points: a loop that never yields would never let it run.
+   * Returns whether the attempt must wait for the collection.
+   */
+  private collectFirst(entry: Entry): boolean {
+    if (!entry.info.activations.some((a) => a.kind === 'suspended')) return false;
+    if (entry.gc === 'done') {
+      entry.gc = undefined;
+      return false;
+    }
+    if (entry.gc !== 'requested') {
+      entry.gc = 'requested';
+      this.session.postLater('HeapProfiler.collectGarbage', () => {
+        entry.gc = 'done';
+        this.schedule();
+      });
+    }
+    return true;
   }
 
   /** Whether a function named in `when … idle` has a suspended activation (asked of V8). */
