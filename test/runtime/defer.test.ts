@@ -192,11 +192,9 @@ describe('runtime: an async function paused after its await', () => {
     const file = fixture('busy-js', 'ticker.js');
     const p = await programs.start(file);
     await p.send('Debugger.enable');
-    // As js-debug does: async stack traces on.
-    await p.send('Debugger.setAsyncCallStackDepth', { maxDepth: 32 });
     const paused = new Promise<void>((resolve) => p.on('Debugger.paused', () => resolve()));
-    // Line 6 (0-based) is `return 'g v1';`, after `await null`.
-    const { breakpointId } = await p.send('Debugger.setBreakpointByUrl', { lineNumber: 6, url: pathToFileURL(file).href });
+    // Line 7 (0-based) is `return 'g v1';`, after `await null`.
+    const { breakpointId } = await p.send('Debugger.setBreakpointByUrl', { lineNumber: 7, url: pathToFileURL(file).href });
     await paused;
     const report = await p.apply(deferring(patchOf(scriptPatch(file, replaceOnce("'g v1'", "'g v2'")))));
     assert.equal(report.scripts[0]!.outcome, 'pending', JSON.stringify(report));
@@ -205,5 +203,6 @@ describe('runtime: an async function paused after its await', () => {
     const applied = await settled(p, 'applied');
     assert.equal(applied.where, 'turn');
     assert.ok(applied.pending.attempts <= 3, `applied after ${applied.pending.attempts} attempts`);
+    assert.equal(await p.evaluate('fixture.last()'), 'g v2');
   });
 });
