@@ -129,11 +129,13 @@ const cases = fs
   .filter((name) => fs.statSync(path.join(casesDir, name)).isDirectory() && (!only || name.includes(only)))
   .sort();
 const TARGET = { id: 'target-1', name: 'main [goldens]' };
+/** How long one request of the server may take to answer: a 10 MB apply takes 10–30 s on a busy machine. */
+const SETTLE_MS = 60_000;
 const cleanups = new Set<() => Promise<void>>();
 after(() => Promise.all([...cleanups].map((c) => c())));
 
 describe(`language server goldens (${regenerate ? 'regenerating' : 'comparing'})`, { concurrency: Number(process.env.LIVE_UPDATE_GOLDENS_CONCURRENCY) || 2 }, () => {
-  for (const name of cases) it(name, { timeout: 60_000 }, () => runCase(path.join(casesDir, name)));
+  for (const name of cases) it(name, { timeout: 120_000 }, () => runCase(path.join(casesDir, name)));
 });
 
 async function runCase(caseDir: string): Promise<void> {
@@ -192,7 +194,7 @@ async function runCase(caseDir: string): Promise<void> {
         history.set(full, [...(history.get(full) ?? []), text]);
         await (save.uri ? client.saveUri(save.uri, text) : client.save(full, text));
       }
-      await client.settle();
+      await client.settle(SETTLE_MS);
       const updates = client.updates.slice(marks.updates);
       assert.ok(updates.length <= group.length, `one save, at most one DidUpdate: ${JSON.stringify(updates)}`);
       const file = group.at(-1)!.file;

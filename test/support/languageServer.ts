@@ -169,10 +169,11 @@ export class LanguageServerClient {
    * handles messages one at a time and writes in order, so whatever a save makes it send (queries,
    * patches, diagnostics, DidUpdate) arrives before that answer unless it waits for us. (Work the
    * server would do off that path, on a timer or in a worker, is not covered: it would need a signal.)
+   * `timeoutMs` bounds the wait for one request (default 10 s; a 10 MB apply takes longer).
    */
-  async settle(): Promise<void> {
+  async settle(timeoutMs?: number): Promise<void> {
     for (;;) {
-      await eventually(`the requests being answered (log: ${this.describe()})`, () => this.inFlight === 0);
+      await eventually(`the requests being answered (log: ${this.describe()})`, () => this.inFlight === 0, timeoutMs);
       const seen = this.messagesReceived();
       await this.connection.sendRequest(UNIMPLEMENTED_REQUEST).catch(() => undefined);
       if (this.inFlight === 0 && this.messagesReceived() === seen) return;
