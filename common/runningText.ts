@@ -72,7 +72,7 @@ export function blankedPartOf(runningText: string, file: string): string | undef
  * top-level bindings. It is how the REPL and state transformers reach module state. The cost is
  * that the module's top-level variables live in a context (as if a closure read each of them).
  */
-function scopeAccessor(file: string): string {
+export function scopeAccessor(file: string): string {
   return `\n;globalThis[Symbol.for(${JSON.stringify(SCOPE_REGISTRY_KEY)})]?.(${JSON.stringify(file)}, (code) => eval(code));`;
 }
 

@@ -3,6 +3,7 @@
 // runtime can apply a patch inside one DAP `evaluate` without awaiting anything.
 import * as inspector from 'node:inspector';
 import { fileURLToPath } from 'node:url';
+import { scopeAccessor } from '../../common/runningText';
 
 export interface CdpError {
   error: string;
@@ -90,7 +91,22 @@ export class InProcessSession {
 
   scriptIdFor(file: string): string | undefined {
     this.ensureDebugger();
-    return this.scriptsByFile.get(file);
+    return this.scriptsByFile.get(file) ?? this.scriptIdUnderLossyUrl(file);
+  }
+
+  /**
+   * Node reports a CommonJS script's URL built from its file name without escaping `\`, tab, CR
+   * or LF, and URL parsing then turns `\` into `/` and drops the others: `a\b\n.js` is reported
+   * as `a/b.js`, so the script is not found under its own name (issue 9: such a file was never
+   * updated, silently). Look under that lossy name, and take the script only if it is this file's
+   * running text: its scope accessor line names the file exactly (never another file's script).
+   */
+  private scriptIdUnderLossyUrl(file: string): string | undefined {
+    if (!/[\\\t\r\n]/.test(file)) return undefined;
+    const scriptId = this.scriptsByFile.get(file.replace(/\\/g, '/').replace(/[\t\r\n]/g, ''));
+    if (!scriptId) return undefined;
+    const source = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
+    return !isError(source) && source.scriptSource.includes(scopeAccessor(file)) ? scriptId : undefined;
   }
 
   /** The text V8 runs for `file` (the baseline of updates), or undefined if it is not loaded. */

@@ -37,9 +37,24 @@ connection.onInitialize(() => ({
   serverInfo: { name: 'Live Update' },
 }));
 
+/**
+ * The local path of a document, or undefined for one that has none: another scheme (untitled:,
+ * vscode-remote:) or a file URL with a host (`file://server/share/x.js`, where `fileURLToPath`
+ * throws on this platform). Issue 9: such a save threw outside any try, and the rejection ended
+ * the server.
+ */
+function localPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 connection.onDidOpenTextDocument(({ textDocument }) => {
-  if (!textDocument.uri.startsWith('file:')) return;
-  const file = fileURLToPath(textDocument.uri);
+  const file = localPath(textDocument.uri);
+  if (file === undefined) return;
   typeGate.didOpen(file, textDocument.text);
   // Type-check the opened text soon, in the background of the user's editing: the first save then
   // checks only its own text (the project's cold start costs seconds).
@@ -126,8 +141,8 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
 });
 
 connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
-  if (text === undefined || !textDocument.uri.startsWith('file:')) return;
-  const file = fileURLToPath(textDocument.uri);
+  const file = localPath(textDocument.uri);
+  if (text === undefined || file === undefined) return;
   if (engine.isIdleSave(file, text)) return;
   try {
     const save = (saveCounts.get(file) ?? 0) + 1;

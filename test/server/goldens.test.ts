@@ -20,19 +20,37 @@
 //                  prints a line `ready` once it has loaded everything the case edits.
 //   saves.json     [{ "file": "main.js", "replace": "…", "with": "…" }, …]: one save per entry,
 //                  in order. Edits apply cumulatively to the in-memory text of their file (which
-//                  starts as the file on disk; the disk is never written); `replace` must occur
-//                  exactly once in the current text. The save carries the whole text.
+//                  starts as the file on disk, or empty when there is none; the disk is never
+//                  written); `replace` must occur exactly once in the current text. The save
+//                  carries the whole text. Optional fields:
+//                    "uri": "untitled:…"   saves that URI instead of a file of the case (the text
+//                                          starts empty; `file` is then only the record's name);
+//                    "quick": true         sent right after the previous save, without waiting
+//                                          for the server to finish it: the saves of such a group
+//                                          are recorded as one entry (see expected.json);
+//                    "with" may be generated: a string, { "repeat": "…", "times": N }, or an array
+//                                          of these, concatenated (a 10 MB save is a few bytes).
+//   generated.json optional: [{ "file": "<path in the case>", "text": <as "with">, "encoding"? }]: files made at
+//                  run time, for names or sizes that do not belong in git (quotes, newlines, a
+//                  `<` folder, 10 MB). Such a case runs in a temporary copy of its folder.
 //   checks.json    optional, hand-written: [{ "eval": "fixture.f()", "equals": <JSON>, "note"? }, …],
 //                  evaluated in the program after the last save and polled until each holds (5 s),
 //                  so the case proves the program really runs (or really does not run) the new
 //                  code. They state what the program does today; a `note` says why, and starts
 //                  with FINDING where that contradicts what the server reported.
+//                  A check { "runs": "main.js", "is": "saved" | "original" | "either", "note"? }
+//                  asks the runtime for the file's running text (`scriptState`) and requires its
+//                  hash to equal the running text of the last save of that file, of the file as
+//                  the program loaded it, or one of the two: never a mix of versions.
 //   expected.json  the golden, written by the regeneration mode:
 //                  { "saves": [{ "file",
 //                                "update": null | { "outcome", "functions", "summary",
 //                                                   "targets": [{ "outcome", "reason"?, "scripts"? }] },
 //                                "patch"?: [{ "function", "closureRisk"? }],
 //                                "diagnostics": { "<file>": [Diagnostic] } }] }
+//                  A group of quick saves is one entry: its last save's `file`, `"quick": N` (the
+//                  saves in the group) and `updates` (every DidUpdate of the group, in order)
+//                  instead of `update`; `patch` and `diagnostics` as above, over the whole group.
 //                  `update` is the DidUpdate of that save (null when the server sent none),
 //                  `patch` the functions of the patch the server sent (absent when it sent none),
 //                  `diagnostics` the last publication per file during that save (a file the
@@ -44,28 +62,38 @@
 // that makes the server send nothing is recorded as such, not as a timeout.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { hashText } from '../../common/patch';
 import type { UpdateReport } from '../../common/protocol';
+import { toRunningText, type TypeStripper } from '../../common/runningText';
 import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { LanguageServerClient } from '../support/languageServer';
 import { fixture } from '../support/paths';
 
+/** Text in a case's JSON: made at run time when large (a string, a repetition, or a concatenation). */
+type Generated = string | { repeat: string; times: number } | Generated[];
+const generate = (g: Generated): string => (typeof g === 'string' ? g : Array.isArray(g) ? g.map(generate).join('') : g.repeat.repeat(g.times));
 interface Save {
   file: string;
+  uri?: string;
   replace: string;
-  with: string;
+  with: Generated;
+  quick?: boolean;
 }
-interface Check {
-  eval: string;
-  equals: unknown;
-  /** Why the program does (or does not) run the new code here; shown when the check fails. */
-  note?: string;
-}
+type Check =
+  | {
+      eval: string;
+      equals: unknown;
+      /** Why the program does (or does not) run the new code here; shown when the check fails. */
+      note?: string;
+    }
+  | { runs: string; is: 'saved' | 'original' | 'either'; note?: string };
 interface RecordedDiagnostic {
   code: string | number | undefined;
   severity: string;
@@ -75,19 +103,24 @@ interface RecordedDiagnostic {
 }
 interface RecordedSave {
   file: string;
-  update: null | {
+  quick?: number;
+  updates?: RecordedUpdate[];
+  update?: RecordedUpdate;
+  patch?: { function: string; closureRisk?: string }[];
+  diagnostics: Record<string, RecordedDiagnostic[]>;
+}
+type RecordedUpdate = null | {
     outcome: UpdateReport['outcome'];
     functions: string[];
     summary: string;
     targets: { outcome: string; reason?: string; scripts?: unknown[] }[];
   };
-  patch?: { function: string; closureRisk?: string }[];
-  diagnostics: Record<string, RecordedDiagnostic[]>;
-}
 interface Golden {
   saves: RecordedSave[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stripper = (): TypeStripper => require('amaro') as TypeStripper;
 const regenerate = process.env.LIVE_UPDATE_UPDATE_GOLDENS === '1';
 const only = process.env.LIVE_UPDATE_GOLDENS;
 const casesDir = fixture('lsp-cases');
@@ -96,17 +129,29 @@ const cases = fs
   .filter((name) => fs.statSync(path.join(casesDir, name)).isDirectory() && (!only || name.includes(only)))
   .sort();
 const TARGET = { id: 'target-1', name: 'main [goldens]' };
+/** How long one request of the server may take to answer: a 10 MB apply takes 10–30 s on a busy machine. */
+const SETTLE_MS = 60_000;
 const cleanups = new Set<() => Promise<void>>();
 after(() => Promise.all([...cleanups].map((c) => c())));
 
 describe(`language server goldens (${regenerate ? 'regenerating' : 'comparing'})`, { concurrency: Number(process.env.LIVE_UPDATE_GOLDENS_CONCURRENCY) || 2 }, () => {
-  for (const name of cases) it(name, { timeout: 60_000 }, () => runCase(path.join(casesDir, name)));
+  for (const name of cases) it(name, { timeout: 120_000 }, () => runCase(path.join(casesDir, name)));
 });
 
-async function runCase(dir: string): Promise<void> {
-  const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
+async function runCase(caseDir: string): Promise<void> {
+  const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(caseDir, file), 'utf8')) as T;
   const saves = read<Save[]>('saves.json');
-  const checks = fs.existsSync(path.join(dir, 'checks.json')) ? read<Check[]>('checks.json') : [];
+  const checks = fs.existsSync(path.join(caseDir, 'checks.json')) ? read<Check[]>('checks.json') : [];
+  // A case with generated files runs in a temporary copy of its folder, with those files written.
+  const generatedFiles = fs.existsSync(path.join(caseDir, 'generated.json')) ? read<{ file: string; text: Generated; encoding?: BufferEncoding }[]>('generated.json') : [];
+  const dir = generatedFiles.length ? fs.mkdtempSync(path.join(os.tmpdir(), `lu-golden-${path.basename(caseDir)}-`)) : caseDir;
+  if (dir !== caseDir) {
+    fs.cpSync(caseDir, dir, { recursive: true });
+    for (const g of generatedFiles) {
+      fs.mkdirSync(path.dirname(path.join(dir, g.file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, g.file), generate(g.text), g.encoding ?? 'utf8');
+    }
+  }
   const entries = fs.readdirSync(dir).filter((f) => /^main\.([cm]?js|[cm]?ts)$/.test(f));
   // A tsc-built case runs what tsc built from src/ into out/ (both committed), and saves src/ files.
   if (entries.length === 0 && fs.existsSync(path.join(dir, 'out', 'main.js'))) entries.push(path.join('out', 'main.js'));
@@ -118,6 +163,7 @@ async function runCase(dir: string): Promise<void> {
   const program = InspectedProcess.start(path.join(dir, entries[0]!), { cwd: dir });
   const stop = async (): Promise<void> => {
     await Promise.allSettled([server.then((c) => c.stop()), program.then((p) => p.kill())]);
+    if (dir !== caseDir) fs.rmSync(dir, { recursive: true, force: true });
   };
   cleanups.add(stop);
   let debuggee: InspectedProcess | undefined;
@@ -130,33 +176,49 @@ async function runCase(dir: string): Promise<void> {
     await client.settle();
 
     const texts = new Map<string, string>();
+    /** Every saved text of each file, in order. */
+    const history = new Map<string, string[]>();
     const recorded: RecordedSave[] = [];
-    for (const save of saves) {
-      const full = path.join(dir, save.file);
-      const text = replaceUnique(texts.get(full) ?? fs.readFileSync(full, 'utf8'), save);
-      texts.set(full, text);
+    for (let i = 0; i < saves.length; ) {
+      // A group: this save and the quick ones right after it, sent back to back.
+      let end = i + 1;
+      while (end < saves.length && saves[end]!.quick) end++;
+      const group = saves.slice(i, end);
+      i = end;
       const marks = { updates: client.updates.length, diagnostics: client.diagnostics.length, applies: client.applyRequests.length };
-      await client.save(full, text);
-      await client.settle();
+      let full = '';
+      for (const save of group) {
+        full = save.uri ?? path.join(dir, save.file);
+        const text = replaceUnique(texts.get(full) ?? (save.uri || !fs.existsSync(full) ? '' : fs.readFileSync(full, 'utf8')), save);
+        texts.set(full, text);
+        history.set(full, [...(history.get(full) ?? []), text]);
+        await (save.uri ? client.saveUri(save.uri, text) : client.save(full, text));
+      }
+      await client.settle(SETTLE_MS);
       const updates = client.updates.slice(marks.updates);
-      assert.ok(updates.length <= 1, `one save, at most one DidUpdate: ${JSON.stringify(updates)}`);
+      assert.ok(updates.length <= group.length, `one save, at most one DidUpdate: ${JSON.stringify(updates)}`);
+      const file = group.at(-1)!.file;
+      const projected = updates.map((u) => projectUpdate(u, dir, full));
       recorded.push({
-        file: save.file,
-        update: updates[0] ? projectUpdate(updates[0], dir, full) : null,
+        file,
+        ...(group.length > 1 ? { quick: group.length, updates: projected } : { update: projected[0] ?? null }),
         ...projectPatch(client.applyRequests.slice(marks.applies).map((r) => r.patch)),
         diagnostics: projectDiagnostics(client.diagnostics.slice(marks.diagnostics), dir),
       });
     }
 
     const golden: Golden = { saves: recorded };
-    const expectedFile = path.join(dir, 'expected.json');
+    const expectedFile = path.join(caseDir, 'expected.json');
     if (regenerate) fs.writeFileSync(expectedFile, `${JSON.stringify(golden, null, 2)}\n`);
     else {
       assert.ok(fs.existsSync(expectedFile), `${expectedFile} is missing: run with LIVE_UPDATE_UPDATE_GOLDENS=1 and review it`);
-      assert.deepEqual(golden, read<Golden>('expected.json'), `${path.basename(dir)}: the server's answers differ from expected.json`);
+      assert.deepEqual(golden, read<Golden>('expected.json'), `${path.basename(caseDir)}: the server's answers differ from expected.json`);
     }
 
-    for (const check of checks) await runCheck(debuggee, check);
+    for (const check of checks) {
+      if ('runs' in check) await runningTextCheck(debuggee, dir, check, history);
+      else await runCheck(debuggee, check);
+    }
     assert.equal(debuggee.exitCode, undefined, 'the program is still running');
   } catch (e) {
     if (e instanceof Error) e.message += `\nprogram stderr: ${debuggee?.stderr().slice(-2000)}${client ? `\nserver: ${client.describe()}` : ''}`;
@@ -168,15 +230,16 @@ async function runCase(dir: string): Promise<void> {
 }
 
 function replaceUnique(text: string, save: Save): string {
+  if (save.replace === '' && text === '') return generate(save.with); // a file that starts empty
   const at = text.indexOf(save.replace);
   if (at < 0 || text.indexOf(save.replace, at + 1) >= 0) throw new Error(`${save.file}: "${save.replace}" must occur exactly once`);
-  return text.slice(0, at) + save.with + text.slice(at + save.replace.length);
+  return text.slice(0, at) + generate(save.with) + text.slice(at + save.replace.length);
 }
 
 const relative = (dir: string, file: string): string => path.relative(dir, file).split(path.sep).join('/');
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-function projectUpdate(report: UpdateReport, dir: string, saved: string): NonNullable<RecordedSave['update']> {
+function projectUpdate(report: UpdateReport, dir: string, saved: string): NonNullable<RecordedUpdate> {
   assert.equal(report.file, saved, 'the report names the saved file');
   return {
     outcome: report.outcome,
@@ -232,7 +295,35 @@ function projectDiagnostics(publications: PublishDiagnosticsParams[], dir: strin
   return Object.fromEntries(Object.entries(byFile).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function runCheck(debuggee: InspectedProcess, check: Check): Promise<void> {
+/**
+ * The running text of `check.runs` is one whole version of the file: the last save, the file as
+ * the program loaded it, or (`either`) one of these or an earlier save; polled like `runCheck`.
+ */
+async function runningTextCheck(debuggee: InspectedProcess, dir: string, check: Extract<Check, { runs: string }>, history: Map<string, string[]>): Promise<void> {
+  const file = path.join(dir, check.runs);
+  const hashOf = (text: string): string | undefined => {
+    try {
+      return hashText(toRunningText(text, file, stripper).code);
+    } catch {
+      return undefined; // a save that does not parse has no running text
+    }
+  };
+  const saves = history.get(file) ?? assert.fail(`${check.runs} was never saved`);
+  const versions = { original: hashOf(fs.readFileSync(file, 'utf8')), saved: hashOf(saves.at(-1)!) };
+  const accepted = check.is === 'either' ? [versions.original, ...saves.map(hashOf)] : [versions[check.is]];
+  let named = '';
+  try {
+    await eventually(`${check.runs} to run ${check.is}`, async () => {
+      const state = await debuggee.scriptState({ file });
+      named = !state.loaded ? 'nothing (not loaded)' : state.hash === versions.saved ? 'the last save' : state.hash === versions.original ? 'the original' : saves.map(hashOf).includes(state.hash) ? 'an earlier save' : 'no version (a mix?)';
+      return state.loaded && accepted.includes(state.hash);
+    }, 5_000);
+  } catch {
+    assert.fail(`${check.runs} should run ${check.is}, runs ${named}${check.note ? ` (note: ${check.note})` : ''}`);
+  }
+}
+
+async function runCheck(debuggee: InspectedProcess, check: Extract<Check, { eval: string }>): Promise<void> {
   let last = '';
   try {
     await eventually(

@@ -123,6 +123,19 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
 });
 
 describe('language server: a newer save of a waiting function', { timeout: 60_000 }, () => {
+  it('a save that reverts the waiting edit drops it: it never lands after the revert (issue 9)', async () => {
+    const { debuggee, client } = await session();
+    await client.save(file, withMain('v2'));
+    assert.equal((await client.nextUpdate(0)).outcome, 'pending');
+    await client.save(file, original);
+    // Nothing waits in the program any more, so nothing can land later (it used to, about 5 s after main returned).
+    await eventually('the waiting update to be dropped', async () => (await debuggee.pending()).pending.length === 0);
+    await debuggee.evaluate('fixture.release()');
+    await eventually('main to return', () => debuggee.evaluate('fixture.state.mainResult'));
+    assert.doesNotMatch((await debuggee.scriptState({ file })).code!, /main v2/);
+    assert.equal((await debuggee.pending()).pending.length, 0);
+  });
+
   it('replaces the waiting update: only the newest is applied, once', async () => {
     const { debuggee, client } = await session();
     await client.save(file, withMain('v2'));

@@ -138,13 +138,17 @@ export class LanguageServerClient {
    * first save of a file opens it first with its text on disk, as an editor would have.
    */
   async save(file: string, text: string): Promise<void> {
-    const uri = pathToFileURL(file).href;
+    await this.saveUri(pathToFileURL(file).href, text, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+  }
+
+  /** Saves a document by its URI (any scheme), opened first with `openText` as `save` does. */
+  async saveUri(uri: string, text: string, openText = ''): Promise<void> {
     if (!this.opened.has(uri)) {
       this.opened.add(uri);
-      const languageId = /\.[cm]?tsx?$/.test(file) ? 'typescript' : 'javascript';
-      await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: fs.readFileSync(file, 'utf8') } });
+      const languageId = /\.[cm]?tsx?$/.test(uri) ? 'typescript' : 'javascript';
+      await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: openText } });
     }
-    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(file).href }, text });
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri }, text });
   }
 
   /** The first DidUpdate after the first `from` ones. */
@@ -165,10 +169,11 @@ export class LanguageServerClient {
    * handles messages one at a time and writes in order, so whatever a save makes it send (queries,
    * patches, diagnostics, DidUpdate) arrives before that answer unless it waits for us. (Work the
    * server would do off that path, on a timer or in a worker, is not covered: it would need a signal.)
+   * `timeoutMs` bounds the wait for one request (default 10 s; a 10 MB apply takes longer).
    */
-  async settle(): Promise<void> {
+  async settle(timeoutMs?: number): Promise<void> {
     for (;;) {
-      await eventually(`the requests being answered (log: ${this.describe()})`, () => this.inFlight === 0);
+      await eventually(`the requests being answered (log: ${this.describe()})`, () => this.inFlight === 0, timeoutMs);
       const seen = this.messagesReceived();
       await this.connection.sendRequest(UNIMPLEMENTED_REQUEST).catch(() => undefined);
       if (this.inFlight === 0 && this.messagesReceived() === seen) return;

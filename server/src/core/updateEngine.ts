@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
-import { hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
+import { blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
@@ -310,13 +310,19 @@ export class UpdateEngine {
     if ('error' in baseline) return unreachable(baseline.error);
     const saved = view.saved;
     if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
-    if (baseline.hash === saved.hash) return undefined;
+    if (baseline.hash === saved.hash) {
+      // The save is what runs (it reverts an edit that waits): no update, but the waiting one of
+      // an earlier save must not land after it. Issue 9: it did, and the program ran the reverted text.
+      const waiting = this.pending.all().find((t) => t.targetId === target.id)?.pending.filter((p) => p.file === view.running).map((p) => p.id) ?? [];
+      if (waiting.length) await this.pending.cancel(waiting, `a newer save of ${path.basename(file)} replaced it`);
+      return undefined;
+    }
     const running = view.running;
     // An edit inside one function's body is compared by reparsing that function alone; its new
     // FileFunctions are derived after the patch is applied, when the baseline is remembered.
     const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
     const changes = mapChanges(withStrandedRisk(analysis.changes, baseline.stranded), view.toSource);
-    if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors);
+    if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
       diagnostics,
@@ -723,4 +729,19 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
             ? `Waiting: ${what}, ${waiting[0]!.reason}`
             : `No change to apply in ${name}`;
   return { file, outcome, functions, targets, summary, milliseconds: ms, time: Date.now() };
+}
+
+/**
+ * A syntax error the parser finds past the end of the file's own code is put at the file's end.
+ * An unclosed brace or comment is reported at the end of the running text, inside the lines the
+ * runtime appends (scope accessor, source map): issue 9's goldens showed column 3657 of a line the
+ * saved file does not have.
+ */
+function withinOwnCode(error: SyntaxError, runningCode: string, file: string): SyntaxError {
+  const own = blankedPartOf(runningCode, file);
+  if (own === undefined) return error;
+  const lastLine = own.lastIndexOf('\n');
+  const end = { line: own.split('\n').length - 1, column: own.length - lastLine - 1 };
+  const clamp = (p: SyntaxError['start']): SyntaxError['start'] => (p.line > end.line || (p.line === end.line && p.column > end.column) ? end : p);
+  return { ...error, start: clamp(error.start), end: clamp(error.end) };
 }
