@@ -10,6 +10,7 @@ import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
+import { withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
@@ -321,7 +322,9 @@ export class UpdateEngine {
     // An edit inside one function's body is compared by reparsing that function alone; its new
     // FileFunctions are derived after the patch is applied, when the baseline is remembered.
     const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
-    const changes = mapChanges(withStrandedRisk(analysis.changes, baseline.stranded), view.toSource);
+    // The incremental path only sees edits inside one function's body: nothing above it changed.
+    const analyzed = analysis.incremental ? analysis.changes : withGapRisk(analysis.changes, baseline.functions, baseline.text, analysis.after(), saved.code);
+    const changes = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
     if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -634,6 +637,7 @@ function whyStale(reason: string): string {
   if (reason.includes('moved')) return ', and V8 takes a moved function for a new one';
   if (reason.includes('top-level declarations')) return ', and V8 cannot move existing closures into a module scope laid out differently';
   if (reason.includes('first or last token')) return ', which V8 takes for a new function';
+  if (reason.includes('right above it')) return ', and V8 took the changed region across its first line for a new function';
   return '';
 }
 

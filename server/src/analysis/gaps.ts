@@ -1,0 +1,27 @@
+// V8 matches old and new functions through a text diff. When the text right above a changed
+// function changed too (new lines, a block of comments), the changed region can run across the
+// function's first line, and V8 takes it for a new function: it answers Ok and keeps existing
+// closures on the old code (found by the bad-input goldens: 8 or more new lines, or a change of
+// over 800 characters, right above an edited function). Such functions are marked as a closure
+// risk, so the runtime checks their live closures after applying and the report tells the truth.
+import type { FileChanges } from './changes';
+import type { FileFunctions, FunctionInfo } from './functions';
+
+const REASON = 'the text right above it changed too';
+
+export function withGapRisk(changes: FileChanges, before: FileFunctions, beforeText: string, after: FileFunctions, afterText: string): FileChanges {
+  if (!changes.changed.some((c) => !c.closureRisk)) return changes;
+  return {
+    ...changes,
+    changed: changes.changed.map((c) =>
+      c.closureRisk || gapAbove(before.functions, beforeText, c.before) === gapAbove(after.functions, afterText, c.after) ? c : { ...c, closureRisk: REASON },
+    ),
+  };
+}
+
+/** The text between the end of the nearest function that ends before `fn` and `fn`'s start. */
+function gapAbove(functions: FunctionInfo[], text: string, fn: FunctionInfo): string {
+  let start = 0;
+  for (const f of functions) if (f.endOffset <= fn.startOffset && f.endOffset > start) start = f.endOffset;
+  return text.slice(start, fn.startOffset);
+}
