@@ -8,7 +8,7 @@
  */
 
 /** Bumped whenever a field changes meaning; the runtime refuses patches of another version. */
-export const PATCH_FORMAT_VERSION = 2;
+export const PATCH_FORMAT_VERSION = 3;
 
 /** The global under which the runtime registers its API, once per isolate. */
 export const RUNTIME_GLOBAL_KEY = 'liveUpdate.runtime';
@@ -75,6 +75,41 @@ export interface ScriptPatch {
   /** The complete new running text (see common/runningText: TypeScript arrives already blanked). */
   code: string;
   functions: ChangedFunction[];
+  /**
+   * Top-level code to run in the module's scope once every script of the patch runs its new text,
+   * in this order, inside the same transaction: if one throws, every step already run is undone
+   * (its `assigns` restored), every script is restored, and the report names the step.
+   */
+  steps?: ModuleStep[];
+}
+
+/**
+ * What a step is, for messages and for the policies around it: `definition` re-evaluates a
+ * changed top-level definition (assigning its bindings), `declaration` creates a binding the
+ * running module never had, `transformer` runs a user's state transformer, `migration` migrates
+ * the existing instances of a class, `reinit` re-initializes a binding from its new initializer.
+ */
+export type StepKind = 'definition' | 'declaration' | 'transformer' | 'migration' | 'reinit';
+
+export interface ModuleStep {
+  kind: StepKind;
+  /** What a person reads: `const TABLE`, `exports.parse =`, `transformer of sessions`. */
+  label: string;
+  /** 0-based line in the new text where the step's statement is (a failure is reported there). */
+  line: number;
+  /** JavaScript evaluated in the module's scope (sloppy direct eval inside the module). */
+  code: string;
+  /** Top-level bindings the step assigns: read before it runs, put back if the update is undone. */
+  assigns: string[];
+}
+
+/** The step that threw, which undid the whole update. */
+export interface StepFailure {
+  kind: StepKind;
+  label: string;
+  line: number;
+  /** `TypeError: x is not a function` */
+  error: string;
 }
 
 export interface Patch {
@@ -125,6 +160,10 @@ export interface ScriptReport {
   staleClosures?: StaleClosure[];
   /** Part (outcome `applied`) or all (outcome `pending`) of the update waits for inactivity. */
   pending?: PendingUpdate;
+  /** The labels of the module steps that ran (all of them, when applied). */
+  steps?: string[];
+  /** The step that threw; nothing of the update was kept. */
+  stepFailure?: StepFailure;
 }
 
 /** A deferred part of an update, held by the runtime until its functions are inactive. */

@@ -21,7 +21,7 @@ import { ModuleScopes, preview } from './scopes';
 import { PendingUpdates } from './pending';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
-  const pending = new PendingUpdates(session);
+  const pending = new PendingUpdates(session, scopes);
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 
@@ -37,7 +37,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
         if (patch.format !== PATCH_FORMAT_VERSION) {
           return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
         }
-        return JSON.stringify(applyUpdate(session, pending, patch));
+        return JSON.stringify(applyUpdate(session, pending, patch, scopes));
       } catch (e) {
         return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }

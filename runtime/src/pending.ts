@@ -13,6 +13,7 @@
 // the update waits: measured 0.63–0.69× requests/s against 0.99×.)
 import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch } from '../../common/patch';
 import type { InProcessSession } from './inspectorSession';
+import type { ModuleScopes } from './scopes';
 import { atOrBefore } from './positions';
 import { captureLiveStack, type LiveFrame } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
@@ -54,7 +55,10 @@ export class PendingUpdates {
   private points = 0;
   private nextPointCheck = 0;
 
-  constructor(private readonly session: InProcessSession) {}
+  constructor(
+    private readonly session: InProcessSession,
+    private readonly scopes?: ModuleScopes,
+  ) {}
 
   get size(): number {
     return this.byFile.size;
@@ -161,7 +165,7 @@ export class PendingUpdates {
   private attempt(entry: Entry, where: 'turn' | 'update point', now: number): void {
     entry.info.attempts++;
     const started = performance.now();
-    const report = applyPatch(this.session, { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] }, { explain: false });
+    const report = applyPatch(this.session, { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] }, { explain: false, scopes: this.scopes });
     const script = report.scripts[0];
     entry.costMs = performance.now() - started + (entry.gcMs ?? 0);
     entry.gcMs = undefined;

@@ -2,12 +2,17 @@
 //   1. check each script's baseline hash against what V8 runs (stale → nothing applied);
 //   2. apply each script with V8 LiveEdit; on a refusal, restore the ones already applied and
 //      report why (a check-only patch dry-runs every script instead and changes nothing);
-//   3. verify V8 now holds the new text of each applied script, and that existing closures of
+//   3. run the module steps of each script (re-evaluated definitions, new declarations, state
+//      transformers, migrations; moduleSteps.ts); if one throws, undo the steps and restore every
+//      script, and report the step;
+//   4. verify V8 now holds the new text of each applied script, and that existing closures of
 //      functions the server marked as risky run it (V8 can answer Ok and leave them on old code).
 import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
+import { runSteps, type Undo } from './moduleSteps';
+import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from './positions';
 import { captureLiveStack, LiveFrame } from './stack';
 
@@ -27,7 +32,7 @@ interface Prepared {
  * `explain: false` skips finding which functions are active when V8 refuses (a dry run per
  * async candidate): a pending update's retries already know, and must stay cheap.
  */
-export function applyPatch(session: InProcessSession, patch: Patch, { explain = true }: { explain?: boolean } = {}): PatchReport {
+export function applyPatch(session: InProcessSession, patch: Patch, { explain = true, scopes }: { explain?: boolean; scopes?: ModuleScopes } = {}): PatchReport {
   const reports: ScriptReport[] = [];
   const prepared: Prepared[] = [];
   const started = performance.now();
@@ -55,7 +60,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
       });
       continue;
     }
-    if (running.code === script.code) {
+    if (running.code === script.code && !script.steps?.length) {
       reports.push({ file: script.file, outcome: 'unchanged', currentHash });
       continue;
     }
@@ -94,6 +99,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   // evaluate), so a restore meets the program exactly as the patch found it.
   const done: Prepared[] = [];
   for (const p of prepared) {
+    if (p.oldRunning === p.newRunning) continue; // only steps to run (a re-initialization)
     const result = setScriptSource(session, p.scriptId, p.newRunning, false);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
@@ -117,7 +123,37 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     return failed;
   }
 
-  // 3. Verify: V8 holds the new text, and the existing closures of risky functions run it.
+  // 3. Module steps, in the order of the patch's scripts. A throw undoes everything.
+  const undos: Undo[] = [];
+  for (const p of prepared) {
+    if (!p.patch.steps?.length) continue;
+    const report = reportFor(reports, p.patch.file);
+    const result = scopes
+      ? runSteps(scopes, p.patch.file, p.patch.steps)
+      : ({ ok: false, failure: { ...p.patch.steps[0]!, error: 'the runtime cannot reach module scopes here' } } as const);
+    if (result.ok) {
+      undos.push(result.undo);
+      report.steps = result.ran;
+      continue;
+    }
+    for (const undo of undos.reverse()) undo();
+    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const { kind, label, line, error } = result.failure;
+    report.stepFailure = { kind, label, line, error };
+    report.outcome = 'rejected';
+    report.reason = `${stepNoun(kind, label)} threw ${error}; the update was undone and the program runs the version it ran before.`;
+    const failed = abandon(reports, finish);
+    for (const u of unrestored) {
+      const r = reportFor(reports, u.patch.file);
+      r.outcome = 'applied';
+      r.reason = 'Applied, and could not be restored after a step of the update threw.';
+      r.currentHash = hashText(u.newRunning);
+    }
+    if (unrestored.length > 0) failed.error = `A step of the update threw, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
+    return failed;
+  }
+
+  // 4. Verify: V8 holds the new text, and the existing closures of risky functions run it.
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
     report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
@@ -129,6 +165,21 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (stale.length > 0) report.staleClosures = stale;
   }
   return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
+}
+
+function stepNoun(kind: string, label: string): string {
+  switch (kind) {
+    case 'transformer':
+      return `The state transformer ${label}`;
+    case 'migration':
+      return `The migration of ${label}`;
+    case 'declaration':
+      return `The new declaration ${label}`;
+    case 'reinit':
+      return `Re-initializing ${label}`;
+    default:
+      return `Re-evaluating ${label}`;
+  }
 }
 
 /** Marks every script that would have been applied as not applied, because another one failed. */
