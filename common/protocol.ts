@@ -196,7 +196,7 @@ export const DiagnosticCodes = {
   removedButUsed: 'LU010',
   instancesNotMigrated: 'LU011',
   kindChanged: 'LU012',
-  newDeclarationUsed: 'LU013',
+  newDeclarationRefused: 'LU013',
   pendingUpdate: 'LU014',
   pendingDropped: 'LU015',
   frameRestarted: 'LU016',

@@ -16,6 +16,8 @@ import {
   type PendingState,
 } from '../../common/patch';
 import { applyUpdate } from './defer';
+// The step kinds the runtime carries out itself register with moduleSteps when loaded.
+import './declarations';
 import { InProcessSession } from './inspectorSession';
 import { ModuleScopes, preview } from './scopes';
 import { PendingUpdates } from './pending';

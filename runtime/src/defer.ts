@@ -7,7 +7,7 @@ import { hashText, type Activation, type Patch, type PatchReport, type ScriptRep
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
 import { splitUpdate } from './partial';
-import { atOrBefore } from './positions';
+import { atOrBefore } from '../../common/positions';
 import type { PendingUpdates } from './pending';
 import { captureLiveStack } from './stack';
 import { applyPatch, probeSuspended } from './transaction';

@@ -3,7 +3,7 @@
 // their positions in that text. Which functions must be deferred together is the server's call
 // (`ChangedFunction.group`); this file only closes the set over groups and nesting.
 import type { ChangedFunction } from '../../common/patch';
-import { offsetAt, positionAt } from './positions';
+import { offsetAt, positionAt } from '../../common/positions';
 
 export interface Split {
   /** The running text to apply now. */

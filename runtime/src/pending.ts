@@ -14,7 +14,7 @@
 import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch } from '../../common/patch';
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
-import { atOrBefore } from './positions';
+import { atOrBefore } from '../../common/positions';
 import { captureLiveStack, type LiveFrame } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
 

@@ -13,7 +13,7 @@ import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
 import type { ModuleScopes } from './scopes';
-import { atOrBefore, offsetAt, textBetween } from './positions';
+import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
 
 interface SetScriptSourceResult {

@@ -2,9 +2,10 @@
 // folder, and prints the suite's own report as it grows (the browser console is too noisy).
 // Shared by scripts/e2e.mjs (the extension from the repository) and scripts/e2e-vsix.mjs (the
 // extension installed from its .vsix).
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorkbench, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { repoRoot } from './tools.mjs';
 
 /**
  * `scratch` holds the workspace copy, code-server's state (`scratch/cs`, where an extension may
@@ -14,6 +15,8 @@ import { runWorkbench, startCodeServer, workbenchUrl } from './codeServer.mjs';
 export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath }) {
   const workspace = join(scratch, 'workspace');
   cpSync(fixture, workspace, { recursive: true });
+  // As in a project: its TypeScript files find Node's types (@types/node) in a node_modules.
+  if (!existsSync(join(workspace, 'node_modules'))) symlinkSync(join(repoRoot, 'node_modules'), join(workspace, 'node_modules'));
   const logFile = join(scratch, 'e2e.log');
   writeFileSync(logFile, '');
   process.env.LIVE_UPDATE_E2E_LOG = logFile;

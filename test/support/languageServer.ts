@@ -152,8 +152,8 @@ export class LanguageServerClient {
   }
 
   /** The first DidUpdate after the first `from` ones. */
-  nextUpdate(from: number): Promise<UpdateReport> {
-    return eventually(`a DidUpdate notification (log: ${this.describe()})`, () => this.updates[from]);
+  nextUpdate(from: number, timeoutMs?: number): Promise<UpdateReport> {
+    return eventually(`a DidUpdate notification (log: ${this.describe()})`, () => this.updates[from], timeoutMs);
   }
 
   /** The first diagnostics published for `file` after the first `from` publications. */

@@ -53,8 +53,6 @@ export interface FileChanges {
   moved: string[];
   /** Set when the module's top-level declarations changed (why, for a message). */
   layoutChanged?: string | undefined;
-  /** Changed functions that read top-level names the running module never declared (new ones). */
-  usesNew: { fn: FunctionInfo; names: string[] }[];
   syntaxErrors: SyntaxError[];
 }
 
@@ -82,7 +80,6 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     rawTopLevelChanged: before.rawTopLevelText !== after.rawTopLevelText,
     topLevel: compareTopLevel(before.topLevel, after.topLevel),
     dangling: danglingReferences(before, after, removed),
-    usesNew: usesOfNewNames(before, after, changed),
     syntaxErrors: after.syntaxErrors,
   };
 }
@@ -193,18 +190,6 @@ export function strandedBy(changes: FileChanges, earlier: Stranded | undefined):
   const paths = new Map(earlier && 'paths' in earlier ? earlier.paths : []);
   for (const path of changes.moved) paths.set(path, 'an earlier update moved it');
   return { paths };
-}
-
-/**
- * A new top-level declaration never ran in the running module (its top level ran once, at load),
- * so a changed function reading it would throw or read `undefined` there.
- */
-function usesOfNewNames(before: FileFunctions, after: FileFunctions, changed: FunctionChange[]): { fn: FunctionInfo; names: string[] }[] {
-  const added = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
-  if (added.size === 0) return [];
-  return changed
-    .map((c) => ({ fn: c.after, names: [...c.after.freeNames].filter((n) => added.has(n)) }))
-    .filter((u) => u.names.length > 0);
 }
 
 /** Top-level names the new version removed but still reads: calling them would throw. */

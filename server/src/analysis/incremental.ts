@@ -315,7 +315,6 @@ function subtreeChanges(before: FileFunctions, sub: Subtree): FileChanges {
     dangling: [],
     // An edit inside one body moves no function, declares no top-level name and reads none new.
     moved: [],
-    usesNew: [],
     syntaxErrors: [],
   };
 }

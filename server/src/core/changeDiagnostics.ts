@@ -33,20 +33,6 @@ export function kindOnlyDiagnostics(changes: FileChanges): LiveDiagnostic[] {
     }));
 }
 
-/** Changed functions that would read a top-level declaration the running module never ran. */
-export function newDeclarationDiagnostics(changes: FileChanges): LiveDiagnostic[] {
-  return changes.usesNew.map(({ fn, names }) => {
-    const list = names.map((n) => `\`${n}\``).join(', ');
-    return {
-      severity: 'error',
-      code: DiagnosticCodes.newDeclarationUsed,
-      message: `Not applied: \`${fn.displayName}\` would use ${list}, new at the top level. The running module ran its top level once, at load, so ${names.length === 1 ? 'that declaration does' : 'those declarations do'} not exist there and the call would fail. Live Update cannot add top-level declarations to a running module yet: restart the program to use ${names.length === 1 ? 'it' : 'them'}. The program keeps the previous version.`,
-      start: fn.nameStart,
-      end: fn.nameEnd,
-    };
-  });
-}
-
 /** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
 export function topLevelDiagnostics(changes: FileChanges): LiveDiagnostic[] {
   const out: LiveDiagnostic[] = [];
@@ -105,10 +91,14 @@ export function builtTopLevelDiagnostics(changes: FileChanges, complete: boolean
 }
 
 /** An ES module's top level cannot change while it runs: say what stayed, once, where it changed. */
-export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineDrift: number): LiveDiagnostic {
+export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineDrift: number, declared: string[] = []): LiveDiagnostic {
   const first: TopLevelStatement | undefined = changes.topLevel.find((c) => c.change !== 'removed')?.statement;
-  const updated = patched.length ? `only the functions were updated (${patched.map((n) => `\`${n}\``).join(', ')})` : 'no function changed, so nothing was updated';
-  const missing = complete ? '' : ' Functions added or removed at the top level are not in the running program until it restarts.';
+  const names = (list: string[]) => list.map((n) => `\`${n}\``).join(', ');
+  const added = declared.length ? `new top-level declarations were added to the running program (${names(declared)}; in its global scope until it restarts)` : '';
+  const updated = patched.length
+    ? `only the functions were updated (${names(patched)})${added ? `, and ${added}` : ''}`
+    : added || 'no function changed, so nothing was updated';
+  const missing = complete || declared.length ? '' : ' Functions added or removed at the top level are not in the running program until it restarts.';
   const moved = lineDrift !== 0 ? ` The running script's lines no longer match the file's (by up to ${lineDrift} line${lineDrift === 1 ? '' : 's'}), so until the next start breakpoints may bind to the wrong line.` : '';
   return {
     severity: 'information',

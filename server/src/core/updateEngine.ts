@@ -3,16 +3,19 @@
 // truthful update report and diagnostics. Knows nothing of LSP.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
-import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
+import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
+import { planDeclarations } from '../analysis/declarations';
+import { collectFunctions } from '../analysis/functions';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
-import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
@@ -324,20 +327,41 @@ export class UpdateEngine {
     const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
     // The incremental path only sees edits inside one function's body: nothing above it changed.
     const analyzed = analysis.incremental ? analysis.changes : withGapRisk(analysis.changes, baseline.functions, baseline.text, analysis.after(), saved.code);
-    const changes = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
-    if (changes.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, changes.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
+    const savedChanges = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
+    if (savedChanges.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, savedChanges.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
       diagnostics,
-      functions: changes.changed.map((c) => c.after.displayName),
+      functions: savedChanges.changed.map((c) => c.after.displayName),
       changed: true,
     });
-    const dangling = danglingDiagnostics(changes);
-    if (dangling.length > 0) return held(`\`${changes.dangling[0]!.name}\` was removed but is still used`, dangling);
-    const kindOnly = kindOnlyDiagnostics(changes);
-    if (kindOnly.length > 0) return held(`V8 cannot change the kind of \`${changes.changed.find((c) => c.kindOnly)!.after.displayName}\` alone`, kindOnly);
-    const usesNew = newDeclarationDiagnostics(changes);
-    if (usesNew.length > 0) return held(`\`${changes.usesNew[0]!.fn.displayName}\` uses a new top-level declaration`, usesNew);
+    const dangling = danglingDiagnostics(savedChanges);
+    if (dangling.length > 0) return held(`\`${savedChanges.dangling[0]!.name}\` was removed but is still used`, dangling);
+    const kindOnly = kindOnlyDiagnostics(savedChanges);
+    if (kindOnly.length > 0) return held(`V8 cannot change the kind of \`${savedChanges.changed.find((c) => c.kindOnly)!.after.displayName}\` alone`, kindOnly);
+
+    // New or removed top-level declarations: the patch text keeps the running module's layout
+    // (analysis/declarations.ts); the update is then what changes from the running text to it.
+    const keepsTopLevel = view.splice || this.isModule(running, saved.code);
+    const declarations = analysis.incremental ? undefined : planDeclarations(pathToFileURL(running).href, baseline.functions, saved.code, analysis.after(), { blankNew: !keepsTopLevel });
+    if (declarations && 'refused' in declarations) {
+      const at = view.toSource ? view.toSource(declarations.at) : declarations.at;
+      const message = `Not applied: this statement ${declarations.refused}. The program keeps the previous version.`;
+      return held(`a new top-level declaration ${declarations.refused}`, [{ severity: 'error', code: DiagnosticCodes.newDeclarationRefused, message, start: at, end: { line: at.line, column: at.column + 1 } }]);
+    }
+    let patchText = saved.code;
+    let patchAfter = analysis.after;
+    let changes = savedChanges;
+    if (declarations && !keepsTopLevel) {
+      patchText = declarations.code;
+      const afterPatch = collectFunctions(running, patchText);
+      patchAfter = () => afterPatch;
+      const kept = new Set(declarations.kept);
+      const patchChanges = withGapRisk(compareCollected(baseline.functions, afterPatch), baseline.functions, baseline.text, afterPatch, patchText);
+      // The declarations kept for the layout are no statements of the user's: nothing to say of them.
+      patchChanges.topLevel = patchChanges.topLevel.filter((t) => !(t.statement.names.length > 0 && t.statement.names.every((n) => kept.has(n))));
+      changes = mapChanges(withStrandedRisk(patchChanges, baseline.stranded), view.toSource);
+    }
     const verdict = await gate();
     if (verdict.blocking) return held(verdict.reason, anchorElsewhere(verdict.diagnostics, changes));
 
@@ -346,19 +370,20 @@ export class UpdateEngine {
     // JavaScript is always spliced: only what the edit changed is replaced.
     const esm = this.isModule(running, saved.code) && changes.rawTopLevelChanged;
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
-    const code = spliced?.code ?? saved.code;
-    const hash = spliced ? hashText(code) : saved.hash;
+    const code = spliced?.code ?? patchText;
+    const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
+    const steps = declarations?.steps ?? [];
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
+      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes), ...(steps.length ? { steps } : {}) }],
       whenActive: policy.whenActive,
       deferTimeoutMs: policy.deferTimeoutMs,
       ...(whenIdle?.length ? { whenIdle } : {}),
     };
-    const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
+    const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
@@ -380,13 +405,13 @@ export class UpdateEngine {
       // Part or none of it runs: the runtime holds the rest. What runs is asked again next time.
       this.baselines.forget(target.id, running);
       this.pending.track(target, pendingInfo);
-    } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : analysis.after, strandedBy(changes, baseline.stranded));
+    } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : patchAfter, strandedBy(changes, baseline.stranded));
     const diagnostics = diagnosticsFor(file, changes, report);
     if (pendingInfo) diagnostics.push(...pendingDiagnostics(changes, pendingInfo, target.id, restartFailure));
     if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
     if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
-      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift));
+      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, declarations && !('refused' in declarations) && report.ok ? declarations.declared : []));
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
@@ -582,7 +607,6 @@ function mapChanges(changes: FileChanges, toSource: ((p: Position) => Position) 
   const fn = (f: FunctionInfo): FunctionInfo => ({ ...f, nameStart: toSource(f.nameStart), nameEnd: toSource(f.nameEnd) });
   return {
     ...changes,
-    usesNew: changes.usesNew.map((u) => ({ ...u, fn: fn(u.fn) })),
     changed: changes.changed.map((c) => ({ ...c, before: c.before, after: fn(c.after) })),
     added: changes.added.map(fn),
     topLevel: changes.topLevel.map((t) => ({ ...t, statement: { ...t.statement, anchorStart: toSource(t.statement.anchorStart), anchorEnd: toSource(t.statement.anchorEnd) } })),
@@ -665,6 +689,12 @@ function rejectionDiagnostics(file: string, changes: FileChanges, script: Script
         end: fn.nameEnd,
       });
     }
+  }
+  if (out.length === 0 && script.stepFailure) {
+    // A step of the update threw (a new declaration's initializer, a state transformer, …): the
+    // runtime undid everything; the error goes on the step's own line.
+    const line = script.stepFailure.line;
+    out.push({ severity: 'error', code: DiagnosticCodes.updateRejected, message: `Not applied: ${script.reason ?? script.stepFailure.error}`, start: { line, column: 0 }, end: { line, column: 1_000 } });
   }
   if (out.length === 0) {
     const code = script.reason?.includes('stale baseline') ? DiagnosticCodes.staleBaseline : DiagnosticCodes.updateRejected;

@@ -1,5 +1,5 @@
 // 0-based line/column positions (the patch format's) to offsets in a text.
-import type { Position } from '../../common/patch';
+import type { Position } from './patch';
 
 export function offsetAt(text: string, position: Position): number {
   let at = 0;

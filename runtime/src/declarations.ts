@@ -1,0 +1,68 @@
+// The `declaration` step: a top-level declaration an update adds to a running module. The module's
+// context cannot grow (see server/src/analysis/declarations.ts), so the binding is created in the
+// program's global lexical scope — where the changed code, which names it without declaring it,
+// looks it up — and its value is computed in the module's scope. It stays there until the program
+// restarts. A name the program already has globally, or that another module added, is refused:
+// the step throws and the update is undone.
+import { createRequire } from 'node:module';
+import * as vm from 'node:vm';
+import { registerStepRunner, type Undo } from './moduleSteps';
+
+/** Which module added each global binding (a later update of that module may assign it again). */
+const owners = new Map<string, string>();
+/** The code each module's declaration step last ran, by file and label: the same text is not run again. */
+const lastRun = new Map<string, string>();
+const IDENTIFIER = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*$/u;
+
+registerStepRunner('declaration', (step, file, scopes) => {
+  // A later save re-declares what an earlier one added (its running text still lacks it): when
+  // the statement is the same, its bindings keep their values (a function keeps its identity).
+  const key = `${file}\0${step.label}`;
+  const previous = lastRun.get(key);
+  if (previous === step.code) return () => undefined;
+  const make = scopes.evaluate(file, step.code);
+  if (typeof make !== 'function') throw new Error('the declaration step did not evaluate to a function');
+  const values = (make as (require: NodeJS.Require) => Record<string, unknown>)(createRequire(file));
+  const undos: Undo[] = [];
+  try {
+    for (const [name, value] of Object.entries(values)) {
+      if (!IDENTIFIER.test(name)) throw new Error(`\`${name}\` is not a name Live Update can declare`);
+      const owner = owners.get(name);
+      if (owner !== undefined && owner !== file) {
+        throw new Error(`\`${name}\` was already added to the running program by ${owner}: new top-level declarations share the program's global scope until it restarts. Rename it, or restart the program`);
+      }
+      if (owner === undefined) {
+        if (globallyDefined(name)) {
+          throw new Error(`the program already has a global \`${name}\`, and a new top-level declaration lives in the program's global scope until it restarts. Rename it, or restart the program`);
+        }
+        vm.runInThisContext(`let ${name};`);
+        owners.set(name, file);
+      }
+      const swap = vm.runInThisContext(`(function (v) { const old = ${name}; ${name} = v; return old; })`) as (v: unknown) => unknown;
+      const old = swap(value);
+      undos.push(() => swap(old));
+    }
+  } catch (e) {
+    for (const undo of undos.reverse()) undo();
+    throw e;
+  }
+  lastRun.set(key, step.code);
+  // A binding created here stays declared (the global scope cannot drop it); undone, it is
+  // `undefined` again and still this module's, so the next attempt assigns it.
+  return () => {
+    for (const undo of undos.reverse()) undo();
+    if (previous === undefined) lastRun.delete(key);
+    else lastRun.set(key, previous);
+  };
+});
+
+function globallyDefined(name: string): boolean {
+  if (name in globalThis) return true;
+  try {
+    vm.runInThisContext(name);
+    return true;
+  } catch (e) {
+    // A ReferenceError: no global binding of that name. Anything else (its TDZ): there is one.
+    return !(e instanceof ReferenceError) || !/is not defined/.test(e.message);
+  }
+}

@@ -1,0 +1,169 @@
+// New and removed top-level declarations, made to work in a running module.
+//
+// A module's top-level bindings live in one context, laid out when the module loaded. V8 LiveEdit
+// swaps text but never that context: when an update adds or removes a top-level declaration, V8
+// answers Ok and leaves every existing closure of the module on its old code (checked on Node 20–24:
+// the context no longer matches the new scopes). So the patch text keeps the running layout:
+//   - a new declaration is blanked in the patch text (positions kept), and a `declaration` step
+//     creates its binding in the program's global lexical scope, its initializer evaluated in the
+//     module's scope: changed code that names it finds it there (a global lookup, as for any name
+//     the module does not declare). It lives there until the program restarts, when it is a
+//     module binding again; the runtime refuses a name the program already has globally.
+//   - a removed declaration nothing reads any more is kept declared, uninitialized (`let x;` /
+//     `var f;` just before the statement that followed it), so the context keeps its shape; no
+//     line moves (only the columns of the rest of that line).
+// Both are decided from the running text and the saved text alone, so a later save (or a restarted
+// server) finds the same plan: the running text still lacks the new declaration, or still has the
+// kept one.
+import ts from 'typescript';
+import type { ModuleStep, Position } from '../../../common/patch';
+import { positionAt } from '../../../common/positions';
+import type { FileFunctions } from './functions';
+import type { TopLevelStatement } from './topLevel';
+
+export interface DeclarationPlan {
+  /** The patch text: the saved running text with new declarations blanked and removed ones kept. */
+  code: string;
+  /** One `declaration` step per new declaration statement, in source order. */
+  steps: ModuleStep[];
+  /** Names the update declares, and names it keeps (removed from the file). */
+  declared: string[];
+  kept: string[];
+}
+
+export interface DeclarationRefusal {
+  refused: string;
+  at: Position;
+}
+
+/**
+ * The plan for `after` (the saved running text) against `before` (what runs). `blankNew: false`
+ * when the patch text keeps the running top level anyway (a spliced ES module or compiled file):
+ * only the steps are needed then. Undefined when no top-level name was added or removed.
+ */
+export function planDeclarations(
+  fileUrl: string,
+  before: FileFunctions,
+  afterText: string,
+  after: FileFunctions,
+  { blankNew }: { blankNew: boolean },
+): DeclarationPlan | DeclarationRefusal | undefined {
+  const added = [...after.topLevelNames].filter((n) => !before.topLevelNames.has(n));
+  const removed = [...before.topLevelNames].filter((n) => !after.topLevelNames.has(n));
+  if (added.length === 0 && removed.length === 0) return undefined;
+  const addedSet = new Set(added);
+  let code = afterText;
+  const steps: ModuleStep[] = [];
+  for (const statement of after.topLevel) {
+    const fresh = statement.names.filter((n) => addedSet.has(n));
+    if (fresh.length === 0) continue;
+    if (fresh.length !== statement.names.length) {
+      const old = statement.names.filter((n) => !addedSet.has(n));
+      return {
+        refused: `declares ${list(fresh)} beside ${list(old)}, which the running module already has; declare the new ${fresh.length === 1 ? 'name' : 'names'} in a statement of ${fresh.length === 1 ? 'its' : 'their'} own`,
+        at: statement.anchorStart,
+      };
+    }
+    const made = declarationCode(statement, fileUrl, afterText);
+    if ('refused' in made) return made;
+    steps.push({ kind: 'declaration', label: statement.key, line: statement.anchorStart.line, code: made.code, assigns: [] });
+    if (blankNew) code = blank(code, statement.startOffset, statement.endOffset);
+  }
+  const kept: string[] = [];
+  if (blankNew && removed.length > 0) {
+    const insertions: { at: number; text: string }[] = [];
+    const stillDeclared = new Set(after.topLevelNames);
+    const removedSet = new Set(removed);
+    // In source order, so same-place insertions keep the declaration order the context has.
+    before.topLevel.forEach((declaring, index) => {
+      for (const name of declaring.names.filter((n) => removedSet.has(n))) {
+        // Kept where it was in declaration order: before the next statement that is still declared.
+        const next = before.topLevel.slice(index + 1).find((s) => s.names.some((n) => stillDeclared.has(n)));
+        const nextAfter = next && after.topLevel.find((s) => s.names.some((n) => next.names.includes(n) && stillDeclared.has(n)));
+        const at = nextAfter ? nextAfter.startOffset : endOfOwnCode(afterText);
+        insertions.push({ at, text: `${keepKeyword(declaring)} ${name};` });
+        kept.push(name);
+      }
+    });
+    const byOffset = new Map<number, string>();
+    for (const i of insertions) byOffset.set(i.at, (byOffset.get(i.at) ?? '') + i.text);
+    for (const at of [...byOffset.keys()].sort((a, b) => b - a)) code = code.slice(0, at) + byOffset.get(at)! + code.slice(at);
+  }
+  return { code, steps, declared: added, kept };
+}
+
+/**
+ * The step's code: a function of `require` returning the statement's bindings, with the statement
+ * at its own line and column and an identity source map to the file, so the debugger shows the
+ * file (and its breakpoints bind) in a function the update declared.
+ */
+function declarationCode(statement: TopLevelStatement, fileUrl: string, text: string): { code: string } | DeclarationRefusal {
+  const start = positionAt(text, statement.startOffset);
+  let body = withoutExport(statement.source);
+  if (/^import\b/.test(body)) {
+    const required = importAsRequire(body);
+    if (!required) return { refused: 'is an import this version of Live Update cannot add to a running module', at: statement.anchorStart };
+    body = required;
+  }
+  const head = '(function (require) {';
+  const lead = start.line > 0 ? '\n'.repeat(start.line) + ' '.repeat(start.column) : ' ';
+  const names = statement.names.map((n) => `${JSON.stringify(n)}: ${n}`).join(', ');
+  return { code: `${head}${lead}${body}\nreturn { ${names} };\n})${identityMapComment(fileUrl, start.line + 3)}` };
+}
+
+/** `export function f` → `function f`, keeping the length (the modifier becomes spaces). */
+function withoutExport(source: string): string {
+  return source.replace(/^export\s+(default\s+)?/, (m) => ' '.repeat(m.length));
+}
+
+/** An import declaration as `const … = require(…)`, or undefined for forms it cannot mirror. */
+function importAsRequire(source: string): string | undefined {
+  const sf = ts.createSourceFile('import.ts', source, ts.ScriptTarget.Latest, false);
+  const decl = sf.statements[0];
+  if (!decl || !ts.isImportDeclaration(decl) || !decl.importClause) return undefined;
+  const spec = (decl.moduleSpecifier as ts.StringLiteral).text;
+  const req = `require(${JSON.stringify(spec)})`;
+  const clause = decl.importClause;
+  const parts: string[] = [];
+  // A default import of an ES module is its `default`; of a CommonJS module, its exports.
+  if (clause.name) parts.push(`const ${clause.name.text} = ((m) => (m && typeof m === 'object' && 'default' in m && (m.__esModule || Object.prototype.toString.call(m) === '[object Module]') ? m.default : m))(${req});`);
+  const bindings = clause.namedBindings;
+  if (bindings && ts.isNamespaceImport(bindings)) parts.push(`const ${bindings.name.text} = ${req};`);
+  if (bindings && ts.isNamedImports(bindings)) {
+    const named = bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ? `${e.propertyName.text}: ${e.name.text}` : e.name.text));
+    if (named.length) parts.push(`const { ${named.join(', ')} } = ${req};`);
+  }
+  return parts.join(' ');
+}
+
+function keepKeyword(statement: TopLevelStatement): string {
+  return /^(function|var) /.test(statement.key) ? 'var' : 'let';
+}
+
+/**
+ * The statement made a comment of the same length (newlines kept: no position moves). A comment
+ * rather than spaces: V8 matches old and new text by a diff, and a run of spaces next to a
+ * TypeScript function whose types were blanked to spaces made it take that function's first line
+ * for new text (its existing closures then kept the old code; the runtime's check caught it).
+ */
+function blank(code: string, start: number, end: number): string {
+  const text = code.slice(start, end);
+  if (text.length < 4) return code.slice(0, start) + text.replace(/[^\n\r]/g, ' ') + code.slice(end);
+  const inner = text.slice(2, -2).replace(/\*\//g, '  ');
+  return code.slice(0, start) + '/*' + inner + '*/' + code.slice(end);
+}
+
+/** The start of the scope accessor line the running text appends (after the module's own code). */
+function endOfOwnCode(text: string): number {
+  const at = text.lastIndexOf('\n;globalThis[Symbol.for(');
+  return at < 0 ? text.length : at + 1;
+}
+
+function identityMapComment(fileUrl: string, lines: number): string {
+  const map = { version: 3, sources: [fileUrl], names: [], mappings: 'AAAA' + ';AACA'.repeat(Math.max(0, lines)) };
+  return `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+}
+
+function list(names: string[]): string {
+  return names.map((n) => `\`${n}\``).join(', ');
+}
