@@ -189,8 +189,11 @@ export interface TargetHistory {
 }
 
 export interface RollbackRequest {
-  /** The version to restore (0: the program as it loaded). Version numbers are per target. */
-  version: number;
+  /**
+   * The version to restore (0: the program as it loaded). Version numbers are per target. Absent:
+   * each target goes back one version (to `current - 1`; the REPL's `rollback` without a number).
+   */
+  version?: number;
   /** A target id; absent: every target (each restores its own version `version`). */
   target?: string;
 }
@@ -206,6 +209,8 @@ export interface TargetRollback {
   outcome: 'applied' | 'partial' | 'pending' | 'no-change' | 'rejected' | 'unreachable';
   /** The target's version before the rollback. */
   from?: number;
+  /** The version it restored. */
+  to?: number;
   /** The versions the rollback created (one per file it restored). */
   versions: number[];
   /** The report of each file's update (also published as `DidUpdate`). */
@@ -217,7 +222,8 @@ export interface TargetRollback {
 }
 
 export interface RollbackResult {
-  version: number;
+  /** The version asked for (absent: one back in each target, see `TargetRollback.to`). */
+  version?: number;
   /** Every target took it (or already ran it). */
   ok: boolean;
   targets: TargetRollback[];
@@ -260,6 +266,8 @@ export interface TargetUpdateResult {
   reason?: string;
   /** The runtime's own report, when it answered. */
   report?: PatchReport;
+  /** The version the update created in the target's history (`VersionRecord.version`), when applied. */
+  version?: number;
 }
 
 /** Server → client: a save was processed (applied, rejected, or nothing to do). */

@@ -78,11 +78,11 @@ export async function showHistory(client: LanguageClient): Promise<void> {
 }
 
 /**
- * "Roll Back to Version…": with a request (the REPL, tests, a keybinding's args) it rolls back at
- * once; otherwise the user picks a version. Returns the result (undefined when nothing was picked).
+ * "Roll Back to Version…": with a request (the REPL, tests, a keybinding's args; `{}` goes one
+ * version back) it rolls back at once; otherwise the user picks a version. Returns the result (undefined when nothing was picked).
  */
 export async function rollBackToVersion(client: LanguageClient, request?: RollbackRequest): Promise<RollbackResult | undefined> {
-  if (request && typeof request.version === 'number') return rollBackAndTell(client, request);
+  if (request && typeof request === 'object') return rollBackAndTell(client, request);
   const histories = await versionHistories(client);
   const choices = items(histories, { restorableOnly: true });
   if (!choices.some(isVersionItem)) {

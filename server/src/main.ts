@@ -112,8 +112,8 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
   }
   if (command === ServerCommands.rollback) {
     const request = (args[0] ?? {}) as RollbackRequest;
-    if (!Number.isInteger(request.version) || request.version < 0) {
-      return { version: Number(request.version), ok: false, targets: [], summary: 'Say which version to roll back to (0: the program as it started).' } satisfies RollbackResult;
+    if (request.version !== undefined && (!Number.isInteger(request.version) || request.version < 0)) {
+      return { ok: false, targets: [], summary: `There is no version ${String(request.version)}: versions are 0 (the program as it started), 1, 2, …` } satisfies RollbackResult;
     }
     return rollback(engine, port, request, publishOutcome);
   }

@@ -78,12 +78,17 @@ describe('language server: versions and rollback', { timeout: 60_000 }, () => {
     assert.equal((await client.nextUpdate(1)).outcome, 'applied');
     assert.equal(await debuggee.evaluate('fixture.f()'), 'three');
 
+    // Without a version: one back (version 5 was the save, so version 4's text).
+    const oneBack = await command<RollbackResult>(client, ServerCommands.rollback, {});
+    assert.deepEqual(oneBack.targets.map((t) => [t.outcome, t.from, t.to, t.versions]), [['applied', 5, 4, [6]]]);
+    assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
+
     // Rolling back to what runs changes nothing; a version the program never had is refused.
-    const same = await command<RollbackResult>(client, ServerCommands.rollback, { version: 5 });
+    const same = await command<RollbackResult>(client, ServerCommands.rollback, { version: 6 });
     assert.equal(same.targets[0]?.outcome, 'no-change', JSON.stringify(same));
     const none = await command<RollbackResult>(client, ServerCommands.rollback, { version: 9 });
     assert.equal(none.ok, false);
-    assert.match(none.summary, /not rolled back: The program has no version 9 \(its versions are 0 to 5\)/);
+    assert.match(none.summary, /not rolled back: The program has no version 9 \(its versions are 0 to 6\)/);
   });
 
   it('a rollback across a state transformer restores the code, keeps the state, and says so', async () => {
@@ -101,5 +106,21 @@ describe('language server: versions and rollback', { timeout: 60_000 }, () => {
     assert.match(back.summary, /The program's state is kept as it is now: version 1 ran transformer of counter \(a state transformer\), which restoring the code does not change back\./);
     assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
     assert.ok((await debuggee.evaluate<number>('fixture.counter')) >= 1000);
+  });
+
+  it('rolls back a TypeScript program (its running text is the blanked file) to the version it started with', async () => {
+    const ts = fixture('counter-ts', 'main.ts');
+    const source = fs.readFileSync(ts, 'utf8');
+    const debuggee = await InspectedProcess.start(ts);
+    cleanups.push(() => debuggee.kill());
+    await eventually('the fixture', () => debuggee.evaluate<boolean>('typeof fixture === "object"'));
+    const client = await server(debuggee);
+    await client.save(ts, source.replace("return 'v1';", "return 'v2' as string;"));
+    assert.equal((await client.nextUpdate(0)).outcome, 'applied');
+    assert.equal(await debuggee.evaluate('fixture.f()'), 'v2');
+    const back = await command<RollbackResult>(client, ServerCommands.rollback, { version: 0 });
+    assert.equal(back.ok, true, JSON.stringify(back));
+    assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
+    assert.equal((await client.nextUpdate(1)).restores, 0);
   });
 });

@@ -31,21 +31,29 @@ export async function targetHistories(port: TargetPort, request: HistoryRequest 
  * file's outcome as it is known (diagnostics and the `DidUpdate` report, as for a save).
  */
 export async function rollback(engine: UpdateEngine, port: TargetPort, request: RollbackRequest, publish: (file: string, outcome: SaveOutcome) => Promise<void>): Promise<RollbackResult> {
-  const version = Number(request.version);
+  const version = request.version;
   const targets = port.targets().filter((t) => request.target === undefined || t.id === request.target);
   if (targets.length === 0) {
     const summary = request.target === undefined ? 'No program is running.' : `No running program is ${request.target}.`;
-    return { version, ok: false, targets: [], summary };
+    return { ...(version !== undefined ? { version } : {}), ok: false, targets: [], summary };
   }
   const results = await Promise.all(targets.map((t) => rollbackTarget(engine, port, t, version, publish)));
   const ok = results.every((r) => r.outcome === 'applied' || r.outcome === 'no-change');
-  return { version, ok, targets: results, summary: results.map((r) => r.message).join('\n') };
+  return { ...(version !== undefined ? { version } : {}), ok, targets: results, summary: results.map((r) => r.message).join('\n') };
 }
 
-async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: TargetInfo, version: number, publish: (file: string, outcome: SaveOutcome) => Promise<void>): Promise<TargetRollback> {
+async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: TargetInfo, asked: number | undefined, publish: (file: string, outcome: SaveOutcome) => Promise<void>): Promise<TargetRollback> {
   const base = { targetId: target.id, targetName: target.name, versions: [] as number[], reports: [] };
   let texts;
+  let version = asked ?? 0;
   try {
+    if (asked === undefined) {
+      // One back: the version before the current one (which may itself be a rollback).
+      const history = await port.history(target.id, { limit: 1 });
+      if ('error' in history) throw new Error(history.error);
+      if (history.current === 0) return { ...base, outcome: 'no-change', from: 0, to: 0, message: `${target.name}: nothing to roll back (no update was applied).` };
+      version = history.current - 1;
+    }
     texts = await port.versionTexts(target.id, { version });
   } catch (e) {
     texts = { error: e instanceof Error ? e.message : String(e) };
@@ -55,7 +63,7 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
     return { ...base, outcome: unreachable ? 'unreachable' : 'rejected', message: `${target.name}: not rolled back: ${texts.error}` };
   }
   if (texts.files.length === 0) {
-    return { ...base, outcome: 'no-change', from: texts.current, message: `${target.name} already runs the code of version ${version} (it is at version ${texts.current}).` };
+    return { ...base, outcome: 'no-change', from: texts.current, to: version, message: `${target.name} already runs the code of version ${version} (it is at version ${texts.current}).` };
   }
   const { steps, kept } = reverseTransformers(texts.steps);
   const reports = [];
@@ -99,7 +107,7 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
     if (kept.length) sentences.push(`The program's state is kept as it is now: ${stepList(kept)}, which restoring the code does not change back.`);
     sentences.push(`${texts.files.length === 1 ? 'The file on disk still holds' : 'The files on disk still hold'} the newer text: saving ${texts.files.length === 1 ? 'it' : 'one'} applies that again.`);
   }
-  return { ...base, outcome, from: texts.current, versions, reports, ...(kept.length ? { stateKept: kept } : {}), message: sentences.join(' ') };
+  return { ...base, outcome, from: texts.current, to: version, versions, reports, ...(kept.length ? { stateKept: kept } : {}), message: sentences.join(' ') };
 }
 
 /**

@@ -159,7 +159,7 @@ export class UpdateEngine {
     const what = pending.functions.map((f) => `\`${f}\``).join(', ');
     const waited = `${Math.round((event.at - pending.since) / 100) / 10} s`;
     const base = { file: pending.file, functions: pending.functions, milliseconds: event.at - pending.since, time: event.at };
-    const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}) });
+    const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}), ...(event.version ? { version: event.version } : {}) });
     let outcome: PendingOutcome = { file: pending.file, pendingId: pending.id, targetId: target.id };
     switch (event.outcome) {
       case 'applied': {
@@ -230,8 +230,8 @@ export class UpdateEngine {
    * `versionTexts`), as an update of its own: same analysis, checks that hold an update, policies
    * and diagnostics as a save, in the file's queue of saves. Not type-checked: that text ran
    * before, and the type gate checks source files, not running texts. `steps` are module steps to
-   * run with it (reverse state transformers, see rollback.ts). Undefined when the target does not
-   * run the file; a report with outcome `no-change` when it already runs that text.
+   * run with it (reverse state transformers, see rollback.ts). The report's outcome is
+   * `no-change` when the target does not run the file or already runs that text.
    */
   restore(target: TargetInfo, file: string, code: string, version: number, steps?: ModuleStep[]): Promise<SaveOutcome> {
     return this.enqueue(file, async () => {
@@ -518,6 +518,11 @@ export class UpdateEngine {
   }
 
   private targetResult(targetId: string, targetName: string, report: PatchReport, restartFailure?: string): TargetUpdateResult {
+    const result = this.targetOutcome(targetId, targetName, report, restartFailure);
+    return report.version !== undefined ? { ...result, version: report.version } : result;
+  }
+
+  private targetOutcome(targetId: string, targetName: string, report: PatchReport, restartFailure?: string): TargetUpdateResult {
     if (report.error) return { targetId, targetName, outcome: 'rejected', reason: report.error, report };
     const waiting = report.scripts.find((s) => s.pending);
     if (waiting?.pending) {
