@@ -50,5 +50,21 @@ describe('Versions and rollback in a real VS Code', function () {
     assert.equal(after?.history?.current, 4);
     // The editor still holds the newest text: the rollback changed the program, not the file.
     assert.match((await vscode.workspace.openTextDocument(file)).getText(), /return 'v3';/);
+
+    // As a user does it: the command lists the versions to restore, newest first; take the first
+    // (version 3, which restored version 1: f() returns v2).
+    const lines = live.dap.output.length;
+    const picking = vscode.commands.executeCommand<RollbackResult | undefined>('liveUpdate.rollBackToVersion');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const picked = await picking;
+    assert.deepEqual(picked?.targets.map((t) => [t.outcome, t.to, t.versions]), [['applied', 3, [5]]]);
+    await live.dap.waitForLine(/^count \d+ v2$/, lines);
+
+    // "Show Update History" lists them (closed here without picking).
+    const showing = vscode.commands.executeCommand('liveUpdate.showHistory');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await showing;
   });
 });
