@@ -128,6 +128,11 @@ export interface Patch {
   deferTimeoutMs?: number;
   /** Apply only once all of these functions are inactive (implies deferral until then). */
   whenIdle?: IdleCondition[];
+  /**
+   * Set when this patch rolls the program back (or forward) to the texts of an earlier version:
+   * the version it creates says so (`VersionRecord.restores`). Changes nothing else.
+   */
+  restores?: number;
 }
 
 /** Where a changed function is active at apply time. */
@@ -199,6 +204,8 @@ export interface PendingEvent {
   report?: ScriptReport;
   /** Time the program was blocked applying it, ms. */
   blockedMs?: number;
+  /** The version its landing created in the program's history (applied). */
+  version?: number;
 }
 
 export interface PendingQuery {
@@ -238,6 +245,90 @@ export interface PatchReport {
   blockedMs: number;
   /** Set when the runtime itself failed; nothing was applied then. */
   error?: string;
+  /** The version this apply created in the program's history (absent when nothing was applied). */
+  version?: number;
+}
+
+/** One file of a version: the running text before and after it, named by hash. */
+export interface VersionFile {
+  file: string;
+  /** Hash of the running text the version replaced (what ran at the version before). */
+  beforeHash: string;
+  /** Hash of the running text the version left running. */
+  afterHash: string;
+  /** The changed functions of this file the version applied (display names). */
+  functions: string[];
+  /** The texts, only when asked for (`HistoryQuery.texts`) and still kept. */
+  before?: string;
+  after?: string;
+}
+
+/** A module step a version ran (state transformers, re-evaluated definitions, …). */
+export interface VersionStep {
+  file: string;
+  kind: StepKind;
+  label: string;
+}
+
+/**
+ * One applied update of a program: a numbered version (1, 2, …; version 0 is the program as it
+ * loaded). A deferred part that lands later is a version of its own (`where` says how it landed);
+ * a rollback is a version too, one that `restores` an earlier version's texts.
+ */
+export interface VersionRecord {
+  version: number;
+  /** Epoch milliseconds when it was applied. */
+  at: number;
+  patchId: string;
+  files: VersionFile[];
+  /** Every changed function it applied, all files (display names). */
+  functions: string[];
+  /** `partial`: applied, and part of the same update waits (a pending update, a later version). */
+  outcome: 'applied' | 'partial';
+  /** `apply`: when the update was sent; else how a waiting part landed (see `PendingEvent.where`). */
+  where: 'apply' | 'turn' | 'update point' | 'request';
+  /** The version whose texts this one restores (a rollback, or a roll forward). */
+  restores?: number;
+  /** Module steps it ran: state it changed that restoring code alone does not change back. */
+  steps?: VersionStep[];
+  blockedMs: number;
+}
+
+export interface HistoryQuery {
+  /** Only versions after this number (0 or absent: every kept one). */
+  since?: number;
+  /** At most this many, the newest. */
+  limit?: number;
+  /** Include each file's before/after texts (large). */
+  texts?: boolean;
+}
+
+export interface VersionHistory {
+  /** Oldest first. */
+  versions: VersionRecord[];
+  /** The program's current version number (0: nothing applied yet). */
+  current: number;
+  /**
+   * The oldest version whose texts are still kept: every version from it to `current` can be
+   * restored (the runtime bounds what it keeps, see `limits`).
+   */
+  oldestRestorable: number;
+  limits: { versionsWithTexts: number; textBytes: number; records: number };
+}
+
+export interface VersionTextsQuery {
+  version: number;
+}
+
+/** The running text each file had at a version: what a rollback to it applies. */
+export interface VersionTexts {
+  version: number;
+  /** The program's version when asked. */
+  current: number;
+  /** Every file some later version changed, with its text at `version` (unchanged files are left out). */
+  files: { file: string; code: string; hash: string }[];
+  /** The module steps of the versions undone (after `version`, up to `current`): state they changed stays. */
+  steps: (VersionStep & { version: number })[];
 }
 
 /** What one source file runs as: V8's own copy of the script, the baseline of every update. */
@@ -299,6 +390,10 @@ export interface RuntimeApi {
   pending(queryJson: string): string;
   /** Drops pending updates (`CancelRequest` → `PendingState`). */
   cancel(requestJson: string): string;
+  /** The program's versions (`HistoryQuery` → `VersionHistory`). */
+  history(queryJson: string): string;
+  /** What restoring a version applies (`VersionTextsQuery` → `VersionTexts` or `{error}`). */
+  versionTexts(queryJson: string): string;
   /**
    * Not for `evaluate`: what the program's own `updatePoint()` calls (the `live-update` module the
    * runtime resolves for it). Applies pending updates whose functions are no longer active, here.

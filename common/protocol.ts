@@ -5,7 +5,7 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery } from './patch';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
 export interface TargetInfo {
@@ -78,6 +78,28 @@ export namespace CancelPending {
   export const type = new RequestType<Params, Result, void>(method);
 }
 
+/** Server → client: one target's numbered versions (runtime `history`). */
+export namespace QueryHistory {
+  export const method = 'liveUpdate/queryHistory' as const;
+  export interface Params {
+    targetId: string;
+    query: HistoryQuery;
+  }
+  export type Result = VersionHistory | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: the running texts one target had at a version, to restore it (runtime `versionTexts`). */
+export namespace QueryVersionTexts {
+  export const method = 'liveUpdate/queryVersionTexts' as const;
+  export interface Params {
+    targetId: string;
+    query: VersionTextsQuery;
+  }
+  export type Result = VersionTexts | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
 /**
  * Server → client: the program is paused inside a changed function and the policy is
  * `restartFrame`. The client restarts the frame of `functionName` (and deeper ones, to make it the
@@ -138,7 +160,76 @@ export const ServerCommands = {
   applyFileWhenIdle: 'liveUpdate.applyFileWhenIdle',
   /** Args: [file]. The functions of the file as the programs run it (for "Apply When Idle…"). */
   runningFunctions: 'liveUpdate.runningFunctions',
+  /**
+   * Args: [HistoryRequest?]. Returns `TargetHistory[]`: each target's numbered versions (what
+   * "Show Update History" lists, and the REPL's `history`).
+   */
+  history: 'liveUpdate.history',
+  /**
+   * Args: [RollbackRequest]. Restores a version's running texts in each target (or the one named),
+   * as an update of its own, and returns a `RollbackResult` (what "Roll Back to Version…" and the
+   * REPL's `rollback <version>` call). The files on disk are not changed.
+   */
+  rollback: 'liveUpdate.rollback',
 } as const;
+
+export interface HistoryRequest {
+  /** A target id; absent: every target. */
+  target?: string;
+  /** At most this many versions per target, the newest. */
+  limit?: number;
+}
+
+/** One target's versions, or why they could not be read. */
+export interface TargetHistory {
+  targetId: string;
+  targetName: string;
+  history?: VersionHistory;
+  error?: string;
+}
+
+export interface RollbackRequest {
+  /**
+   * The version to restore (0: the program as it loaded). Version numbers are per target. Absent:
+   * each target goes back one version (to `current - 1`; the REPL's `rollback` without a number).
+   */
+  version?: number;
+  /** A target id; absent: every target (each restores its own version `version`). */
+  target?: string;
+}
+
+export interface TargetRollback {
+  targetId: string;
+  targetName: string;
+  /**
+   * `applied`: the target runs version `version`'s texts again; `partial`: part of it, or part
+   * waits; `pending`: it waits for active functions; `no-change`: it already ran them;
+   * `rejected`: nothing changed (the reason says why); `unreachable`: the target did not answer.
+   */
+  outcome: 'applied' | 'partial' | 'pending' | 'no-change' | 'rejected' | 'unreachable';
+  /** The target's version before the rollback. */
+  from?: number;
+  /** The version it restored. */
+  to?: number;
+  /** The versions the rollback created (one per file it restored). */
+  versions: number[];
+  /** The report of each file's update (also published as `DidUpdate`). */
+  reports: UpdateReport[];
+  /** Module steps (state transformers, …) of the versions rolled back, whose state stays as it is. */
+  stateKept?: VersionStep[];
+  /** Sentences a user reads: what was restored, what was kept, what is on disk. */
+  message: string;
+}
+
+export interface RollbackResult {
+  /** The version asked for (absent: one back in each target, see `TargetRollback.to`). */
+  version?: number;
+  /** Every target took it (or already ran it). */
+  ok: boolean;
+  targets: TargetRollback[];
+  /** One paragraph for a notification. */
+  summary: string;
+}
 
 export const ClientCommands = {
   /** Args: [uri, line, character]. */
@@ -163,6 +254,8 @@ export interface UpdateReport {
   milliseconds: number;
   /** Wall-clock time the update finished (ms since the epoch). */
   time: number;
+  /** Set when the update was a rollback (or roll forward) to this version of its target. */
+  restores?: number;
 }
 
 export interface TargetUpdateResult {
@@ -173,6 +266,8 @@ export interface TargetUpdateResult {
   reason?: string;
   /** The runtime's own report, when it answered. */
   report?: PatchReport;
+  /** The version the update created in the target's history (`VersionRecord.version`), when applied. */
+  version?: number;
 }
 
 /** Server → client: a save was processed (applied, rejected, or nothing to do). */

@@ -1,10 +1,10 @@
 // The extension's public API: what `activate()` returns to other extensions and to the tests.
 // Keep it small and stable; document every change in README.md.
 import * as vscode from 'vscode';
-import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
+import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
 
-export type { TargetInfo, TargetPending, TargetUpdateResult, UpdateReport } from '../../common/protocol';
-export type { PendingUpdate } from '../../common/patch';
+export type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetPending, TargetRollback, TargetUpdateResult, UpdateReport } from '../../common/protocol';
+export type { PendingUpdate, VersionHistory, VersionRecord, VersionFile, VersionStep } from '../../common/patch';
 
 export interface LiveUpdateApi {
   /** Fires once per processed save: applied, rejected, partly applied, or nothing to apply. */
@@ -17,6 +17,13 @@ export interface LiveUpdateApi {
   readonly onDidChangePending: vscode.Event<readonly TargetPending[]>;
   /** The updates waiting now, per target. */
   pending(): readonly TargetPending[];
+  /** Each running program's numbered versions, as its runtime keeps them (version 0: as it started). */
+  versions(request?: HistoryRequest): Promise<TargetHistory[]>;
+  /**
+   * Restores a version's code in each program (or the one named), as an update of its own; the
+   * program's state is kept and the files on disk are not changed.
+   */
+  rollback(request: RollbackRequest): Promise<RollbackResult>;
 }
 
 export class PendingView implements vscode.Disposable {

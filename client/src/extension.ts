@@ -1,12 +1,13 @@
 // Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ClientCommands, ServerCommands } from '../../common/protocol';
+import { ClientCommands, ServerCommands, type RollbackRequest } from '../../common/protocol';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
+import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
 
 let client: LanguageClient | undefined;
 
@@ -51,6 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(
     vscode.commands.registerCommand('liveUpdate.applyWhenIdle', () => applyWhenIdle(languageClient)),
+    vscode.commands.registerCommand('liveUpdate.showHistory', () => showHistory(languageClient)),
+    vscode.commands.registerCommand('liveUpdate.rollBackToVersion', (request?: RollbackRequest) => rollBackToVersion(languageClient, request)),
   );
 
   void autoStart(log);
@@ -60,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     targets: () => tracker.targets(),
     onDidChangePending: pending.onDidChange,
     pending: () => pending.all(),
+    versions: (request) => versionHistories(languageClient, request),
+    rollback: (request) => rollBack(languageClient, request),
   };
 }
 

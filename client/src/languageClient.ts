@@ -1,8 +1,8 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EvaluateResult, PatchReport, PendingState, ScriptState } from '../../common/patch';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryPending, QueryScriptState, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import type { EvaluateResult, PatchReport, PendingState, RuntimeMethod, ScriptState, VersionHistory, VersionTexts } from '../../common/patch';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import type { TargetTracker } from './targets';
@@ -79,6 +79,21 @@ export async function startLanguageClient(
       return { error: messageOf(e) };
     }
   });
+
+  /** A query the runtime answers as is (`{error}` when the program cannot be asked). */
+  const ask =
+    <T>(method: RuntimeMethod) =>
+    async ({ targetId, query }: { targetId: string; query: unknown }): Promise<T | { error: string }> => {
+      const session = tracker.session(targetId);
+      if (!session) return { error: 'the program has ended' };
+      try {
+        return await callRuntime<T | { error: string }>(session, method, query);
+      } catch (e) {
+        return { error: messageOf(e) };
+      }
+    };
+  client.onRequest(QueryHistory.type, ask<VersionHistory>('history'));
+  client.onRequest(QueryVersionTexts.type, ask<VersionTexts>('versionTexts'));
 
   client.onRequest(RestartFrame.type, async (params): Promise<RestartFrame.Result> => {
     const session = tracker.session(params.targetId);

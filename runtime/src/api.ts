@@ -14,6 +14,9 @@ import {
   type CancelRequest,
   type PendingQuery,
   type PendingState,
+  type HistoryQuery,
+  type VersionHistory,
+  type VersionTextsQuery,
 } from '../../common/patch';
 import { applyUpdate } from './defer';
 // The step kinds the runtime carries out itself register with moduleSteps when loaded.
@@ -21,9 +24,11 @@ import './declarations';
 import { InProcessSession } from './inspectorSession';
 import { ModuleScopes, preview } from './scopes';
 import { PendingUpdates } from './pending';
+import { Versions } from './versions';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
-  const pending = new PendingUpdates(session, scopes);
+  const versions = new Versions(session);
+  const pending = new PendingUpdates(session, scopes, versions);
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 
@@ -39,7 +44,10 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
         if (patch.format !== PATCH_FORMAT_VERSION) {
           return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
         }
-        return JSON.stringify(applyUpdate(session, pending, patch, scopes));
+        const before = versions.prepare(patch);
+        const report = applyUpdate(session, pending, patch, scopes);
+        versions.record(patch, report, 'apply', before);
+        return JSON.stringify(report);
       } catch (e) {
         return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -96,6 +104,22 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
       }
     },
 
+    history(queryJson: string): string {
+      try {
+        return JSON.stringify(versions.history(JSON.parse(queryJson || '{}') as HistoryQuery) satisfies VersionHistory);
+      } catch (e) {
+        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
+    versionTexts(queryJson: string): string {
+      try {
+        return JSON.stringify(versions.textsAt(Number((JSON.parse(queryJson || '{}') as VersionTextsQuery).version)));
+      } catch (e) {
+        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+      }
+    },
+
     // Called by the program on its own stack: it must never throw into it.
     updatePoint(): void {
       try {
@@ -136,6 +160,8 @@ export function internalThreadApi(): RuntimeApi {
     scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),
     pending: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
     cancel: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
+    history: () => JSON.stringify({ versions: [], current: 0, oldestRestorable: 0, limits: { versionsWithTexts: 0, textBytes: 0, records: 0 } } satisfies VersionHistory),
+    versionTexts: () => JSON.stringify({ error: refusal }),
     updatePoint: () => undefined,
   };
 }

@@ -17,6 +17,7 @@ import type { ModuleScopes } from './scopes';
 import { atOrBefore } from '../../common/positions';
 import { captureLiveStack, type LiveFrame } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
+import type { Versions } from './versions';
 
 /** Attempts blocked by a suspended activation take at most 1/ATTEMPT_BUDGET of the time. */
 const ATTEMPT_BUDGET = 50;
@@ -34,6 +35,8 @@ interface Entry {
   /** The rest of the update: from the text running now to the full new text. */
   script: ScriptPatch;
   whenIdle?: IdleCondition[];
+  /** The version the update restores (a rollback), carried to the version it makes when it lands. */
+  restores?: number;
   nextAttemptAt: number;
   /** What the last attempt (or the first apply) cost, in ms. */
   costMs: number;
@@ -58,6 +61,7 @@ export class PendingUpdates {
   constructor(
     private readonly session: InProcessSession,
     private readonly scopes?: ModuleScopes,
+    private readonly versions?: Versions,
   ) {}
 
   get size(): number {
@@ -93,6 +97,7 @@ export class PendingUpdates {
       info,
       script,
       ...(patch.whenIdle?.length ? { whenIdle: patch.whenIdle } : {}),
+      ...(patch.restores !== undefined ? { restores: patch.restores } : {}),
       // A frame on the stack is gone at the next turn (the stack check sees it); a suspended
       // activation was just found active: the next attempt waits its share of time.
       nextAttemptAt: activations.some((a) => a.kind === 'suspended') ? now + interval(costMs) : 0,
@@ -165,13 +170,16 @@ export class PendingUpdates {
   private attempt(entry: Entry, where: 'turn' | 'update point', now: number): void {
     entry.info.attempts++;
     const started = performance.now();
-    const report = applyPatch(this.session, { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] }, { explain: false, scopes: this.scopes });
+    const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script], ...(entry.restores !== undefined ? { restores: entry.restores } : {}) };
+    const before = this.versions?.prepare(patch);
+    const report = applyPatch(this.session, patch, { explain: false, scopes: this.scopes });
     const script = report.scripts[0];
     entry.costMs = performance.now() - started + (entry.gcMs ?? 0);
     entry.gcMs = undefined;
     if (report.ok) {
       this.byFile.delete(entry.info.file);
-      this.settle(entry, 'applied', { where, ...(script ? { report: script } : {}), blockedMs: report.blockedMs });
+      const version = before && this.versions?.record(patch, report, where, before)?.version;
+      this.settle(entry, 'applied', { where, ...(script ? { report: script } : {}), blockedMs: report.blockedMs, ...(version ? { version } : {}) });
       return;
     }
     if (script?.v8Status === 'BlockedByActiveFunction' || script?.v8Status === 'BlockedByActiveGenerator') {

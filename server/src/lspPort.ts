@@ -1,8 +1,8 @@
 // The TargetPort of the language server: targets are what the client reports; reaching one is an
 // LSP request to the client, which evaluates in the matching js-debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery } from '../../common/patch';
-import { ApplyPatch, CancelPending, EvaluateInModule, QueryPending, QueryScriptState, RestartFrame, type TargetInfo } from '../../common/protocol';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../common/patch';
+import { ApplyPatch, CancelPending, EvaluateInModule, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, RestartFrame, type TargetInfo } from '../../common/protocol';
 import type { TargetPort } from './core/targetPort';
 
 export class LspTargetPort implements TargetPort {
@@ -36,6 +36,14 @@ export class LspTargetPort implements TargetPort {
 
   cancelPending(targetId: string, request: CancelRequest): Promise<PendingState | { error: string }> {
     return this.connection.sendRequest(CancelPending.type, { targetId, request });
+  }
+
+  history(targetId: string, query: HistoryQuery): Promise<VersionHistory | { error: string }> {
+    return this.connection.sendRequest(QueryHistory.type, { targetId, query });
+  }
+
+  versionTexts(targetId: string, query: VersionTextsQuery): Promise<VersionTexts | { error: string }> {
+    return this.connection.sendRequest(QueryVersionTexts.type, { targetId, query });
   }
 
   restartFrame(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result> {

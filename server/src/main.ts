@@ -9,11 +9,12 @@ import {
   TextDocumentSyncKind,
   type Diagnostic,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ServerCommands, TargetsChanged } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
 import { codeActionsFor } from './codeActions';
 import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
+import { rollback, targetHistories } from './core/rollback';
 import { typeGatePort } from './typecheck/enginePort';
 import { TypeGate } from './typecheck/typeGate';
 
@@ -105,6 +106,16 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
     const count = await engine.cancelPending(ids);
     void connection.window.showInformationMessage(count ? `Live Update: cancelled ${count} pending update${count === 1 ? '' : 's'}.` : 'Live Update: no update is pending.');
     return count;
+  }
+  if (command === ServerCommands.history) {
+    return targetHistories(port, (args[0] ?? {}) as HistoryRequest);
+  }
+  if (command === ServerCommands.rollback) {
+    const request = (args[0] ?? {}) as RollbackRequest;
+    if (request.version !== undefined && (!Number.isInteger(request.version) || request.version < 0)) {
+      return { ok: false, targets: [], summary: `There is no version ${String(request.version)}: versions are 0 (the program as it started), 1, 2, …` } satisfies RollbackResult;
+    }
+    return rollback(engine, port, request, publishOutcome);
   }
   const file = typeof args[0] === 'string' ? args[0] : undefined;
   if (!file) return undefined;

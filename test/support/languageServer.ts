@@ -18,7 +18,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryPending, QueryScriptState, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
@@ -87,6 +87,20 @@ export class LanguageServerClient {
         const target = this.targets.find((t) => t.id === targetId);
         if (!target) return { error: `no target ${targetId}` };
         return target.process.cancel(request);
+      }),
+    );
+    connection.onRequest(QueryHistory.type, ({ targetId, query }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { error: `no target ${targetId}` };
+        return target.process.callRuntime('history', query);
+      }),
+    );
+    connection.onRequest(QueryVersionTexts.type, ({ targetId, query }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { error: `no target ${targetId}` };
+        return target.process.callRuntime('versionTexts', query);
       }),
     );
     connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));

@@ -1,7 +1,7 @@
 // How the update engine reaches running programs. The language server implements it with LSP
 // requests to the extension (which evaluates in js-debug sessions); tests and the command line
 // implement it over a direct inspector connection. The engine never knows which.
-import type { CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery } from '../../../common/patch';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../../common/patch';
 import type { RestartFrame, TargetInfo } from '../../../common/protocol';
 
 export interface TargetPort {
@@ -12,6 +12,10 @@ export interface TargetPort {
   evaluate(targetId: string, request: EvaluateRequest): Promise<EvaluateResult>;
   pendingState(targetId: string, query: PendingQuery): Promise<PendingState | { error: string }>;
   cancelPending(targetId: string, request: CancelRequest): Promise<PendingState | { error: string }>;
+  /** The target's numbered versions. */
+  history(targetId: string, query: HistoryQuery): Promise<VersionHistory | { error: string }>;
+  /** The running texts the target had at a version (what restoring it applies). */
+  versionTexts(targetId: string, query: VersionTextsQuery): Promise<VersionTexts | { error: string }>;
   /** Restarts a paused frame into new code (policy `restartFrame`); absent where there is no debugger. */
   restartFrame?(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result>;
 }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type ModuleStep, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
@@ -162,7 +162,7 @@ export class UpdateEngine {
     const what = pending.functions.map((f) => `\`${f}\``).join(', ');
     const waited = `${Math.round((event.at - pending.since) / 100) / 10} s`;
     const base = { file: pending.file, functions: pending.functions, milliseconds: event.at - pending.since, time: event.at };
-    const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}) });
+    const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}), ...(event.version ? { version: event.version } : {}) });
     let outcome: PendingOutcome = { file: pending.file, pendingId: pending.id, targetId: target.id };
     switch (event.outcome) {
       case 'applied': {
@@ -225,8 +225,34 @@ export class UpdateEngine {
   onSave(file: string, text: string, options: SaveOptions = {}): Promise<SaveOutcome> {
     if (!options.whenIdle && this.idleSaves.get(file) !== text) this.idleSaves.delete(file);
     this.lastSaved.set(file, text);
+    return this.enqueue(file, () => this.process(file, text, options));
+  }
+
+  /**
+   * Restores `code`, the running text `target` had for `file` at `version` (runtime
+   * `versionTexts`), as an update of its own: same analysis, checks that hold an update, policies
+   * and diagnostics as a save, in the file's queue of saves. Not type-checked: that text ran
+   * before, and the type gate checks source files, not running texts. `steps` are module steps to
+   * run with it (reverse state transformers, see rollback.ts). The report's outcome is
+   * `no-change` when the target does not run the file or already runs that text.
+   */
+  restore(target: TargetInfo, file: string, code: string, version: number, steps?: ModuleStep[]): Promise<SaveOutcome> {
+    return this.enqueue(file, async () => {
+      const started = performance.now();
+      const saved: SavedText = { ok: true, code, hash: hashText(code), positionExact: true };
+      const view: ScriptView = { running: file, saved, splice: false, restores: version, ...(steps?.length ? { steps } : {}) };
+      const outcome = await this.updateTarget(target, file, view, () => Promise.resolve(NO_VERDICT), () => null);
+      const results = outcome ? [outcome.result] : [];
+      const report = summarize(file, outcome?.functions ?? [], results, outcome?.changed ?? false, performance.now() - started);
+      const what = report.functions.length ? report.functions.join(', ') : path.basename(file);
+      const summary = report.outcome === 'applied' ? `Rolled back to version ${version}: ${what} in ${target.name} (${Math.round(report.milliseconds)} ms)` : `Rollback to version ${version}: ${report.summary}`;
+      return { report: { ...report, summary, restores: version }, diagnostics: dedupe((outcome?.diagnostics ?? []).map((d) => ({ ...d, targets: [target.id] }))) };
+    });
+  }
+
+  private enqueue(file: string, work: () => Promise<SaveOutcome>): Promise<SaveOutcome> {
     const previous = this.queues.get(file) ?? Promise.resolve();
-    const next = previous.then(() => this.process(file, text, options));
+    const next = previous.then(work);
     // The next save of the file waits for this one's type warnings too (they compare with the
     // text this save leaves accepted), but whoever awaits this save does not.
     const settled = next.then((o) => o.later).catch(() => undefined);
@@ -372,7 +398,8 @@ export class UpdateEngine {
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? patchText;
     const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
-    const steps = declarations?.steps ?? [];
+    // New declarations first (in source order), then what the caller adds (a rollback's reverse transformers).
+    const steps = [...(declarations?.steps ?? []), ...(view.steps ?? [])];
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
@@ -382,6 +409,7 @@ export class UpdateEngine {
       whenActive: policy.whenActive,
       deferTimeoutMs: policy.deferTimeoutMs,
       ...(whenIdle?.length ? { whenIdle } : {}),
+      ...(view.restores !== undefined ? { restores: view.restores } : {}),
     };
     const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
@@ -516,6 +544,11 @@ export class UpdateEngine {
   }
 
   private targetResult(targetId: string, targetName: string, report: PatchReport, restartFailure?: string): TargetUpdateResult {
+    const result = this.targetOutcome(targetId, targetName, report, restartFailure);
+    return report.version !== undefined ? { ...result, version: report.version } : result;
+  }
+
+  private targetOutcome(targetId: string, targetName: string, report: PatchReport, restartFailure?: string): TargetUpdateResult {
     if (report.error) return { targetId, targetName, outcome: 'rejected', reason: report.error, report };
     const waiting = report.scripts.find((s) => s.pending);
     if (waiting?.pending) {
@@ -579,6 +612,10 @@ interface ScriptView {
   toSource?: (p: Position) => Position;
   /** Apply only once these functions of the running file are inactive. */
   whenIdle?: string[];
+  /** A rollback: the version whose text `saved` is (the patch says so to the runtime). */
+  restores?: number;
+  /** Module steps to run with the update (a rollback's reverse transformers). */
+  steps?: ModuleStep[];
 }
 
 type BuiltView = ScriptView;

@@ -1,0 +1,70 @@
+// End-to-end: versions and rollback in a real VS Code — two saves make versions 1 and 2, and the
+// command "Roll Back to Version…" restores version 1 and then 0 in the running program, keeping its
+// state, each time as an update of its own.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RollbackResult, UpdateReport } from '../../../client/src/api';
+import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
+
+describe('Versions and rollback in a real VS Code', function () {
+  const live = liveSuite();
+
+  const nextReport = (from: number, file: vscode.Uri): Promise<UpdateReport> =>
+    eventually(`an update report for ${file.fsPath}`, () => live.recorder.reports.slice(from).find((r) => r.file === file.fsPath));
+
+  const countOf = (line: string) => Number(line.split(' ')[1]);
+
+  it('saves two edits, then rolls back across them to version 1 and to 0 through the command, keeping the counter', async () => {
+    const file = workspaceFile('versions.js');
+    const start = live.dap.output.length;
+    const session = await launch(file, 'live versions.js');
+    await live.dap.waitForLine(/^count \d+ v1$/, start);
+
+    for (const [from, to] of [['v1', 'v2'], ['v2', 'v3']] as const) {
+      const reports = live.recorder.reports.length;
+      const lines = live.dap.output.length;
+      await editAndSave(file, `'${from}'`, `'${to}'`);
+      assert.equal((await nextReport(reports, file)).outcome, 'applied');
+      await live.dap.waitForLine(new RegExp(`^count \\d+ ${to}$`), lines);
+    }
+    const [history] = await live.api.versions({ target: session.id });
+    assert.deepEqual(history?.history?.versions.map((v) => [v.version, v.functions]), [[1, ['f']], [2, ['f']]]);
+
+    let count = countOf(live.dap.output.filter((l) => l.startsWith('count ')).at(-1)!);
+    for (const [version, expected, made] of [[1, 'v2', 3], [0, 'v1', 4]] as const) {
+      const reports = live.recorder.reports.length;
+      const lines = live.dap.output.length;
+      const result = await vscode.commands.executeCommand<RollbackResult>('liveUpdate.rollBackToVersion', { version });
+      assert.equal(result.ok, true, result.summary);
+      assert.deepEqual(result.targets.map((t) => [t.outcome, t.versions]), [['applied', [made]]]);
+      assert.match(result.summary, new RegExp(`rolled back to version ${version} \\(from ${made - 1}; now version ${made}\\): \`f\` in versions\\.js\\. The file on disk still holds the newer text`));
+      const report = await nextReport(reports, file);
+      assert.equal(report.restores, version);
+      assert.match(report.summary, new RegExp(`^Rolled back to version ${version}: f in `));
+      const line = await live.dap.waitForLine(new RegExp(`^count \\d+ ${expected}$`), lines);
+      assert.ok(countOf(line) > count, `the counter went on (${count} → ${countOf(line)}): state kept`);
+      count = countOf(line);
+    }
+    const [after] = await live.api.versions();
+    assert.deepEqual(after?.history?.versions.map((v) => [v.version, v.restores ?? null]), [[1, null], [2, null], [3, 1], [4, 0]]);
+    assert.equal(after?.history?.current, 4);
+    // The editor still holds the newest text: the rollback changed the program, not the file.
+    assert.match((await vscode.workspace.openTextDocument(file)).getText(), /return 'v3';/);
+
+    // As a user does it: the command lists the versions to restore, newest first; take the first
+    // (version 3, which restored version 1: f() returns v2).
+    const lines = live.dap.output.length;
+    const picking = vscode.commands.executeCommand<RollbackResult | undefined>('liveUpdate.rollBackToVersion');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const picked = await picking;
+    assert.deepEqual(picked?.targets.map((t) => [t.outcome, t.to, t.versions]), [['applied', 3, [5]]]);
+    await live.dap.waitForLine(/^count \d+ v2$/, lines);
+
+    // "Show Update History" lists them (closed here without picking).
+    const showing = vscode.commands.executeCommand('liveUpdate.showHistory');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await showing;
+  });
+});

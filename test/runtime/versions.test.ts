@@ -1,0 +1,177 @@
+// Versions and rollback in a real Node process: every applied update is a numbered version, the
+// runtime keeps the texts around them, and restoring a version is an update of its own (a new
+// version that says which one it restores) that changes code and keeps the program's state.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type VersionHistory, type VersionTexts } from '../../common/patch';
+import { compareVersions, patchFunctions } from '../../server/src/analysis/changes';
+import { runningTextOf } from '../../server/src/core/savedText';
+import type { InspectedProcess } from '../support/inspectedProcess';
+import { fixturePrograms } from '../support/inspectedProcess';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
+import { fixture } from '../support/paths';
+import type { InProcessSession } from '../../runtime/src/inspectorSession';
+import { Versions } from '../../runtime/src/versions';
+
+const file = fixture('counter-js', 'main.js');
+const programs = fixturePrograms(after);
+const source = fs.readFileSync(file, 'utf8');
+/** The source of version n (0: the file as loaded): `f()` returns `v1` at 0, then `one`, `two`, … */
+const names = ['v1', 'one', 'two', 'three'];
+const sourceAt = (n: number) => (n === 0 ? source : replaceOnce("return 'v1';", `return '${names[n]}';`)(source));
+
+async function history(p: InspectedProcess, query: object = {}): Promise<VersionHistory> {
+  return p.callRuntime('history', query);
+}
+
+/** What the server does for a rollback: the texts of version K, applied as an update from what runs. */
+async function restore(p: InspectedProcess, version: number): Promise<PatchReport> {
+  const texts = await p.callRuntime<VersionTexts | { error: string }>('versionTexts', { version });
+  if ('error' in texts) throw new Error(texts.error);
+  const scripts = [];
+  for (const t of texts.files) {
+    const now = (await p.scriptState({ file: t.file })).code!;
+    scripts.push({ file: t.file, baseHash: hashText(now), code: t.code, functions: patchFunctions(compareVersions(t.file, now, t.code)) });
+  }
+  const patch: Patch = { format: PATCH_FORMAT_VERSION, id: `restore-${version}`, scripts, restores: version };
+  return p.apply(patch);
+}
+
+async function counter(p: InspectedProcess): Promise<number> {
+  return p.evaluate<number>('fixture.counter');
+}
+
+describe('runtime: versions and rollback', () => {
+  it('numbers three updates, rolls back to 1, to 0 and forward to 3, keeping the state; numbers stay monotonic', async () => {
+    const p = await programs.start(file);
+    assert.deepEqual((await history(p)).versions, [], 'nothing applied yet');
+    for (let n = 1; n <= 3; n++) {
+      const report = await p.apply(patchOf(scriptPatch(file, () => sourceAt(n), sourceAt(n - 1))));
+      assert.equal(report.ok, true, JSON.stringify(report));
+      assert.equal(report.version, n);
+      assert.equal(await p.evaluate('fixture.f()'), names[n]);
+    }
+    const three = await history(p);
+    assert.equal(three.current, 3);
+    assert.equal(three.oldestRestorable, 0);
+    assert.deepEqual(three.versions.map((v) => [v.version, v.outcome, v.where, v.functions, v.files.map((f) => f.file)]), [
+      [1, 'applied', 'apply', ['f'], [file]],
+      [2, 'applied', 'apply', ['f'], [file]],
+      [3, 'applied', 'apply', ['f'], [file]],
+    ]);
+    assert.equal(three.versions[1]!.files[0]!.beforeHash, three.versions[0]!.files[0]!.afterHash, 'each version starts where the last ended');
+
+    // Back to 1, back to 0 (the program as it loaded), forward to 3: each a new version.
+    let last = await counter(p);
+    for (const [target, expected, made] of [[1, 'one', 4], [0, 'v1', 5], [3, 'three', 6]] as const) {
+      const report = await restore(p, target);
+      assert.equal(report.ok, true, JSON.stringify(report));
+      assert.equal(report.version, made);
+      assert.equal(await p.evaluate('fixture.f()'), expected, `the program computes what version ${target} computes`);
+      const now = await counter(p);
+      assert.ok(now >= last, `the counter is kept (${now} after ${last})`);
+      last = now;
+    }
+    const all = await history(p);
+    assert.deepEqual(all.versions.map((v) => [v.version, v.restores]), [[1, undefined], [2, undefined], [3, undefined], [4, 1], [5, 0], [6, 3]]);
+    assert.equal((await p.scriptState({ file })).code, (runningTextOf(file, sourceAt(3)) as { code: string }).code, 'exactly the text of version 3');
+    assert.equal(all.versions[5]!.files[0]!.afterHash, all.versions[2]!.files[0]!.afterHash);
+
+    // The query: since, limit, texts.
+    assert.deepEqual((await history(p, { since: 4 })).versions.map((v) => v.version), [5, 6]);
+    assert.deepEqual((await history(p, { limit: 2 })).versions.map((v) => v.version), [5, 6]);
+    assert.equal((await history(p)).versions[0]!.files[0]!.before, undefined, 'no texts unless asked');
+    const withTexts = await history(p, { since: 4, limit: 1, texts: true });
+    assert.match(withTexts.versions[0]!.files[0]!.after!, /return 'three';/);
+    assert.match(withTexts.versions[0]!.files[0]!.before!, /return 'v1';/);
+
+    // Restoring the version that runs changes nothing; a version that never was is refused.
+    assert.deepEqual((await p.callRuntime<VersionTexts>('versionTexts', { version: 3 })).files, []);
+    assert.match((await p.callRuntime<{ error: string }>('versionTexts', { version: 7 })).error, /no version 7 \(its versions are 0 to 6\)/);
+  });
+
+  it('lists the module steps a rollback undoes the code of: their state stays as it is', async () => {
+    const p = await programs.start(file);
+    const one = patchOf(scriptPatch(file, () => sourceAt(1)));
+    one.scripts[0]!.steps = [{ kind: 'transformer', label: 'transformer of counter', line: 1, code: 'counter += 1000', assigns: ['counter'] }];
+    const applied = await p.apply(one);
+    assert.equal(applied.ok, true, JSON.stringify(applied));
+    assert.deepEqual((await history(p)).versions[0]!.steps, [{ file, kind: 'transformer', label: 'transformer of counter' }]);
+    assert.ok((await counter(p)) >= 1000);
+
+    const texts = await p.callRuntime<VersionTexts>('versionTexts', { version: 0 });
+    assert.deepEqual(texts.steps, [{ file, kind: 'transformer', label: 'transformer of counter', version: 1 }]);
+    const back = await restore(p, 0);
+    assert.equal(back.ok, true, JSON.stringify(back));
+    assert.equal(await p.evaluate('fixture.f()'), 'v1', 'the code of version 0');
+    assert.ok((await counter(p)) >= 1000, 'the state the transformer made is kept');
+  });
+
+  it('a deferred part that lands later is a version of its own', async () => {
+    const server = fixture('busy-js', 'server.js');
+    const p = await programs.start(server);
+    const both = (t: string) => replaceOnce("return 'main v1';", "return 'main v2';")(replaceOnce('`v1:${request}`', '`v2:${request}`')(t));
+    const report = await p.apply({ ...patchOf(scriptPatch(server, both)), whenActive: 'defer' });
+    assert.equal(report.version, 1, JSON.stringify(report));
+    await p.evaluate('fixture.release()');
+    const landed = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        const h = await history(p);
+        if (h.current === 2) return h;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error('the pending part did not land');
+    })();
+    assert.deepEqual(landed.versions.map((v) => [v.version, v.outcome, v.where, v.functions]), [
+      [1, 'partial', 'apply', ['handle']],
+      [2, 'applied', 'turn', ['main']],
+    ]);
+    assert.equal((await p.pending()).events.find((e) => e.outcome === 'applied')?.version, 2);
+    // Version 1 is the handler alone: restoring it puts `main` back and keeps `handle` new.
+    const back = await restore(p, 1);
+    assert.equal(back.ok, true, JSON.stringify(back));
+    const code = (await p.scriptState({ file: server })).code!;
+    assert.match(code, /main v1/);
+    assert.match(code, /`v2:\$\{request\}`/);
+  });
+});
+
+describe('runtime: the texts a history keeps are bounded', () => {
+  /** A session stand-in: `Versions` asks it only for a file's running text. */
+  const texts = new Map<string, string>();
+  const session = { runningText: (f: string) => (texts.has(f) ? { scriptId: '1', code: texts.get(f)! } : undefined) } as unknown as InProcessSession;
+  const apply = (versions: Versions, f: string, code: string, n: number) => {
+    const before = texts.get(f)!;
+    const patch: Patch = { format: PATCH_FORMAT_VERSION, id: `b${n}`, scripts: [{ file: f, baseHash: hashText(before), code, functions: [] }] };
+    const prepared = versions.prepare(patch);
+    texts.set(f, code);
+    const report: PatchReport = { id: patch.id, ok: true, blockedMs: 0, scripts: [{ file: f, outcome: 'applied', currentHash: hashText(code) }] };
+    return versions.record(patch, report, 'apply', prepared);
+  };
+
+  it('keeps the texts of the last N versions; older ones stay listed and can no longer be restored', () => {
+    const versions = new Versions(session, { versionsWithTexts: 2 });
+    texts.set('/a.js', 'a0');
+    texts.set('/b.js', 'b0');
+    apply(versions, '/a.js', 'a1', 1);
+    apply(versions, '/b.js', 'b1', 2);
+    apply(versions, '/a.js', 'a2', 3);
+    const h = versions.history({});
+    assert.deepEqual(h.versions.map((v) => v.version), [1, 2, 3]);
+    assert.equal(h.oldestRestorable, 1);
+    assert.match((versions.textsAt(0) as { error: string }).error, /can no longer be restored.*oldest it can restore is 1/);
+    assert.deepEqual((versions.textsAt(1) as VersionTexts).files.map((f) => [f.file, f.code]), [['/b.js', 'b0'], ['/a.js', 'a1']]);
+    assert.deepEqual((versions.textsAt(2) as VersionTexts).files.map((f) => [f.file, f.code]), [['/a.js', 'a1']]);
+  });
+
+  it('drops texts beyond the byte budget, but always keeps the newest version', () => {
+    const versions = new Versions(session, { textBytes: 100 });
+    texts.set('/c.js', 'x'.repeat(30));
+    apply(versions, '/c.js', 'y'.repeat(30), 1); // 120 bytes: over, but the newest is kept
+    assert.equal(versions.history({}).oldestRestorable, 0);
+    apply(versions, '/c.js', 'z'.repeat(10), 2);
+    assert.equal(versions.history({}).oldestRestorable, 1);
+    assert.equal((versions.textsAt(1) as VersionTexts).files[0]!.code, 'y'.repeat(30));
+  });
+});
