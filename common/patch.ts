@@ -342,6 +342,11 @@ export interface ScriptState {
   scriptId?: string;
   /** The runtime has changed this script: the debugger's own session no longer sees it as it is. */
   changedByRuntime?: boolean;
+  /**
+   * Which spelling of the scope accessor V8 holds (common/runningText): `hash` and `code` are
+   * always of the canonical one (0). A debugger that edits the script itself sends the other.
+   */
+  accessorForm?: 0 | 1;
 }
 
 export interface ScriptStateQuery {

@@ -72,8 +72,32 @@ export function blankedPartOf(runningText: string, file: string): string | undef
  * top-level bindings. It is how the REPL and state transformers reach module state. The cost is
  * that the module's top-level variables live in a context (as if a closure read each of them).
  */
-export function scopeAccessor(file: string): string {
-  return `\n;globalThis[Symbol.for(${JSON.stringify(SCOPE_REGISTRY_KEY)})]?.(${JSON.stringify(file)}, (code) => eval(code));`;
+export function scopeAccessor(file: string, form: 0 | 1 = 0): string {
+  return `\n;globalThis[Symbol.for(${JSON.stringify(SCOPE_REGISTRY_KEY)})]?.(${JSON.stringify(file)}, ${ACCESSOR_FORMS[form]});`;
+}
+
+/**
+ * The accessor's two spellings: same length, different only in the name of its parameter (V8 takes other edits of a concise arrow for top-level text, which it never changes in an ES module). A running text
+ * always carries form 0; the runtime applies every update with the *other* form than V8 holds, so
+ * each LiveEdit changes the accessor function and V8 gives it a fresh SharedFunctionInfo. Without
+ * that, Node 24 (V8 13.6) aborts the process at the first `eval` through an accessor that was
+ * compiled before an update of its module ("Check failed: stored_info == context->scope_info()":
+ * LiveEdit moves an unchanged function's scope chain to the new script's, while the module's live
+ * context keeps the old one). Both sides see form 0 only: the runtime canonicalizes what V8 holds.
+ */
+const ACCESSOR_FORMS = ['(code) => eval(code)', '(c$de) => eval(c$de)'] as const;
+
+/** Which form of `file`'s scope accessor `text` carries (undefined: neither, not a user module's). */
+export function accessorFormOf(text: string, file: string): 0 | 1 | undefined {
+  if (text.lastIndexOf(scopeAccessor(file, 1)) >= 0) return 1;
+  return text.lastIndexOf(scopeAccessor(file, 0)) >= 0 ? 0 : undefined;
+}
+
+/** `text` with its scope accessor in form `form` (unchanged when it has none). */
+export function withAccessorForm(text: string, file: string, form: 0 | 1): string {
+  const other = scopeAccessor(file, form === 0 ? 1 : 0);
+  const at = text.lastIndexOf(other);
+  return at < 0 ? text : text.slice(0, at) + scopeAccessor(file, form) + text.slice(at + other.length);
 }
 
 /**

@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import WebSocket from 'ws';
 import { hashText, type ScriptState } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
+import { withAccessorForm } from '../../common/runningText';
 import { callRuntime } from './delivery';
 
 interface DapFrame {
@@ -42,7 +43,8 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   }
   const state = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file });
   if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
-  const status = await setScriptSource(session, state.scriptId, params.code);
+  // The accessor in the other spelling than V8 holds, as the runtime itself edits (common/runningText).
+  const status = await setScriptSource(session, state.scriptId, withAccessorForm(params.code, params.file, state.accessorForm === 1 ? 0 : 1));
   if (status !== 'Ok') return { ok: false, reason: `V8 refused to restart it (${status})` };
   if (params.pendingId) await callRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' });
   // The runtime's session still sees the text it knew: it must read the script from V8 again.

@@ -79,7 +79,14 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
         const running = session.runningText(query.file);
         if (!running) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
         const hash = hashText(running.code);
-        const state: ScriptState = { file: query.file, loaded: true, hash, scriptId: running.scriptId, ...(session.changedHere.has(running.scriptId) ? { changedByRuntime: true } : {}) };
+        const state: ScriptState = {
+          file: query.file,
+          loaded: true,
+          hash,
+          scriptId: running.scriptId,
+          ...(session.changedHere.has(running.scriptId) ? { changedByRuntime: true } : {}),
+          ...(running.accessorForm !== undefined ? { accessorForm: running.accessorForm } : {}),
+        };
         if (query.knownHash !== hash) state.code = running.code;
         return JSON.stringify(state);
       } catch (e) {

@@ -3,7 +3,7 @@
 // runtime can apply a patch inside one DAP `evaluate` without awaiting anything.
 import * as inspector from 'node:inspector';
 import { fileURLToPath } from 'node:url';
-import { scopeAccessor } from '../../common/runningText';
+import { accessorFormOf, withAccessorForm } from '../../common/runningText';
 
 export interface CdpError {
   error: string;
@@ -106,15 +106,32 @@ export class InProcessSession {
     const scriptId = this.scriptsByFile.get(file.replace(/\\/g, '/').replace(/[\t\r\n]/g, ''));
     if (!scriptId) return undefined;
     const source = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
-    return !isError(source) && source.scriptSource.includes(scopeAccessor(file)) ? scriptId : undefined;
+    return !isError(source) && accessorFormOf(source.scriptSource, file) !== undefined ? scriptId : undefined;
   }
 
-  /** The text V8 runs for `file` (the baseline of updates), or undefined if it is not loaded. */
-  runningText(file: string): { scriptId: string; code: string } | undefined {
+  /**
+   * The text V8 runs for `file` (the baseline of updates), or undefined if it is not loaded. Its
+   * scope accessor is given in its canonical form, whichever form V8 holds (see `liveEditText`).
+   */
+  runningText(file: string): { scriptId: string; code: string; accessorForm?: 0 | 1 } | undefined {
     const scriptId = this.scriptIdFor(file);
     if (!scriptId) return undefined;
     const result = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
-    return isError(result) ? undefined : { scriptId, code: result.scriptSource };
+    if (isError(result)) return undefined;
+    const form = accessorFormOf(result.scriptSource, file);
+    return { scriptId, code: form === 1 ? withAccessorForm(result.scriptSource, file, 0) : result.scriptSource, ...(form !== undefined ? { accessorForm: form } : {}) };
+  }
+
+  /**
+   * What to hand V8 so that `file`'s script runs `code` (a canonical running text): the scope
+   * accessor in the form V8 does not hold now, so every LiveEdit changes it (common/runningText,
+   * `ACCESSOR_FORMS`: Node 24 aborts on an eval through an accessor a LiveEdit left unchanged).
+   */
+  liveEditText(scriptId: string, file: string, code: string): string {
+    const raw = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
+    if (isError(raw)) return code;
+    const form = accessorFormOf(raw.scriptSource, file);
+    return form === undefined ? code : withAccessorForm(code, file, form === 0 ? 1 : 0);
   }
 }
 

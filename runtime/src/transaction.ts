@@ -78,7 +78,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   if (patch.dryRun) {
     let refused = false;
     for (const p of prepared) {
-      const result = setScriptSource(session, p.scriptId, p.newRunning, true);
+      const result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, true);
       const report = reportFor(reports, p.patch.file);
       report.v8Status = result.status;
       if (result.status !== 'Ok') {
@@ -100,7 +100,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   const done: Prepared[] = [];
   for (const p of prepared) {
     if (p.oldRunning === p.newRunning) continue; // only steps to run (a re-initialization)
-    const result = setScriptSource(session, p.scriptId, p.newRunning, false);
+    const result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
     if (result.status === 'Ok') {
@@ -110,7 +110,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     report.outcome = 'rejected';
     report.reason = explainRefusal(result);
     if (explain) report.activations = findActivations(session, p, stack, result.status);
-    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.patch.file, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
     const failed = abandon(reports, finish);
     for (const u of unrestored) {
       // Never claim a file is unchanged when it is not.
@@ -137,7 +137,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
       continue;
     }
     for (const undo of undos.reverse()) undo();
-    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.patch.file, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
     const { kind, label, line, error } = result.failure;
     report.stepFailure = { kind, label, line, error };
     report.outcome = 'rejected';
@@ -156,7 +156,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   // 4. Verify: V8 holds the new text, and the existing closures of risky functions run it.
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
-    report.verified = getScriptSource(session, p.scriptId) === p.newRunning;
+    report.verified = session.runningText(p.patch.file)?.code === p.newRunning;
     report.currentHash = hashText(p.newRunning);
     const checks = p.patch.functions
       .filter((fn) => fn.closureRisk)
@@ -197,16 +197,15 @@ function reportFor(reports: ScriptReport[], file: string): ScriptReport {
   return reports.find((r) => r.file === file)!;
 }
 
-function setScriptSource(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
+/** Makes `file`'s script run `code` (a canonical running text), or with `dryRun` only asks V8 whether it would. */
+function setScriptSource(session: InProcessSession, file: string, scriptId: string, code: string, dryRun: boolean): SetScriptSourceResult {
+  const scriptSource = session.liveEditText(scriptId, file, code);
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
   if (!dryRun && !isError(result) && result.status === 'Ok') session.changedHere.add(scriptId);
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
 }
 
-function getScriptSource(session: InProcessSession, scriptId: string): string | undefined {
-  const result = session.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
-  return isError(result) ? undefined : result.scriptSource;
-}
+
 
 function explainRefusal(result: SetScriptSourceResult): string {
   switch (result.status) {
@@ -245,7 +244,7 @@ function findActivations(session: InProcessSession, p: Prepared, stack: LiveFram
           p.oldRunning.slice(0, offsetAt(p.oldRunning, fn.oldStart)) +
           textBetween(p.newRunning, fn.newStart, fn.newEnd) +
           p.oldRunning.slice(offsetAt(p.oldRunning, fn.oldEnd));
-        if (setScriptSource(session, p.scriptId, alone, true).status !== 'BlockedByActiveGenerator') continue;
+        if (setScriptSource(session, p.patch.file, p.scriptId, alone, true).status !== 'BlockedByActiveGenerator') continue;
       }
       activations.push({ function: fn.name, kind: 'suspended' });
     }
@@ -276,5 +275,5 @@ export function probeSuspended(session: InProcessSession, fn: IdleCondition): bo
   const at = own.endsWith('}') ? end - 1 : own.includes('=>') ? start + own.indexOf('=>') + 2 : -1;
   if (at < 0) return false;
   const probe = running.code.slice(0, at) + ' ' + running.code.slice(at);
-  return setScriptSource(session, running.scriptId, probe, true).status === 'BlockedByActiveGenerator';
+  return setScriptSource(session, fn.file, running.scriptId, probe, true).status === 'BlockedByActiveGenerator';
 }

@@ -1,8 +1,10 @@
 // The scope accessor each user module hands to the runtime: evaluation in that module's scope.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { runtimeCallExpression, type EvaluateResult } from '../../common/patch';
 import { InspectedProcess } from '../support/inspectedProcess';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';
 
 const processes: InspectedProcess[] = [];
@@ -35,5 +37,30 @@ describe('runtime: module scopes', () => {
     assert.match((error as { error: string }).error, /ReferenceError: nope is not defined/);
     const unknown = await evaluateIn(p, fixture('counter-js', 'main.js'), '1');
     assert.match((unknown as { error: string }).error, /is not a loaded module of this program/);
+  });
+
+  it('evaluates in a module’s scope before and after updates of it, in both ES and CommonJS modules (Node 24 aborted here)', async () => {
+    for (const [main, file, edit] of [
+      [fixture('counter-js', 'main.js'), fixture('counter-js', 'main.js'), (v: number) => replaceOnce("'v1'", `'v${v}'`)],
+      [fixture('esm-ts', 'main.ts'), fixture('esm-ts', 'lib.ts'), (v: number) => replaceOnce("'v1'", `'v${v}'`)],
+    ] as const) {
+      const p = await InspectedProcess.start(main);
+      processes.push(p);
+      await p.waitForLine(/^tick/);
+      const source = fs.readFileSync(file, 'utf8');
+      assert.equal((await evaluateIn(p, file, '1 + 1')).ok, true);
+      for (const v of [2, 3, 4]) {
+        const before = v === 2 ? source : edit(v - 1)(source);
+        const report = await p.apply(patchOf(scriptPatch(file, () => edit(v)(source), before)));
+        assert.equal(report.ok, true, JSON.stringify(report));
+        // An update always changes the accessor's spelling in V8, never in what the runtime reports.
+        const state = await p.scriptState({ file });
+        assert.equal(state.accessorForm, v % 2 === 0 ? 1 : 0);
+        assert.doesNotMatch(state.code ?? '', /c\$de/);
+        const read = await evaluateIn(p, file, '1 + 1');
+        assert.deepEqual(read, { ok: true, value: '2' }, `after update ${v - 1}`);
+      }
+      assert.equal(p.exitCode, undefined, 'the program is alive');
+    }
   });
 });
