@@ -101,6 +101,13 @@ export interface ModuleStep {
   code: string;
   /** Top-level bindings the step assigns: read before it runs, put back if the update is undone. */
   assigns: string[];
+  /**
+   * Run at most once per module: the runtime remembers this key after the update that ran the
+   * step is kept (forgets it if undone) and skips a later step with the same key. State
+   * transformers and migrations carry one (an ES module keeps its running top level, so a
+   * transformer it was sent stays "new" to the server on every later save).
+   */
+  once?: string;
 }
 
 /** The step that threw, which undid the whole update. */
@@ -164,6 +171,14 @@ export interface ScriptReport {
   steps?: string[];
   /** The step that threw; nothing of the update was kept. */
   stepFailure?: StepFailure;
+  /** Per `migration` step that ran: how many existing instances it migrated. */
+  migrated?: MigrationCount[];
+}
+
+export interface MigrationCount {
+  /** The step's label (`class Session`). */
+  label: string;
+  instances: number;
 }
 
 /** A deferred part of an update, held by the runtime until its functions are inactive. */

@@ -19,9 +19,12 @@ import { applyUpdate } from './defer';
 import { InProcessSession } from './inspectorSession';
 import { ModuleScopes, preview } from './scopes';
 import { PendingUpdates } from './pending';
+import { registerStepRunner } from './moduleSteps';
+import { migrationRunner } from './migration';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   const pending = new PendingUpdates(session, scopes);
+  registerStepRunner('migration', migrationRunner(session));
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 

@@ -72,7 +72,7 @@ function topLevelMessage({ change, statement }: TopLevelChange): string | undefi
   const what = change === 'added' ? 'This new top-level statement was not run' : 'This top-level statement was not re-run';
   switch (statement.class) {
     case 'state':
-      return `${names || 'This statement'} ${statement.reason}: the running program keeps its current value${names ? '' : 's'}, and the new initializer takes effect at the next start. Convert the running value with a state transformer, or run the statement now (Quick Fix).`;
+      return `${names || 'This statement'} ${statement.reason}: the running program keeps its current value${names ? '' : 's'}, and the new initializer takes effect at the next start. To convert the running value, write \`function transform$${statement.names[0] ?? 'name'}(old) { return … }\` next to it (it runs once, in this update); or run the statement now (Quick Fix).`;
     case 'effect':
       return `${what}: it acts outside the module (it ${statement.reason}). The running program keeps what the previous version did; run it now with the Quick Fix.`;
     case 'definition':

@@ -12,6 +12,7 @@ import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
+import { mayChangeState, NO_STATE_STEPS, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
@@ -348,17 +349,19 @@ export class UpdateEngine {
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? saved.code;
     const hash = spliced ? hashText(code) : saved.hash;
+    // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
+    const state = view.toSource || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
+      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes), ...(state.steps.length ? { steps: state.steps } : {}) }],
       whenActive: policy.whenActive,
       deferTimeoutMs: policy.deferTimeoutMs,
       ...(whenIdle?.length ? { whenIdle } : {}),
     };
-    const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
+    const report = spliced && spliced.code === baseline.text && !state.steps.length ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
@@ -390,11 +393,12 @@ export class UpdateEngine {
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
+    const stated = stateDiagnostics(diagnostics, state, script);
     return {
       result: restartedFrame
         ? { targetId: target.id, targetName: target.name, outcome: 'applied', report }
         : this.targetResult(target.id, target.name, report, restartFailure),
-      diagnostics,
+      diagnostics: stated,
       functions: changes.changed.map((c) => c.after.displayName),
       changed: true,
       changes,
