@@ -179,6 +179,9 @@ export interface MigrationCount {
   /** The step's label (`class Session`). */
   label: string;
   instances: number;
+  /** Time the migration took (part of the update's `blockedMs`), and of it the heap search. */
+  ms: number;
+  searchMs: number;
 }
 
 /** A deferred part of an update, held by the runtime until its functions are inactive. */

@@ -31,10 +31,13 @@ const HANDOFF = Symbol.for('liveUpdate.migration.handoff');
 /** The step runner for `migration` steps (see moduleSteps.registerStepRunner). */
 export function migrationRunner(session: InProcessSession) {
   return (step: ModuleStep, file: string, scopes: ModuleScopes): StepOutcome => {
+    const started = performance.now();
     const spec = scopes.evaluate(file, step.code) as MigrationSpec;
     if (typeof spec?.target !== 'function' || typeof spec.target.prototype !== 'object') throw new TypeError(`${step.label} is not a class in the running module`);
     const instances = findInstances(session, spec.target.prototype as object);
-    return migrateInstances(instances, spec);
+    const searchMs = performance.now() - started;
+    const outcome = migrateInstances(instances, spec);
+    return { ...outcome, searchMs, ms: performance.now() - started };
   };
 }
 
@@ -120,5 +123,5 @@ export function migrateInstances(instances: object[], spec: MigrationSpec): Step
     undo();
     throw e;
   }
-  return { undo, migrated: n };
+  return { undo, migrated: n, ms: 0, searchMs: 0 };
 }

@@ -18,6 +18,9 @@ export type StepRunner = (step: ModuleStep, file: string, scopes: ModuleScopes) 
 export interface StepOutcome {
   undo: Undo;
   migrated?: number;
+  /** Time the step took, and the part of it spent searching the heap. */
+  ms?: number;
+  searchMs?: number;
 }
 
 const runners = new Map<string, StepRunner>();
@@ -63,7 +66,7 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
         if (typeof outcome === 'function') undos.push(outcome);
         else {
           undos.push(outcome.undo);
-          if (outcome.migrated !== undefined) migrated.push({ label: step.label, instances: outcome.migrated });
+          if (outcome.migrated !== undefined) migrated.push({ label: step.label, instances: outcome.migrated, ms: outcome.ms ?? 0, searchMs: outcome.searchMs ?? 0 });
         }
       } else scopes.evaluate(file, step.code);
       ran.push(step.label);

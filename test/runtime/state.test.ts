@@ -7,14 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ScriptPatch } from '../../common/patch';
-import { moduleFormat } from '../../common/runningText';
-import { compareVersions, patchFunctions } from '../../server/src/analysis/changes';
-import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
-import { stateSteps } from '../../server/src/core/stateUpdates';
 import { fixturePrograms } from '../support/inspectedProcess';
-import { patchOf } from '../support/patches';
+import { patchOf, statePatch } from '../support/patches';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-state-test-'));
 const programs = fixturePrograms(after);
@@ -26,21 +21,10 @@ function write(name: string, text: string): string {
   return file;
 }
 
-function running(file: string, source: string): { code: string; hash: string } {
+function runningHash(file: string, source: string): string {
   const saved = runningTextOf(file, source);
-  if (!saved.ok) throw new Error(`${file} does not parse: ${saved.syntaxErrors[0]?.message}`);
-  return saved;
-}
-
-/** The patch the server sends for a save of `file` from `before` to `after`, with its state steps. */
-function statePatch(file: string, before: string, after: string): ScriptPatch {
-  const from = running(file, before);
-  const to = running(file, after);
-  const changes = compareVersions(file, from.code, to.code);
-  const esm = moduleFormat(file, after) === 'module' && changes.rawTopLevelChanged;
-  const code = esm ? spliceFunctions(from.code, to.code, changes).code : to.code;
-  const state = stateSteps(file, from.code, to.code, code);
-  return { file, baseHash: from.hash, code, functions: patchFunctions(changes), ...(state.steps.length ? { steps: state.steps } : {}) };
+  if (!saved.ok) throw new Error(`${file} does not parse`);
+  return saved.hash;
 }
 
 const lineOf = (text: string, search: string): number => text.slice(0, text.indexOf(search)).split('\n').length - 1;
@@ -116,7 +100,7 @@ describe('runtime: state transformers', () => {
     assert.match(await p.evaluate<string>('fixture.show("c")'), /^cy@\d{13}$/, 'new code, new shape');
 
     // The same step again (a later save that sends it once more): the runtime does not rerun it.
-    const again = { ...patch, baseHash: running(file, sessionsJsV2).hash };
+    const again = { ...patch, baseHash: runningHash(file, sessionsJsV2) };
     const second = await p.apply(patchOf(again));
     assert.equal(second.ok, true, JSON.stringify(second));
     assert.deepEqual(second.scripts[0]!.steps ?? [], []);
@@ -223,7 +207,7 @@ describe('runtime: instance migration', () => {
     assert.deepEqual(patch.steps?.map((s) => [s.kind, s.label, s.line]), [['migration', 'class Session', 0]]);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, JSON.stringify(report));
-    assert.deepEqual(report.scripts[0]!.migrated, [{ label: 'class Session', instances: 3 }]);
+    assert.deepEqual(report.scripts[0]!.migrated?.map(({ label, instances }) => ({ label, instances })), [{ label: 'class Session', instances: 3 }]);
     assert.deepEqual(await p.evaluate('fixture.all.map((s) => [s.user, s.visits, s.roles])'), [
       ['ann', 0, []],
       ['bob', 0, []],
@@ -244,7 +228,7 @@ describe('runtime: instance migration', () => {
     assert.equal(patch.steps?.[0]?.kind, 'migration');
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, JSON.stringify(report));
-    assert.deepEqual(report.scripts[0]!.migrated, [{ label: 'class Point', instances: 2 }]);
+    assert.deepEqual(report.scripts[0]!.migrated?.map(({ label, instances }) => ({ label, instances })), [{ label: 'class Point', instances: 2 }]);
     assert.deepEqual(await p.evaluate('fixture.points.map((p) => [p.describe(), p.was, "label" in p])'), [
       ['r=5', '3,4', false],
       ['r=10', '6,8', false],
