@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { DiagnosticCodes } from '../../common/protocol';
+import { CodeActionRequest, ExecuteCommandRequest, type CodeAction } from 'vscode-languageserver-protocol';
+import { DiagnosticCodes, ServerCommands } from '../../common/protocol';
 import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { LanguageServerClient } from '../support/languageServer';
@@ -109,5 +110,25 @@ describe('language server: state transformers and instance migration', { timeout
       migrated.map((d) => [d.range.start.line, d.message]),
       [[1, '2 existing instances of `Session` were migrated (added `visits`).']],
     );
+  });
+
+  it('re-initializes a binding from its new initializer on request (Quick Fix on LU009), in one transaction', async () => {
+    const { file, debuggee, client } = await session('reinit.js');
+    await client.save(file, program.replace('let sessions = new Map();', "let sessions = new Map([['seed', 'sid']]);"));
+    assert.equal((await client.nextUpdate(0)).outcome, 'applied');
+    await client.settle();
+    assert.equal(await debuggee.evaluate('fixture.show("seed")'), 'undefined', 'kept');
+    const diagnostics = shown(client, file).filter((d) => d.code === DiagnosticCodes.topLevelKept);
+    assert.match(diagnostics[0]?.message ?? '', /^`sessions` .*keeps its current value.* write `void function transform\$sessions\(old\) \{ return … \};` next to it/);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: pathToFileURL(file).href },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    const reinit = actions.find((a) => a.command?.command === ServerCommands.reinitialize);
+    assert.equal(reinit?.title, 'Re-initialize `sessions` from its new initializer (in one transaction)', JSON.stringify(actions));
+    await client.connection.sendRequest(ExecuteCommandRequest.type, reinit!.command!);
+    assert.equal(await debuggee.evaluate('fixture.show("seed")'), 'sid');
+    assert.equal(await debuggee.evaluate('fixture.show("a")'), 'undefined', 'a new Map: what the program had is gone, as asked');
   });
 });

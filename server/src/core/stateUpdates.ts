@@ -3,11 +3,14 @@
 // patch; `stateDiagnostics` says what they did once the runtime has answered, on the transformer's
 // or the class's line: what ran, how many instances were migrated, and which step threw (then the
 // whole update was undone).
-import type { ModuleStep, ScriptReport } from '../../../common/patch';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { PATCH_FORMAT_VERSION, type ModuleStep, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
 import { DiagnosticCodes } from '../../../common/protocol';
 import { migrationSteps, MIGRATOR_NAME, type MigrationPlan } from '../analysis/migrations';
 import { TRANSFORMER_PREFIX, transformerSteps, type TransformerIssue } from '../analysis/transformers';
 import type { FileChanges } from '../analysis/changes';
+import type { TopLevelStatement } from '../analysis/topLevel';
 import type { LiveDiagnostic } from './diagnostics';
 
 export interface StateSteps {
@@ -127,4 +130,59 @@ function names(list: string[]): string {
 /** The step's statement's first line is not known here: underline a reasonable width. */
 function lineLength(step: ModuleStep): number {
   return Math.max(1, step.label.length + 9);
+}
+
+/**
+ * The `reinit` step of a top-level declaration (`let`, `var`, `const`): assigns each of its
+ * bindings the value of its initializer, in the module's scope. A string says why there is none.
+ * (A `const` binding can be assigned once the running text makes top-level `const` assignable.)
+ */
+export function reinitStep(statement: TopLevelStatement): ModuleStep | string {
+  const sf = ts.createSourceFile('statement.js', statement.source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const declaration = sf.statements[0];
+  if (!declaration || !ts.isVariableStatement(declaration)) return `\`${statement.key}\` is not a \`let\`, \`const\` or \`var\` declaration.`;
+  const assignments: string[] = [];
+  const names: string[] = [];
+  for (const d of declaration.declarationList.declarations) {
+    if (!d.initializer) continue;
+    const target = d.name.getText(sf);
+    const value = d.initializer.getText(sf);
+    // `{ a } = x` alone would parse as a block: a destructuring assignment needs parentheses.
+    assignments.push(ts.isIdentifier(d.name) ? `${target} = (${value});` : `(${target} = (${value}));`);
+    collectBindingNames(d.name, names);
+  }
+  if (assignments.length === 0) return `\`${statement.key}\` has no initializer to run.`;
+  return { kind: 'reinit', label: statement.key, line: statement.anchorStart.line, code: assignments.join('\n'), assigns: names };
+}
+
+function collectBindingNames(name: ts.BindingName, into: string[]): void {
+  if (ts.isIdentifier(name)) into.push(name.text);
+  else for (const e of name.elements) if (!ts.isOmittedExpression(e)) collectBindingNames(e.name, into);
+}
+
+/**
+ * Re-initializes a binding in every target that runs `file` (the LU009 Quick Fix): a patch with
+ * the text each target runs now and one `reinit` step, so it is a transaction like any update.
+ */
+export async function reinitialize(
+  file: string,
+  step: ModuleStep,
+  targets: { id: string; name: string }[],
+  baselineOf: (targetId: string) => Promise<{ hash: string; text: string } | undefined>,
+  apply: (targetId: string, patch: Patch) => Promise<PatchReport>,
+  patchId: () => string,
+): Promise<{ ok: boolean; message: string }> {
+  const results: string[] = [];
+  let ok = true;
+  for (const target of targets) {
+    const baseline = await baselineOf(target.id);
+    if (!baseline) continue;
+    const report = await apply(target.id, { format: PATCH_FORMAT_VERSION, id: patchId(), scripts: [{ file, baseHash: baseline.hash, code: baseline.text, functions: [], steps: [step] }] });
+    const script = report.scripts[0];
+    ok &&= report.ok;
+    results.push(report.ok ? `${target.name}: done` : `${target.name}: not done: ${script?.stepFailure?.error ?? report.error ?? script?.reason ?? 'refused'}`);
+  }
+  const where = `${path.basename(file)}:${step.line + 1}`;
+  if (results.length === 0) return { ok: false, message: `No running program has loaded ${path.basename(file)}.` };
+  return { ok, message: `Re-initialize ${step.assigns.map((n) => `\`${n}\``).join(', ')} from ${where}: ${results.join('; ')}` };
 }

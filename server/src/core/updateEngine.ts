@@ -12,7 +12,7 @@ import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
-import { mayChangeState, NO_STATE_STEPS, stateDiagnostics, stateSteps } from './stateUpdates';
+import { mayChangeState, NO_STATE_STEPS, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
@@ -213,6 +213,21 @@ export class UpdateEngine {
     }
     if (results.length === 0) return { ok: false, message: `No running program has loaded ${path.basename(file)}.` };
     return { ok, message: `Ran the statement at ${path.basename(file)}:${statement.anchorStart.line + 1}. ${results.join('; ')}` };
+  }
+
+  /** The LU009 Quick Fix "Re-initialize": core/stateUpdates.ts `reinitialize`. */
+  async reinitialize(file: string, key: string): Promise<{ ok: boolean; message: string }> {
+    const text = this.lastSaved.get(file);
+    const saved = text === undefined ? undefined : runningTextOf(file, text);
+    if (!saved?.ok) return { ok: false, message: `Live Update has no saved version of ${path.basename(file)} to take the initializer from.` };
+    const statement = this.baselines.parse(file, saved.hash, saved.code).topLevel.find((s) => s.key === key);
+    const step = statement ? reinitStep(statement) : `The statement is no longer in ${path.basename(file)}.`;
+    if (typeof step === 'string') return { ok: false, message: step };
+    const baselineOf = async (targetId: string) => {
+      const baseline = await this.baselines.get(targetId, file);
+      return baseline && !('error' in baseline) ? baseline : undefined;
+    };
+    return reinitialize(file, step, this.port.targets(), baselineOf, (id, patch) => this.port.applyPatch(id, patch), () => `p${++this.patchCounter}`);
   }
 
   forgetTarget(targetId: string): void {
