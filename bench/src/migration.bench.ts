@@ -21,11 +21,13 @@ export interface MigrationResult {
   /** The migration step alone, and of it the heap search (`Runtime.queryObjects`). */
   stepMs: Summary;
   searchMs: Summary;
+  /** The pause of an update of the same program that changes a method only (no migration): V8's floor. */
+  methodOnlyMs: Summary;
   /** What the runtime reported migrated in each run (all instances, each time). */
   migrated: number[];
 }
 
-const program = (count: number, fields: number): string => `class Item {
+const program = (count: number, fields: number, version = 0): string => `class Item {
   id = 0;
   name = '';
 ${Array.from({ length: fields }, (_, i) => `  extra${i} = ${i};\n`).join('')}  constructor(id) {
@@ -33,7 +35,7 @@ ${Array.from({ length: fields }, (_, i) => `  extra${i} = ${i};\n`).join('')}  c
     this.name = 'item ' + id;
   }
   label() {
-    return this.name;
+    return this.name + ' v${version}';
   }
 }
 const items = [];
@@ -55,8 +57,13 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
   const steps: number[] = [];
   const searches: number[] = [];
   const migrated: number[] = [];
+  const methodOnly: number[] = [];
   for (let r = 0; r < n; r++) {
-    const patch = statePatch(file, program(instances, r), program(instances, r + 1));
+    const edit = statePatch(file, program(instances, r, r), program(instances, r, r + 1));
+    const plain = await p.apply({ format: PATCH_FORMAT_VERSION, id: `method-${r}`, scripts: [edit] });
+    if (!plain.ok || edit.steps) throw new Error(`the method edit did not apply alone: ${JSON.stringify(plain).slice(0, 500)}`);
+    methodOnly.push(plain.blockedMs);
+    const patch = statePatch(file, program(instances, r, r + 1), program(instances, r + 1, r + 1));
     const report = await p.apply({ format: PATCH_FORMAT_VERSION, id: `migration-${r}`, scripts: [patch] });
     const done = report.scripts[0]?.migrated?.[0];
     if (!report.ok || done === undefined) throw new Error(`the migration did not apply: ${JSON.stringify(report).slice(0, 500)}`);
@@ -70,8 +77,9 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
   const blockedMs = summarize(pauses);
   const stepMs = summarize(steps);
   const searchMs = summarize(searches);
-  log(`migration: ${instances.toLocaleString('en')} instances, pause ${ms(blockedMs.median)} (migration ${ms(stepMs.median)}, of it heap search ${ms(searchMs.median)}; median of ${n})`);
-  return { instances, blockedMs, stepMs, searchMs, migrated };
+  const methodOnlyMs = summarize(methodOnly);
+  log(`migration: ${instances.toLocaleString('en')} instances, pause ${ms(blockedMs.median)} (migration ${ms(stepMs.median)}, of it heap search ${ms(searchMs.median)}; a method-only update ${ms(methodOnlyMs.median)}; median of ${n})`);
+  return { instances, blockedMs, stepMs, searchMs, methodOnlyMs, migrated };
 }
 
 export const MIGRATION_CASE: FigureCase<MigrationResult> = {
@@ -90,6 +98,7 @@ export const MIGRATION_CASE: FigureCase<MigrationResult> = {
     ],
     ['instance migration: the migration step', 'heap search + every instance', String(r.stepMs.runs), ms(r.stepMs.median), ms(r.stepMs.p95), '(part of the pause)', ''],
     ['instance migration: heap search', 'Runtime.queryObjects', String(r.searchMs.runs), ms(r.searchMs.median), ms(r.searchMs.p95), '(part of the step)', ''],
+    ['instance migration: same heap, method-only update', "V8 LiveEdit's floor, no migration", String(r.methodOnlyMs.runs), ms(r.methodOnlyMs.median), ms(r.methodOnlyMs.p95), '(for comparison)', ''],
   ],
   notes: (r) => [
     `Instance migration: each run an update in which the class gains a field with an initializer; the pause is the runtime's blockedMs (LiveEdit, Runtime.queryObjects, the default rule on ${r.instances.toLocaleString('en')} instances).`,

@@ -11,7 +11,7 @@
 // deleted. Everything is logged so the transaction can undo it.
 import type { ModuleStep } from '../../common/patch';
 import { InProcessSession, isError } from './inspectorSession';
-import type { StepOutcome } from './moduleSteps';
+import type { StepOutcome, Undo } from './moduleSteps';
 import type { ModuleScopes } from './scopes';
 
 export interface MigrationSpec {
@@ -23,21 +23,37 @@ export interface MigrationSpec {
   removed: string[];
   /** `static migrate$(instance)`: called with `this` = the class, after the default rule, before removals. */
   migrate?: (instance: object) => unknown;
+  /** The migrator's identity: it is called in one update per key and module (see migratorsRun). */
+  migratorKey?: string;
 }
+
+/** Per module: the migrators already run in updates that were kept. */
+const migratorsRun = new Map<string, Set<string>>();
 
 const GROUP = 'live-update-migration';
 const HANDOFF = Symbol.for('liveUpdate.migration.handoff');
 
 /** The step runner for `migration` steps (see moduleSteps.registerStepRunner). */
 export function migrationRunner(session: InProcessSession) {
-  return (step: ModuleStep, file: string, scopes: ModuleScopes): StepOutcome => {
+  return (step: ModuleStep, file: string, scopes: ModuleScopes): StepOutcome | Undo => {
     const started = performance.now();
     const spec = scopes.evaluate(file, step.code) as MigrationSpec;
     if (typeof spec?.target !== 'function' || typeof spec.target.prototype !== 'object') throw new TypeError(`${step.label} is not a class in the running module`);
+    const run = migratorsRun.get(file) ?? new Set<string>();
+    migratorsRun.set(file, run);
+    const key = spec.migratorKey;
+    if (key !== undefined && run.has(key)) delete spec.migrate;
+    // Nothing left to do: no instance is visited and nothing is reported as migrated.
+    if (spec.added.length === 0 && spec.removed.length === 0 && !spec.migrate) return () => undefined;
     const instances = findInstances(session, spec.target.prototype as object);
     const searchMs = performance.now() - started;
     const outcome = migrateInstances(instances, spec);
-    return { ...outcome, searchMs, ms: performance.now() - started };
+    if (spec.migrate && key !== undefined) run.add(key);
+    const undo = (): void => {
+      outcome.undo();
+      if (spec.migrate && key !== undefined) run.delete(key);
+    };
+    return { ...outcome, undo, searchMs, ms: performance.now() - started };
   };
 }
 

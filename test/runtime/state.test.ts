@@ -124,9 +124,7 @@ describe('runtime: state transformers', () => {
     // The running top level still has the old declaration and no transformer: the next save
     // sends the transformer again, and the runtime knows it ran.
     const v3 = sessionsTsV2.replace("'none'", "'nobody'");
-    const next = statePatch(file, sessionsTs, v3);
-    const running3 = await p.scriptState({ file });
-    const third = await p.apply(patchOf({ ...next, baseHash: running3.hash! }));
+    const third = await p.apply(patchOf(statePatch(file, { runningCode: (await p.scriptState({ file })).code! }, v3)));
     assert.equal(third.ok, true, JSON.stringify(third));
     assert.deepEqual(third.scripts[0]!.steps ?? [], []);
     assert.equal(await p.evaluate('fixture.show("b")'), 'bob@0', 'not transformed twice');
@@ -234,6 +232,15 @@ describe('runtime: instance migration', () => {
       ['r=10', '6,8', false],
     ]);
     assert.equal(await p.evaluate('new fixture.Point(5, 12).describe()'), 'r=13');
+    // The module keeps its running class body, so the next save sends the migrator again: the
+    // runtime knows it ran, and visits no instance.
+    await p.evaluate('fixture.points[0].r = 50');
+    const next = statePatch(file, { runningCode: (await p.scriptState({ file })).code! }, pointJsV2.replace("'r='", "'radius '"));
+    assert.equal(next.steps?.[0]?.kind, 'migration');
+    const again = await p.apply(patchOf(next));
+    assert.equal(again.ok, true, JSON.stringify(again));
+    assert.equal(again.scripts[0]!.migrated, undefined);
+    assert.equal(await p.evaluate('fixture.points[0].describe()'), 'radius 50', 'not migrated twice');
   });
 
   it('a migrator that throws: every instance is put back and the old code runs', async () => {

@@ -123,7 +123,10 @@ export function migrationSteps(file: string, before: string, after: string, save
     const uncomputable = added.filter((f) => facts.fields.get(f) === undefined);
     const inits = added.map((f) => `[${JSON.stringify(f)}, function () { return (${facts.fields.get(f) ?? 'undefined'}\n); }]`);
     const migrate = migratorNew ? `function ${MIGRATOR_NAME}${written.sf.text.slice(migrator!.name.getEnd(), migrator!.getEnd())}` : 'undefined';
-    const code = `({ target: ${name}, added: [${inits.join(', ')}], removed: ${JSON.stringify(removed)}, migrate: ${migrate} })`;
+    // The migrator's own key: an ES module keeps its running class (a new method is not spliced in),
+    // so a later save sends the migrator again; the runtime calls it once per key and module.
+    const migratorKey = migratorNew ? JSON.stringify(hashText(`${name}\n${migratorText}`)) : 'undefined';
+    const code = `({ target: ${name}, added: [${inits.join(', ')}], removed: ${JSON.stringify(removed)}, migrate: ${migrate}, migratorKey: ${migratorKey} })`;
     steps.push({ kind: 'migration', label: `class ${name}`, line: facts.line, code, assigns: [], once: hashText(`migration\n${code}`) });
     plans.push({ className: name, added, removed, uncomputable, migrator: migratorNew, line: facts.line, column: facts.column });
   }

@@ -84,7 +84,7 @@ export function stateDiagnostics(diagnostics: LiveDiagnostic[], state: StateStep
   }
   const ran = new Set(script.steps ?? []);
   const converted = [...state.transformed].filter(([label]) => ran.has(label)).map(([, name]) => name);
-  const migrated = state.plans.filter((p) => ran.has(`class ${p.className}`));
+  const migrated = state.plans.filter((p) => script.migrated?.some((m) => m.label === `class ${p.className}`));
   const filtered = out.filter((d) => {
     if (d.code === DiagnosticCodes.topLevelKept && converted.some((name) => d.message.startsWith(`\`${name}\``))) return false;
     if (d.code === DiagnosticCodes.instancesNotMigrated && migrated.some((p) => d.message.includes(`\`${p.className}\``) || d.message.includes(`\`${p.className}.`))) return false;
