@@ -81,6 +81,14 @@ export interface ScriptPatch {
    * (its `assigns` restored), every script is restored, and the report names the step.
    */
   steps?: ModuleStep[];
+  /**
+   * Apply in two LiveEdits: first the new text with every changed function's old text put back
+   * (only the top level changes), then the whole new text. V8 matches old and new functions by a
+   * text diff, and when the text right above a changed function changed too, one diff may take
+   * that function for a new one and leave its existing closures on the old code; in two steps
+   * neither diff has both. The server sets it for such updates (analysis/gaps.ts).
+   */
+  topLevelFirst?: boolean;
 }
 
 /**
@@ -101,6 +109,13 @@ export interface ModuleStep {
   code: string;
   /** Top-level bindings the step assigns: read before it runs, put back if the update is undone. */
   assigns: string[];
+  /**
+   * Run at most once per module: the runtime remembers this key after the update that ran the
+   * step is kept (forgets it if undone) and skips a later step with the same key. State
+   * transformers and migrations carry one (an ES module keeps its running top level, so a
+   * transformer it was sent stays "new" to the server on every later save).
+   */
+  once?: string;
 }
 
 /** The step that threw, which undid the whole update. */
@@ -169,6 +184,17 @@ export interface ScriptReport {
   steps?: string[];
   /** The step that threw; nothing of the update was kept. */
   stepFailure?: StepFailure;
+  /** Per `migration` step that ran: how many existing instances it migrated. */
+  migrated?: MigrationCount[];
+}
+
+export interface MigrationCount {
+  /** The step's label (`class Session`). */
+  label: string;
+  instances: number;
+  /** Time the migration took (part of the update's `blockedMs`), and of it the heap search. */
+  ms: number;
+  searchMs: number;
 }
 
 /** A deferred part of an update, held by the runtime until its functions are inactive. */

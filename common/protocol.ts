@@ -152,6 +152,11 @@ export const ServerCommands = {
   /** Args: [file, statementKey]. Runs one top-level statement of the saved file in every target. */
   runStatement: 'liveUpdate.runStatement',
   /**
+   * Args: [file, statementKey]. Re-initializes a top-level binding from its initializer in the
+   * saved file, in every target, as a transaction (a patch with one `reinit` step).
+   */
+  reinitialize: 'liveUpdate.reinitialize',
+  /**
    * Args: [pendingIds?]. Drops pending updates (all when no ids). The language client registers
    * every server command in VS Code, so this is also the palette's "Cancel Pending Updates".
    */

@@ -4,7 +4,8 @@
 //   a 40 KB module, a generated 1 MB script, typescript.js); steady-state overhead, start-up vs tsx
 //   and strip-types, memory after 1,000 updates (overhead/startup/memory.bench.ts); busy code
 //   (busy.bench.ts); a server updated 1,000 times under load and with requests suspended in the
-//   handler being updated (load.bench.ts); the server's
+//   handler being updated (load.bench.ts); the eager migration of 1,000,000 live instances
+//   (migration.bench.ts); the server's
 //   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
@@ -35,9 +36,10 @@ import { STARTUP_CASE } from './startup.bench';
 import { MEMORY_CASE } from './memory.bench';
 import { BUSY_CASE } from './busy.bench';
 import { LOAD_CASE } from './load.bench';
+import { MIGRATION_CASE } from './migration.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];

@@ -25,10 +25,13 @@ import { InProcessSession } from './inspectorSession';
 import { ModuleScopes, preview } from './scopes';
 import { PendingUpdates } from './pending';
 import { Versions } from './versions';
+import { registerStepRunner } from './moduleSteps';
+import { migrationRunner } from './migration';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   const versions = new Versions(session);
   const pending = new PendingUpdates(session, scopes, versions);
+  registerStepRunner('migration', migrationRunner(session));
   return {
     formatVersion: PATCH_FORMAT_VERSION,
 

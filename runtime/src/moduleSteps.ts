@@ -3,7 +3,7 @@
 // in order inside the update's transaction, so each one records how to undo itself before it acts:
 // the values of the bindings it assigns. If a step throws, the steps already run are undone in
 // reverse order and the caller restores the scripts: the program is left on the old version.
-import type { ModuleStep, StepFailure } from '../../common/patch';
+import type { MigrationCount, ModuleStep, StepFailure } from '../../common/patch';
 import type { ModuleScopes } from './scopes';
 
 export type Undo = () => void;
@@ -12,21 +12,33 @@ export type Undo = () => void;
  * A step kind the runtime carries out itself instead of evaluating `code` as is (instance
  * migration needs the heap). It returns its undo, or throws what the step threw.
  */
-export type StepRunner = (step: ModuleStep, file: string, scopes: ModuleScopes) => Undo;
+export type StepRunner = (step: ModuleStep, file: string, scopes: ModuleScopes) => Undo | StepOutcome;
+
+/** What a runner returns when it has more to say than its undo: how many instances it migrated. */
+export interface StepOutcome {
+  undo: Undo;
+  migrated?: number;
+  /** Time the step took, and the part of it spent searching the heap. */
+  ms?: number;
+  searchMs?: number;
+}
 
 const runners = new Map<string, StepRunner>();
+/** Per module file: the `once` keys of steps that ran in an update that was kept. */
+const ranOnce = new Map<string, Set<string>>();
 
 /** Lets another runtime file carry out one step kind. */
 export function registerStepRunner(kind: ModuleStep['kind'], runner: StepRunner): void {
   runners.set(kind, runner);
 }
 
-export type StepsResult = { ok: true; ran: string[]; undo: Undo } | { ok: false; failure: StepFailure };
+export type StepsResult = { ok: true; ran: string[]; undo: Undo; migrated: MigrationCount[] } | { ok: false; failure: StepFailure };
 
 /** Runs `steps` in `file`'s module scope; on a throw, undoes what ran and says which step threw. */
 export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]): StepsResult {
   const undos: Undo[] = [];
   const ran: string[] = [];
+  const migrated: MigrationCount[] = [];
   const undoAll: Undo = () => {
     for (const undo of undos.reverse()) {
       try {
@@ -37,19 +49,33 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
     }
   };
   for (const step of steps) {
+    if (step.once !== undefined) {
+      const keys = ranOnce.get(file) ?? new Set<string>();
+      if (keys.has(step.once)) continue;
+      ranOnce.set(file, keys);
+      const key = step.once;
+      keys.add(key);
+      undos.push(() => keys.delete(key));
+    }
     try {
       if (!scopes.has(file)) throw new Error('the module has no scope accessor (it was not loaded by Live Update)');
       undos.push(restoreBindings(scopes, file, step.assigns));
       const runner = runners.get(step.kind);
-      if (runner) undos.push(runner(step, file, scopes));
-      else scopes.evaluate(file, step.code);
+      if (runner) {
+        const outcome = runner(step, file, scopes);
+        if (typeof outcome === 'function') undos.push(outcome);
+        else {
+          undos.push(outcome.undo);
+          if (outcome.migrated !== undefined) migrated.push({ label: step.label, instances: outcome.migrated, ms: outcome.ms ?? 0, searchMs: outcome.searchMs ?? 0 });
+        }
+      } else scopes.evaluate(file, step.code);
       ran.push(step.label);
     } catch (e) {
       undoAll();
       return { ok: false, failure: { kind: step.kind, label: step.label, line: step.line, error: describe(e) } };
     }
   }
-  return { ok: true, ran, undo: undoAll };
+  return { ok: true, ran, undo: undoAll, migrated };
 }
 
 /** Reads the bindings now and returns what puts those values back. A binding in its TDZ or missing is skipped. */

@@ -12,6 +12,7 @@ import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
+import { topLevelOnly } from './partial';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
@@ -100,6 +101,13 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   const done: Prepared[] = [];
   for (const p of prepared) {
     if (p.oldRunning === p.newRunning) continue; // only steps to run (a re-initialization)
+    let halfway = false;
+    if (p.patch.topLevelFirst) {
+      // The top level first, then the functions (see `ScriptPatch.topLevelFirst`). If V8 refuses
+      // the first step, the whole text goes in one, as without the flag.
+      const via = topLevelOnly(p.oldRunning, p.newRunning, p.patch.functions);
+      if (via !== p.oldRunning && via !== p.newRunning) halfway = setScriptSource(session, p.patch.file, p.scriptId, via, false).status === 'Ok';
+    }
     const result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
@@ -110,6 +118,8 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     report.outcome = 'rejected';
     report.reason = explainRefusal(result);
     if (explain) report.activations = findActivations(session, p, stack, result.status);
+    // A script left halfway (its top level applied) is restored with the others.
+    if (halfway) done.push(p);
     const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.patch.file, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
     const failed = abandon(reports, finish);
     for (const u of unrestored) {
@@ -134,6 +144,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (result.ok) {
       undos.push(result.undo);
       report.steps = result.ran;
+      if (result.migrated.length) report.migrated = result.migrated;
       continue;
     }
     for (const undo of undos.reverse()) undo();
@@ -150,6 +161,13 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
       r.currentHash = hashText(u.newRunning);
     }
     if (unrestored.length > 0) failed.error = `A step of the update threw, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
+    else {
+      // V8 matches functions through a text diff in the restore too, and may take a changed
+      // function for a new one there (seen: a method added above another one): its existing
+      // closures then keep the new code. Say so rather than claim the old version runs.
+      const kept = restoredButStale(session, done);
+      if (kept.length > 0) failed.error = `A step of the update threw and the update was undone, but V8 left ${kept.join(', ')} on the new code in existing closures: the program now runs a mix of versions; restart it.`;
+    }
     return failed;
   }
 
@@ -165,6 +183,19 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (stale.length > 0) report.staleClosures = stale;
   }
   return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
+}
+
+/** After restoring `restored`, the changed functions whose existing closures still run their new text. */
+function restoredButStale(session: InProcessSession, restored: Prepared[]): string[] {
+  const out: string[] = [];
+  for (const p of restored) {
+    const checks = p.patch.functions
+      .filter((fn) => fn.newStart && fn.newEnd)
+      .map((fn) => ({ function: fn.name, reason: 'restore', oldText: textBetween(p.newRunning, fn.newStart!, fn.newEnd!), scriptId: p.scriptId }))
+      .filter((c) => !p.oldRunning.includes(c.oldText));
+    for (const stale of findStaleClosures(session, checks)) out.push(`\`${stale.function}\` (${stale.count})`);
+  }
+  return out;
 }
 
 function stepNoun(kind: string, label: string): string {

@@ -55,6 +55,16 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
         command: { title: 'Run statement', command: ServerCommands.runStatement, arguments: [file, data.statementKey] },
       });
     }
+    const declared = data.statementKey && /^(?:let|const|var) ([^#]+?)(?: #\d+)?$/.exec(data.statementKey);
+    if (d.code === DiagnosticCodes.topLevelKept && data.runnable && declared) {
+      const names = declared[1]!.split(', ').map((n) => `\`${n}\``).join(', ');
+      actions.push({
+        title: `Re-initialize ${names} from ${declared[1]!.includes(', ') ? 'their new initializers' : 'its new initializer'} (in one transaction)`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        command: { title: 'Re-initialize', command: ServerCommands.reinitialize, arguments: [file, data.statementKey] },
+      });
+    }
   }
   return actions;
 }

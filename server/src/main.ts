@@ -129,8 +129,8 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
     else await publishOutcome(file, await outcome);
   } else if (command === ServerCommands.runningFunctions) {
     return engine.runningFunctions(file);
-  } else if (command === ServerCommands.runStatement && typeof args[1] === 'string') {
-    const { ok, message } = await engine.runStatement(file, args[1]);
+  } else if ((command === ServerCommands.runStatement || command === ServerCommands.reinitialize) && typeof args[1] === 'string') {
+    const { ok, message } = await (command === ServerCommands.runStatement ? engine.runStatement(file, args[1]) : engine.reinitialize(file, args[1]));
     void (ok ? connection.window.showInformationMessage(message) : connection.window.showErrorMessage(message));
   }
   return undefined;

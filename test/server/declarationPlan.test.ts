@@ -16,15 +16,17 @@ const lineOf = (text: string, search: string) => text.slice(0, text.indexOf(sear
 describe('analysis: new and removed top-level declarations', () => {
   it('makes a new declaration a comment of the same length and a step at its line', () => {
     const before = 'let n = 0;\nfunction f() {\n  return n;\n}\n';
-    const after = "let n = 0;\nconst LABEL = 'x';\nfunction helper() { return LABEL; }\nfunction f() {\n  return helper() + n;\n}\n";
+    const after = "let n = 0;\nconst LABEL = 'x';\nfunction helper() { return LABEL; }\nfunction twice(s) {\n  return s + s;\n}\nfunction f() {\n  return twice(helper()) + n;\n}\n";
     const p = plan(before, after) as DeclarationPlan;
     assert.equal(p.code.length, after.length);
     assert.deepEqual(p.code.split('\n').map((l) => l.length), after.split('\n').map((l) => l.length), 'no position moves');
-    assert.deepEqual(p.declared.sort(), ['LABEL', 'helper']);
+    assert.deepEqual(p.declared.sort(), ['LABEL', 'helper', 'twice']);
     assert.deepEqual(p.steps.map((s) => [s.kind, s.label, s.line]), [
       ['declaration', 'const LABEL', 1],
       ['declaration', 'function helper', 2],
+      ['declaration', 'function twice', 3],
     ]);
+    assert.equal(p.code.split('\n').slice(3, 6).join('\n'), '/*nction twice(s) {\n  return s + */\n ', 'a comment, every newline where it was');
     // The running layout is kept: the patch text declares exactly what runs.
     const changes = compareCollected(collectFunctions('/x.js', before), collectFunctions('/x.js', p.code));
     assert.equal(changes.layoutChanged, undefined);

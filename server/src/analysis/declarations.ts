@@ -147,11 +147,27 @@ function keepKeyword(statement: TopLevelStatement): string {
  * for new text (its existing closures then kept the old code; the runtime's check caught it).
  */
 function blank(code: string, start: number, end: number): string {
-  const text = code.slice(start, end);
-  if (text.length < 4) return code.slice(0, start) + text.replace(/[^\n\r]/g, ' ') + code.slice(end);
-  const inner = text.slice(2, -2).replace(/\*\//g, '  ');
-  return code.slice(0, start) + '/*' + inner + '*/' + code.slice(end);
+  const chars = code.slice(start, end).replace(/\*\//g, '  ').split('');
+  // `/*` over the first two characters of its first line, `*/` over the last two of the last line
+  // that has two, everything after that blanked: every newline stays where it was.
+  const opens = chars.findIndex((c, i) => !isNewline(c) && i + 1 < chars.length && !isNewline(chars[i + 1]!));
+  let closes = -1;
+  for (let i = chars.length - 2; i > opens + 1; i--) {
+    if (!isNewline(chars[i]!) && !isNewline(chars[i + 1]!)) {
+      closes = i;
+      break;
+    }
+  }
+  if (opens < 0 || closes < 0) return code.slice(0, start) + chars.map((c) => (isNewline(c) ? c : ' ')).join('') + code.slice(end);
+  chars[opens] = '/';
+  chars[opens + 1] = '*';
+  chars[closes] = '*';
+  chars[closes + 1] = '/';
+  for (let i = closes + 2; i < chars.length; i++) if (!isNewline(chars[i]!)) chars[i] = ' ';
+  return code.slice(0, start) + chars.join('') + code.slice(end);
 }
+
+const isNewline = (c: string): boolean => c === '\n' || c === '\r';
 
 /** The start of the scope accessor line the running text appends (after the module's own code). */
 function endOfOwnCode(text: string): number {

@@ -7,14 +7,15 @@
 import type { FileChanges } from './changes';
 import type { FileFunctions, FunctionInfo } from './functions';
 
-const REASON = 'the text right above it changed too';
+/** The closure risk's reason; a patch with such a function is applied top level first (`ScriptPatch.topLevelFirst`). */
+export const GAP_RISK = 'the text right above it changed too';
 
 export function withGapRisk(changes: FileChanges, before: FileFunctions, beforeText: string, after: FileFunctions, afterText: string): FileChanges {
   if (!changes.changed.some((c) => !c.closureRisk)) return changes;
   return {
     ...changes,
     changed: changes.changed.map((c) =>
-      c.closureRisk || gapAbove(before.functions, beforeText, c.before) === gapAbove(after.functions, afterText, c.after) ? c : { ...c, closureRisk: REASON },
+      c.closureRisk || gapAbove(before.functions, beforeText, c.before) === gapAbove(after.functions, afterText, c.after) ? c : { ...c, closureRisk: GAP_RISK },
     ),
   };
 }

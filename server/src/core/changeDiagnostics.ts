@@ -58,7 +58,7 @@ function topLevelMessage({ change, statement }: TopLevelChange): string | undefi
   const what = change === 'added' ? 'This new top-level statement was not run' : 'This top-level statement was not re-run';
   switch (statement.class) {
     case 'state':
-      return `${names || 'This statement'} ${statement.reason}: the running program keeps its current value${names ? '' : 's'}, and the new initializer takes effect at the next start. Convert the running value with a state transformer, or run the statement now (Quick Fix).`;
+      return `${names || 'This statement'} ${statement.reason}: the running program keeps its current value${names ? '' : 's'}, and the new initializer takes effect at the next start. To convert the running value, write \`void function transform$${statement.names[0] ?? 'name'}(old) { return … };\` next to it (it runs once, in this update), or re-initialize it from the new initializer (Quick Fix).`;
     case 'effect':
       return `${what}: it acts outside the module (it ${statement.reason}). The running program keeps what the previous version did; run it now with the Quick Fix.`;
     case 'definition':
@@ -126,7 +126,7 @@ export function functionNoteDiagnostics(changes: FileChanges): LiveDiagnostic[] 
       out.push({
         severity: 'hint',
         code: DiagnosticCodes.instancesNotMigrated,
-        message: `Objects already built keep what the previous constructor set up; only objects built from now on run the new \`${change.after.displayName}\`.`,
+        message: `Objects already built keep what the previous constructor set up; only objects built from now on run the new \`${change.after.displayName}\`. Fields it adds or no longer sets are migrated in existing objects; to change their values too, write \`static migrate$(instance) { … }\` in the class (it runs once per existing instance).`,
         ...at,
       });
     }
@@ -136,7 +136,7 @@ export function functionNoteDiagnostics(changes: FileChanges): LiveDiagnostic[] 
     out.push({
       severity: 'hint',
       code: DiagnosticCodes.instancesNotMigrated,
-      message: `The fields of class ${change.statement.names.map((n) => `\`${n}\``).join('') || 'this class'} changed: instances that already exist keep their fields as they are; instances created from now on get the new ones.`,
+      message: `The fields of class ${change.statement.names.map((n) => `\`${n}\``).join('') || 'this class'} changed: instances that already exist keep the values of their fields; instances created from now on get the new ones. To change existing instances too, write \`static migrate$(instance) { … }\` in the class (it runs once per existing instance).`,
       start: change.statement.anchorStart,
       end: change.statement.anchorEnd,
     });

@@ -13,8 +13,9 @@ import { collectFunctions } from '../analysis/functions';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
-import { withGapRisk } from '../analysis/gaps';
+import { GAP_RISK, withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
+import { mayChangeState, NO_STATE_STEPS, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
@@ -217,6 +218,21 @@ export class UpdateEngine {
     return { ok, message: `Ran the statement at ${path.basename(file)}:${statement.anchorStart.line + 1}. ${results.join('; ')}` };
   }
 
+  /** The LU009 Quick Fix "Re-initialize": core/stateUpdates.ts `reinitialize`. */
+  async reinitialize(file: string, key: string): Promise<{ ok: boolean; message: string }> {
+    const text = this.lastSaved.get(file);
+    const saved = text === undefined ? undefined : runningTextOf(file, text);
+    if (!saved?.ok) return { ok: false, message: `Live Update has no saved version of ${path.basename(file)} to take the initializer from.` };
+    const statement = this.baselines.parse(file, saved.hash, saved.code).topLevel.find((s) => s.key === key);
+    const step = statement ? reinitStep(statement) : `The statement is no longer in ${path.basename(file)}.`;
+    if (typeof step === 'string') return { ok: false, message: step };
+    const baselineOf = async (targetId: string) => {
+      const baseline = await this.baselines.get(targetId, file);
+      return baseline && !('error' in baseline) ? baseline : undefined;
+    };
+    return reinitialize(file, step, this.port.targets(), baselineOf, (id, patch) => this.port.applyPatch(id, patch), () => `p${++this.patchCounter}`);
+  }
+
   forgetTarget(targetId: string): void {
     this.baselines.forgetTarget(targetId);
     this.pending.forgetTarget(targetId);
@@ -398,14 +414,26 @@ export class UpdateEngine {
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? patchText;
     const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
-    // New declarations first (in source order), then what the caller adds (a rollback's reverse transformers).
-    const steps = [...(declarations?.steps ?? []), ...(view.steps ?? [])];
+    // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
+    const state = view.toSource || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
+    // New declarations first (what the rest may use), then transformers and migrations, then what
+    // the caller adds (a rollback's reverse transformers).
+    const steps = [...(declarations?.steps ?? []), ...state.steps, ...(view.steps ?? [])];
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes), ...(steps.length ? { steps } : {}) }],
+      scripts: [
+        {
+          file: running,
+          baseHash: baseline.hash,
+          code,
+          functions: patchFunctions(changes),
+          ...(steps.length ? { steps } : {}),
+          ...(changes.changed.some((c) => c.closureRisk === GAP_RISK) ? { topLevelFirst: true } : {}),
+        },
+      ],
       whenActive: policy.whenActive,
       deferTimeoutMs: policy.deferTimeoutMs,
       ...(whenIdle?.length ? { whenIdle } : {}),
@@ -443,11 +471,12 @@ export class UpdateEngine {
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes));
     }
+    const stated = stateDiagnostics(diagnostics, state, script);
     return {
       result: restartedFrame
         ? { targetId: target.id, targetName: target.name, outcome: 'applied', report }
         : this.targetResult(target.id, target.name, report, restartFailure),
-      diagnostics,
+      diagnostics: stated,
       functions: changes.changed.map((c) => c.after.displayName),
       changed: true,
       changes,

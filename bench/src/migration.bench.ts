@@ -1,0 +1,106 @@
+// Instance migration (issue 6): the pause of an update whose class gains a field while 1,000,000
+// instances of it are alive. Each run is one update (the class gains one more field, with an
+// initializer): V8's LiveEdit, the heap search for instances (`Runtime.queryObjects`) and the
+// default rule applied to every instance, inside the transaction. The figure is the runtime's
+// `blockedMs`, the median of at least 5 runs; target ≤ 300 ms. The quick form (`npm test`) keeps
+// 20,000 instances.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PATCH_FORMAT_VERSION } from '../../common/patch';
+import { InspectedProcess } from '../../test/support/inspectedProcess';
+import { statePatch } from '../../test/support/patches';
+import { eventually } from '../../test/support/eventually';
+import { MIN_FIGURE_RUNS, type FigureCase, type FigureContext } from './figureCase';
+import { ms, summarize, type Summary } from './stats';
+
+export const MIGRATION_TARGET_MS = 300;
+
+export interface MigrationResult {
+  instances: number;
+  blockedMs: Summary;
+  /** The migration step alone, and of it the heap search (`Runtime.queryObjects`). */
+  stepMs: Summary;
+  searchMs: Summary;
+  /** The pause of an update of the same program that changes a method only (no migration): V8's floor. */
+  methodOnlyMs: Summary;
+  /** What the runtime reported migrated in each run (all instances, each time). */
+  migrated: number[];
+}
+
+const program = (count: number, fields: number, version = 0): string => `class Item {
+  id = 0;
+  name = '';
+${Array.from({ length: fields }, (_, i) => `  extra${i} = ${i};\n`).join('')}  constructor(id) {
+    this.id = id;
+    this.name = 'item ' + id;
+  }
+  label() {
+    return this.name + ' v${version}';
+  }
+}
+const items = [];
+for (let i = 0; i < ${count}; i++) items.push(new Item(i));
+globalThis.fixture = { items };
+setInterval(() => {}, 1000);
+`;
+
+async function runMigration({ dir, runs, quick, track, log }: FigureContext): Promise<MigrationResult> {
+  const n = Math.max(runs, MIN_FIGURE_RUNS);
+  const instances = quick ? 20_000 : 1_000_000;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'migration-items.js');
+  fs.writeFileSync(file, program(instances, 0));
+  const p = await InspectedProcess.start(file);
+  track(p);
+  await eventually('the instances', () => p.evaluate<boolean>('typeof fixture === "object"'), 120_000);
+  const pauses: number[] = [];
+  const steps: number[] = [];
+  const searches: number[] = [];
+  const migrated: number[] = [];
+  const methodOnly: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const edit = statePatch(file, program(instances, r, r), program(instances, r, r + 1));
+    const plain = await p.apply({ format: PATCH_FORMAT_VERSION, id: `method-${r}`, scripts: [edit] });
+    if (!plain.ok || edit.steps) throw new Error(`the method edit did not apply alone: ${JSON.stringify(plain).slice(0, 500)}`);
+    methodOnly.push(plain.blockedMs);
+    const patch = statePatch(file, program(instances, r, r + 1), program(instances, r + 1, r + 1));
+    const report = await p.apply({ format: PATCH_FORMAT_VERSION, id: `migration-${r}`, scripts: [patch] });
+    const done = report.scripts[0]?.migrated?.[0];
+    if (!report.ok || done === undefined) throw new Error(`the migration did not apply: ${JSON.stringify(report).slice(0, 500)}`);
+    pauses.push(report.blockedMs);
+    steps.push(done.ms);
+    searches.push(done.searchMs);
+    migrated.push(done.instances);
+  }
+  const check = await p.evaluate<number>(`fixture.items[${instances - 1}].extra${n - 1}`);
+  if (check !== n - 1) throw new Error(`the last instance was not migrated (extra${n - 1} = ${check})`);
+  const blockedMs = summarize(pauses);
+  const stepMs = summarize(steps);
+  const searchMs = summarize(searches);
+  const methodOnlyMs = summarize(methodOnly);
+  log(`migration: ${instances.toLocaleString('en')} instances, pause ${ms(blockedMs.median)} (migration ${ms(stepMs.median)}, of it heap search ${ms(searchMs.median)}; a method-only update ${ms(methodOnlyMs.median)}; median of ${n})`);
+  return { instances, blockedMs, stepMs, searchMs, methodOnlyMs, migrated };
+}
+
+export const MIGRATION_CASE: FigureCase<MigrationResult> = {
+  name: 'migration',
+  key: 'migration',
+  run: runMigration,
+  rows: (r) => [
+    [
+      'instance migration: pause',
+      `${r.instances.toLocaleString('en')} live instances, class gains a field`,
+      String(r.blockedMs.runs),
+      ms(r.blockedMs.median),
+      ms(r.blockedMs.p95),
+      `≤ ${MIGRATION_TARGET_MS} ms`,
+      r.blockedMs.median <= MIGRATION_TARGET_MS ? 'met' : 'missed',
+    ],
+    ['instance migration: the migration step', 'heap search + every instance', String(r.stepMs.runs), ms(r.stepMs.median), ms(r.stepMs.p95), '(part of the pause)', ''],
+    ['instance migration: heap search', 'Runtime.queryObjects', String(r.searchMs.runs), ms(r.searchMs.median), ms(r.searchMs.p95), '(part of the step)', ''],
+    ['instance migration: same heap, method-only update', "V8 LiveEdit's floor, no migration", String(r.methodOnlyMs.runs), ms(r.methodOnlyMs.median), ms(r.methodOnlyMs.p95), '(for comparison)', ''],
+  ],
+  notes: (r) => [
+    `Instance migration: each run an update in which the class gains a field with an initializer; the pause is the runtime's blockedMs (LiveEdit, Runtime.queryObjects, the default rule on ${r.instances.toLocaleString('en')} instances).`,
+  ],
+};
