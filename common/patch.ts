@@ -116,6 +116,11 @@ export interface ModuleStep {
    * transformer it was sent stays "new" to the server on every later save).
    */
   once?: string;
+  /**
+   * `once` keys this step reverses (a reverse transformer run by a rollback): the runtime forgets
+   * them, so rolling forward again runs the forward transformer again.
+   */
+  forgets?: string[];
 }
 
 /** The step that threw, which undid the whole update. */

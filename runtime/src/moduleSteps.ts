@@ -49,6 +49,11 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
     }
   };
   for (const step of steps) {
+    for (const key of step.forgets ?? []) {
+      const keys = ranOnce.get(file);
+      if (!keys?.delete(key)) continue;
+      undos.push(() => keys.add(key));
+    }
     if (step.once !== undefined) {
       const keys = ranOnce.get(file) ?? new Set<string>();
       if (keys.has(step.once)) continue;

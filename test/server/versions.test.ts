@@ -123,4 +123,37 @@ describe('language server: versions and rollback', { timeout: 60_000 }, () => {
     assert.equal(await debuggee.evaluate('fixture.f()'), 'v1');
     assert.equal((await client.nextUpdate(1)).restores, 0);
   });
+
+  it('a rollback runs the reverse transformer the user wrote (revert$x), and rolling forward runs the transformer again', async () => {
+    const sessions = fixture('sessions-js', 'main.js');
+    const source = fs.readFileSync(sessions, 'utf8');
+    const debuggee = await InspectedProcess.start(sessions);
+    cleanups.push(() => debuggee.kill());
+    await eventually('the fixture', () => debuggee.evaluate<boolean>('typeof fixture === "object"'));
+    const client = await server(debuggee);
+    const next = source
+      .replace("let sessions = new Map([['a', 'ann'], ['b', 'bob']]);", [
+        "let sessions = new Map([['a', { user: 'ann' }], ['b', { user: 'bob' }]]);",
+        'void function transform$sessions(old) {',
+        '  return new Map([...old].map(([id, user]) => [id, { user }]));',
+        '};',
+        'void function revert$sessions(current) {',
+        '  return new Map([...current].map(([id, s]) => [id, s.user]));',
+        '};',
+      ].join('\n'))
+      .replace("return [...sessions.values()].join(',');", "return [...sessions.values()].map((s) => s.user.toUpperCase()).join(',');");
+    await client.save(sessions, next);
+    assert.equal((await client.nextUpdate(0)).outcome, 'applied');
+    assert.equal(await debuggee.evaluate('fixture.describe()'), 'ANN,BOB');
+
+    const back = await command<RollbackResult>(client, ServerCommands.rollback, { version: 0 });
+    assert.equal(back.ok, true, JSON.stringify(back));
+    assert.equal(await debuggee.evaluate('fixture.describe()'), 'ann,bob', 'the old code reads the state converted back');
+    assert.equal(back.targets[0]?.stateKept, undefined);
+    assert.doesNotMatch(back.summary, /state is kept/);
+
+    const forward = await command<RollbackResult>(client, ServerCommands.rollback, { version: 1 });
+    assert.equal(forward.ok, true, JSON.stringify(forward));
+    assert.equal(await debuggee.evaluate('fixture.describe()'), 'ANN,BOB', 'rolled forward: the transformer ran again');
+  });
 });

@@ -107,3 +107,33 @@ export function transformedNames(file: string, code: string): Set<string> {
   if (!code.includes(TRANSFORMER_PREFIX)) return new Set();
   return new Set(transformerFacts(file, code).transformers.keys());
 }
+
+export const REVERSE_PREFIX = 'revert$';
+
+/**
+ * The reverse of `transform$<binding>` that a rollback runs, when `code` (the text that runs now)
+ * has one: `void function revert$<binding>(current) { return …old form…; };`, written next to the
+ * forward transformer. It forgets the forward transformer's `once` key, so rolling forward again
+ * converts the state again.
+ */
+export function reverseTransformerStep(file: string, code: string, binding: string): ModuleStep | undefined {
+  if (!code.includes(REVERSE_PREFIX + binding)) return undefined;
+  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const now = transformerFacts(file, code);
+  for (const statement of sf.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isVoidExpression(statement.expression)) continue;
+    const fn = statement.expression.expression;
+    if (!ts.isFunctionExpression(fn) || fn.name?.text !== REVERSE_PREFIX + binding) continue;
+    const line = sf.getLineAndCharacterOfPosition(fn.name.getStart(sf)).line;
+    const declaration = now.declarations.get(binding);
+    return {
+      kind: 'transformer',
+      label: fn.name.text,
+      line,
+      code: `${binding} = (${fn.getText(sf)})(${binding});`,
+      assigns: [binding],
+      ...(declaration !== undefined ? { forgets: [hashText(`${TRANSFORMER_PREFIX}${binding}\n${declaration}`)] } : {}),
+    };
+  }
+  return undefined;
+}

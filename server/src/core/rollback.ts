@@ -10,6 +10,7 @@ import type { ModuleStep, StepKind, VersionStep } from '../../../common/patch';
 import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/protocol';
 import type { SaveOutcome, UpdateEngine } from './updateEngine';
 import type { TargetPort } from './targetPort';
+import { reverseTransformerStep, TRANSFORMER_PREFIX } from '../analysis/transformers';
 
 /** Each target's versions (newest `limit` when given). */
 export async function targetHistories(port: TargetPort, request: HistoryRequest = {}): Promise<TargetHistory[]> {
@@ -65,7 +66,7 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
   if (texts.files.length === 0) {
     return { ...base, outcome: 'no-change', from: texts.current, to: version, message: `${target.name} already runs the code of version ${version} (it is at version ${texts.current}).` };
   }
-  const { steps, kept } = reverseTransformers(texts.steps);
+  const { steps, kept } = await reverseTransformers(port, target.id, texts.steps);
   const reports = [];
   const versions: number[] = [];
   for (const file of texts.files) {
@@ -111,16 +112,39 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
 }
 
 /**
- * The hook for reverse state transformers. A rollback across versions that ran module steps (state
- * transformers, re-evaluated definitions, migrations) restores code only, and keeps the state as it
- * is now, unless the user wrote the transformer back: the convention is a reverse transformer that
- * names the forward one it undoes (its notation belongs to the state-transformer work, see
- * runtime/src/moduleSteps.ts and `StepKind`); when one exists for a step, it goes here as a
- * `transformer` step of the file it belongs to (run in the rollback's transaction, newest version
- * first) and that step leaves `kept`. None is recognized yet: every step is kept.
+ * Reverse state transformers. A rollback across versions that ran module steps (state
+ * transformers, re-evaluated definitions, migrations) restores code only and keeps the state as it
+ * is now, except where the user wrote a transformer back: `void function revert$<binding>(current)
+ * { … }` next to `transform$<binding>` in the text that runs now (analysis/transformers.ts). Each
+ * found goes in the rollback's transaction as a `transformer` step of its file (newest version
+ * first); the rest is listed as kept.
  */
-export function reverseTransformers(undone: (VersionStep & { version: number })[]): { steps: Map<string, ModuleStep[]>; kept: (VersionStep & { version: number })[] } {
-  return { steps: new Map(), kept: undone };
+async function reverseTransformers(
+  port: TargetPort,
+  targetId: string,
+  undone: (VersionStep & { version: number })[],
+): Promise<{ steps: Map<string, ModuleStep[]>; kept: (VersionStep & { version: number })[] }> {
+  const steps = new Map<string, ModuleStep[]>();
+  const kept: (VersionStep & { version: number })[] = [];
+  const texts = new Map<string, string | undefined>();
+  const textOf = async (file: string): Promise<string | undefined> => {
+    if (!texts.has(file)) {
+      const state = await port.queryScriptState(targetId, { file });
+      texts.set(file, 'error' in state ? undefined : state.code);
+    }
+    return texts.get(file);
+  };
+  for (const step of [...undone].sort((a, b) => b.version - a.version)) {
+    const binding = step.kind === 'transformer' && step.label.startsWith(TRANSFORMER_PREFIX) ? step.label.slice(TRANSFORMER_PREFIX.length) : undefined;
+    const code = binding ? await textOf(step.file) : undefined;
+    const reverse = binding && code ? reverseTransformerStep(step.file, code, binding) : undefined;
+    if (!reverse) {
+      kept.push(step);
+      continue;
+    }
+    steps.set(step.file, [...(steps.get(step.file) ?? []), reverse]);
+  }
+  return { steps, kept };
 }
 
 function stepList(steps: (VersionStep & { version: number })[]): string {

@@ -105,12 +105,19 @@ export async function stopAll(): Promise<void> {
 
 /** Replaces `search` by `replacement` in the document through an editor edit, then saves it. */
 export async function editAndSave(uri: vscode.Uri, search: string, replacement: string): Promise<void> {
+  await editAllAndSave(uri, [[search, replacement]]);
+}
+
+/** Several replacements in one editor edit, then one save. */
+export async function editAllAndSave(uri: vscode.Uri, replacements: [search: string, replacement: string][]): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(document);
-  const offset = document.getText().indexOf(search);
-  if (offset < 0) throw new Error(`"${search}" not found in ${uri.fsPath}`);
-  const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + search.length));
-  if (!(await editor.edit((e) => e.replace(range, replacement)))) throw new Error('the edit was refused');
+  const ranges = replacements.map(([search, replacement]) => {
+    const offset = document.getText().indexOf(search);
+    if (offset < 0) throw new Error(`"${search}" not found in ${uri.fsPath}`);
+    return [new vscode.Range(document.positionAt(offset), document.positionAt(offset + search.length)), replacement] as const;
+  });
+  if (!(await editor.edit((e) => ranges.forEach(([range, replacement]) => e.replace(range, replacement))))) throw new Error('the edit was refused');
   await eventually('the edit to make the document dirty', () => document.isDirty);
   // Save as the user does (Ctrl+S on the active editor), then wait for the save to finish.
   await vscode.commands.executeCommand('workbench.action.files.save');
