@@ -120,7 +120,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (explain) report.activations = findActivations(session, p, stack, result.status);
     // A script left halfway (its top level applied) is restored with the others.
     if (halfway) done.push(p);
-    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.patch.file, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const unrestored = done.reverse().filter((undo) => !restore(session, undo));
     const failed = abandon(reports, finish);
     for (const u of unrestored) {
       // Never claim a file is unchanged when it is not.
@@ -148,7 +148,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
       continue;
     }
     for (const undo of undos.reverse()) undo();
-    const unrestored = done.reverse().filter((undo) => setScriptSource(session, undo.patch.file, undo.scriptId, undo.oldRunning, false).status !== 'Ok');
+    const unrestored = done.reverse().filter((undo) => !restore(session, undo));
     const { kind, label, line, error } = result.failure;
     report.stepFailure = { kind, label, line, error };
     report.outcome = 'rejected';
@@ -226,6 +226,20 @@ function abandon(reports: ScriptReport[], finish: (ok: boolean) => PatchReport):
 
 function reportFor(reports: ScriptReport[], file: string): ScriptReport {
   return reports.find((r) => r.file === file)!;
+}
+
+/**
+ * Puts a script back to the text it ran before the patch. A `topLevelFirst` patch goes back the
+ * way it came, functions first: the single diff from the new text to the old has the same flaw as
+ * the other way (in the e2e test, a transformer's lines above `login` made V8 leave `login`'s
+ * closures on the new code when the transformer threw and the update was undone).
+ */
+function restore(session: InProcessSession, p: Prepared): boolean {
+  if (p.patch.topLevelFirst) {
+    const via = topLevelOnly(p.oldRunning, p.newRunning, p.patch.functions);
+    if (via !== p.oldRunning && via !== p.newRunning) setScriptSource(session, p.patch.file, p.scriptId, via, false);
+  }
+  return setScriptSource(session, p.patch.file, p.scriptId, p.oldRunning, false).status === 'Ok';
 }
 
 /** Makes `file`'s script run `code` (a canonical running text), or with `dryRun` only asks V8 whether it would. */
