@@ -10,6 +10,7 @@ import { patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
+import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, newDeclarationDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
@@ -191,7 +192,8 @@ export class UpdateEngine {
    * Runs one top-level statement of the file's last save in every target that runs the file, in
    * the module's scope: the user's "run it anyway" for an effect or state the update kept. A
    * `let`/`var` declaration runs as an assignment to the existing binding (a declaration in eval
-   * would make a new one the module never sees); a `const` cannot be assigned and is refused.
+   * would make a new one the module never sees). A top-level `const` runs as `let` (see
+   * topLevelConstAsLet), so it is assigned too; one the running text kept as `const` is refused.
    */
   async runStatement(file: string, key: string): Promise<{ ok: boolean; message: string }> {
     const text = this.lastSaved.get(file);
@@ -199,7 +201,7 @@ export class UpdateEngine {
     if (!saved?.ok) return { ok: false, message: `Live Update has no saved version of ${path.basename(file)} to run from.` };
     const statement = this.baselines.parse(file, saved.hash, saved.code).topLevel.find((s) => s.key === key);
     if (!statement) return { ok: false, message: `The statement is no longer in ${path.basename(file)}.` };
-    const code = runnableCode(statement.key, saved.code.slice(statement.startOffset, statement.endOffset));
+    const code = statement.immutable ? undefined : runnableCode(saved.code.slice(statement.startOffset, statement.endOffset));
     if (code === undefined) return { ok: false, message: `\`${statement.names.join(', ')}\` is a const: the running program's binding cannot be assigned; restart to use the new value.` };
     const results: string[] = [];
     let ok = true;
@@ -344,8 +346,14 @@ export class UpdateEngine {
     // An ES module's top level cannot change while it runs (V8 refuses the whole script): keep it
     // exactly as it runs and take only the changed functions from the saved text. Compiled
     // JavaScript is always spliced: only what the edit changed is replaced.
-    const esm = this.isModule(running, saved.code) && changes.rawTopLevelChanged;
+    const esModule = this.isModule(running, saved.code);
+    const esm = esModule && changes.rawTopLevelChanged;
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
+    // Changed definitions run again in the module's scope, inside the update's transaction. Not in
+    // compiled JavaScript, whose top level is the compiler's, not the file's.
+    const definitions: DefinitionPlan | undefined =
+      !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, analysis.after(), changes, { esModule }) : undefined;
+    const steps = definitions?.steps ?? [];
     const code = spliced?.code ?? saved.code;
     const hash = spliced ? hashText(code) : saved.hash;
     const policy = this.policy();
@@ -353,12 +361,12 @@ export class UpdateEngine {
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
-      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes) }],
+      scripts: [{ file: running, baseHash: baseline.hash, code, functions: patchFunctions(changes), ...(steps.length ? { steps } : {}) }],
       whenActive: policy.whenActive,
       deferTimeoutMs: policy.deferTimeoutMs,
       ...(whenIdle?.length ? { whenIdle } : {}),
     };
-    const report = spliced && spliced.code === baseline.text ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
+    const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
@@ -386,9 +394,9 @@ export class UpdateEngine {
     if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
     if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
-      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift));
+      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, definitions));
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
-      else diagnostics.push(...topLevelDiagnostics(changes));
+      else diagnostics.push(...topLevelDiagnostics(changes, definitions));
     }
     return {
       result: restartedFrame
@@ -534,8 +542,7 @@ function readFileOrUndefined(file: string): string | undefined {
 }
 
 /** The code that runs a statement against the module's existing bindings; undefined for a const. */
-function runnableCode(key: string, source: string): string | undefined {
-  if (key.startsWith('const ')) return undefined;
+function runnableCode(source: string): string {
   const declaration = /^(?:let|var)\s+/.exec(source);
   if (!declaration) return source;
   const rest = source.slice(declaration[0].length).replace(/;\s*$/, '');
@@ -665,6 +672,19 @@ function rejectionDiagnostics(file: string, changes: FileChanges, script: Script
         end: fn.nameEnd,
       });
     }
+  }
+  if (out.length === 0 && script.stepFailure) {
+    // A definition re-evaluated in the module's scope threw: the whole update was undone. Said on
+    // the statement that threw.
+    const failure = script.stepFailure;
+    const statement = changes.topLevel.find((t) => t.statement.key === failure.label)?.statement;
+    out.push({
+      severity: 'error',
+      code: DiagnosticCodes.updateRejected,
+      message: `Not applied: ${script.reason ?? `\`${failure.label}\` threw ${failure.error}`}`,
+      start: statement?.anchorStart ?? { line: failure.line, column: 0 },
+      end: statement?.anchorEnd ?? { line: failure.line, column: 0 },
+    });
   }
   if (out.length === 0) {
     const code = script.reason?.includes('stale baseline') ? DiagnosticCodes.staleBaseline : DiagnosticCodes.updateRejected;
