@@ -80,7 +80,10 @@ function reevaluatedDiagnostic({ change, statement }: TopLevelChange, definition
   return {
     severity: 'information',
     code: DiagnosticCodes.definitionReevaluated,
-    message: `${change === 'added' ? 'This new definition ran' : `${names || 'This definition'} was re-evaluated`} in the running module, inside the update: functions now compute with the new ${names ? 'value' : 'wiring'}.${also}`,
+    message:
+      statement.reason === 'wires exports'
+        ? `${change === 'added' ? 'This new exports wiring ran' : 'This exports wiring ran again'} in the running module, inside the update: the exports object importers hold now has the new members.${also}`
+        : `${change === 'added' ? 'This new definition ran' : `${names || 'This definition'} was re-evaluated`} in the running module, inside the update: functions now compute with the new value${names.includes(',') ? 's' : ''}.${also}`,
     start: statement.anchorStart,
     end: statement.anchorEnd,
   };
