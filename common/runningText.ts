@@ -154,7 +154,14 @@ function packageType(dir: string): string {
 }
 
 /**
- * Top-level `const` declarations run as `let` (the keyword becomes `let  `, same length, so no
+ * What a top-level `const` keyword becomes: `let`, a space and a tab (same length). Not two spaces:
+ * the analysis tells a former `const` by it (for its names and messages), and a user may well
+ * write `let` with two spaces, but hardly a space and a tab.
+ */
+export const CONST_AS_LET = 'let \t';
+
+/**
+ * Top-level `const` declarations run as `let` (the keyword becomes `let \t`, same length, so no
  * position moves): a module step re-evaluates a changed definition by assigning its binding through
  * the scope accessor, and V8 refuses to assign a `const` there (the module's context keeps the
  * declaration's kind even after LiveEdit changes its text). The cost: a program that assigns a
@@ -168,7 +175,7 @@ export function topLevelConstAsLet(code: string): string {
   let out = '';
   let from = 0;
   for (const at of offsets) {
-    out += code.slice(from, at) + 'let  ';
+    out += code.slice(from, at) + CONST_AS_LET;
     from = at + 5;
   }
   return out + code.slice(from);

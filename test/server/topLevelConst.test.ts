@@ -1,4 +1,4 @@
-// The running text's `const` → `let  ` rewrite (common/runningText.ts) against the TypeScript
+// The running text's `const` → `let \t` rewrite (common/runningText.ts) against the TypeScript
 // parser: over the fixtures, TypeScript's own library files and a sample of installed packages'
 // files, the offsets the scanner rewrites must be exactly the top-level `const` declarations
 // TypeScript finds. A file the scanner is unsure of is left as it is (fail-safe), and must be rare.
@@ -89,16 +89,16 @@ describe('running text: top-level const as let', () => {
     const rewritten = topLevelConstAsLet(text);
     assert.equal(rewritten.length, text.length);
     const lines = rewritten.split('\n');
-    assert.equal(lines[1], 'let   A = 1, B = `x${`y${A}`}z`;');
-    assert.equal(lines[2], 'export let   C = /[/]/g.source, D = 4 / 2 / 1;');
+    assert.equal(lines[1], 'let \t A = 1, B = `x${`y${A}`}z`;');
+    assert.equal(lines[2], 'export let \t C = /[/]/g.source, D = 4 / 2 / 1;');
     assert.equal(lines[3], 'for (const k of []) {}');
     assert.equal(lines[4], 'function f() { const local = 1; return local; }');
-    assert.match(lines[5]!, /^let {3}\{ e/);
+    assert.match(lines[5]!, /^let \t \{ e/);
     assert.match(lines[5]!, /x\.const; y\?\.const; z = \{ const: 1 \}/);
-    assert.equal(lines[7], "/* const */ let   H = '// const', I = \"const\";");
+    assert.equal(lines[7], "/* const */ let \t H = '// const', I = \"const\";");
     assert.equal(lines[8], 'if (A) { const J = 1 }');
-    assert.equal(lines[9], 'let   K = a++ / 2, L = (1) / 2, M = [1][0] / 1;');
-    assert.equal(lines[10], 'let  {N}=O;let  [P]=Q');
+    assert.equal(lines[9], 'let \t K = a++ / 2, L = (1) / 2, M = [1][0] / 1;');
+    assert.equal(lines[10], 'let \t{N}=O;let \t[P]=Q');
     assert.deepEqual(topLevelConstOffsets(text), expectedOffsets('x.mjs', text));
   });
 

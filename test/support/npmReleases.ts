@@ -4,7 +4,7 @@
 // runtime as the user's own module, updated in place to N+1 the way the language server would
 // (test/support/patches.ts serverUpdate: the engine's analysis, holds, splice and definition
 // steps), and compared on a corpus of calls with a fresh process at N+1. The test runs a reduced
-// set (test/runtime/npmReleases.test.ts); the full set: LIVE_UPDATE_NPM_RELEASES=all.
+// set (test/runtime/npmReleases.test.ts); the full set: `npm run test:npm-releases` (after a build).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -112,6 +112,40 @@ export function fresh(pkg: string, version: string): string[] {
   }
 }
 
+/**
+ * The pairs that do not match after the live update today, with why (the last full run: 98 pairs,
+ * 55 behave differently, 37 match). A test fails when another pair fails, or when one of these
+ * starts to match (then it comes off this list).
+ */
+export const KNOWN_FAILURES: Record<string, string> = {
+  // Held (LU013): a changed function reads a new top-level declaration. New declarations are a
+  // separate part of issue 6; definition steps never declare names.
+  'ms 0.4.0 → 0.5.0': 'new declaration',
+  'ms 0.6.0 → 0.6.1': 'new declaration',
+  'ms 0.7.1 → 0.7.2': 'new declaration',
+  'ms 2.0.0 → 2.1.0': 'new declaration',
+  'bytes 0.0.1 → 0.1.0': 'new declaration',
+  'cookie 0.0.2 → 0.0.3': 'new declaration',
+  'cookie 0.1.3 → 0.1.5': 'new declaration',
+  'cookie 0.4.2 → 0.5.0': 'new declaration',
+  'cookie 0.6.0 → 0.7.0': 'new declaration',
+  'cookie 0.7.2 → 1.0.0': 'new declaration',
+  'camelcase 6.1.0 → 6.2.0': 'new declaration',
+  'range-parser 1.1.0 → 1.2.0': 'new declaration',
+  'range-parser 1.2.1 → 1.3.0': 'new declaration',
+  // V8 LiveEdit keeps existing closures on old code (LU006): the module's top-level declarations
+  // changed (a removed or added binding changes the module context's layout), or a function
+  // became an arrow (an edit at its first token). Importers hold those closures.
+  'bytes 2.5.0 → 3.0.0': 'V8 stale closures (a top-level declaration removed)',
+  'cookie 1.0.2 → 1.1.0': 'V8 stale closures (top-level declarations added and removed) and new exports',
+  'camelcase 4.1.0 → 5.0.0': 'V8 stale closures (function declarations became arrows)',
+  // The module was restructured around a different exported object: the importer holds the old one.
+  'ms 0.1.0 → 0.2.0': 'restructured (an IIFE assigning a global became module.exports = function)',
+  'bytes 1.0.0 → 2.1.0': 'exports replaced (module.exports = function … became module.exports = bytes, a new function)',
+};
+
+export const pairName = (r: { pkg: string; from: string; to: string }): string => `${r.pkg} ${r.from} → ${r.to}`;
+
 export interface PairResult {
   pkg: string;
   from: string;
@@ -152,13 +186,13 @@ export async function livePair(pkg: string, from: string, to: string): Promise<P
       return { ...base, ...extra, matches: same, ...(same ? {} : { failure }) };
     };
     const update = serverUpdate(lib, before, after);
-    if ('held' in update) return kept(`held: ${update.held}`, update.held.endsWith('(LU013)') ? { newDeclarations: true } : {});
+    if ('held' in update) return await kept(`held: ${update.held}`, update.held.endsWith('(LU013)') ? { newDeclarations: true } : {});
     const steps = update.patch.steps?.map((s) => s.label) ?? [];
     const functions = update.patch.functions.length;
     const report = await p.apply(patchOf(update.patch));
     if (!report.ok) {
       const script = report.scripts[0];
-      return kept(`refused: ${script?.reason ?? report.error ?? script?.v8Status}`, { steps, functions });
+      return await kept(`refused: ${script?.reason ?? report.error ?? script?.v8Status}`, { steps, functions });
     }
     const got = await run();
     const stale = report.scripts[0]?.staleClosures?.map((c) => `${c.function} (${c.reason})`);

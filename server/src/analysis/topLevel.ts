@@ -10,6 +10,7 @@
 // is state whatever its initializer; a call the analysis does not know to be pure is an effect.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
@@ -141,12 +142,12 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
 }
 
 /**
- * A top-level `const` runs as `let  ` (common/runningText.ts, same length): the analysis, which
+ * A top-level `const` runs as `let \t` (common/runningText.ts, same length): the analysis, which
  * reads running texts, still names it a `const`.
  */
 function wasConst(list: ts.VariableDeclarationList, sf: ts.SourceFile): boolean {
   const start = list.getStart(sf);
-  return sf.text.startsWith('let  ', start) && list.parent.parent === sf;
+  return sf.text.startsWith(CONST_AS_LET, start) && list.parent.parent === sf;
 }
 
 /** The top-level names a statement reads as it runs, and the objects it fills (member assignments). */
