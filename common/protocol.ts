@@ -300,6 +300,7 @@ export const DiagnosticCodes = {
   pendingUpdate: 'LU014',
   pendingDropped: 'LU015',
   frameRestarted: 'LU016',
+  definitionReevaluated: 'LU017',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

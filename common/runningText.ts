@@ -39,7 +39,8 @@ export function toRunningText(source: string, file: string, stripper: () => Type
   if (!isTypeScriptFile(file)) {
     // A file built with its own source map (tsc's outDir) keeps it: it points at the real source.
     const ownMap = /^\/\/[#@] sourceMappingURL=/m.test(source);
-    return { code: source + scopeAccessor(file) + (ownMap ? '' : identitySourceMap(source, fileUrl)), positionExact: true };
+    const code = topLevelConstAsLet(source);
+    return { code: code + scopeAccessor(file) + (ownMap ? '' : identitySourceMap(code, fileUrl)), positionExact: true };
   }
   try {
     const { code } = stripper().transformSync(source, { mode: 'strip-only', filename: file });
@@ -47,7 +48,7 @@ export function toRunningText(source: string, file: string, stripper: () => Type
   } catch {
     // Throws again, with the compiler's message, when the source does not parse at all.
     const { code, map } = stripper().transformSync(source, { mode: 'transform', sourceMap: true, filename: file });
-    return { code: code + scopeAccessor(file) + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
+    return { code: topLevelConstAsLet(code) + scopeAccessor(file) + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
   }
 }
 
@@ -57,7 +58,8 @@ export function toRunningText(source: string, file: string, stripper: () => Type
  * server's incremental path) builds exactly the same text.
  */
 export function assembleTypeScriptRunningText(blanked: string, file: string): string {
-  return blanked + scopeAccessor(file) + identitySourceMap(blanked, fileUrlOf(file));
+  const code = topLevelConstAsLet(blanked);
+  return code + scopeAccessor(file) + identitySourceMap(code, fileUrlOf(file));
 }
 
 /** The blanked code of a position-exact TypeScript running text (without what was appended). */
@@ -173,4 +175,221 @@ function packageType(dir: string): string {
   }
   packageTypes.set(dir, type);
   return type;
+}
+
+/**
+ * What a top-level `const` keyword becomes: `let`, a space and a tab (same length). Not two spaces:
+ * the analysis tells a former `const` by it (for its names and messages), and a user may well
+ * write `let` with two spaces, but hardly a space and a tab.
+ */
+export const CONST_AS_LET = 'let \t';
+
+/**
+ * Top-level `const` declarations run as `let` (the keyword becomes `let \t`, same length, so no
+ * position moves): a module step re-evaluates a changed definition by assigning its binding through
+ * the scope accessor, and V8 refuses to assign a `const` there (the module's context keeps the
+ * declaration's kind even after LiveEdit changes its text). The cost: a program that assigns a
+ * top-level constant no longer throws. Only `const` at depth 0 is changed (not `for (const …`, not
+ * inside a function or block); when the scanner below is unsure of the file (an unterminated
+ * string, comment, template or regular expression, unbalanced brackets) the text stays as it is.
+ */
+export function topLevelConstAsLet(code: string): string {
+  const offsets = topLevelConstOffsets(code);
+  if (!offsets?.length) return code;
+  let out = '';
+  let from = 0;
+  for (const at of offsets) {
+    out += code.slice(from, at) + CONST_AS_LET;
+    from = at + 5;
+  }
+  return out + code.slice(from);
+}
+
+/** Keywords after which a `/` starts a regular expression (they end no expression). */
+const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends']);
+
+/**
+ * The offsets of the `const` keywords that begin a top-level declaration, or undefined when the
+ * scan is unsure. A small JavaScript scanner: strings, template literals with nested `${}`,
+ * comments, regular expressions told from division by the token before, bracket depth.
+ */
+export function topLevelConstOffsets(code: string): number[] | undefined {
+  const out: number[] = [];
+  const n = code.length;
+  // Brackets open now; a template's `${` pushes '$' so its `}` resumes the template.
+  const stack: string[] = [];
+  // What the last significant token was: 'start', 'punct' (an operator or opener: a `/` after it
+  // starts a regular expression), 'value' (an identifier, number, string, closer: division),
+  // 'word' (a keyword after which an expression starts), 'dot' (member access follows).
+  let last: 'start' | 'punct' | 'value' | 'word' | 'dot' = 'start';
+  let lastWord = '';
+  let i = 0;
+  if (code.startsWith('#!')) {
+    const eol = code.indexOf('\n');
+    i = eol < 0 ? n : eol;
+  }
+  const isIdent = (c: number): boolean =>
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 95 || c === 92 || c > 127;
+  // Scans a template literal's text from after its backtick (or after a `}` that closes a `${`);
+  // returns the offset after it ends, or after a `${` (pushed), or -1 when unterminated.
+  let inSubstitution = false;
+  const templateText = (from: number): number => {
+    inSubstitution = false;
+    let j = from;
+    while (j < n) {
+      const c = code.charCodeAt(j);
+      if (c === 92) j += 2;
+      else if (c === 96) return j + 1;
+      else if (c === 36 && code.charCodeAt(j + 1) === 123) {
+        stack.push('$');
+        inSubstitution = true;
+        return j + 2;
+      } else j++;
+    }
+    return -1;
+  };
+  while (i < n) {
+    const c = code.charCodeAt(i);
+    // Whitespace and line terminators.
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029) {
+      i++;
+      continue;
+    }
+    if (c === 47) {
+      const next = code.charCodeAt(i + 1);
+      if (next === 47) {
+        const eol = code.indexOf('\n', i);
+        i = eol < 0 ? n : eol;
+        continue;
+      }
+      if (next === 42) {
+        const end = code.indexOf('*/', i + 2);
+        if (end < 0) return undefined;
+        i = end + 2;
+        continue;
+      }
+      if (last === 'start' || last === 'punct' || last === 'word') {
+        // A regular expression: up to the `/` outside a class, then its flags.
+        let j = i + 1;
+        let inClass = false;
+        for (;;) {
+          if (j >= n) return undefined;
+          const r = code.charCodeAt(j);
+          if (r === 10 || r === 13) return undefined;
+          if (r === 92) j += 2;
+          else if (r === 91) (inClass = true), j++;
+          else if (r === 93) (inClass = false), j++;
+          else if (r === 47 && !inClass) break;
+          else j++;
+        }
+        j++;
+        while (j < n && isIdent(code.charCodeAt(j))) j++;
+        i = j;
+        last = 'value';
+        continue;
+      }
+      i++;
+      last = 'punct';
+      continue;
+    }
+    if (c === 39 || c === 34) {
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) return undefined;
+        const s = code.charCodeAt(j);
+        if (s === c) break;
+        if (s === 92) j += 2;
+        else if (s === 10 || s === 13) return undefined;
+        else j++;
+      }
+      i = j + 1;
+      last = 'value';
+      continue;
+    }
+    if (c === 96) {
+      i = templateText(i + 1);
+      if (i < 0) return undefined;
+      last = inSubstitution ? 'punct' : 'value';
+      continue;
+    }
+    if (isIdent(c)) {
+      let j = i + 1;
+      while (j < n && isIdent(code.charCodeAt(j))) j++;
+      const word = code.slice(i, j);
+      if (word === 'const' && stack.length === 0 && last !== 'dot' && !(last === 'word' && lastWord === 'as')) out.push(i);
+      // A number such as `1.5`: its dot is part of it.
+      if (c >= 48 && c <= 57) {
+        while (j < n && (isIdent(code.charCodeAt(j)) || code.charCodeAt(j) === 46 || ((code.charCodeAt(j) === 43 || code.charCodeAt(j) === 45) && /[eE]/.test(code[j - 1]!) && !/^0[xX]/.test(code.slice(i, j))))) j++;
+        last = 'value';
+      } else if (last !== 'dot' && (REGEX_AFTER_WORD.has(word) || word === 'as')) {
+        last = 'word';
+      } else last = 'value';
+      lastWord = word;
+      i = j;
+      continue;
+    }
+    // Punctuators.
+    if (c === 40 || c === 91 || c === 123) {
+      stack.push(code[i]!);
+      i++;
+      last = 'punct';
+      continue;
+    }
+    if (c === 41 || c === 93 || c === 125) {
+      const open = stack.pop();
+      if (c === 125 && open === '$') {
+        i = templateText(i + 1);
+        if (i < 0) return undefined;
+        last = inSubstitution ? 'punct' : 'value';
+        continue;
+      }
+      if (open !== (c === 41 ? '(' : c === 93 ? '[' : '{')) return undefined;
+      i++;
+      // After `)` or `]` a `/` divides; after `}` it starts a regular expression (a block ended).
+      last = c === 125 ? 'punct' : 'value';
+      continue;
+    }
+    if (c === 46 && !(code.charCodeAt(i + 1) >= 48 && code.charCodeAt(i + 1) <= 57)) {
+      // `.`, `?.` and `...`: a name after it is a property.
+      if (code.startsWith('...', i)) {
+        i += 3;
+        last = 'punct';
+      } else {
+        i++;
+        last = 'dot';
+      }
+      continue;
+    }
+    if (c === 46) {
+      // `.5`
+      let j = i + 1;
+      while (j < n && (isIdent(code.charCodeAt(j)) || ((code.charCodeAt(j) === 43 || code.charCodeAt(j) === 45) && /[eE]/.test(code[j - 1]!)))) j++;
+      i = j;
+      last = 'value';
+      continue;
+    }
+    if (c === 63 && code.charCodeAt(i + 1) === 46 && !(code.charCodeAt(i + 2) >= 48 && code.charCodeAt(i + 2) <= 57)) {
+      i += 2;
+      last = 'dot';
+      continue;
+    }
+    if ((c === 43 || c === 45) && code.charCodeAt(i + 1) === c) {
+      // `++`/`--`: after a value it is postfix, and a `/` after it divides.
+      i += 2;
+      if (last !== 'value') last = 'punct';
+      continue;
+    }
+    if (c === 35) {
+      // A private name `#x`: a value.
+      let j = i + 1;
+      while (j < n && isIdent(code.charCodeAt(j))) j++;
+      i = j;
+      last = 'value';
+      continue;
+    }
+    i++;
+    last = 'punct';
+  }
+  if (stack.length) return undefined;
+  return out;
 }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PATCH_FORMAT_VERSION } from '../../common/patch';
 import { InspectedProcess } from '../../test/support/inspectedProcess';
-import { statePatch } from '../../test/support/patches';
+import { serverPatch } from '../../test/support/patches';
 import { eventually } from '../../test/support/eventually';
 import { MIN_FIGURE_RUNS, type FigureCase, type FigureContext } from './figureCase';
 import { ms, summarize, type Summary } from './stats';
@@ -59,11 +59,11 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
   const migrated: number[] = [];
   const methodOnly: number[] = [];
   for (let r = 0; r < n; r++) {
-    const edit = statePatch(file, program(instances, r, r), program(instances, r, r + 1));
+    const edit = serverPatch(file, program(instances, r, r), program(instances, r, r + 1));
     const plain = await p.apply({ format: PATCH_FORMAT_VERSION, id: `method-${r}`, scripts: [edit] });
     if (!plain.ok || edit.steps) throw new Error(`the method edit did not apply alone: ${JSON.stringify(plain).slice(0, 500)}`);
     methodOnly.push(plain.blockedMs);
-    const patch = statePatch(file, program(instances, r, r + 1), program(instances, r + 1, r + 1));
+    const patch = serverPatch(file, program(instances, r, r + 1), program(instances, r + 1, r + 1));
     const report = await p.apply({ format: PATCH_FORMAT_VERSION, id: `migration-${r}`, scripts: [patch] });
     const done = report.scripts[0]?.migrated?.[0];
     if (!report.ok || done === undefined) throw new Error(`the migration did not apply: ${JSON.stringify(report).slice(0, 500)}`);

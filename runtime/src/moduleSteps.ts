@@ -83,21 +83,62 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
   return { ok: true, ran, undo: undoAll, migrated };
 }
 
-/** Reads the bindings now and returns what puts those values back. A binding in its TDZ or missing is skipped. */
+const NAME = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*$/u;
+
+/**
+ * Reads what a step assigns now and returns what puts it back. Each entry is a binding (`TABLE`),
+ * a member (`module.exports`: the property, or its absence), or an object's own properties
+ * (`exports.*`: every own property as it is, and none other). What is missing or in its temporal
+ * dead zone is skipped: there is nothing to put back.
+ */
 function restoreBindings(scopes: ModuleScopes, file: string, names: string[]): Undo {
-  const saved: { set: (v: unknown) => void; value: unknown }[] = [];
-  for (const name of names) {
-    if (!/^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*$/u.test(name)) continue;
+  const undos: Undo[] = [];
+  for (const entry of names) {
+    const path = entry.split('.');
+    const whole = path.at(-1) === '*';
+    if (whole) path.pop();
+    if (!path.every((p) => NAME.test(p))) continue;
     try {
-      const value = scopes.evaluate(file, name);
-      const set = scopes.evaluate(file, `(function (v) { ${name} = v; })`) as (v: unknown) => void;
-      saved.push({ set, value });
+      if (whole) {
+        const target = scopes.evaluate(file, path.join('.')) as object | null;
+        if (target === null || (typeof target !== 'object' && typeof target !== 'function')) continue;
+        const saved = Object.getOwnPropertyDescriptors(target);
+        undos.push(() => {
+          for (const key of Reflect.ownKeys(target)) if (!Object.prototype.hasOwnProperty.call(saved, key)) Reflect.deleteProperty(target, key);
+          for (const key of Reflect.ownKeys(saved)) {
+            try {
+              Object.defineProperty(target, key, saved[key as keyof typeof saved]!);
+            } catch {
+              // A property made non-configurable since: leave it.
+            }
+          }
+        });
+      } else if (path.length === 1) {
+        const value = scopes.evaluate(file, entry);
+        const set = scopes.evaluate(file, `(function (v) { ${entry} = v; })`) as (v: unknown) => void;
+        undos.push(() => set(value));
+      } else {
+        const owner = scopes.evaluate(file, path.slice(0, -1).join('.')) as Record<string, unknown> | null;
+        if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) continue;
+        const key = path.at(-1)!;
+        const descriptor = Object.getOwnPropertyDescriptor(owner, key);
+        undos.push(() => {
+          if (descriptor) Object.defineProperty(owner, key, descriptor);
+          else Reflect.deleteProperty(owner, key);
+        });
+      }
     } catch {
       // Not declared yet, or in its temporal dead zone: nothing to put back.
     }
   }
   return () => {
-    for (const s of saved.reverse()) s.set(s.value);
+    for (const undo of undos.reverse()) {
+      try {
+        undo();
+      } catch {
+        // Keep putting back the rest.
+      }
+    }
   };
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runningTextOf } from '../../server/src/core/savedText';
 import { fixturePrograms, type InspectedProcess } from '../support/inspectedProcess';
-import { patchOf, statePatch } from '../support/patches';
+import { patchOf, serverPatch } from '../support/patches';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-state-test-'));
 const programs = fixturePrograms(after);
@@ -92,7 +92,7 @@ describe('runtime: state transformers', () => {
   it('CommonJS, JavaScript: a Map of sessions becomes a Map of objects, once', async () => {
     const file = write('sessions.js', sessionsJs);
     const p = await programs.start(file);
-    const patch = statePatch(file, sessionsJs, sessionsJsV2);
+    const patch = serverPatch(file, sessionsJs, sessionsJsV2);
     assert.deepEqual(patch.steps?.map((s) => [s.kind, s.label, s.line, s.assigns]), [['transformer', 'transform$sessions', 1, ['sessions']]]);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, JSON.stringify(report));
@@ -109,13 +109,13 @@ describe('runtime: state transformers', () => {
     assert.equal(await p.evaluate('fixture.show("a")'), 'ann@0', 'not transformed twice');
     // And a later save that does not touch the state sends no transformer at all.
     const v3 = sessionsJsV2.replace("'none'", "'nobody'");
-    assert.equal(statePatch(file, sessionsJsV2, v3).steps, undefined);
+    assert.equal(serverPatch(file, sessionsJsV2, v3).steps, undefined);
   });
 
   it('ES module, TypeScript: the transformer runs though the module keeps its running top level', async () => {
     const file = write('sessions.mts', sessionsTs);
     const p = await programs.start(file);
-    const patch = statePatch(file, sessionsTs, sessionsTsV2);
+    const patch = serverPatch(file, sessionsTs, sessionsTsV2);
     assert.equal(patch.steps?.[0]?.kind, 'transformer');
     assert.equal(patch.steps?.[0]?.line, lineOf(sessionsTsV2, 'function transform$sessions'));
     const report = await p.apply(patchOf(patch));
@@ -126,7 +126,7 @@ describe('runtime: state transformers', () => {
     // The running top level still has the old declaration and no transformer: the next save
     // sends the transformer again, and the runtime knows it ran.
     const v3 = sessionsTsV2.replace("'none'", "'nobody'");
-    const third = await p.apply(patchOf(statePatch(file, { runningCode: (await p.scriptState({ file })).code! }, v3)));
+    const third = await p.apply(patchOf(serverPatch(file, { runningCode: (await p.scriptState({ file })).code! }, v3)));
     assert.equal(third.ok, true, JSON.stringify(third));
     assert.deepEqual(third.scripts[0]!.steps ?? [], []);
     assert.equal(await p.evaluate('fixture.show("b")'), 'bob@0', 'not transformed twice');
@@ -140,7 +140,7 @@ describe('runtime: state transformers', () => {
     const map = await p.evaluate('globalThis.oldMap = fixture.sessions(), true');
     assert.equal(map, true);
     const bad = sessionsJsV2.replace('[id, { user, since: 0 }]', '[id, { user: user.name.trim(), since: 0 }]');
-    const report = await p.apply(patchOf(statePatch(file, sessionsJs, bad)));
+    const report = await p.apply(patchOf(serverPatch(file, sessionsJs, bad)));
     assert.equal(report.ok, false);
     const script = report.scripts[0]!;
     assert.equal(script.outcome, 'rejected');
@@ -203,7 +203,7 @@ describe('runtime: instance migration', () => {
     const file = write('session.ts', sessionClassTs);
     const p = await programs.start(file);
     await p.evaluate('globalThis.first = fixture.all[0], true');
-    const patch = statePatch(file, sessionClassTs, sessionClassTsV2);
+    const patch = serverPatch(file, sessionClassTs, sessionClassTsV2);
     assert.deepEqual(patch.steps?.map((s) => [s.kind, s.label, s.line]), [['migration', 'class Session', 0]]);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, JSON.stringify(report));
@@ -230,7 +230,7 @@ describe('runtime: instance migration', () => {
   it('ES module, JavaScript: a constructor field is replaced; the migrator computes it and reads the removed one', async () => {
     const file = write('point.mjs', pointJs);
     const p = await programs.start(file);
-    const patch = statePatch(file, pointJs, pointJsV2);
+    const patch = serverPatch(file, pointJs, pointJsV2);
     assert.equal(patch.steps?.[0]?.kind, 'migration');
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, JSON.stringify(report));
@@ -247,7 +247,7 @@ describe('runtime: instance migration', () => {
     // The module keeps its running class body, so the next save sends the migrator again: the
     // runtime knows it ran, and visits no instance.
     await p.evaluate('fixture.points[0].r = 50');
-    const next = statePatch(file, { runningCode: (await p.scriptState({ file })).code! }, pointJsV2.replace("'r='", "'radius '"));
+    const next = serverPatch(file, { runningCode: (await p.scriptState({ file })).code! }, pointJsV2.replace("'r='", "'radius '"));
     assert.equal(next.steps?.[0]?.kind, 'migration');
     const again = await p.apply(patchOf(next));
     assert.equal(again.ok, true, JSON.stringify(again));
@@ -260,7 +260,7 @@ describe('runtime: instance migration', () => {
     const p = await programs.start(file);
     const before = await p.scriptState({ file });
     const bad = pointJsV2.replace(/export /g, '').replace('p.was = p.label;', "if (p.x === 6) throw new RangeError('too far');\n    p.was = p.label;");
-    const report = await p.apply(patchOf(statePatch(file, pointJs.replace(/export /g, ''), bad)));
+    const report = await p.apply(patchOf(serverPatch(file, pointJs.replace(/export /g, ''), bad)));
     assert.equal(report.ok, false);
     assert.deepEqual(report.scripts[0]!.stepFailure, { kind: 'migration', label: 'class Point', line: 0, error: 'RangeError: too far' });
     assert.equal((await p.scriptState({ file })).hash, before.hash);
@@ -281,7 +281,7 @@ describe('runtime: instance migration', () => {
       .replace("this.label = x + ',' + y;", 'this.r = Math.hypot(x, y);')
       .replace('return this.label;', "return 'r=' + this.r;")
       .replace('  describe() {', "  static migrate$(p) {\n    p.r = Math.hypot(p.x, p.y);\n    if (p.x === 6) throw new RangeError('too far');\n    p.was = p.label;\n  }\n  describe() {");
-    const report = await p.apply(patchOf(statePatch(file, js, bad)));
+    const report = await p.apply(patchOf(serverPatch(file, js, bad)));
     assert.equal(report.ok, false);
     assert.equal(report.scripts[0]!.stepFailure?.error, 'RangeError: too far');
     const mixed = (await p.evaluate<string>('fixture.points[0].describe()')) !== '3,4';

@@ -1,9 +1,14 @@
 // Builds patches the way the language server does (same analysis core, same running text), for
 // runtime-level tests.
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { PATCH_FORMAT_VERSION, hashText, type Patch, type ScriptPatch } from '../../common/patch';
 import { moduleFormat } from '../../common/runningText';
-import { compareVersions, patchFunctions } from '../../server/src/analysis/changes';
+import { compareCollected, patchFunctions } from '../../server/src/analysis/changes';
+import { planDeclarations } from '../../server/src/analysis/declarations';
+import { definitionSteps } from '../../server/src/analysis/definitionSteps';
+import { collectFunctions } from '../../server/src/analysis/functions';
+import { GAP_RISK, withGapRisk } from '../../server/src/analysis/gaps';
 import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
 import { stateSteps } from '../../server/src/core/stateUpdates';
@@ -16,7 +21,11 @@ function running(file: string, source: string): { code: string; hash: string } {
   return saved;
 }
 
-/** A patch of `file` from `before` (what runs; by default the file on disk) to `edit(before)`. */
+/**
+ * A patch of `file` from `before` (what runs; by default the file on disk) to `edit(before)`: the
+ * whole new running text and its changed functions, nothing else (what the runtime alone makes of
+ * a text; the update corpus checks V8's own refusals with it).
+ */
 export function scriptPatch(file: string, edit: (before: string) => string, before = fs.readFileSync(file, 'utf8')): ScriptPatch {
   const after = edit(before);
   if (after === before) throw new Error(`edit of ${file} changed nothing`);
@@ -24,7 +33,7 @@ export function scriptPatch(file: string, edit: (before: string) => string, befo
   const to = runningTextOf(file, after);
   // A new text that does not parse still makes a patch: the runtime must refuse it by itself.
   const code = to.ok ? to.code : after;
-  return { file, baseHash: from.hash, code, functions: patchFunctions(compareVersions(file, from.code, code)) };
+  return { file, baseHash: from.hash, code, functions: patchFunctions(compareCollected(collectFunctions(file, from.code), collectFunctions(file, code))) };
 }
 
 export function patchOf(...scripts: ScriptPatch[]): Patch {
@@ -39,17 +48,58 @@ export function replaceOnce(search: string, replacement: string): (text: string)
 }
 
 /**
- * The patch the server sends for a save of `file` from `before` (what runs) to `after`, with its
- * state steps (transformers, migrations: server/src/core/stateUpdates.ts). An ES module whose top
- * level changed keeps it and takes only the changed functions, as the engine does. `before` is a
- * source text, or the text the program runs now (what the engine diffs against).
+ * What the update engine does with a save, short of talking to a program: the patch it sends, or
+ * why it holds the update (the analysis's holds: a syntax error, a name removed but still read, a
+ * kind change V8 would not carry out, a statement mixing new and existing top-level names).
  */
-export function statePatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch {
+export function serverUpdate(file: string, before: string, after: string): { patch: ScriptPatch } | { held: string } {
+  const to = runningTextOf(file, after);
+  if (!to.ok) return { held: `syntax error: ${to.syntaxErrors[0]?.message}` };
+  const changes = compareCollected(collectFunctions(file, running(file, before).code), collectFunctions(file, to.code));
+  if (changes.dangling.length) return { held: `\`${changes.dangling[0]!.name}\` was removed but is still used (LU010)` };
+  const kindOnly = changes.changed.find((c) => c.kindOnly);
+  if (kindOnly) return { held: `V8 cannot change the kind of \`${kindOnly.after.displayName}\` alone (LU012)` };
+  const patch = enginePatch(file, before, after);
+  return 'refused' in patch ? { held: `a new top-level declaration ${patch.refused} (LU013)` } : { patch };
+}
+
+/**
+ * The patch of `file` from `before` (a source text, or the text the program runs now) to source
+ * `after`, as the update engine builds it (server/src/core/updateEngine.ts): new or removed
+ * top-level declarations keep the running layout (analysis/declarations), an ES module whose top
+ * level changed keeps it and takes only the changed functions, and the module steps are new
+ * declarations, re-evaluated definitions, then state transformers and migrations.
+ */
+function enginePatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch | { refused: string } {
   const from = typeof before === 'string' ? running(file, before) : { code: before.runningCode, hash: hashText(before.runningCode) };
-  const to = running(file, after);
-  const changes = compareVersions(file, from.code, to.code);
-  const esm = moduleFormat(file, after) === 'module' && changes.rawTopLevelChanged;
-  const code = esm ? spliceFunctions(from.code, to.code, changes).code : to.code;
-  const state = stateSteps(file, from.code, to.code, code);
-  return { file, baseHash: from.hash, code, functions: patchFunctions(changes), ...(state.steps.length ? { steps: state.steps } : {}) };
+  const to = runningTextOf(file, after);
+  // A new text that does not parse still makes a patch: the runtime must refuse it by itself.
+  if (!to.ok) return { file, baseHash: from.hash, code: after, functions: [] };
+  const old = collectFunctions(file, from.code);
+  const saved = collectFunctions(file, to.code);
+  const esModule = moduleFormat(file, after) === 'module';
+  const declarations = planDeclarations(pathToFileURL(file).href, old, to.code, saved, { blankNew: !esModule });
+  if (declarations && 'refused' in declarations) return { refused: declarations.refused };
+  const text = declarations && !esModule ? declarations.code : to.code;
+  const next = text === to.code ? saved : collectFunctions(file, text);
+  const changes = withGapRisk(compareCollected(old, next), old, from.code, next, text);
+  const code = esModule && changes.rawTopLevelChanged ? spliceFunctions(from.code, to.code, changes).code : text;
+  const definitions = changes.topLevel.length > 0 ? definitionSteps(old, next, changes, { esModule }).steps : [];
+  const state = stateSteps(file, from.code, to.code, code).steps;
+  const steps = [...(declarations?.steps ?? []), ...definitions, ...state];
+  return {
+    file,
+    baseHash: from.hash,
+    code,
+    functions: patchFunctions(changes),
+    ...(steps.length ? { steps } : {}),
+    ...(changes.changed.some((c) => c.closureRisk === GAP_RISK) ? { topLevelFirst: true } : {}),
+  };
+}
+
+/** The patch the engine sends for a save it would send (a test's own mistake otherwise). */
+export function serverPatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch {
+  const patch = enginePatch(file, before, after);
+  if ('refused' in patch) throw new Error(`the server would hold this save: ${patch.refused}`);
+  return patch;
 }

@@ -10,6 +10,7 @@
 // is state whatever its initializer; a call the analysis does not know to be pure is an effect.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
@@ -31,10 +32,18 @@ export interface TopLevelStatement {
   endOffset: number;
   /** The statement's source text, for running it on request. */
   source: string;
+  /** Top-level names it reads when it runs (not inside the functions it creates). */
+  reads: string[];
+  /** Top-level objects it fills (`TABLE.x = …`, `exports.y = …`): roots of member assignments. */
+  fills: string[];
+  /** A `const` the running text kept as `const` (see topLevelConstAsLet): it cannot be assigned. */
+  immutable?: true;
 }
 
 /** Globals whose plain reads are pure. */
-const PURE_GLOBALS = new Set(['Math', 'Number', 'String', 'Boolean', 'Object', 'Array', 'JSON', 'Symbol', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Infinity', 'NaN', 'undefined', 'BigInt', 'Date', 'Error', 'TypeError', 'RangeError', 'Intl', 'Reflect', 'Promise', 'URL', 'TextEncoder', 'TextDecoder']);
+const PURE_GLOBALS = new Set(['Math', 'Number', 'String', 'Boolean', 'Object', 'Array', 'JSON', 'Symbol', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Infinity', 'NaN', 'undefined', 'BigInt', 'Date', 'Error', 'TypeError', 'RangeError', 'Intl', 'Reflect', 'Promise', 'URL', 'TextEncoder', 'TextDecoder',
+  // Built-in functions read as values (`var decode = decodeURIComponent`): reading them is pure.
+  'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'escape', 'unescape', 'isFinite', 'isNaN', 'parseInt', 'parseFloat']);
 /** Calls that compute a value from their arguments and touch nothing else. */
 const PURE_CALLS = new Set([
   'Object.freeze', 'Object.fromEntries', 'Object.entries', 'Object.keys', 'Object.values', 'Object.create', 'Object.getOwnPropertyNames',
@@ -86,6 +95,8 @@ export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
       startOffset: statement.getStart(sf),
       endOffset: statement.getEnd(),
       source: statement.getText(sf),
+      ...readsAndFills(statement),
+      ...(ts.isVariableStatement(statement) && statement.declarationList.flags & ts.NodeFlags.Const ? { immutable: true as const } : {}),
     });
   }
   return out;
@@ -130,9 +141,38 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
   return { key: `${label} statement`, class: 'unsure', reason: `is a top-level ${label} statement whose effects Live Update cannot tell`, names: [] };
 }
 
+/**
+ * A top-level `const` runs as `let \t` (common/runningText.ts, same length): the analysis, which
+ * reads running texts, still names it a `const`.
+ */
+function wasConst(list: ts.VariableDeclarationList, sf: ts.SourceFile): boolean {
+  const start = list.getStart(sf);
+  return sf.text.startsWith(CONST_AS_LET, start) && list.parent.parent === sf;
+}
+
+/** The top-level names a statement reads as it runs, and the objects it fills (member assignments). */
+function readsAndFills(statement: ts.Statement): { reads: string[]; fills: string[] } {
+  const reads = new Set<string>();
+  const fills = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return; // Its body runs later, if ever.
+    if (ts.isIdentifier(n) && isRead(n)) reads.add(n.text);
+    if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
+      const left = skipOuter(n.left);
+      if (!ts.isIdentifier(left)) {
+        const root = rootIdentifier(left);
+        if (root) fills.add(root);
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(statement);
+  return { reads: [...reads], fills: [...fills] };
+}
+
 function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described {
   const names = statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
-  const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
+  const keyword = statement.declarationList.flags & ts.NodeFlags.Const || wasConst(statement.declarationList, sf) ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
   // A declaration list can be empty in a file that does not parse (`const` alone).
   const first = statement.declarationList.declarations[0];
   const base = { key: `${keyword} ${names.join(', ')}`, names, anchor: first?.name };

@@ -3,6 +3,7 @@
 // that keep their old fields, names removed but still read. One sentence each, on the declaration.
 import { DiagnosticCodes } from '../../../common/protocol';
 import type { FileChanges, FunctionChange, TopLevelChange } from '../analysis/changes';
+import type { DefinitionPlan } from '../analysis/definitionSteps';
 import type { TopLevelStatement } from '../analysis/topLevel';
 import type { LiveDiagnostic } from './diagnostics';
 
@@ -34,11 +35,15 @@ export function kindOnlyDiagnostics(changes: FileChanges): LiveDiagnostic[] {
 }
 
 /** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
-export function topLevelDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+export function topLevelDiagnostics(changes: FileChanges, definitions?: DefinitionPlan): LiveDiagnostic[] {
   const out: LiveDiagnostic[] = [];
   for (const change of changes.topLevel) {
     if (change.change === 'removed') continue; // No line left to put it on; the report lists it.
-    const message = topLevelMessage(change);
+    if (definitions?.reevaluated.has(change.statement.key)) {
+      out.push(reevaluatedDiagnostic(change, definitions));
+      continue;
+    }
+    const message = topLevelMessage(change, definitions?.kept.get(change.statement.key));
     if (!message) continue;
     out.push({
       // A definition kept at its old value makes new code compute with old data: worth a warning.
@@ -53,7 +58,24 @@ export function topLevelDiagnostics(changes: FileChanges): LiveDiagnostic[] {
   return out;
 }
 
-function topLevelMessage({ change, statement }: TopLevelChange): string | undefined {
+/** A changed definition the update ran again in the module's scope (with what depended on it). */
+function reevaluatedDiagnostic({ change, statement }: TopLevelChange, definitions: DefinitionPlan): LiveDiagnostic {
+  const names = statement.names.map((n) => `\`${n}\``).join(', ');
+  const others = definitions.steps.filter((s) => s.label !== statement.key).map((s) => `\`${s.label}\``);
+  const also = others.length ? ` Re-evaluated with it, in source order: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}.` : '';
+  return {
+    severity: 'information',
+    code: DiagnosticCodes.definitionReevaluated,
+    message:
+      statement.reason === 'wires exports'
+        ? `${change === 'added' ? 'This new exports wiring ran' : 'This exports wiring ran again'} in the running module, inside the update: the exports object importers hold now has the new members.${also}`
+        : `${change === 'added' ? 'This new definition ran' : `${names || 'This definition'} was re-evaluated`} in the running module, inside the update: functions now compute with the new value${names.includes(',') ? 's' : ''}.${also}`,
+    start: statement.anchorStart,
+    end: statement.anchorEnd,
+  };
+}
+
+function topLevelMessage({ change, statement }: TopLevelChange, keptBecause?: string): string | undefined {
   const names = statement.names.map((n) => `\`${n}\``).join(', ');
   const what = change === 'added' ? 'This new top-level statement was not run' : 'This top-level statement was not re-run';
   switch (statement.class) {
@@ -64,9 +86,9 @@ function topLevelMessage({ change, statement }: TopLevelChange): string | undefi
     case 'definition':
       if (statement.reason === 'declares a function' || statement.reason === 'declares a class') return undefined; // Compared function by function.
       if (statement.reason === 'wires exports') {
-        return `The module's exports were wired when it loaded: the running program keeps the previous wiring until it restarts${change === 'added' ? ' (the new statement was not run)' : ''}. Edited function bodies are live; what the module exports is not.`;
+        return `The module's exports were wired when it loaded: the running program keeps the previous wiring until it restarts${change === 'added' ? ' (the new statement was not run)' : ''}${keptBecause ? ` (not re-evaluated: ${keptBecause})` : ''}. Edited function bodies are live; what the module exports is not.`;
       }
-      return `${names || 'This definition'} ${statement.reason}, computed when the module loaded: the running program keeps the value it computed then until it restarts${change === 'added' ? '; the new statement was not run' : ''}.`;
+      return `${names || 'This definition'} ${statement.reason}, computed when the module loaded: the running program keeps the value it computed then until it restarts${change === 'added' ? '; the new statement was not run' : ''}${keptBecause ? ` (not re-evaluated: ${keptBecause})` : ''}.`;
     case 'unsure':
       return `${what}: it ${statement.reason}, so Live Update cannot tell whether running it again is safe. The program keeps what it did; run it now with the Quick Fix if it is.`;
   }
@@ -91,13 +113,21 @@ export function builtTopLevelDiagnostics(changes: FileChanges, complete: boolean
 }
 
 /** An ES module's top level cannot change while it runs: say what stayed, once, where it changed. */
-export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineDrift: number, declared: string[] = []): LiveDiagnostic {
+export function esmTopLevelDiagnostic(changes: FileChanges, patched: string[], complete: boolean, lineDrift: number, definitions?: DefinitionPlan, declared: string[] = []): LiveDiagnostic {
   const first: TopLevelStatement | undefined = changes.topLevel.find((c) => c.change !== 'removed')?.statement;
   const names = (list: string[]) => list.map((n) => `\`${n}\``).join(', ');
-  const added = declared.length ? `new top-level declarations were added to the running program (${names(declared)}; in its global scope until it restarts)` : '';
-  const updated = patched.length
-    ? `only the functions were updated (${names(patched)})${added ? `, and ${added}` : ''}`
-    : added || 'no function changed, so nothing was updated';
+  const steps = definitions?.steps.map((s) => `\`${s.label}\`` ) ?? [];
+  const parts = [
+    patched.length ? `the functions were updated (${names(patched)})` : '',
+    steps.length ? `the definitions were re-evaluated in the module's scope (${steps.slice(0, 5).join(', ')}${steps.length > 5 ? ` and ${steps.length - 5} more` : ''}), so their bindings hold the new values while the running text keeps the old lines` : '',
+    declared.length ? `new top-level declarations were added to the running program (${names(declared)}; in its global scope until it restarts)` : '',
+  ].filter(Boolean);
+  const updated =
+    parts.length === 0
+      ? 'no function changed, so nothing was updated'
+      : parts.length === 1 && patched.length
+        ? `only the functions were updated (${names(patched)})`
+        : `${parts.join(', and ')}; every other top-level statement stays as it ran`;
   const missing = complete || declared.length ? '' : ' Functions added or removed at the top level are not in the running program until it restarts.';
   const moved = lineDrift !== 0 ? ` The running script's lines no longer match the file's (by up to ${lineDrift} line${lineDrift === 1 ? '' : 's'}), so until the next start breakpoints may bind to the wrong line.` : '';
   return {

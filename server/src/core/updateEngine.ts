@@ -13,6 +13,7 @@ import { collectFunctions } from '../analysis/functions';
 import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
+import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { GAP_RISK, withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
@@ -195,7 +196,8 @@ export class UpdateEngine {
    * Runs one top-level statement of the file's last save in every target that runs the file, in
    * the module's scope: the user's "run it anyway" for an effect or state the update kept. A
    * `let`/`var` declaration runs as an assignment to the existing binding (a declaration in eval
-   * would make a new one the module never sees); a `const` cannot be assigned and is refused.
+   * would make a new one the module never sees). A top-level `const` runs as `let` (see
+   * topLevelConstAsLet), so it is assigned too; one the running text kept as `const` is refused.
    */
   async runStatement(file: string, key: string): Promise<{ ok: boolean; message: string }> {
     const text = this.lastSaved.get(file);
@@ -203,7 +205,7 @@ export class UpdateEngine {
     if (!saved?.ok) return { ok: false, message: `Live Update has no saved version of ${path.basename(file)} to run from.` };
     const statement = this.baselines.parse(file, saved.hash, saved.code).topLevel.find((s) => s.key === key);
     if (!statement) return { ok: false, message: `The statement is no longer in ${path.basename(file)}.` };
-    const code = runnableCode(statement.key, saved.code.slice(statement.startOffset, statement.endOffset));
+    const code = statement.immutable ? undefined : runnableCode(saved.code.slice(statement.startOffset, statement.endOffset));
     if (code === undefined) return { ok: false, message: `\`${statement.names.join(', ')}\` is a const: the running program's binding cannot be assigned; restart to use the new value.` };
     const results: string[] = [];
     let ok = true;
@@ -410,15 +412,20 @@ export class UpdateEngine {
     // An ES module's top level cannot change while it runs (V8 refuses the whole script): keep it
     // exactly as it runs and take only the changed functions from the saved text. Compiled
     // JavaScript is always spliced: only what the edit changed is replaced.
-    const esm = this.isModule(running, saved.code) && changes.rawTopLevelChanged;
+    const esModule = this.isModule(running, saved.code);
+    const esm = esModule && changes.rawTopLevelChanged;
     const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? patchText;
     const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
+    // Changed definitions run again in the module's scope, inside the update's transaction. Not in
+    // compiled JavaScript, whose top level is the compiler's, not the file's.
+    const definitions: DefinitionPlan | undefined =
+      !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule }) : undefined;
     // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
     const state = view.toSource || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
-    // New declarations first (what the rest may use), then transformers and migrations, then what
-    // the caller adds (a rollback's reverse transformers).
-    const steps = [...(declarations?.steps ?? []), ...state.steps, ...(view.steps ?? [])];
+    // New declarations first (what the rest may use), then re-evaluated definitions, transformers
+    // and migrations, then what the caller adds (a rollback's reverse transformers).
+    const steps = [...(declarations?.steps ?? []), ...(definitions?.steps ?? []), ...state.steps, ...(view.steps ?? [])];
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
@@ -467,9 +474,9 @@ export class UpdateEngine {
     if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
     if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
-      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, declarations && !('refused' in declarations) && report.ok ? declarations.declared : []));
+      if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, definitions, declarations && !('refused' in declarations) && report.ok ? declarations.declared : []));
       else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
-      else diagnostics.push(...topLevelDiagnostics(changes));
+      else diagnostics.push(...topLevelDiagnostics(changes, definitions));
     }
     const stated = stateDiagnostics(diagnostics, state, script);
     return {
@@ -621,8 +628,7 @@ function readFileOrUndefined(file: string): string | undefined {
 }
 
 /** The code that runs a statement against the module's existing bindings; undefined for a const. */
-function runnableCode(key: string, source: string): string | undefined {
-  if (key.startsWith('const ')) return undefined;
+function runnableCode(source: string): string {
   const declaration = /^(?:let|var)\s+/.exec(source);
   if (!declaration) return source;
   const rest = source.slice(declaration[0].length).replace(/;\s*$/, '');
@@ -757,10 +763,17 @@ function rejectionDiagnostics(file: string, changes: FileChanges, script: Script
     }
   }
   if (out.length === 0 && script.stepFailure) {
-    // A step of the update threw (a new declaration's initializer, a state transformer, …): the
-    // runtime undid everything; the error goes on the step's own line.
-    const line = script.stepFailure.line;
-    out.push({ severity: 'error', code: DiagnosticCodes.updateRejected, message: `Not applied: ${script.reason ?? script.stepFailure.error}`, start: { line, column: 0 }, end: { line, column: 1_000 } });
+    // A step of the update threw (a new declaration, a re-evaluated definition, a state
+    // transformer, …): the runtime undid everything; the error goes on the step's statement.
+    const failure = script.stepFailure;
+    const statement = changes.topLevel.find((t) => t.statement.key === failure.label)?.statement;
+    out.push({
+      severity: 'error',
+      code: DiagnosticCodes.updateRejected,
+      message: `Not applied: ${script.reason ?? `\`${failure.label}\` threw ${failure.error}`}`,
+      start: statement?.anchorStart ?? { line: failure.line, column: 0 },
+      end: statement?.anchorEnd ?? { line: failure.line, column: 1_000 },
+    });
   }
   if (out.length === 0) {
     const code = script.reason?.includes('stale baseline') ? DiagnosticCodes.staleBaseline : DiagnosticCodes.updateRejected;

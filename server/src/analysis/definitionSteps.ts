@@ -1,0 +1,153 @@
+// Which top-level definitions an update re-evaluates in the running module, and how (module steps
+// of kind `definition`, see common/patch.ts and runtime/src/moduleSteps.ts). A definition runs
+// again when its text changed, when it is new without declaring a new name (exports wiring, a
+// loop that fills a table), or when it reads or fills something another re-evaluated definition
+// produced; in source order, as the module ran them at load. Each runs as assignments to the
+// bindings that exist: `const X = e` as `X = e`, a destructuring as a destructuring assignment,
+// `module.exports = {…}` onto the exports object importers already hold. Function and class
+// declarations are not run again: LiveEdit already swapped their code, and a new function object
+// would leave everyone holding the old one behind. Conservative: anything else stays as it ran.
+import ts from 'typescript';
+import type { ModuleStep } from '../../../common/patch';
+import type { FileChanges } from './changes';
+import type { FileFunctions } from './functions';
+import type { TopLevelStatement } from './topLevel';
+
+export interface DefinitionPlan {
+  steps: ModuleStep[];
+  /** Keys of the statements the steps re-evaluate (changed ones get "re-evaluated", not "kept"). */
+  reevaluated: Set<string>;
+  /** Changed definitions that stay as they ran, with why (for the "kept" message). */
+  kept: Map<string, string>;
+}
+
+/** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
+const EXPORTS_OBJECT = 'module.exports';
+
+export function definitionSteps(before: FileFunctions, after: FileFunctions, changes: FileChanges, options: { esModule: boolean }): DefinitionPlan {
+  const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map() };
+  const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
+  const runnable = new Map<string, Rerun>();
+  const why = new Map<string, string>();
+  for (const s of after.topLevel) {
+    const r = rerunOf(s, newNames, options);
+    if (typeof r === 'string') why.set(s.key, r);
+    else if (r) runnable.set(s.key, r);
+  }
+  const seeds = new Set<string>();
+  for (const change of changes.topLevel) {
+    if (change.change === 'removed' || change.statement.class !== 'definition') continue;
+    if (runnable.has(change.statement.key)) seeds.add(change.statement.key);
+    else if (why.has(change.statement.key)) plan.kept.set(change.statement.key, why.get(change.statement.key)!);
+  }
+  if (seeds.size === 0) return plan;
+  // A table filled anew is made anew: when a statement that fills a table runs again, so does the
+  // table's declaration (and with it every statement that fills it), until nothing is added.
+  const declaredBy = new Map<string, TopLevelStatement>();
+  for (const s of after.topLevel) for (const name of s.names) declaredBy.set(name, s);
+  let included: TopLevelStatement[] = [];
+  for (let round = 0; round < 20; round++) {
+    included = [];
+    const produced = new Set<string>();
+    for (const s of after.topLevel) {
+      const rerun = runnable.get(s.key);
+      if (!rerun) continue;
+      const dependent = s.reads.some((n) => produced.has(n)) || s.fills.some((n) => produced.has(n)) || (rerun.wiresExports && produced.has(EXPORTS_OBJECT));
+      if (!seeds.has(s.key) && !dependent) continue;
+      included.push(s);
+      for (const name of s.names) produced.add(name);
+      for (const name of rerun.produces) produced.add(name);
+    }
+    const before = seeds.size;
+    for (const s of included) {
+      for (const root of s.fills) {
+        const declaration = declaredBy.get(root);
+        if (declaration && runnable.has(declaration.key)) seeds.add(declaration.key);
+      }
+    }
+    if (seeds.size === before) break;
+  }
+  for (const s of included) {
+    const rerun = runnable.get(s.key)!;
+    plan.reevaluated.add(s.key);
+    plan.steps.push({ kind: 'definition', label: s.key, line: s.anchorStart.line, code: rerun.code, assigns: rerun.assigns });
+  }
+  return plan;
+}
+
+interface Rerun {
+  code: string;
+  assigns: string[];
+  /** Extra names it produces (the exports object). */
+  produces: string[];
+  /** It writes members of the exports object. */
+  wiresExports: boolean;
+}
+
+/** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
+function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModule: boolean }): Rerun | string | undefined {
+  if (s.class !== 'definition') return undefined;
+  if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
+  if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
+  const readsNew = s.reads.find((n) => newNames.has(n));
+  if (readsNew) return `it reads \`${readsNew}\`, new at the top level`;
+  if (s.immutable) return 'its `const` binding cannot be assigned in the running module';
+  const sf = ts.createSourceFile('statement.js', s.source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const statement = sf.statements[0];
+  if (!statement || sf.statements.length !== 1) return 'Live Update could not isolate it';
+  if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
+    return options.esModule ? "an ES module's export list is wired once (its bindings are live)" : 'it is an export list';
+  }
+  if (ts.isVariableStatement(statement)) {
+    const parts: string[] = [];
+    for (const d of statement.declarationList.declarations) {
+      if (!d.initializer) return 'it is declared without a value';
+      const target = d.name.getText(sf);
+      const value = d.initializer.getText(sf);
+      parts.push(ts.isIdentifier(d.name) ? `${target} = ${value};` : `(${target} = ${value});`);
+    }
+    return { code: parts.join('\n'), assigns: [...s.names], produces: [], wiresExports: false };
+  }
+  const fills = s.fills.filter((n) => n !== 'module' && n !== 'exports').map((n) => `${n}.*`);
+  if (ts.isExpressionStatement(statement)) {
+    const e = skipParens(statement.expression);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = e.left.getText(sf).replace(/\s+/g, '');
+      if (left === 'module.exports') {
+        return { code: `${MERGE_EXPORTS}(${e.right.getText(sf)});`, assigns: ['module.exports', 'module.exports.*'], produces: [EXPORTS_OBJECT], wiresExports: false };
+      }
+      const exportsRoot = /^(module\.exports|exports)[.[]/.exec(left)?.[1];
+      if (exportsRoot) return { code: s.source, assigns: [`${exportsRoot}.*`, ...fills], produces: [], wiresExports: true };
+      return { code: s.source, assigns: fills, produces: [], wiresExports: false };
+    }
+    if (ts.isCallExpression(e)) {
+      const callee = e.expression.getText(sf).replace(/\s+/g, '');
+      const first = e.arguments[0]?.getText(sf).replace(/\s+/g, '');
+      // Object.defineProperty may refuse to redefine what it defined at load: it stays.
+      if (callee !== 'Object.assign' || !first || !/^(module\.exports|exports)$/.test(first)) return 'it defines properties once';
+      return { code: s.source, assigns: [`${first}.*`], produces: [], wiresExports: true };
+    }
+    return 'Live Update does not re-run this kind of statement';
+  }
+  if (ts.isIterationStatement(statement, false)) {
+    if (fills.length === 0) return 'it fills nothing Live Update can restore';
+    return { code: s.source, assigns: fills, produces: [], wiresExports: s.fills.includes('exports') || s.fills.includes('module') };
+  }
+  return 'Live Update does not re-run this kind of statement';
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+/**
+ * `module.exports = value` run again: importers hold the exports object, so its members become the
+ * new value's (members the new value lacks are removed) instead of replacing it. A value that is
+ * not an object (a function, a primitive) replaces it, as a fresh start would.
+ */
+const MERGE_EXPORTS =
+  '((next) => { const now = module.exports; if (now === next) return; ' +
+  "if (now === null || typeof now !== 'object' || next === null || typeof next !== 'object' || Object.getPrototypeOf(now) !== Object.getPrototypeOf(next)) { module.exports = next; return; } " +
+  'for (const k of Object.keys(now)) if (!Object.prototype.hasOwnProperty.call(next, k)) delete now[k]; ' +
+  'Object.assign(now, next); })';

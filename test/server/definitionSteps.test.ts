@@ -1,0 +1,82 @@
+// Which definitions an update re-evaluates, and as what code (analysis/definitionSteps.ts): pure
+// analysis over running texts, as the engine computes them.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { topLevelConstAsLet } from '../../common/runningText';
+import { compareCollected } from '../../server/src/analysis/changes';
+import { definitionSteps } from '../../server/src/analysis/definitionSteps';
+import { collectFunctions } from '../../server/src/analysis/functions';
+
+function plan(before: string, after: string, file = '/w/lib.js') {
+  const old = collectFunctions(file, topLevelConstAsLet(before));
+  const next = collectFunctions(file, topLevelConstAsLet(after));
+  return definitionSteps(old, next, compareCollected(old, next), { esModule: file.endsWith('.mjs') });
+}
+
+const LIB = [
+  "const UNITS = { s: 1, m: 60 };",
+  'const KEYS = Object.keys(UNITS);',
+  'const TABLE = {};',
+  'for (const k of KEYS) TABLE[k] = UNITS[k] * 2;',
+  'let hits = 0;',
+  'function f(k) { hits++; return TABLE[k]; }',
+  'const OTHER = /x/;',
+  'module.exports = { f, units: UNITS };',
+  'module.exports.other = OTHER;',
+].join('\n');
+
+describe('analysis: definition steps', () => {
+  it('re-evaluates a changed definition and what reads or fills from it, in source order, as assignments', () => {
+    const p = plan(LIB, LIB.replace('m: 60 }', 'm: 60, h: 3600 }'));
+    assert.deepEqual(
+      p.steps.map((s) => s.label),
+      ['const UNITS', 'const KEYS', 'const TABLE', 'for-of loop', 'module.exports =', 'module.exports.other ='],
+    );
+    assert.equal(p.steps[0]!.code, 'UNITS = { s: 1, m: 60, h: 3600 };');
+    assert.deepEqual(p.steps[0]!.assigns, ['UNITS']);
+    assert.deepEqual(p.steps[3]!.assigns, ['TABLE.*']);
+    assert.match(p.steps[4]!.code, /^\(\(next\) => \{ const now = module\.exports;[^]*\}\)\(\{ f, units: UNITS \}\);$/);
+    assert.deepEqual(p.steps[4]!.assigns, ['module.exports', 'module.exports.*']);
+    assert.deepEqual(p.steps[5]!.assigns, ['module.exports.*']);
+    assert.equal(p.steps[0]!.line, 0);
+  });
+
+  it('remakes a table when one of its fills changed', () => {
+    const p = plan(LIB, LIB.replace('UNITS[k] * 2', 'UNITS[k] * 3'));
+    assert.deepEqual(p.steps.map((s) => s.label), ['const TABLE', 'for-of loop']);
+  });
+
+  it('destructuring runs as a destructuring assignment', () => {
+    const before = 'const { a, b: [c] } = { a: 1, b: [2] };\nfunction f() { return a + c; }\n';
+    const p = plan(before, before.replace('[2]', '[3]'));
+    assert.equal(p.steps[0]!.code, '({ a, b: [c] } = { a: 1, b: [3] });');
+    assert.deepEqual(p.steps[0]!.assigns, ['a', 'c']);
+  });
+
+  it('keeps state, effects, functions, new names and what reads them, with why', () => {
+    const before = 'let count = 0;\nconst A = 1;\nfunction tick() { count++; }\nsetInterval(tick, 1000);\nexports.a = A;\n';
+    const after = 'let count = 5;\nconst A = 2;\nconst B = 3;\nfunction tick() { count += 2; }\nsetInterval(tick, 500);\nexports.a = A;\nexports.b = B;\n';
+    const p = plan(before, after);
+    assert.deepEqual(p.steps.map((s) => s.label), ['const A', 'exports.a =']);
+    assert.equal(p.kept.get('exports.b ='), 'it reads `B`, new at the top level');
+    assert.equal(p.kept.get('const B'), 'it declares a new top-level name');
+    assert.ok(!p.reevaluated.has('let count'));
+  });
+
+  it('an ES module re-evaluates its definitions but not its export lists', () => {
+    const before = 'export const RATE = 2;\nconst X = RATE * 2;\nfunction g() { return X; }\nexport { g };\nexport default RATE;\n';
+    const p = plan(before, before.replace('RATE = 2', 'RATE = 3').replace('export { g };', 'export { g, X };'), '/w/lib.mjs');
+    assert.deepEqual(p.steps.map((s) => s.label), ['const RATE', 'const X']);
+    assert.match(p.kept.get('export {}') ?? '', /export list/);
+  });
+
+  it('never assigns a const the running text kept as const', () => {
+    // A file the scanner is unsure of keeps its `const`s (here: an unterminated template after them).
+    const before = 'const A = 1;\nfunction f() { return A; }\nconst s = `${1}';
+    const old = collectFunctions('/w/x.js', before + '`;');
+    const next = collectFunctions('/w/x.js', before.replace('A = 1', 'A = 2') + '`;');
+    const p = definitionSteps(old, next, compareCollected(old, next), { esModule: false });
+    assert.deepEqual(p.steps, []);
+    assert.match(p.kept.get('const A') ?? '', /cannot be assigned/);
+  });
+});
