@@ -5,7 +5,7 @@
 //   npm test -- --no-e2e     skip the VS Code layer (quick local loop; CI never passes it)
 //   npm test -- --no-bench   skip the benchmark's quick form (CI never passes it)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools, repoRoot, tools } from './lib/tools.mjs';
@@ -20,7 +20,10 @@ const step = (title) => console.log(`\n=== ${title} ===`);
 // 1. Dependencies: install when missing or older than the lock file.
 const lock = join(repoRoot, 'package-lock.json');
 const installed = join(repoRoot, 'node_modules/.package-lock.json');
-if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+// A node_modules that is a link (a git worktree sharing another checkout's) is not ours to
+// reinstall: `npm ci` would empty the folder it points to.
+const linked = existsSync(join(repoRoot, 'node_modules')) && lstatSync(join(repoRoot, 'node_modules')).isSymbolicLink();
+if (!linked && (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs)) {
   step('npm ci');
   if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
 }
