@@ -83,10 +83,11 @@ export interface ScriptPatch {
   steps?: ModuleStep[];
   /**
    * Apply in two LiveEdits: first the new text with every changed function's old text put back
-   * (only the top level changes), then the whole new text. V8 matches old and new functions by a
-   * text diff, and when the text right above a changed function changed too, one diff may take
-   * that function for a new one and leave its existing closures on the old code; in two steps
-   * neither diff has both. The server sets it for such updates (analysis/gaps.ts).
+   * (only the top level changes), then the whole new text (undone the same way, functions first).
+   * V8 matches old and new functions by a text diff, and a diff that has top-level and function
+   * changes at once can take a changed function for a new one and leave its existing closures on
+   * the old code (below changed text, after a removed declaration); a diff of function bodies alone
+   * does not. The server sets it when an update changes both (analysis/gaps.ts, `topLevelFirst`).
    */
   topLevelFirst?: boolean;
 }

@@ -8,7 +8,7 @@ import { compareCollected, patchFunctions } from '../../server/src/analysis/chan
 import { planDeclarations } from '../../server/src/analysis/declarations';
 import { definitionSteps } from '../../server/src/analysis/definitionSteps';
 import { collectFunctions } from '../../server/src/analysis/functions';
-import { GAP_RISK, withGapRisk } from '../../server/src/analysis/gaps';
+import { topLevelFirst, withGapRisk } from '../../server/src/analysis/gaps';
 import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
 import { stateSteps } from '../../server/src/core/stateUpdates';
@@ -93,7 +93,7 @@ function enginePatch(file: string, before: string | { runningCode: string }, aft
     code,
     functions: patchFunctions(changes),
     ...(steps.length ? { steps } : {}),
-    ...(changes.changed.some((c) => c.closureRisk === GAP_RISK) ? { topLevelFirst: true } : {}),
+    ...(topLevelFirst(changes) ? { topLevelFirst: true } : {}),
   };
 }
 

@@ -26,3 +26,14 @@ function gapAbove(functions: FunctionInfo[], text: string, fn: FunctionInfo): st
   for (const f of functions) if (f.endOffset <= fn.startOffset && f.endOffset > start) start = f.endOffset;
   return text.slice(start, fn.startOffset);
 }
+
+/**
+ * Whether an update goes in two LiveEdits, top level first (`ScriptPatch.topLevelFirst`): when its
+ * top level changed as well as functions. One diff over both has left functions on old code with
+ * no sign V8 could give: below changed text (the gap risk above), and after a removed top-level
+ * declaration (bytes 2.5.0 → 3.0.0 among the npm releases: `format` kept its old code, verified and
+ * "Ok"). In two steps the second diff changes function bodies only, which V8 maps reliably.
+ */
+export function topLevelFirst(changes: FileChanges): boolean {
+  return changes.changed.length > 0 && (changes.rawTopLevelChanged || changes.changed.some((c) => c.closureRisk === GAP_RISK));
+}

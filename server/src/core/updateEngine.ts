@@ -14,7 +14,7 @@ import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
-import { GAP_RISK, withGapRisk } from '../analysis/gaps';
+import { topLevelFirst, withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
@@ -438,7 +438,7 @@ export class UpdateEngine {
           code,
           functions: patchFunctions(changes),
           ...(steps.length ? { steps } : {}),
-          ...(changes.changed.some((c) => c.closureRisk === GAP_RISK) ? { topLevelFirst: true } : {}),
+          ...(topLevelFirst(changes) ? { topLevelFirst: true } : {}),
         },
       ],
       whenActive: policy.whenActive,

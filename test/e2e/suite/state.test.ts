@@ -82,4 +82,20 @@ describe('Program state across updates in a real VS Code', function () {
     const migrated = await eventually('the migration note on the class', () => liveDiagnostics(file).find((d) => /existing instances of `Point` were migrated/.test(d.message)));
     assert.match(migrated.message, /2 existing instances/);
   });
+
+  it('re-evaluates changed constant data and what derives from it in an ES module, keeping its state', async () => {
+    const file = workspaceFile('greeter.mjs');
+    const start = live.dap.output.length;
+    await launch(file, 'live greeter.mjs');
+    const before = Number(/ (\d+)$/.exec(await live.dap.waitForLine(/^greet hello bonjour \d+$/, start))![1]);
+    const reports = live.recorder.reports.length;
+    const lines = live.dap.output.length;
+    await editAndSave(file, "{ en: 'hello', fr: 'bonjour' }", "{ en: 'hello', fr: 'bonjour', es: 'hola' }");
+    const report = await nextReport(reports, file);
+    assert.equal(report.outcome, 'applied', report.summary);
+    const line = await live.dap.waitForLine(/^greet hello bonjour hola \d+$/, lines);
+    assert.ok(Number(/ (\d+)$/.exec(line)![1]) > before, 'the count kept going');
+    const note = await eventually('the note on the module', () => liveDiagnostics(file).find((d) => d.code === 'LU008'));
+    assert.match(note.message, /re-evaluated/);
+  });
 });
