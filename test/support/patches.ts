@@ -11,7 +11,7 @@ import { collectFunctions } from '../../server/src/analysis/functions';
 import { topLevelFirst, withGapRisk } from '../../server/src/analysis/gaps';
 import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
-import { stateSteps } from '../../server/src/core/stateUpdates';
+import { orderedSteps, stateSteps } from '../../server/src/core/stateUpdates';
 
 let counter = 0;
 
@@ -86,7 +86,7 @@ function enginePatch(file: string, before: string | { runningCode: string }, aft
   const code = esModule && changes.rawTopLevelChanged ? spliceFunctions(from.code, to.code, changes).code : text;
   const definitions = changes.topLevel.length > 0 ? definitionSteps(old, next, changes, { esModule }).steps : [];
   const state = stateSteps(file, from.code, to.code, code).steps;
-  const steps = [...(declarations?.steps ?? []), ...definitions, ...state];
+  const steps = orderedSteps(declarations?.steps ?? [], definitions, state);
   return {
     file,
     baseHash: from.hash,

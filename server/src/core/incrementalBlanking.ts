@@ -5,7 +5,7 @@
 // the whole file gives (test/server/incrementalBlanking.test.ts checks it on random edits); any
 // doubt falls back to the whole file. Stripping a 5,000-line file costs amaro about 35 ms, a
 // function well under one.
-import { assembleTypeScriptRunningText, blankedPartOf, type TypeStripper } from '../../../common/runningText';
+import { assembleTypeScriptRunningText, blankedPartOf, hasModuleSyntax, type TypeStripper } from '../../../common/runningText';
 import type { FileFunctions } from '../analysis/functions';
 import { changedRegion, enclosingBodies, WRAPPERS } from '../analysis/incremental';
 
@@ -19,8 +19,12 @@ export interface PreviousSave {
 
 export function blankIncrementally(file: string, source: string, previous: PreviousSave, stripper: () => TypeStripper): string | undefined {
   if (/x$/.test(file)) return undefined; // .tsx: `<T>` and casts parse differently out of context.
-  const blanked = blankedPartOf(previous.running, file);
-  if (blanked === undefined || blanked.length !== previous.source.length) return undefined;
+  const running = blankedPartOf(previous.running, file);
+  if (running === undefined || running.length !== previous.source.length) return undefined;
+  // The running text has top-level `const`s as `let \t` (common/runningText, topLevelConstAsLet),
+  // a verdict over the whole file that the new file may not share (its scanner can give up on it):
+  // put each `const` back from the source at its offset, and let the assembly decide again.
+  const blanked = running.replace(/let \t/g, (match, at: number) => (previous.source.startsWith('const', at) ? 'const' : match));
   const region = changedRegion(previous.source, source);
   if (!region) return undefined;
   const delta = source.length - previous.source.length;
@@ -31,13 +35,18 @@ export function blankIncrementally(file: string, source: string, previous: Previ
   const fn = previous.functions.functions[index]!;
   const wrapper = WRAPPERS[fn.kind][0]!;
   const text = source.slice(fn.startOffset, fn.endOffset + delta);
+  // A module (import/export in the file) is parsed with a module's stricter rules from its first
+  // import/export on (a `const` without initializer is an error there, not in a script): the
+  // function alone must be too, so it follows an `export {};`.
+  const head = (hasModuleSyntax(source) ? 'export {};' : '') + wrapper[0];
+  const tail = wrapper[1];
   let out: string;
   try {
-    out = stripper().transformSync(wrapper[0] + text + wrapper[1], { mode: 'strip-only', filename: file }).code;
+    out = stripper().transformSync(head + text + tail, { mode: 'strip-only', filename: file }).code;
   } catch {
     return undefined; // It does not blank alone (a syntax error, say): the whole file decides.
   }
-  if (out.length !== wrapper[0].length + text.length + wrapper[1].length || !out.startsWith(wrapper[0]) || !out.endsWith(wrapper[1])) return undefined;
-  const part = out.slice(wrapper[0].length, out.length - wrapper[1].length);
+  if (out.length !== head.length + text.length + tail.length || !out.startsWith(head) || !out.endsWith(tail)) return undefined;
+  const part = out.slice(head.length, out.length - tail.length);
   return assembleTypeScriptRunningText(blanked.slice(0, fn.startOffset) + part + blanked.slice(fn.endOffset), file);
 }

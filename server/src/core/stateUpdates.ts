@@ -55,6 +55,19 @@ export function stateSteps(file: string, running: string, saved: string, code: s
  * whose instances were migrated; each step that ran says so where it is written, and a step that
  * threw gets the error there (instead of the generic "not applied" on the first change).
  */
+/**
+ * The module steps of an update, in the order they run: new declarations (what the rest may use),
+ * re-evaluated definitions, state transformers and migrations, then what the caller adds (a
+ * rollback's reverse transformers). A binding a transformer converts is not also re-evaluated as a
+ * definition: the transformer decides its new value from the running one (re-evaluating first
+ * would hand the transformer a value already in the new form).
+ */
+export function orderedSteps(declarations: ModuleStep[], definitions: ModuleStep[], state: ModuleStep[], extra: ModuleStep[] = []): ModuleStep[] {
+  const transformed = new Set([...state, ...extra].filter((s) => s.kind === 'transformer').flatMap((s) => s.assigns));
+  const kept = definitions.filter((d) => !d.assigns.some((name) => transformed.has(name)));
+  return [...declarations, ...kept, ...state, ...extra];
+}
+
 export function stateDiagnostics(diagnostics: LiveDiagnostic[], state: StateSteps, script: ScriptReport | undefined): LiveDiagnostic[] {
   // A transformer is a top-level statement too: it is not "kept", it runs when it should.
   const out = diagnostics.filter((d) => !(d.code === DiagnosticCodes.topLevelKept && state.transformerLines.includes(d.start.line)));

@@ -16,7 +16,7 @@ import { spliceFunctions } from '../analysis/splice';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { topLevelFirst, withGapRisk } from '../analysis/gaps';
 import { BaselineCache } from './baselines';
-import { mayChangeState, NO_STATE_STEPS, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
+import { mayChangeState, NO_STATE_STEPS, orderedSteps, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
@@ -423,9 +423,7 @@ export class UpdateEngine {
       !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule }) : undefined;
     // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
     const state = view.toSource || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
-    // New declarations first (what the rest may use), then re-evaluated definitions, transformers
-    // and migrations, then what the caller adds (a rollback's reverse transformers).
-    const steps = [...(declarations?.steps ?? []), ...(definitions?.steps ?? []), ...state.steps, ...(view.steps ?? [])];
+    const steps = orderedSteps(declarations?.steps ?? [], definitions?.steps ?? [], state.steps, view.steps);
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const patch: Patch = {
