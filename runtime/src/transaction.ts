@@ -120,17 +120,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (explain) report.activations = findActivations(session, p, stack, result.status);
     // A script left halfway (its top level applied) is restored with the others.
     if (halfway) done.push(p);
-    const unrestored = done.reverse().filter((undo) => !restore(session, undo));
-    const failed = abandon(reports, finish);
-    for (const u of unrestored) {
-      // Never claim a file is unchanged when it is not.
-      const r = reportFor(reports, u.patch.file);
-      r.outcome = 'applied';
-      r.reason = 'Applied, and could not be restored after another file of the update was refused.';
-      r.currentHash = hashText(u.newRunning);
-    }
-    if (unrestored.length > 0) failed.error = `The update was refused for ${p.patch.file}, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
-    return failed;
+    return undoApplied(session, done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` }).failed;
   }
 
   // 3. Module steps, in the order of the patch's scripts. A throw undoes everything.
@@ -148,20 +138,12 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
       continue;
     }
     for (const undo of undos.reverse()) undo();
-    const unrestored = done.reverse().filter((undo) => !restore(session, undo));
     const { kind, label, line, error } = result.failure;
     report.stepFailure = { kind, label, line, error };
     report.outcome = 'rejected';
     report.reason = `${stepNoun(kind, label)} threw ${error}; the update was undone and the program runs the version it ran before.`;
-    const failed = abandon(reports, finish);
-    for (const u of unrestored) {
-      const r = reportFor(reports, u.patch.file);
-      r.outcome = 'applied';
-      r.reason = 'Applied, and could not be restored after a step of the update threw.';
-      r.currentHash = hashText(u.newRunning);
-    }
-    if (unrestored.length > 0) failed.error = `A step of the update threw, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
-    else {
+    const { failed, restoredAll } = undoApplied(session, done, reports, finish, { when: 'a step of the update threw', what: 'A step of the update threw' });
+    if (restoredAll) {
       // V8 matches functions through a text diff in the restore too, and may take a changed
       // function for a new one there (seen: a method added above another one): its existing
       // closures then keep the new code. Say so rather than claim the old version runs.
@@ -226,6 +208,29 @@ function abandon(reports: ScriptReport[], finish: (ok: boolean) => PatchReport):
 
 function reportFor(reports: ScriptReport[], file: string): ScriptReport {
   return reports.find((r) => r.file === file)!;
+}
+
+/**
+ * Puts back every script already applied (newest first) and reports the update as not applied;
+ * a script that could not be put back is reported as applied, never as unchanged.
+ */
+function undoApplied(
+  session: InProcessSession,
+  done: Prepared[],
+  reports: ScriptReport[],
+  finish: (ok: boolean) => PatchReport,
+  cause: { when: string; what: string },
+): { failed: PatchReport; restoredAll: boolean } {
+  const unrestored = [...done].reverse().filter((undo) => !restore(session, undo));
+  const failed = abandon(reports, finish);
+  for (const u of unrestored) {
+    const r = reportFor(reports, u.patch.file);
+    r.outcome = 'applied';
+    r.reason = `Applied, and could not be restored after ${cause.when}.`;
+    r.currentHash = hashText(u.newRunning);
+  }
+  if (unrestored.length > 0) failed.error = `${cause.what}, and ${unrestored.map((u) => u.patch.file).join(', ')} could not be restored: the program now runs a mix of versions.`;
+  return { failed, restoredAll: unrestored.length === 0 };
 }
 
 /**

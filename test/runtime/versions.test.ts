@@ -10,6 +10,7 @@ import { runningTextOf } from '../../server/src/core/savedText';
 import type { InspectedProcess } from '../support/inspectedProcess';
 import { fixturePrograms } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
+import { eventually } from '../support/eventually';
 import { fixture } from '../support/paths';
 import type { InProcessSession } from '../../runtime/src/inspectorSession';
 import { Versions } from '../../runtime/src/versions';
@@ -115,14 +116,10 @@ describe('runtime: versions and rollback', () => {
     const report = await p.apply({ ...patchOf(scriptPatch(server, both)), whenActive: 'defer' });
     assert.equal(report.version, 1, JSON.stringify(report));
     await p.evaluate('fixture.release()');
-    const landed = await (async () => {
-      for (let i = 0; i < 200; i++) {
-        const h = await history(p);
-        if (h.current === 2) return h;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error('the pending part did not land');
-    })();
+    const landed = await eventually('the pending part to land as version 2', async () => {
+      const h = await history(p);
+      return h.current === 2 ? h : undefined;
+    });
     assert.deepEqual(landed.versions.map((v) => [v.version, v.outcome, v.where, v.functions]), [
       [1, 'partial', 'apply', ['handle']],
       [2, 'applied', 'turn', ['main']],

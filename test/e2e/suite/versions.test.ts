@@ -54,17 +54,26 @@ describe('Versions and rollback in a real VS Code', function () {
     // As a user does it: the command lists the versions to restore, newest first; take the first
     // (version 3, which restored version 1: f() returns v2).
     const lines = live.dap.output.length;
-    const picking = vscode.commands.executeCommand<RollbackResult | undefined>('liveUpdate.rollBackToVersion');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    const picked = await picking;
+    const picked = await answerQuickPick(vscode.commands.executeCommand<RollbackResult | undefined>('liveUpdate.rollBackToVersion'), 'workbench.action.acceptSelectedQuickOpenItem');
     assert.deepEqual(picked?.targets.map((t) => [t.outcome, t.to, t.versions]), [['applied', 3, [5]]]);
     await live.dap.waitForLine(/^count \d+ v2$/, lines);
 
     // "Show Update History" lists them (closed here without picking).
-    const showing = vscode.commands.executeCommand('liveUpdate.showHistory');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await showing;
+    await answerQuickPick(vscode.commands.executeCommand('liveUpdate.showHistory'), 'workbench.action.closeQuickOpen');
   });
 });
+
+/**
+ * Runs `action` (accept or close) on the Quick Pick a command opens, polling until the command has
+ * finished: the workbench gives no event for "the Quick Pick is showing", and an action sent
+ * before it shows does nothing.
+ */
+async function answerQuickPick<T>(command: Thenable<T>, action: string): Promise<T> {
+  let done = false;
+  const result = Promise.resolve(command).finally(() => (done = true));
+  await eventually(`the Quick Pick to take ${action}`, async () => {
+    if (!done) await vscode.commands.executeCommand(action);
+    return done || undefined;
+  });
+  return result;
+}
