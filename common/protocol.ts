@@ -6,6 +6,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
+import type { ReplCompletion, ReplEvaluation, ReplResponse } from './repl';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
 export interface TargetInfo {
@@ -146,6 +147,40 @@ export namespace PendingChanged {
  * Commands the server executes (`workspace/executeCommand`); code actions carry them. The client
  * registers `openLocation` itself: it opens an editor, which only the client can do.
  */
+/** Client → server: runs one line of the command language (the Live REPL). */
+export namespace ReplCommand {
+  export const method = 'liveUpdate/replCommand' as const;
+  export interface Params {
+    line: string;
+    /** The file of the active editor, the default module of `eval` and `update`. */
+    activeFile?: string;
+  }
+  export const type = new RequestType<Params, ReplResponse, void>(method);
+}
+
+/** Client → server: completions of a REPL line at the cursor (commands, module paths, functions). */
+export namespace ReplComplete {
+  export const method = 'liveUpdate/replComplete' as const;
+  export interface Params {
+    line: string;
+    cursor: number;
+  }
+  export const type = new RequestType<Params, ReplCompletion, void>(method);
+}
+
+/** Client → server: evaluates text in a module's scope in the running programs (Evaluate Selection). */
+export namespace ReplEvaluate {
+  export const method = 'liveUpdate/replEvaluate' as const;
+  export interface Params {
+    /** Absolute path of the module whose scope the expression runs in. */
+    file: string;
+    expression: string;
+    /** A target id; absent: every target that runs the file. */
+    targetId?: string;
+  }
+  export const type = new RequestType<Params, ReplEvaluation, void>(method);
+}
+
 export const ServerCommands = {
   /** Args: [file]. Applies the file's last save although it introduces type errors. */
   applyIgnoringTypeErrors: 'liveUpdate.applyIgnoringTypeErrors',
