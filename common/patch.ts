@@ -82,14 +82,23 @@ export interface ScriptPatch {
    */
   steps?: ModuleStep[];
   /**
-   * Apply in two LiveEdits: first the new text with every changed function's old text put back
-   * (only the top level changes), then the whole new text (undone the same way, functions first).
-   * V8 matches old and new functions by a text diff, and a diff that has top-level and function
-   * changes at once can take a changed function for a new one and leave its existing closures on
-   * the old code (below changed text, after a removed declaration); a diff of function bodies alone
-   * does not. The server sets it when an update changes both (analysis/gaps.ts, `topLevelFirst`).
+   * Apply in two LiveEdits, through the text in between that `twoStepVia` (common/twoStepTexts.ts)
+   * makes: `topLevelFirst` changes the top level alone first (every changed function's old text
+   * put back), `functionsFirst` the changed functions alone; then the whole new text. Undone the
+   * same way back. V8 matches old and new functions by a text diff, and a diff with top-level and
+   * function changes at once can take a changed function for a new one and leave its existing
+   * closures on old code (below changed text, after a removed declaration). The server sets it
+   * when an update changes both, in the order its model of V8's diff predicts to match every
+   * function (server/src/analysis/liveEditOrder.ts).
    */
-  topLevelFirst?: boolean;
+  twoStep?: 'topLevelFirst' | 'functionsFirst';
+  /**
+   * Change the scope accessor's spelling (which every update does, runningText.ts) in a LiveEdit
+   * of its own, after the update: its change on the script's last line widens V8's line diff back
+   * to the update's last edit, which can make V8 take a function there for a new one. The server
+   * sets it where its model of V8's diff predicts that (server/src/analysis/liveEditOrder.ts).
+   */
+  accessorAfter?: true;
 }
 
 /**

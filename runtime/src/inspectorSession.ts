@@ -124,14 +124,17 @@ export class InProcessSession {
 
   /**
    * What to hand V8 so that `file`'s script runs `code` (a canonical running text): the scope
-   * accessor in the form V8 does not hold now, so every LiveEdit changes it (common/runningText,
-   * `ACCESSOR_FORMS`: Node 24 aborts on an eval through an accessor a LiveEdit left unchanged).
+   * accessor in the form V8 does not hold now, so every update changes it (common/runningText,
+   * `ACCESSOR_FORMS`: Node 24 aborts on an eval through an accessor an update left unchanged).
    */
-  liveEditText(scriptId: string, file: string, code: string): string {
+  liveEditText(scriptId: string, file: string, code: string, { keepAccessor = false }: { keepAccessor?: boolean } = {}): string {
     const raw = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
     if (isError(raw)) return code;
     const form = accessorFormOf(raw.scriptSource, file);
-    return form === undefined ? code : withAccessorForm(code, file, form === 0 ? 1 : 0);
+    if (form === undefined) return code;
+    // `keepAccessor`: the accessor as V8 holds it (a step before the one that changes it, see
+    // `ScriptPatch.accessorAfter`).
+    return withAccessorForm(code, file, keepAccessor ? form : form === 0 ? 1 : 0);
   }
 }
 

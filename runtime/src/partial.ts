@@ -109,23 +109,3 @@ function insideAnother(i: number, deferred: Set<number>, oldOf: (i: number) => {
   const m = oldOf(i);
   return [...deferred].some((d) => d !== i && oldOf(d).start <= m.start && m.end <= oldOf(d).end);
 }
-
-/**
- * `newRunning` with the old text of every changed function that is in it put back: the update's
- * top-level change alone (the first step of a `topLevelFirst` patch).
- */
-export function topLevelOnly(oldRunning: string, newRunning: string, functions: ChangedFunction[]): string {
-  const ranges = functions
-    .filter((fn) => fn.newStart && fn.newEnd)
-    .map((fn) => ({ oldStart: offsetAt(oldRunning, fn.oldStart), oldEnd: offsetAt(oldRunning, fn.oldEnd), newStart: offsetAt(newRunning, fn.newStart!), newEnd: offsetAt(newRunning, fn.newEnd!) }));
-  const outermost = ranges
-    .filter((r) => !ranges.some((o) => o !== r && o.newStart <= r.newStart && r.newEnd <= o.newEnd))
-    .sort((a, b) => a.newStart - b.newStart);
-  let code = '';
-  let at = 0;
-  for (const r of outermost) {
-    code += newRunning.slice(at, r.newStart) + oldRunning.slice(r.oldStart, r.oldEnd);
-    at = r.newEnd;
-  }
-  return code + newRunning.slice(at);
-}

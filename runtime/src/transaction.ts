@@ -12,7 +12,7 @@ import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
-import { topLevelOnly } from './partial';
+import { twoStepVia } from '../../common/twoStepTexts';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
@@ -101,14 +101,15 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   const done: Prepared[] = [];
   for (const p of prepared) {
     if (p.oldRunning === p.newRunning) continue; // only steps to run (a re-initialization)
-    let halfway = false;
-    if (p.patch.topLevelFirst) {
-      // The top level first, then the functions (see `ScriptPatch.topLevelFirst`). If V8 refuses
-      // the first step, the whole text goes in one, as without the flag.
-      const via = topLevelOnly(p.oldRunning, p.newRunning, p.patch.functions);
-      if (via !== p.oldRunning && via !== p.newRunning) halfway = setScriptSource(session, p.patch.file, p.scriptId, via, false).status === 'Ok';
-    }
-    const result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false);
+    // Two LiveEdits when the server says so (`ScriptPatch.twoStep`). If V8 refuses the first
+    // step, the whole text goes in one, as without it. The accessor's spelling changes in the last
+    // LiveEdit, or in one of its own after the others (`ScriptPatch.accessorAfter`).
+    const keepAccessor = p.patch.accessorAfter === true;
+    const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
+    const halfway = via !== undefined && setScriptSource(session, p.patch.file, p.scriptId, via, false, keepAccessor).status === 'Ok';
+    let result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false, keepAccessor);
+    const applied = result.status === 'Ok';
+    if (applied && keepAccessor) result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
     if (result.status === 'Ok') {
@@ -118,8 +119,8 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     report.outcome = 'rejected';
     report.reason = explainRefusal(result);
     if (explain) report.activations = findActivations(session, p, stack, result.status);
-    // A script left halfway (its top level applied) is restored with the others.
-    if (halfway) done.push(p);
+    // A script left halfway (its first step, or all but the accessor, applied) is restored with the others.
+    if (halfway || applied) done.push(p);
     return undoApplied(session, done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` }).failed;
   }
 
@@ -234,22 +235,20 @@ function undoApplied(
 }
 
 /**
- * Puts a script back to the text it ran before the patch. A `topLevelFirst` patch goes back the
- * way it came, functions first: the single diff from the new text to the old has the same flaw as
- * the other way (in the e2e test, a transformer's lines above `login` made V8 leave `login`'s
- * closures on the new code when the transformer threw and the update was undone).
+ * Puts a script back to the text it ran before the patch. A two-step patch goes back the way it
+ * came, through the same text in between: the single diff from the new text to the old has the
+ * same flaw as the other way (in the e2e test, a transformer's lines above `login` made V8 leave
+ * `login`'s closures on the new code when the transformer threw and the update was undone).
  */
 function restore(session: InProcessSession, p: Prepared): boolean {
-  if (p.patch.topLevelFirst) {
-    const via = topLevelOnly(p.oldRunning, p.newRunning, p.patch.functions);
-    if (via !== p.oldRunning && via !== p.newRunning) setScriptSource(session, p.patch.file, p.scriptId, via, false);
-  }
+  const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
+  if (via !== undefined) setScriptSource(session, p.patch.file, p.scriptId, via, false);
   return setScriptSource(session, p.patch.file, p.scriptId, p.oldRunning, false).status === 'Ok';
 }
 
 /** Makes `file`'s script run `code` (a canonical running text), or with `dryRun` only asks V8 whether it would. */
-function setScriptSource(session: InProcessSession, file: string, scriptId: string, code: string, dryRun: boolean): SetScriptSourceResult {
-  const scriptSource = session.liveEditText(scriptId, file, code);
+function setScriptSource(session: InProcessSession, file: string, scriptId: string, code: string, dryRun: boolean, keepAccessor = false): SetScriptSourceResult {
+  const scriptSource = session.liveEditText(scriptId, file, code, { keepAccessor });
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
   if (!dryRun && !isError(result) && result.status === 'Ok') session.changedHere.add(scriptId);
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;

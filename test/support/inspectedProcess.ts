@@ -104,6 +104,19 @@ export class InspectedProcess {
     return this.callRuntime('scriptState', query);
   }
 
+  /**
+   * Whether the function `expression` evaluates to runs `file`'s script as V8 holds it now: a
+   * closure a LiveEdit left on old code is located in the old script V8 kept for it (its
+   * `toString` is no evidence: it reads the old positions out of the new text).
+   */
+  async runsCurrentScript(expression: string, file: string): Promise<boolean> {
+    const held = await this.send('Runtime.evaluate', { expression });
+    const props = await this.send('Runtime.getProperties', { objectId: held.result.objectId, ownProperties: true });
+    const location = props.internalProperties?.find((p: { name: string }) => p.name === '[[FunctionLocation]]')?.value?.value;
+    const state = await this.scriptState({ file });
+    return location?.scriptId !== undefined && location.scriptId === state.scriptId;
+  }
+
   /** The runtime's evaluate in a module's scope (what the client does for the server). */
   evaluateInModule(request: EvaluateRequest): Promise<EvaluateResult> {
     return this.callRuntime('evaluate', request);

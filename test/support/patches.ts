@@ -8,7 +8,8 @@ import { compareCollected, patchFunctions } from '../../server/src/analysis/chan
 import { planDeclarations } from '../../server/src/analysis/declarations';
 import { definitionSteps } from '../../server/src/analysis/definitionSteps';
 import { collectFunctions } from '../../server/src/analysis/functions';
-import { topLevelFirst, withGapRisk } from '../../server/src/analysis/gaps';
+import { withGapRisk } from '../../server/src/analysis/gaps';
+import { planLiveEdit, withPredictedRisk } from '../../server/src/analysis/liveEditOrder';
 import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
 import { orderedSteps, stateSteps } from '../../server/src/core/stateUpdates';
@@ -87,13 +88,16 @@ function enginePatch(file: string, before: string | { runningCode: string }, aft
   const definitions = changes.topLevel.length > 0 ? definitionSteps(old, next, changes, { esModule }).steps : [];
   const state = stateSteps(file, from.code, to.code, code).steps;
   const steps = orderedSteps(declarations?.steps ?? [], definitions, state);
+  const functions = patchFunctions(changes);
+  const plan = planLiveEdit(file, changes, from.code, code, functions, old, () => next, code !== text);
   return {
     file,
     baseHash: from.hash,
     code,
-    functions: patchFunctions(changes),
+    functions: withPredictedRisk(functions, plan, () => next),
     ...(steps.length ? { steps } : {}),
-    ...(topLevelFirst(changes) ? { topLevelFirst: true } : {}),
+    ...(plan.twoStep ? { twoStep: plan.twoStep } : {}),
+    ...(plan.accessorAfter ? { accessorAfter: true as const } : {}),
   };
 }
 

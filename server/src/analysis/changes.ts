@@ -69,7 +69,7 @@ export type Stranded = { all: string } | { paths: Map<string, string> };
 export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
   const moved = movedFunctions(before, after);
   const layout = contextLayoutChange(before, after);
-  const { changed, added, removed } = matchFunctions(before.functions, after.functions, before, (path) => layout ?? (moved.has(path) ? 'it moved to another place in the file' : undefined));
+  const { changed, added, removed } = matchFunctions(before.functions, after.functions, before, (path) => layout ?? (moved.has(path) ? MOVED_RISK : undefined));
   return {
     moved: [...moved],
     ...(layout ? { layoutChanged: layout } : {}),
@@ -135,15 +135,23 @@ function compareTopLevel(before: TopLevelStatement[], after: TopLevelStatement[]
   return out;
 }
 
+/** The closure risk's reason for a function that moved past others. */
+export const MOVED_RISK = 'it moved to another place in the file';
+
 /**
  * V8 matches old and new functions through a text diff: a function whose text moved past others
  * is a deletion and an insertion to it, so its existing closures keep the old code. The functions
  * kept in order are the longest increasing run of new positions in old order; the rest moved.
  */
 function movedFunctions(before: FileFunctions, after: FileFunctions): Set<string> {
-  const newIndex = new Map(after.functions.map((f, i) => [f.path, i]));
+  return movedAmong(before.functions, after.functions);
+}
+
+/** `movedFunctions` over two lists of functions (a whole file's, or one reparsed function's). */
+export function movedAmong(beforeFunctions: readonly FunctionInfo[], afterFunctions: readonly FunctionInfo[]): Set<string> {
+  const newIndex = new Map(afterFunctions.map((f, i) => [f.path, i]));
   const sequence: { path: string; at: number }[] = [];
-  for (const f of before.functions) {
+  for (const f of beforeFunctions) {
     const at = newIndex.get(f.path);
     if (at !== undefined) sequence.push({ path: f.path, at });
   }

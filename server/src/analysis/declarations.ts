@@ -50,7 +50,8 @@ export function planDeclarations(
 ): DeclarationPlan | DeclarationRefusal | undefined {
   const added = [...after.topLevelNames].filter((n) => !before.topLevelNames.has(n));
   const removed = [...before.topLevelNames].filter((n) => !after.topLevelNames.has(n));
-  if (added.length === 0 && removed.length === 0) return undefined;
+  const moved = blankNew ? movedStatements(before.topLevel, after.topLevel, new Set(added)) : [];
+  if (added.length === 0 && removed.length === 0 && moved.length === 0) return undefined;
   const addedSet = new Set(added);
   let code = afterText;
   const steps: ModuleStep[] = [];
@@ -70,18 +71,25 @@ export function planDeclarations(
     if (blankNew) code = blank(code, statement.startOffset, statement.endOffset);
   }
   const kept: string[] = [];
-  if (blankNew && removed.length > 0) {
+  // A moved declaration keeps its place too: declared again where it was (a `var` may be declared
+  // twice; a `let`/`const` statement's keyword becomes spaces, so it only assigns).
+  const relocated = new Map<string, string>();
+  for (const name of removed) relocated.set(name, '');
+  for (const m of moved) {
+    for (const name of m.statement.names) relocated.set(name, m.keyword);
+    if (m.blank) code = code.slice(0, m.statement.startOffset) + ' '.repeat(m.blank) + code.slice(m.statement.startOffset + m.blank);
+  }
+  if (blankNew && relocated.size > 0) {
     const insertions: { at: number; text: string }[] = [];
-    const stillDeclared = new Set(after.topLevelNames);
-    const removedSet = new Set(removed);
+    const stillDeclared = new Set([...after.topLevelNames].filter((n) => !relocated.has(n)));
     // In source order, so same-place insertions keep the declaration order the context has.
     before.topLevel.forEach((declaring, index) => {
-      for (const name of declaring.names.filter((n) => removedSet.has(n))) {
+      for (const name of declaring.names.filter((n) => relocated.has(n))) {
         // Kept where it was in declaration order: before the next statement that is still declared.
         const next = before.topLevel.slice(index + 1).find((s) => s.names.some((n) => stillDeclared.has(n)));
         const nextAfter = next && after.topLevel.find((s) => s.names.some((n) => next.names.includes(n) && stillDeclared.has(n)));
         const at = nextAfter ? nextAfter.startOffset : endOfOwnCode(afterText);
-        insertions.push({ at, text: `${keepKeyword(declaring)} ${name};` });
+        insertions.push({ at, text: `${relocated.get(name) || keepKeyword(declaring)} ${name};` });
         kept.push(name);
       }
     });
@@ -134,6 +142,58 @@ function importAsRequire(source: string): string | undefined {
     if (named.length) parts.push(`const { ${named.join(', ')} } = ${req};`);
   }
   return parts.join(' ');
+}
+
+interface Moved {
+  statement: TopLevelStatement;
+  /** The keyword of the declaration put back where it was. */
+  keyword: 'var' | 'let';
+  /** How many leading characters of the statement become spaces (its `let`/`const`), or 0. */
+  blank: number;
+}
+
+/**
+ * Statements of `after` whose names the running module declares in another order. V8 lays out a
+ * module's context in the order names are first declared, and a LiveEdit whose new text lays it
+ * out otherwise leaves every closure of the module on its old code (npm `cookie` 0.4.2 → 0.5.0:
+ * `var decode = …` at the top became `function decode` further down). A class cannot be declared
+ * twice nor made an assignment: it stays where it is (and V8 does what it does).
+ */
+function movedStatements(before: readonly TopLevelStatement[], after: readonly TopLevelStatement[], added: ReadonlySet<string>): Moved[] {
+  const oldIndex = new Map<string, number>();
+  for (const s of before) for (const n of s.names) if (!oldIndex.has(n)) oldIndex.set(n, oldIndex.size);
+  const order: { statement: TopLevelStatement; index: number }[] = [];
+  const seen = new Set<string>();
+  for (const statement of after) {
+    for (const n of statement.names) {
+      if (seen.has(n) || added.has(n) || !oldIndex.has(n)) continue;
+      seen.add(n);
+      order.push({ statement, index: oldIndex.get(n)! });
+    }
+  }
+  // Kept in place: each name declared after every kept name the running module declares before
+  // it. The others moved later in the file, so a declaration where they were comes first.
+  const out = new Map<TopLevelStatement, Moved>();
+  let last = -1;
+  for (const { statement, index } of order) {
+    if (index > last && !out.has(statement)) {
+      last = index;
+      continue;
+    }
+    const m = movable(statement);
+    if (m) out.set(statement, m);
+  }
+  return [...out.values()];
+}
+
+function movable(statement: TopLevelStatement): Moved | undefined {
+  if (/^function /.test(statement.key)) return { statement, keyword: 'var', blank: 0 };
+  const sf = ts.createSourceFile('statement.js', statement.source, ts.ScriptTarget.Latest, false);
+  const only = sf.statements[0];
+  if (sf.statements.length !== 1 || !only || !ts.isVariableStatement(only) || !only.declarationList.declarations.every((d) => ts.isIdentifier(d.name))) return undefined;
+  if (!(only.declarationList.flags & ts.NodeFlags.BlockScoped)) return { statement, keyword: 'var', blank: 0 };
+  const keyword = /^(const|let)\s/.exec(statement.source);
+  return keyword ? { statement, keyword: 'let', blank: keyword[1]!.length } : undefined;
 }
 
 function keepKeyword(statement: TopLevelStatement): string {

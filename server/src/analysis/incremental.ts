@@ -25,7 +25,7 @@
 // The engine reads it after the patch is applied, to remember what the target now runs.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { matchFunctions, type FileChanges } from './changes';
+import { matchFunctions, movedAmong, MOVED_RISK, type FileChanges } from './changes';
 import { recordExposures, SHORT_TEXT, type Exposure } from './exposure';
 import {
   collectFunctions,
@@ -303,8 +303,11 @@ function reparse(edit: Edit, index: number): Subtree | undefined {
 
 /** compareCollected restricted to the reparsed subtree: nothing outside it can differ. */
 function subtreeChanges(before: FileFunctions, sub: Subtree): FileChanges {
-  // The top-level names are unchanged (the edit is inside a function): no layout change, no move.
-  const { changed, added, removed } = matchFunctions(before.functions.slice(sub.index, sub.end), sub.functions, before, () => undefined);
+  // The top-level names are unchanged (the edit is inside a function): no layout change. Nested
+  // functions can move among themselves: a new one above a same-shaped one takes its path.
+  const old = before.functions.slice(sub.index, sub.end);
+  const moved = movedAmong(old, sub.functions);
+  const { changed, added, removed } = matchFunctions(old, sub.functions, before, (path) => (moved.has(path) ? MOVED_RISK : undefined));
   return {
     changed,
     added,
@@ -313,8 +316,8 @@ function subtreeChanges(before: FileFunctions, sub: Subtree): FileChanges {
     rawTopLevelChanged: false,
     topLevel: [],
     dangling: [],
-    // An edit inside one body moves no function, declares no top-level name and reads none new.
-    moved: [],
+    // An edit inside one body declares no top-level name and reads none new.
+    moved: [...moved],
     syntaxErrors: [],
   };
 }

@@ -14,7 +14,8 @@ import type { FunctionInfo, SyntaxError } from '../analysis/functions';
 import { compareSaved } from '../analysis/compareSaved';
 import { spliceFunctions } from '../analysis/splice';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
-import { topLevelFirst, withGapRisk } from '../analysis/gaps';
+import { withGapRisk } from '../analysis/gaps';
+import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, orderedSteps, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
 import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
@@ -426,6 +427,10 @@ export class UpdateEngine {
     const steps = orderedSteps(declarations?.steps ?? [], definitions?.steps ?? [], state.steps, view.steps);
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
+    const changedFunctions = patchFunctions(changes);
+    // How V8 is to get the new text: in the LiveEdits its function matching is predicted to
+    // map every function in (analysis/liveEditOrder.ts).
+    const plan = planLiveEdit(running, changes, baseline.text, code, changedFunctions, baseline.functions, patchAfter, code !== patchText);
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
@@ -434,9 +439,10 @@ export class UpdateEngine {
           file: running,
           baseHash: baseline.hash,
           code,
-          functions: patchFunctions(changes),
+          functions: withPredictedRisk(changedFunctions, plan, patchAfter),
           ...(steps.length ? { steps } : {}),
-          ...(topLevelFirst(changes) ? { topLevelFirst: true } : {}),
+          ...(plan.twoStep ? { twoStep: plan.twoStep } : {}),
+          ...(plan.accessorAfter ? { accessorAfter: true } : {}),
         },
       ],
       whenActive: policy.whenActive,
