@@ -28,7 +28,7 @@ export async function completeLine(table: readonly Command[], context: CommandCo
     case 'module':
       return { from, items: earlier.length ? [] : matching(await modules()) };
     case 'pending':
-      return { from, items: matching(context.host.engine.pending.all().flatMap((t) => t.pending.map((p) => p.id))) };
+      return { from, items: matching(context.host.engine.pending.all().flatMap((t) => t.pending.map((p) => p.patchId))) };
     case 'update': {
       const files = allFiles(await context.modules());
       const functions = await functionNames(context, files);

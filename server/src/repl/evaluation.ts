@@ -6,6 +6,7 @@ import type { EvaluateResult } from '../../../common/patch';
 import type { ReplEvaluation, ReplLine, TargetEvaluation } from '../../../common/repl';
 import type { ReplHost } from './host';
 import { displayPath, errorLine, line, textLines } from './format';
+import { looksLikePath } from './modules';
 
 /** How often and how long a promise is waited for. */
 export const AWAIT_POLL_MS = 20;
@@ -52,10 +53,14 @@ async function awaited(host: ReplHost, targetId: string, file: string, expressio
 }
 
 /** `eval [<module>] <expression>`: the module is the first word when it names one. */
-export function evalTarget(rest: string, resolve: (word: string) => string | undefined, activeFile: string | undefined): { file: string; expression: string } | { error: string } {
+export function evalTarget(rest: string, resolve: (word: string) => { file: string } | { error: string }, activeFile: string | undefined): { file: string; expression: string } | { error: string } {
   const match = /^(\S+)\s+([\s\S]+)$/.exec(rest);
-  const named = match ? resolve(match[1]!) : undefined;
-  if (named) return { file: named, expression: match![2]! };
+  if (match) {
+    const named = resolve(match[1]!);
+    if ('file' in named) return { file: named.file, expression: match[2]! };
+    // A word that can only be a path names a module that does not run: say so, not a SyntaxError.
+    if (looksLikePath(match[1]!) && !/[()[\]{}'"`=+*;]/.test(match[1]!)) return named;
+  }
   if (!rest) return { error: 'Usage: eval [<module>] <expression>' };
   if (activeFile) return { file: path.resolve(activeFile), expression: rest };
   return { error: 'Which module? Name it first: eval <module> <expression>' };

@@ -59,11 +59,7 @@ export class CommandInterpreter {
 
   private async evalCommand(context: CommandContext, rest: string): Promise<ReplEvaluation['lines']> {
     const files = allFiles(await context.modules());
-    const resolve = (word: string) => {
-      const found = resolveModule(word, files, this.host.root);
-      return 'file' in found ? found.file : undefined;
-    };
-    const target = evalTarget(rest, resolve, context.activeFile ?? this.lastEvalModule);
+    const target = evalTarget(rest, (word) => resolveModule(word, files, this.host.root), context.activeFile ?? this.lastEvalModule);
     if ('error' in target) return [errorLine(target.error)];
     this.lastEvalModule = target.file;
     return (await evaluateIn(this.host, target.file, target.expression, await context.modules())).lines;

@@ -41,7 +41,7 @@ export async function pendingCommand(context: CommandContext): Promise<ReplLine[
     lines.push(line(`${target.targetName}:`, 'heading'));
     for (const p of target.pending) {
       const waitingFor = p.waitingFor?.length ? `, waiting for ${p.waitingFor.join(', ')} to be idle` : '';
-      lines.push(line(`  ${p.id}  ${displayPath(host.root, p.file)}: ${p.functions.join(', ')} (since ${ago(p.since)}${waitingFor}, expires in ${Math.max(0, Math.round((p.deadline - Date.now()) / 1000))} s)`, 'warn'));
+      lines.push(line(`  ${p.patchId}  ${displayPath(host.root, p.file)}: ${p.functions.join(', ')} (since ${ago(p.since)}${waitingFor}, expires in ${Math.max(0, Math.round((p.deadline - Date.now()) / 1000))} s)`, 'warn'));
       for (const a of p.activations) lines.push(line(`    ${a.function} is ${a.kind === 'suspended' ? 'suspended' : 'on the stack'}${a.file !== undefined && a.line !== undefined ? ` at ${location(host.root, a.file, a.line, a.column ?? 0)}` : ''}`, 'dim'));
     }
   }
@@ -49,11 +49,18 @@ export async function pendingCommand(context: CommandContext): Promise<ReplLine[
 }
 
 export async function cancelCommand(context: CommandContext, rest: string): Promise<ReplLine[]> {
-  const ids = words(rest);
-  const known = new Set(context.host.engine.pending.all().flatMap((t) => t.pending.map((p) => p.id)));
-  const unknown = ids.filter((id) => !known.has(id));
+  const asked = words(rest);
+  // `pending` shows the patch id (`p3`); a pending id proper (`p3:/path/file.js`) is accepted too.
+  const known = context.host.engine.pending.all().flatMap((t) => t.pending);
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  for (const word of asked) {
+    const matches = known.filter((p) => p.id === word || p.patchId === word);
+    if (matches.length === 0) unknown.push(word);
+    for (const p of matches) ids.add(p.id);
+  }
   if (unknown.length) return [errorLine(`No pending update ${unknown.join(', ')} (see \`pending\`).`)];
-  const count = await context.host.engine.cancelPending(ids.length ? ids : undefined);
+  const count = await context.host.engine.cancelPending(asked.length ? [...ids] : undefined);
   return [count ? line(`Cancelled ${plural(count, 'pending update')}.`, 'ok') : line('Nothing is pending.', 'dim')];
 }
 
@@ -104,7 +111,7 @@ export async function stackCommand(context: CommandContext): Promise<ReplLine[]>
     for (const p of pending) {
       for (const a of p.activations) {
         const where = a.file !== undefined && a.line !== undefined ? ` (${location(root, a.file, a.line, a.column ?? 0)})` : '';
-        lines.push(line(`  ${a.kind === 'suspended' ? 'suspended' : 'active'}: ${a.function}${where}, holding update ${p.id}`, 'warn'));
+        lines.push(line(`  ${a.kind === 'suspended' ? 'suspended' : 'active'}: ${a.function}${where}, holding update ${p.patchId}`, 'warn'));
       }
     }
   }
