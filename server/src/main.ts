@@ -43,7 +43,16 @@ const interpreter = new CommandInterpreter({
     return root;
   },
   textOf: async (file) => documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined)),
-  publish: (file, outcome) => publishOutcome(file, outcome),
+  // As a save's outcome: the report now, type warnings that could not hold it when known (unless
+  // a newer update of the file came since).
+  publish: async (file, outcome) => {
+    const save = (saveCounts.get(file) ?? 0) + 1;
+    saveCounts.set(file, save);
+    await publishOutcome(file, outcome);
+    void outcome.later
+      ?.then((later) => (later && saveCounts.get(file) === save ? publish(file, later) : undefined))
+      .catch((e: unknown) => connection.console.warn(`type warnings of ${file} failed: ${e instanceof Error ? e.message : String(e)}`));
+  },
 });
 
 connection.onInitialize(({ rootUri, workspaceFolders }) => {

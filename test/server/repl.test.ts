@@ -128,6 +128,7 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     const { run, debuggee, editor } = await session();
     await debuggee.evaluate('void (globalThis.work = fixture.counter.worker())');
     editor.set(counter, edit(original, "return 'quiet';", "return 'hushed';"));
+    assert.equal(await run('update counter.js when loop idle'), '`when` names functions of the file being updated: loop is not in repl-js/counter.js.');
     const waiting = await run('update counter.js when worker idle');
     assert.match(waiting, /^Waiting: /, waiting);
     assert.equal(await debuggee.evaluate('fixture.counter.shout()'), 'quiet');

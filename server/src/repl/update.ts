@@ -46,6 +46,12 @@ export async function updateCommand(context: CommandContext, rest: string): Prom
     updates.push(...chosen.map((file) => ({ file })));
   }
   if (updates.length === 0) return [line('No file of a running program to update.', 'dim')];
+  // The engine waits for functions of the updated file only (their positions in what it runs).
+  for (const name of args.whenIdle ?? []) {
+    const where = await definedIn(name);
+    const elsewhere = updates.filter((u) => !where.includes(u.file));
+    if (elsewhere.length) return [errorLine(`\`when\` names functions of the file being updated: ${name} is not in ${elsewhere.map((u) => displayPath(host.root, u.file)).join(', ')}.`)];
+  }
 
   const lines: ReplLine[] = [];
   let unchanged = 0;
