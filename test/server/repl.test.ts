@@ -137,6 +137,7 @@ describe('command interpreter', { timeout: 60_000 }, () => {
       return /counter\.js: shout/.test(listed) ? listed : undefined;
     });
     assert.match(pending, /waiting for worker to be idle/, pending);
+    assert.equal(await run('update'), 'repl-js/counter.js: an update of it is pending (see `pending`); left as it is.');
     assert.match(await run('status'), /1 pending update/);
     const stack = await run('stack');
     assert.match(stack, /running \(not paused\): no frame of the program is on the stack/);
@@ -190,6 +191,7 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     assert.deepEqual(await repl.complete('sta', 3), { from: 0, items: ['stack', 'status'] });
     assert.deepEqual(await repl.complete('help up', 7), { from: 5, items: ['update'] });
     assert.deepEqual(await repl.complete('eval repl-js/c', 14), { from: 5, items: ['repl-js/counter.js'] });
+    assert.deepEqual(await repl.complete('eval cou', 8), { from: 5, items: ['counter.js'] });
     assert.deepEqual(await repl.complete('update sh', 9), { from: 7, items: ['shout'] });
     assert.deepEqual(await repl.complete('update label,b', 14), { from: 13, items: ['bump'] });
     assert.deepEqual(await repl.complete('update counter.js when wo', 25), { from: 23, items: ['worker'] });

@@ -1,5 +1,6 @@
 // Tab completion: command names first, then each command's arguments — module paths (relative to
 // the root) for module arguments, function names for `update` and its `when` list, pending ids.
+import * as path from 'node:path';
 import type { ReplCompletion } from '../../../common/repl';
 import type { Command } from './commands';
 import type { CommandContext } from './host';
@@ -21,7 +22,12 @@ export async function completeLine(table: readonly Command[], context: CommandCo
   const command = table.find((c) => c.name === name);
   if (!command) return { from, items: [] };
   const earlier = words(before.slice(restStart, from));
-  const modules = async () => allFiles(await context.modules()).map((f) => displayPath(context.host.root, f));
+  // Paths relative to the root, and a file's bare name where no other file has it (both resolve).
+  const modules = async () => {
+    const files = allFiles(await context.modules());
+    const names = files.map((f) => path.basename(f));
+    return [...files.map((f) => displayPath(context.host.root, f)), ...names.filter((n) => names.indexOf(n) === names.lastIndexOf(n))];
+  };
   switch (command.args) {
     case 'command':
       return { from, items: earlier.length ? [] : matching(table.map((c) => c.name)) };

@@ -45,17 +45,22 @@ export async function updateCommand(context: CommandContext, rest: string): Prom
     if (args.whenIdle && chosen.length === 0) return [errorLine(`No function ${args.whenIdle.join(', ')} in the files the programs run.`)];
     updates.push(...chosen.map((file) => ({ file })));
   }
+  // Plain `update` leaves a file whose update waits alone: sending it again would only replace the
+  // waiting update with the same one. Named files are sent as asked.
+  const waiting = new Set(host.engine.pending.all().flatMap((t) => t.pending.map((p) => p.file)));
+  const skipped = args.items.length === 0 ? updates.filter((u) => waiting.has(u.file)) : [];
+  const sent = updates.filter((u) => !skipped.includes(u));
   if (updates.length === 0) return [line('No file of a running program to update.', 'dim')];
   // The engine waits for functions of the updated file only (their positions in what it runs).
   for (const name of args.whenIdle ?? []) {
     const where = await definedIn(name);
-    const elsewhere = updates.filter((u) => !where.includes(u.file));
+    const elsewhere = sent.filter((u) => !where.includes(u.file));
     if (elsewhere.length) return [errorLine(`\`when\` names functions of the file being updated: ${name} is not in ${elsewhere.map((u) => displayPath(host.root, u.file)).join(', ')}.`)];
   }
 
   const lines: ReplLine[] = [];
   let unchanged = 0;
-  for (const update of updates) {
+  for (const update of sent) {
     const text = await host.textOf(update.file);
     if (text === undefined) {
       lines.push(errorLine(`Cannot read ${displayPath(host.root, update.file)}.`));
@@ -70,6 +75,7 @@ export async function updateCommand(context: CommandContext, rest: string): Prom
     }
     lines.push(...outcomeLines(context, update, outcome));
   }
+  for (const u of skipped) lines.push(line(`${displayPath(host.root, u.file)}: an update of it is pending (see \`pending\`); left as it is.`, 'warn'));
   if (lines.length === 0) lines.push(line(`Nothing to update: the programs run the current text of ${unchanged === 1 ? 'their file' : `all ${unchanged} files`}.`, 'dim'));
   return lines;
 }
