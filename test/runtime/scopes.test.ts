@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { runtimeCallExpression, type EvaluateResult } from '../../common/patch';
+import { runtimeCallExpression, type EvaluateResult, type UpdatePointsState } from '../../common/patch';
+import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';
@@ -62,5 +63,54 @@ describe('runtime: module scopes', () => {
       }
       assert.equal(p.exitCode, undefined, 'the program is alive');
     }
+  });
+});
+
+describe('runtime: awaited evaluation and the REPL views', () => {
+  it('keeps a promise under a token until it settles (await), and answers a promise as is without await', async () => {
+    const file = fixture('repl-js', 'counter.js');
+    const p = await InspectedProcess.start(fixture('repl-js', 'main.js'));
+    processes.push(p);
+    await eventually('the fixture', () => p.evaluate<boolean>('typeof fixture === "object"'));
+    const ask = (request: object) => p.callRuntime<EvaluateResult & { pending?: string }>('evaluate', { file, ...request });
+    // Without `await` (Quick Fixes, older callers): the promise itself, no token.
+    assert.deepEqual(await ask({ expression: 'new Promise(() => {})' }), { ok: true, value: 'Promise { <pending> }' });
+    const first = await ask({ expression: 'later(5)', await: true });
+    assert.ok(first.ok && first.pending, JSON.stringify(first));
+    const settled = await eventually('the promise to settle', async () => {
+      const answer = await ask({ expression: '', token: first.pending });
+      return answer.ok && answer.pending ? undefined : answer;
+    });
+    assert.deepEqual(settled, { ok: true, value: '5' });
+    assert.deepEqual(await ask({ expression: '', token: first.pending }), { ok: false, error: `no evaluation ${first.pending} is waiting (it was answered or forgotten)` });
+    // A rejection is an answer, never an unhandled rejection in the program.
+    const rejected = await ask({ expression: "Promise.reject(new TypeError('bad'))", await: true });
+    const reason = await eventually('the rejection', async () => {
+      const answer = await ask({ expression: '', token: (rejected as { pending: string }).pending });
+      return answer.ok ? undefined : answer.error;
+    });
+    assert.equal(reason, 'rejected: TypeError: bad');
+    assert.equal(p.exitCode, undefined);
+    assert.doesNotMatch(p.stderr(), /Unhandled|PromiseRejection/);
+    // A value that is no promise is answered at once, with or without `await`.
+    assert.deepEqual(await ask({ expression: 'count', await: true }), { ok: true, value: '0' });
+  });
+
+  it('lists user modules, the user frames of the stack, and samples update-point sites', async () => {
+    const main = fixture('repl-js', 'main.js');
+    const p = await InspectedProcess.start(main);
+    processes.push(p);
+    await eventually('the fixture', () => p.evaluate<boolean>('typeof fixture === "object"'));
+    assert.deepEqual(await p.callRuntime('modules', {}), { files: [fixture('repl-js', 'counter.js'), main] });
+    assert.deepEqual(await p.callRuntime('stack', {}), { frames: [] }, 'a running program has no frame of its own under an evaluate');
+    await p.evaluate('fixture.loop(1000)');
+    const points = await p.callRuntime<UpdatePointsState>('points', {});
+    assert.equal(points.total, 1000);
+    assert.equal(points.sites.length, 1);
+    const site = points.sites[0]!;
+    assert.equal(site.file, main);
+    assert.equal(site.functionName, 'loop');
+    // Samples at calls 1, 2, 4, …, 512: the calls they stand for are 512 of the 1000.
+    assert.equal(site.approximateCount, 512);
   });
 });

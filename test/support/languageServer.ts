@@ -18,7 +18,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
@@ -103,6 +103,15 @@ export class LanguageServerClient {
         return target.process.callRuntime('versionTexts', query);
       }),
     );
+    const runtimeView = (method: 'modules' | 'stack' | 'points') => ({ targetId }: { targetId: string }) =>
+      this.answering(async () => {
+        const target = this.targets.find((t) => t.id === targetId);
+        if (!target) return { error: `no target ${targetId}` };
+        return target.process.callRuntime<never>(method, {});
+      });
+    connection.onRequest(QueryModules.type, runtimeView('modules'));
+    connection.onRequest(QueryStack.type, runtimeView('stack'));
+    connection.onRequest(QueryUpdatePoints.type, runtimeView('points'));
     connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
