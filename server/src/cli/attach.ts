@@ -23,27 +23,28 @@ export async function attachProgram(command: Extract<Command, { kind: 'attach' }
     throw new Error(`the inspector on port ${command.port} belongs to process ${programPid}, not ${pid} (is another program listening there? use --port)`);
   }
   const info = await loadRuntime(cdp, runtimeDir);
-  const done = new Promise<number>((resolve) => {
-    const finish = (event: 'exit' | 'detached') => {
-      frontEnd.terminal.close();
-      frontEnd.session.close();
-      frontEnd.events.write(event === 'exit' ? { event: 'exit', code: null, signal: null } : { event: 'detached' });
-      if (event === 'exit') frontEnd.terminal.message([{ text: `live-update: process ${programPid} ended`, style: 'dim' }]);
-      resolve(0);
-    };
-    cdp.onClose = () => finish('exit');
-    detach = () => {
-      cdp.onClose = () => undefined;
-      cdp.close();
-      finish('detached');
-    };
-  });
-  let detach = () => undefined as void;
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finished = resolve));
+  const finish = (event: 'exit' | 'detached') => {
+    cdp.onClose = () => undefined;
+    frontEnd.terminal.close();
+    frontEnd.session.close();
+    frontEnd.events.write(event === 'exit' ? { event: 'exit', code: null, signal: null } : { event: 'detached' });
+    frontEnd.terminal.message([{ text: event === 'exit' ? `live-update: process ${programPid} ended` : `live-update: detached from process ${programPid}`, style: 'dim' }]);
+    finished(0);
+  };
+  const detach = () => {
+    cdp.close();
+    finish('detached');
+  };
   const frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name: `process ${programPid}` }, command, process.cwd(), [runtimeDir], {
     // Not ours to interrupt: Ctrl-C at an empty prompt detaches, as `quit` does.
-    onInterrupt: () => detach(),
-    onQuit: () => detach(),
+    onInterrupt: detach,
+    onQuit: detach,
   });
+  cdp.onClose = () => finish('exit');
+  // A signal to the command line detaches; the program goes on.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, detach);
   await watchProgramEnd(cdp);
   frontEnd.events.write({ event: 'attached', pid: programPid, node: info.node, limits: ATTACH_LIMITS });
   frontEnd.terminal.message([{ text: `live-update: attached to process ${programPid} (Node ${info.node}). ${ATTACH_LIMITS}`, style: 'dim' }]);
