@@ -39,19 +39,30 @@ test('run: an edit of a handler on disk is live at the next request; a type erro
   await terminal.waitFor(/handler\.ts:\d+:\d+: error: .*\[LU007\]/);
   assert.equal(await get(port, '/c'), 'v2 /c #3');
 
-  // The prompt: a command line answered, and kept in the history file.
-  terminal.type('help');
+  // The prompt, with the command language: eval reads and changes module state.
+  terminal.type('eval handler.ts count');
   terminal.press('Enter');
-  await terminal.waitFor(/quit +stop the program/);
+  await terminal.waitFor(/eval handler\.ts count\n(?:.*\n)*?.*\b3\b/);
+  terminal.type('eval handler.ts count = 41');
+  terminal.press('Enter');
+  await terminal.waitFor(/count = 41\n(?:.*\n)*?.*\b41\b/);
+  assert.equal(await get(port, '/d'), 'v2 /d #42');
+  // rollback restores the handler the program started with; the state stays.
+  terminal.type('rollback');
+  terminal.press('Enter');
+  await terminal.waitFor(/Rolled back to version 0: handle/);
+  assert.equal(await get(port, '/e'), 'v1 /e #43');
   terminal.type('quit');
   terminal.press('Enter');
   await terminal.waitFor(/\[exit 143\]/);
-  assert.match(fs.readFileSync(path.join(dir, 'history'), 'utf8'), /^help\nquit\n$/);
+  assert.match(fs.readFileSync(path.join(dir, 'history'), 'utf8'), /^eval handler\.ts count\neval handler\.ts count = 41\nrollback\nquit\n$/);
 
   const log = readEvents(events);
   assert.ok(log.every((e) => e.v === 1));
-  assert.deepEqual(log.map((e) => e.event), ['started', 'update', 'update', 'exit']);
-  const [started, applied, held, exit] = log;
+  assert.deepEqual(log.map((e) => [e.event, e['cause']]), [['started', undefined], ['update', 'save'], ['update', 'save'], ['update', 'command'], ['exit', undefined]]);
+  const [started, applied, held, rolledBack, exit] = log;
+  assert.equal(rolledBack!['outcome'], 'applied');
+  assert.equal(rolledBack!['restores'], 0);
   assert.equal(started!['script'], path.join(dir, 'server.ts'));
   assert.equal(applied!['outcome'], 'applied');
   assert.deepEqual(applied!['functions'], ['handle']);

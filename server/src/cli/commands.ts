@@ -1,24 +1,20 @@
-// What answers the prompt. The command language has one implementation, shared with the Live REPL
-// in VS Code (server/src/repl/interpreter.ts, `CommandInterpreter`); until this branch has it, the
-// prompt knows only `quit` and says so for anything else.
-import type { ReplCompletion, ReplResponse } from '../../../common/repl';
+// What answers the prompt: the command language, whose one implementation is shared with the
+// Live REPL in VS Code (server/src/repl/interpreter.ts). The command line's host: files are read
+// from disk (there are no editor buffers), outcomes are printed and logged as a save's are.
+import { CommandInterpreter } from '../repl/interpreter';
 import type { LiveSession } from './liveSession';
 import type { CommandLanguage } from './terminalRepl';
 
-const BUILTIN = ['quit', 'help'];
-
-export function commandLanguage(_session: LiveSession): CommandLanguage {
+export function commandLanguage(session: LiveSession): CommandLanguage {
+  const interpreter = new CommandInterpreter({
+    engine: session.engine,
+    port: session.port,
+    textOf: (file) => session.textOf(file),
+    publish: (file, outcome) => session.publish(file, outcome, 'command'),
+    root: session.root,
+  });
   return {
-    async run(line: string): Promise<ReplResponse> {
-      const word = line.trim().split(/\s+/)[0];
-      if (word === 'quit' || word === 'exit') return { lines: [], quit: true };
-      if (word === 'help') return { lines: [{ text: 'quit  stop the program (run) or detach (attach)' }] };
-      return { lines: [{ text: `unknown command \`${word}\`: this build has only quit and help`, style: 'error' }] };
-    },
-    async complete(line: string, cursor: number): Promise<ReplCompletion> {
-      const from = line.slice(0, cursor).search(/\S*$/);
-      const word = line.slice(from, cursor);
-      return { from, items: from === 0 ? BUILTIN.filter((c) => c.startsWith(word)) : [] };
-    },
+    run: (line) => interpreter.run(line),
+    complete: (line, cursor) => interpreter.complete(line, cursor),
   };
 }

@@ -87,7 +87,7 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
     stop('SIGTERM');
     throw new Error(`the Live Update runtime did not load into the program (${info.error})`);
   }
-  frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name: `${path.basename(script)} [${child.pid}]` }, command, path.dirname(script), [runtimeDir], {
+  frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name: `${path.basename(script)} [${child.pid}]` }, command, process.cwd(), [runtimeDir], {
     onInterrupt: () => stop('SIGINT'),
     onQuit: () => stop('SIGTERM'),
   });

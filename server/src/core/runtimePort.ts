@@ -2,7 +2,7 @@
 // reading back the JSON string the runtime returns: what js-debug's `evaluate` does for the
 // extension, done by whoever holds a direct inspector connection (the command line, tests).
 // Host-neutral: the host supplies how to evaluate an expression in a target.
-import { runtimeCallExpression, type CancelRequest, type EvaluateRequest, type EvaluateResult, type HistoryQuery, type Patch, type PatchReport, type PendingQuery, type PendingState, type RuntimeMethod, type ScriptState, type ScriptStateQuery, type VersionHistory, type VersionTexts, type VersionTextsQuery } from '../../../common/patch';
+import { runtimeCallExpression, type CancelRequest, type EvaluateRequest, type EvaluateResult, type HistoryQuery, type LiveStack, type ModulesState, type UpdatePointsState, type Patch, type PatchReport, type PendingQuery, type PendingState, type RuntimeMethod, type ScriptState, type ScriptStateQuery, type VersionHistory, type VersionTexts, type VersionTextsQuery } from '../../../common/patch';
 import type { TargetInfo } from '../../../common/protocol';
 import type { TargetPort } from './targetPort';
 
@@ -64,5 +64,17 @@ export class RuntimeTargetPort implements TargetPort {
 
   versionTexts(targetId: string, query: VersionTextsQuery): Promise<VersionTexts | { error: string }> {
     return this.call(targetId, 'versionTexts', query);
+  }
+
+  modules(targetId: string): Promise<ModulesState | { error: string }> {
+    return this.call(targetId, 'modules', {});
+  }
+
+  liveStack(targetId: string): Promise<LiveStack | { error: string }> {
+    return this.call(targetId, 'stack', {});
+  }
+
+  updatePoints(targetId: string): Promise<UpdatePointsState | { error: string }> {
+    return this.call(targetId, 'points', {});
   }
 }
