@@ -16,3 +16,19 @@ export function runtimeNodeOptions(runtimeDir: string): string {
   const args = runtimeNodeArgs(runtimeDir);
   return args.map((a, i) => (i % 2 === 1 ? `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : a)).join(' ');
 }
+
+/**
+ * An expression that loads the runtime into a program already running (`live-update attach`),
+ * evaluated through the inspector in its global scope, where `require` is not defined: a require
+ * made with `createRequire` (through `process.getBuiltinModule`, Node ≥ 20.16, else the main
+ * module's constructor). The path reaches the program only as a JSON string literal. Evaluates
+ * to true once the runtime is registered.
+ */
+export function runtimeLoadExpression(runtimeDir: string): string {
+  const index = JSON.stringify(`${runtimeDir.replace(/\/+$/, '')}/index.js`);
+  return (
+    `(() => { const Module = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:module') : process.mainModule && process.mainModule.constructor; ` +
+    `if (!Module) throw new Error('cannot reach node:module in this program'); ` +
+    `Module.createRequire(${index})(${index}); return true; })()`
+  );
+}

@@ -2,7 +2,7 @@
 //   node scripts/bundle.mjs           one build
 //   node scripts/bundle.mjs --watch   rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +29,9 @@ const builds = [
   { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/esmHooks.ts'], outfile: 'dist/runtime/esm-hooks.mjs', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },
+  // The command line: the server's engine and type gate (TypeScript bundled in, as in the server,
+  // with its lib files beside it), ws bundled in; it finds the runtime at ../runtime.
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/live-update.js', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: testEntries('test'), outdir: 'dist/test', outbase: 'test', target: 'node20', packages: 'external', external: ['vscode'] },
   // Benchmarks (`npm run bench`): bench/src/*.ts → dist/bench/src/, as deep as dist/test/<area>/,
@@ -42,9 +45,12 @@ copyFileSync(join(root, 'node_modules/amaro/dist/index.js'), join(root, 'dist/ru
 writeFileSync(join(root, 'dist/runtime/amaro.version'), JSON.parse(readFileSync(join(root, 'node_modules/amaro/package.json'), 'utf8')).version);
 // The bundled TypeScript looks for its lib files (lib.es2022.d.ts, …) next to the executing file:
 // the server's type gate needs them beside dist/server/main.js.
-mkdirSync(join(root, 'dist/server'), { recursive: true });
-for (const name of readdirSync(join(root, 'node_modules/typescript/lib'))) {
-  if (/^lib\..*\.d\.ts$/.test(name)) copyFileSync(join(root, 'node_modules/typescript/lib', name), join(root, 'dist/server', name));
+// The command line bundles the same TypeScript: the same lib files beside dist/cli/live-update.js.
+for (const dir of ['dist/server', 'dist/cli']) {
+  mkdirSync(join(root, dir), { recursive: true });
+  for (const name of readdirSync(join(root, 'node_modules/typescript/lib'))) {
+    if (/^lib\..*\.d\.ts$/.test(name)) copyFileSync(join(root, 'node_modules/typescript/lib', name), join(root, dir, name));
+  }
 }
 
 if (watch) {
@@ -53,5 +59,6 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  chmodSync(join(root, 'dist/cli/live-update.js'), 0o755);
   console.log(`[bundle] built in ${Date.now() - started} ms`);
 }

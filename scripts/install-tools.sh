@@ -28,6 +28,8 @@ npm_install() {
 # Debian packages: chromium drives the workbench; libkrb5-dev + pkg-config build code-server's native modules.
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# tmux: the command line's tests drive live-update in a terminal as a person would (test/cli/).
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 if [ ${#need_apt[@]} -gt 0 ]; then

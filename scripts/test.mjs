@@ -38,14 +38,16 @@ if (run('npx', ['tsc', '-b']) !== 0 || run('node', ['scripts/bundle.mjs']) !== 0
 let passed = 0;
 let failed = 0;
 
-// 3. Node-level tests: runtime (real child processes) and language server (real LSP).
-step('runtime and language server tests');
+// 3. Node-level tests: runtime (real child processes), language server (real LSP) and the command
+// line (in a tmux terminal).
+ensureTools();
+step('runtime, language server and command line tests');
 const tap = join(mkdtempSync(join(tmpdir(), 'live-update-test-')), 'results.tap');
 const nodeStatus = run('node', [
   '--test',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  'dist/test/runtime/', 'dist/test/server/',
+  'dist/test/runtime/', 'dist/test/server/', 'dist/test/cli/',
 ]);
 const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tapText)?.[1] ?? 0);
@@ -53,12 +55,12 @@ passed += count('pass');
 failed += count('fail') + count('cancelled');
 if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
 
-// 3b. The runtime again on Node 22 and 24 (the debuggee's Node, not the test runner's).
-ensureTools();
+// 3b. The runtime and the command line's programs again on Node 22 and 24 (the debuggee's Node,
+// not the test runner's).
 for (const [name, node] of [['22', tools.node22], ['24', tools.node24]]) {
   step(`runtime tests on Node ${name}`);
   const tapFile = join(mkdtempSync(join(tmpdir(), 'live-update-test-')), 'results.tap');
-  const status = run('node', ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, 'dist/test/runtime/'], {
+  const status = run('node', ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, 'dist/test/runtime/', 'dist/test/cli/'], {
     env: { ...process.env, LIVE_UPDATE_TEST_NODE: node },
   });
   const text = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';

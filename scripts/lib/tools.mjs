@@ -13,6 +13,8 @@ export const tools = {
   // Present only when code-server's postinstall ran (see install-tools.sh).
   codeServerDeps: join(repoRoot, '.tools/cs/lib/node_modules/code-server/lib/vscode/node_modules'),
   chromium: '/usr/bin/chromium',
+  // The command line's tests (test/cli/) run live-update in a tmux terminal.
+  tmux: '/usr/bin/tmux',
 };
 
 export function ensureTools() {

@@ -2,8 +2,9 @@
 // over the Chrome DevTools Protocol the way js-debug drives it: the runtime is reached only
 // through `Runtime.evaluate`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import WebSocket from 'ws';
-import { runtimeCallExpression, type RuntimeMethod, type PendingState, type CancelRequest, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { type RuntimeMethod, type PendingState, type CancelRequest, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { CdpConnection } from '../../server/src/cli/cdp';
+import { callRuntime } from '../../server/src/core/runtimePort';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -11,28 +12,11 @@ import { runtimeNodeArgs } from '../../common/nodeOptions';
 /** The Node that runs test programs: LIVE_UPDATE_TEST_NODE (the 20/22/24 matrix) or this one. */
 export const testNode = (): string => process.env.LIVE_UPDATE_TEST_NODE || process.execPath;
 
-type Listener = (params: any) => void;
-
 export class InspectedProcess {
   readonly output: string[] = [];
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-  private readonly listeners = new Map<string, Listener[]>();
   exitCode: number | null | undefined;
 
-  private constructor(private readonly child: ChildProcess, private readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data));
-      if (message.id !== undefined) {
-        const waiter = this.waiting.get(message.id);
-        this.waiting.delete(message.id);
-        if (message.error) waiter?.reject(new Error(message.error.message));
-        else waiter?.resolve(message.result);
-      } else {
-        for (const l of this.listeners.get(message.method) ?? []) l(message.params);
-      }
-    });
-  }
+  private constructor(private readonly child: ChildProcess, private readonly cdp: CdpConnection) {}
 
   /** `nodeArgs` go to node before the script (such as `--expose-gc`), `args` to the script. */
   static async start(script: string, options: { node?: string; cwd?: string; args?: string[]; nodeArgs?: string[] } = {}): Promise<InspectedProcess> {
@@ -46,9 +30,7 @@ export class InspectedProcess {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const url = await eventually('the inspector URL', () => /ws:\/\/[^\s]+/.exec(stderr)?.[0], 10_000);
-    const socket = new WebSocket(url);
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const p = new InspectedProcess(child, socket);
+    const p = new InspectedProcess(child, await CdpConnection.open(url));
     (p as { output: string[] }).output = output;
     child.on('exit', (code) => (p.exitCode = code));
     p.stderr = () => stderr;
@@ -58,13 +40,11 @@ export class InspectedProcess {
   stderr: () => string = () => '';
 
   send<T = any>(method: string, params: object = {}): Promise<T> {
-    const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    return this.cdp.send<T>(method, params);
   }
 
-  on(event: string, listener: Listener): void {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  on(event: string, listener: (params: any) => void): void {
+    this.cdp.on(event, listener);
   }
 
   /**
@@ -78,14 +58,12 @@ export class InspectedProcess {
     await this.send('Runtime.evaluate', { expression: 'new Promise((resolve) => setImmediate(resolve))', awaitPromise: true });
   }
 
-  async evaluate<T = unknown>(expression: string): Promise<T> {
-    const result = await this.send('Runtime.evaluate', { expression, returnByValue: true });
-    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
-    return result.result.value as T;
+  evaluate<T = unknown>(expression: string): Promise<T> {
+    return this.cdp.evaluate<T>(expression);
   }
 
-  async callRuntime<T>(method: RuntimeMethod, argument: unknown): Promise<T> {
-    return JSON.parse(await this.evaluate<string>(runtimeCallExpression(method, JSON.stringify(argument)))) as T;
+  callRuntime<T>(method: RuntimeMethod, argument: unknown): Promise<T> {
+    return callRuntime<T>((expression) => this.evaluate<string>(expression), method, argument);
   }
 
   apply(patch: Patch): Promise<PatchReport> {
@@ -128,7 +106,7 @@ export class InspectedProcess {
   }
 
   async kill(): Promise<void> {
-    this.socket.close();
+    this.cdp.close();
     if (this.exitCode === undefined) {
       const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill();

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type ModuleStep, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
-import { blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
+import { accessorFormOf, blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
 import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import { planDeclarations } from '../analysis/declarations';
@@ -299,7 +299,7 @@ export class UpdateEngine {
     // A tsc-built program runs the compiled file: compiled once per save, when a target needs it.
     let compiled: BuiltView | null | undefined;
     const built = () => (compiled === undefined ? (compiled = builtView(file, text)) : compiled);
-    const view: ScriptView = { running: file, saved, splice: false, ...(options.whenIdle ? { whenIdle: options.whenIdle } : {}), ...(options.only ? { only: options.only } : {}) };
+    const view: ScriptView = { running: file, saved, splice: false, source: text, ...(options.whenIdle ? { whenIdle: options.whenIdle } : {}), ...(options.only ? { only: options.only } : {}) };
     const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, view, gate, built)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
@@ -364,8 +364,9 @@ export class UpdateEngine {
     }
     if (baseline === undefined) return undefined; // The target has not loaded this file.
     if ('error' in baseline) return unreachable(baseline.error);
-    const saved = view.saved;
-    if (!saved.ok) return this.syntaxErrorOutcome(target, saved.syntaxErrors);
+    const written = view.saved;
+    if (!written.ok) return this.syntaxErrorOutcome(target, written.syntaxErrors);
+    const saved = asNodeLoadedIt(view, baseline.text) ?? written;
     if (baseline.hash === saved.hash) {
       // The save is what runs (it reverts an edit that waits): no update, but the waiting one of
       // an earlier save must not land after it. Issue 9: it did, and the program ran the reverted text.
@@ -664,8 +665,22 @@ interface ScriptView {
   restores?: number;
   /** Module steps to run with the update (a rollback's reverse transformers). */
   steps?: ModuleStep[];
+  /** The saved source itself, when the target runs the saved file (see asNodeLoadedIt). */
+  source?: string;
   /** Only these functions' changes (`SaveOptions.only`). */
   only?: string[];
+}
+
+/**
+ * A JavaScript module Node loaded before the runtime was (`live-update attach`) runs its file as
+ * written: no scope accessor, no const-as-let. Its save is compared and sent as written too, so
+ * that an edit of a function is only that (against the running text's form, every top-level
+ * `const` would look changed, and re-evaluating it needs the accessor the module lacks).
+ * Undefined when the target runs the running-text form, as every module the runtime loaded does.
+ */
+function asNodeLoadedIt(view: ScriptView, baselineText: string): (SavedText & { ok: true }) | undefined {
+  if (view.source === undefined || isTypeScriptFile(view.running) || accessorFormOf(baselineText, view.running) !== undefined) return undefined;
+  return { ok: true, code: view.source, hash: hashText(view.source), positionExact: true };
 }
 
 /**

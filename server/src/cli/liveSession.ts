@@ -1,0 +1,139 @@
+// One program under Live Update from the command line: the same update engine, type gate and
+// policies as the language server, over a direct inspector connection instead of LSP. Files the
+// program runs are watched; each change is a save. Outcomes go to the terminal and the event log.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ReplLine } from '../../../common/repl';
+import type { TargetInfo } from '../../../common/protocol';
+import { RuntimeTargetPort } from '../core/runtimePort';
+import type { LiveDiagnostic } from '../core/diagnostics';
+import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
+import { typeGatePort } from '../typecheck/enginePort';
+import { TypeGate } from '../typecheck/typeGate';
+import type { CommonOptions } from './args';
+import type { CdpConnection } from './cdp';
+import { updateEvent, type EventLog } from './events';
+import { LoadedFileWatcher } from './watcher';
+
+/** The one target of a command-line session (the engine handles several; here there is one program). */
+export const TARGET_ID = 'main';
+
+export interface SessionOutput {
+  message(lines: ReplLine[]): void;
+}
+
+export class LiveSession {
+  readonly port: RuntimeTargetPort;
+  readonly engine: UpdateEngine;
+  private readonly typeGate = new TypeGate();
+  private readonly watcher: LoadedFileWatcher;
+  private warmed = false;
+
+  constructor(
+    private readonly cdp: CdpConnection,
+    readonly target: TargetInfo,
+    options: CommonOptions,
+    readonly root: string,
+    private readonly out: SessionOutput,
+    private readonly events: EventLog,
+    ignoredFolders: readonly string[],
+  ) {
+    this.port = new RuntimeTargetPort((_targetId, expression) => cdp.evaluate<string>(expression));
+    this.port.setTargets([target]);
+    const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
+    const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
+    this.engine = new UpdateEngine(this.port, typeGatePort(this.typeGate, log), () => settings);
+    this.engine.adoptTarget(target);
+    this.engine.onPendingOutcome = (outcome) => {
+      if (!outcome.report) return;
+      const diagnostics: LiveDiagnostic[] = [];
+      this.out.message(this.lines(outcome.report.file, { report: outcome.report, diagnostics }));
+      this.events.write(updateEvent('pending', outcome.report, diagnostics));
+    };
+    this.watcher = new LoadedFileWatcher(
+      ignoredFolders,
+      (file, text) => this.loaded(file, text),
+      (file, text) => void this.saved(file, text),
+    );
+  }
+
+  /**
+   * Learns the program's scripts from V8 (`Debugger.enable` replays the ones already loaded). Pauses
+   * are skipped in this session: a `debugger;` statement must not stop a program nobody debugs.
+   */
+  async start(): Promise<void> {
+    this.cdp.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url));
+    await this.cdp.send('Debugger.enable');
+    await this.cdp.send('Debugger.setSkipAllPauses', { skip: true });
+  }
+
+  watchedFiles(): string[] {
+    return this.watcher.watched();
+  }
+
+  private loaded(file: string, text: string): void {
+    // The type gate's "before" text, as an editor's didOpen gives it; the first file also builds
+    // the project in the background, so the first save does not pay for it.
+    try {
+      this.typeGate.didOpen(file, text);
+      if (!this.warmed) {
+        this.warmed = true;
+        setTimeout(() => {
+          try {
+            this.typeGate.warm(file);
+          } catch {
+            // The first save builds the project instead.
+          }
+        }, 200).unref();
+      }
+    } catch {
+      // A file the type gate cannot take is still updated; its check says why at the save.
+    }
+  }
+
+  private async saved(file: string, text: string): Promise<void> {
+    try {
+      const outcome = await this.engine.onSave(file, text);
+      await this.publish(file, outcome, 'save');
+      const later = await outcome.later;
+      if (later?.length) this.out.message(this.diagnosticLines(file, later));
+    } catch (e) {
+      this.out.message([{ text: `live-update: update of ${this.display(file)} failed: ${e instanceof Error ? e.message : String(e)}`, style: 'error' }]);
+    }
+  }
+
+  /** Shows an update's outcome (a save, or a REPL command such as rollback) and logs its event. */
+  async publish(file: string, outcome: SaveOutcome, cause: 'save' | 'command' = 'command'): Promise<void> {
+    const { report, diagnostics } = outcome;
+    if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) return;
+    this.out.message(this.lines(file, outcome));
+    this.events.write(updateEvent(cause, report, diagnostics));
+  }
+
+  private lines(file: string, { report, diagnostics }: SaveOutcome): ReplLine[] {
+    const style = report.outcome === 'applied' ? 'ok' : report.outcome === 'rejected' ? 'error' : report.outcome === 'no-change' ? 'dim' : 'warn';
+    return [{ text: `${this.display(file)}: ${report.summary}`, style }, ...this.diagnosticLines(file, diagnostics)];
+  }
+
+  /** `file:line:col: severity message [code]`, the form terminals and editors link. */
+  private diagnosticLines(file: string, diagnostics: readonly LiveDiagnostic[]): ReplLine[] {
+    return diagnostics.map((d) => ({
+      text: `${this.display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+      style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
+    }));
+  }
+
+  private display(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  }
+
+  /** The text of a file the REPL asks about: on disk (the command line has no editor buffers). */
+  textOf(file: string): Promise<string | undefined> {
+    return fs.promises.readFile(file, 'utf8').catch(() => undefined);
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+}

@@ -1,0 +1,99 @@
+// Watches the files a program runs: its user modules as V8 reports them (`Debugger.scriptParsed`,
+// also replayed for scripts loaded before we connected), never node_modules or Node's own. A file
+// is watched through its folder, since editors often save by writing a new file and renaming it
+// over the old one, which ends a watch on the file itself.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** How long a file must be quiet before its text is read (an editor's save can be several writes). */
+const SETTLE_MS = 30;
+
+export class LoadedFileWatcher {
+  /** File → the text last seen (on load, or at the last change). */
+  private readonly files = new Map<string, string>();
+  private readonly folders = new Map<string, fs.FSWatcher>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly ignoredFolders: readonly string[],
+    /** A newly seen file, with its text on disk. */
+    private readonly onLoaded: (file: string, text: string) => void,
+    /** A watched file's text changed on disk. */
+    private readonly onChanged: (file: string, text: string) => void,
+  ) {}
+
+  /** A script the program compiled (its URL as V8 reports it). */
+  scriptParsed(url: string): void {
+    const file = userFile(url);
+    if (!file || this.files.has(file) || this.ignoredFolders.some((f) => file.startsWith(f + path.sep))) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    this.files.set(file, text);
+    this.watchFolder(path.dirname(file));
+    this.onLoaded(file, text);
+  }
+
+  watched(): string[] {
+    return [...this.files.keys()];
+  }
+
+  private watchFolder(folder: string): void {
+    if (this.folders.has(folder)) return;
+    try {
+      const watcher = fs.watch(folder, { persistent: false }, (_event, name) => {
+        if (name) this.touched(path.join(folder, name.toString()));
+      });
+      watcher.on('error', () => this.folders.delete(folder));
+      this.folders.set(folder, watcher);
+    } catch {
+      // A folder that cannot be watched: its files are not updated (said nowhere better than here).
+    }
+  }
+
+  private touched(file: string): void {
+    if (!this.files.has(file)) return;
+    clearTimeout(this.timers.get(file));
+    this.timers.set(
+      file,
+      setTimeout(() => {
+        this.timers.delete(file);
+        let text: string;
+        try {
+          text = fs.readFileSync(file, 'utf8');
+        } catch {
+          return; // Removed or being replaced: the next event brings the new file.
+        }
+        if (text === this.files.get(file)) return;
+        this.files.set(file, text);
+        this.onChanged(file, text);
+      }, SETTLE_MS),
+    );
+  }
+
+  close(): void {
+    for (const watcher of this.folders.values()) watcher.close();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.folders.clear();
+  }
+}
+
+/** The user file behind a script URL, or undefined (Node's own, node_modules, eval'd code). */
+function userFile(url: string): string | undefined {
+  let file: string | undefined;
+  if (url.startsWith('file://')) {
+    try {
+      file = fileURLToPath(url);
+    } catch {
+      return undefined;
+    }
+  } else if (path.isAbsolute(url)) {
+    file = url;
+  }
+  if (!file || file.split(path.sep).includes('node_modules')) return undefined;
+  return file;
+}

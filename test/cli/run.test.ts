@@ -1,0 +1,119 @@
+// `live-update run` as a person uses it, in a tmux terminal: a TypeScript HTTP server started with
+// Live Update, a handler edited on disk while it serves, the prompt, Ctrl-C, and the JSON events.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { eventually } from '../support/eventually';
+import { TmuxTerminal } from '../support/tmuxTerminal';
+import { cliCommand, cliEntry, edit, get, programNodeArgs, readEvents, scratchCopy } from './cliSupport';
+
+const terminals: TmuxTerminal[] = [];
+after(() => terminals.forEach((t) => t.kill()));
+
+function startRun(dir: string, ...options: string[]): TmuxTerminal {
+  const terminal = TmuxTerminal.start(cliCommand('run', ...programNodeArgs(), ...options, 'server.ts'), {
+    cwd: dir,
+    env: { LIVE_UPDATE_HISTORY: path.join(dir, 'history'), NO_COLOR: '1' },
+  });
+  terminals.push(terminal);
+  return terminal;
+}
+
+test('run: an edit of a handler on disk is live at the next request; a type error holds it; quit stops the program', async () => {
+  const dir = scratchCopy('cli-http-ts');
+  const events = path.join(dir, 'events.jsonl');
+  const terminal = startRun(dir, `--json=${events}`);
+  const port = Number((await terminal.waitFor(/listening on (\d+)/))[1]);
+  await terminal.waitFor(/live> $/m);
+  assert.equal(await get(port, '/a'), 'v1 /a #1');
+
+  edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
+  await terminal.waitFor(/handler\.ts: Live: handle in 1 target/);
+  // Same process, same module state: the count goes on.
+  assert.equal(await get(port, '/b'), 'v2 /b #2');
+
+  // The type gate of the language server holds an update that breaks the handler's type.
+  edit(path.join(dir, 'handler.ts'), 'return `v2 ${url} #${count}`;', 'return count;');
+  await terminal.waitFor(/handler\.ts:\d+:\d+: error: .*\[LU007\]/);
+  assert.equal(await get(port, '/c'), 'v2 /c #3');
+
+  // The prompt, with the command language: eval reads and changes module state.
+  terminal.type('eval handler.ts count');
+  terminal.press('Enter');
+  await terminal.waitFor(/eval handler\.ts count\n(?:.*\n)*?.*\b3\b/);
+  terminal.type('eval handler.ts count = 41');
+  terminal.press('Enter');
+  await terminal.waitFor(/count = 41\n(?:.*\n)*?.*\b41\b/);
+  assert.equal(await get(port, '/d'), 'v2 /d #42');
+  // rollback restores the handler the program started with; the state stays.
+  terminal.type('rollback');
+  terminal.press('Enter');
+  await terminal.waitFor(/Rolled back to version 0: handle/);
+  assert.equal(await get(port, '/e'), 'v1 /e #43');
+  terminal.type('quit');
+  terminal.press('Enter');
+  await terminal.waitFor(/\[exit 143\]/);
+  assert.match(fs.readFileSync(path.join(dir, 'history'), 'utf8'), /^eval handler\.ts count\neval handler\.ts count = 41\nrollback\nquit\n$/);
+
+  const log = readEvents(events);
+  assert.ok(log.every((e) => e.v === 1));
+  assert.deepEqual(log.map((e) => [e.event, e['cause']]), [['started', undefined], ['update', 'save'], ['update', 'save'], ['update', 'command'], ['exit', undefined]]);
+  const [started, applied, held, rolledBack, exit] = log;
+  assert.equal(rolledBack!['outcome'], 'applied');
+  assert.equal(rolledBack!['restores'], 0);
+  assert.equal(started!['script'], path.join(dir, 'server.ts'));
+  assert.equal(applied!['outcome'], 'applied');
+  assert.deepEqual(applied!['functions'], ['handle']);
+  assert.equal(applied!['targets'][0].outcome, 'applied');
+  assert.equal(held!['outcome'], 'rejected');
+  assert.ok(held!['diagnostics'].some((d: { code: string }) => d.code === 'LU007'));
+  assert.deepEqual([exit!['code'], exit!['signal']], [null, 'SIGTERM']);
+});
+
+test('run: Ctrl-C at the prompt goes to the program, and its exit code is the command line\'s', async () => {
+  const dir = scratchCopy('cli-http-ts');
+  const terminal = startRun(dir);
+  await terminal.waitFor(/listening on (\d+)/);
+  await terminal.waitFor(/live> $/m);
+  // Typed text is dropped by the first Ctrl-C, as in a shell; the second reaches the program.
+  terminal.type('some words');
+  terminal.press('C-c');
+  await eventually('the line to be cleared', () => /live> $/m.test(terminal.screen()) && !terminal.screen().includes('some words'));
+  terminal.press('C-c');
+  await terminal.waitFor(/interrupted/);
+  await terminal.waitFor(/\[exit 7\]/);
+});
+
+test('run --no-repl: no prompt; updates are reported on stderr and the program\'s stdout stays its own', async () => {
+  const dir = scratchCopy('cli-http-ts');
+  const child = spawn(process.execPath, [cliEntry, 'run', '--no-repl', '--json', ...programNodeArgs(), 'server.ts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(stdout)?.[1]));
+  await eventually('the started event', () => stderr.includes('"event":"started"'));
+  edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
+  await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr));
+  assert.equal(await get(port, '/x'), 'v2 /x #1');
+  child.kill('SIGINT');
+  assert.equal(await exited, 7);
+  assert.equal(stdout, `listening on ${port}\ninterrupted\n`);
+  const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
+  assert.deepEqual(events.map((e) => e.event), ['started', 'update', 'exit']);
+  assert.equal(events[1]!.outcome, 'applied');
+});
+
+test('run: usage errors are one line', async () => {
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cliEntry, 'run', 'no-such-file.ts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, 'live-update: cannot find no-such-file.ts\n');
+});
