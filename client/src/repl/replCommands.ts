@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ReplCommand, ReplComplete, ReplEvaluate } from '../../../common/protocol';
+import type { ReplEvaluation } from '../../../common/repl';
 import type { InlineResult, InlineState } from './inlineResult';
 import type { LiveRepl } from './liveRepl';
 import type { ReplBackend } from './replTerminal';
@@ -40,7 +41,13 @@ export async function evaluateSelection(client: LanguageClient, repl: LiveRepl, 
     return undefined;
   }
   const file = document.uri.fsPath;
-  const answer = await client.sendRequest(ReplEvaluate.type, { file, expression });
+  let answer: ReplEvaluation;
+  try {
+    answer = await client.sendRequest(ReplEvaluate.type, { file, expression });
+  } catch (e) {
+    // The server could not answer (stopped, restarting): said where the answer would have been.
+    return inline.show(editor, range, [], `Live Update could not evaluate: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const none = `no running program has loaded ${path.basename(file)}`;
   const state = inline.show(editor, range, answer.results, none);
   repl.echo(`eval ${displayPath(file)} ${expression.replace(/\s*\n\s*/g, ' ')}`, answer.lines.length ? answer.lines : [{ text: none, style: 'warn' }]);

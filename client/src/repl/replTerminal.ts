@@ -56,7 +56,7 @@ export class ReplTerminal implements vscode.Pseudoterminal {
     rl.on('SIGINT', () => this.interrupt());
     // Ctrl+D on an empty line closes readline, and with it the terminal.
     rl.on('close', () => this.finish());
-    this.output.write(renderReplLines([{ text: 'Live Update REPL: commands for the running programs. Type help; Tab completes; quit closes.', style: 'dim' }], true) + '\n');
+    this.output.write(renderReplLines([{ text: 'Live Update REPL. Type help; Tab completes; quit closes.', style: 'dim' }], true) + '\n');
     for (const text of this.early.splice(0)) this.output.write(text);
     rl.prompt();
   }
