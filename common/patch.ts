@@ -431,6 +431,12 @@ export interface RuntimeApi {
   history(queryJson: string): string;
   /** What restoring a version applies (`VersionTextsQuery` → `VersionTexts` or `{error}`). */
   versionTexts(queryJson: string): string;
+  /** The user modules the program runs (`{}` → `ModulesState`). */
+  modules(unusedJson: string): string;
+  /** The program's stack below the runtime (`{}` → `LiveStack`). */
+  stack(unusedJson: string): string;
+  /** The update points the program reached (`{}` → `UpdatePointsState`). */
+  points(unusedJson: string): string;
   /**
    * Not for `evaluate`: what the program's own `updatePoint()` calls (the `live-update` module the
    * runtime resolves for it). Applies pending updates whose functions are no longer active, here.
@@ -458,6 +464,59 @@ export interface EvaluateRequest {
   /** Absolute path of a loaded user module. */
   file: string;
   expression: string;
+  /**
+   * Await a thenable result (the REPL's `eval`). A debugger's `evaluate` cannot wait, so the
+   * runtime keeps the promise under a token and answers `pending`; asking again with `token` (the
+   * expression is then not evaluated) answers its settled value, or `pending` again.
+   */
+  await?: boolean;
+  /** A `pending` token of an earlier answer: asks how that promise settled. */
+  token?: string;
 }
 
-export type EvaluateResult = { ok: true; value: string } | { ok: false; error: string };
+/**
+ * `pending` (only when the request said `await`): the value is a promise not settled yet, kept
+ * under that token; `value` then shows the promise itself.
+ */
+export type EvaluateResult = { ok: true; value: string; pending?: string } | { ok: false; error: string };
+
+/** The user modules a program runs (runtime `modules`, for the REPL's module arguments). */
+export interface ModulesState {
+  /** Absolute paths of loaded user modules (those with a scope accessor), in load order. */
+  files: string[];
+}
+
+/** A frame of a program's stack, as the REPL's `stack` shows it (0-based positions). */
+export interface StackFrameInfo {
+  functionName: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * The program's synchronous stack below the runtime's own frames (runtime `stack`): empty while it
+ * runs (the call comes in at an event-loop turn), its frames while it is paused. User modules only.
+ */
+export interface LiveStack {
+  frames: StackFrameInfo[];
+}
+
+/** Where the program called `updatePoint()` (runtime `points`). Sampled, so counts are approximate. */
+export interface UpdatePointSite {
+  file: string;
+  /** 0-based. */
+  line: number;
+  column: number;
+  functionName: string;
+  /** Calls attributed to this site: each sample stands for the calls since the previous one. */
+  approximateCount: number;
+  /** Epoch milliseconds of the last sample taken here. */
+  lastSeen: number;
+}
+
+export interface UpdatePointsState {
+  /** Every call, counted exactly. */
+  total: number;
+  sites: UpdatePointSite[];
+}

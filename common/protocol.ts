@@ -5,7 +5,7 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
 import type { ReplCompletion, ReplEvaluation, ReplResponse } from './repl';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
@@ -87,6 +87,39 @@ export namespace QueryHistory {
     query: HistoryQuery;
   }
   export type Result = VersionHistory | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: the user modules one target runs (runtime `modules`; REPL module arguments). */
+export namespace QueryModules {
+  export const method = 'liveUpdate/queryModules' as const;
+  export interface Params {
+    targetId: string;
+    query: Record<string, never>;
+  }
+  export type Result = ModulesState | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: one target's stack below the runtime (runtime `stack`; the REPL's `stack`). */
+export namespace QueryStack {
+  export const method = 'liveUpdate/queryStack' as const;
+  export interface Params {
+    targetId: string;
+    query: Record<string, never>;
+  }
+  export type Result = LiveStack | { error: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/** Server → client: the update points one target reached (runtime `points`; the REPL's `points`). */
+export namespace QueryUpdatePoints {
+  export const method = 'liveUpdate/queryUpdatePoints' as const;
+  export interface Params {
+    targetId: string;
+    query: Record<string, never>;
+  }
+  export type Result = UpdatePointsState | { error: string };
   export const type = new RequestType<Params, Result, void>(method);
 }
 

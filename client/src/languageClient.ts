@@ -1,8 +1,8 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EvaluateResult, PatchReport, PendingState, RuntimeMethod, ScriptState, VersionHistory, VersionTexts } from '../../common/patch';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import type { EvaluateResult, LiveStack, ModulesState, PatchReport, PendingState, RuntimeMethod, ScriptState, UpdatePointsState, VersionHistory, VersionTexts } from '../../common/patch';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import type { TargetTracker } from './targets';
@@ -94,6 +94,9 @@ export async function startLanguageClient(
     };
   client.onRequest(QueryHistory.type, ask<VersionHistory>('history'));
   client.onRequest(QueryVersionTexts.type, ask<VersionTexts>('versionTexts'));
+  client.onRequest(QueryModules.type, ask<ModulesState>('modules'));
+  client.onRequest(QueryStack.type, ask<LiveStack>('stack'));
+  client.onRequest(QueryUpdatePoints.type, ask<UpdatePointsState>('points'));
 
   client.onRequest(RestartFrame.type, async (params): Promise<RestartFrame.Result> => {
     const session = tracker.session(params.targetId);

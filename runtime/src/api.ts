@@ -17,6 +17,9 @@ import {
   type HistoryQuery,
   type VersionHistory,
   type VersionTextsQuery,
+  type ModulesState,
+  type LiveStack,
+  type UpdatePointsState,
 } from '../../common/patch';
 import { applyUpdate } from './defer';
 // The step kinds the runtime carries out itself register with moduleSteps when loaded.
@@ -27,10 +30,13 @@ import { PendingUpdates } from './pending';
 import { Versions } from './versions';
 import { registerStepRunner } from './moduleSteps';
 import { migrationRunner } from './migration';
+import { AwaitedEvaluations, errorLine } from './evaluations';
+import { captureLiveStack } from './stack';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   const versions = new Versions(session);
   const pending = new PendingUpdates(session, scopes, versions);
+  const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
   return {
     formatVersion: PATCH_FORMAT_VERSION,
@@ -69,9 +75,37 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     evaluate(requestJson: string): string {
       try {
         const request = JSON.parse(requestJson) as EvaluateRequest;
-        return JSON.stringify({ ok: true, value: preview(scopes.evaluate(request.file, request.expression)) } satisfies EvaluateResult);
+        if (request.token !== undefined) return JSON.stringify(awaited.answer(String(request.token)) satisfies EvaluateResult);
+        const value = scopes.evaluate(request.file, request.expression);
+        return JSON.stringify((request.await ? awaited.start(value) : { ok: true, value: preview(value) }) satisfies EvaluateResult);
       } catch (e) {
-        return JSON.stringify({ ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) } satisfies EvaluateResult);
+        return JSON.stringify({ ok: false, error: errorLine(e) } satisfies EvaluateResult);
+      }
+    },
+
+    modules(): string {
+      try {
+        return JSON.stringify({ files: scopes.files() } satisfies ModulesState);
+      } catch (e) {
+        return JSON.stringify({ error: errorLine(e) });
+      }
+    },
+
+    stack(): string {
+      try {
+        // Only the program's own modules: the runtime's frames (this call) and Node's are not its code.
+        const frames = captureLiveStack().filter((f) => scopes.has(f.file));
+        return JSON.stringify({ frames } satisfies LiveStack);
+      } catch (e) {
+        return JSON.stringify({ error: errorLine(e) });
+      }
+    },
+
+    points(): string {
+      try {
+        return JSON.stringify(pending.pointsState() satisfies UpdatePointsState);
+      } catch (e) {
+        return JSON.stringify({ error: errorLine(e) });
       }
     },
 
@@ -172,6 +206,9 @@ export function internalThreadApi(): RuntimeApi {
     cancel: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
     history: () => JSON.stringify({ versions: [], current: 0, oldestRestorable: 0, limits: { versionsWithTexts: 0, textBytes: 0, records: 0 } } satisfies VersionHistory),
     versionTexts: () => JSON.stringify({ error: refusal }),
+    modules: () => JSON.stringify({ files: [] } satisfies ModulesState),
+    stack: () => JSON.stringify({ frames: [] } satisfies LiveStack),
+    points: () => JSON.stringify({ total: 0, sites: [] } satisfies UpdatePointsState),
     updatePoint: () => undefined,
   };
 }

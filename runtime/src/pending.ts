@@ -11,13 +11,14 @@
 // cost, at least 50 ms, at most 5 s): V8 tells nothing cheaper about those activations. (Earlier
 // retries land sooner after a short wait, but cost a loaded server a third of its throughput while
 // the update waits: measured 0.63–0.69× requests/s against 0.99×.)
-import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch } from '../../common/patch';
+import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore } from '../../common/positions';
 import { captureLiveStack, type LiveFrame } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
 import type { Versions } from './versions';
+import { UpdatePointSites } from './updatePoints';
 
 /** Attempts blocked by a suspended activation take at most 1/ATTEMPT_BUDGET of the time. */
 const ATTEMPT_BUDGET = 50;
@@ -57,12 +58,21 @@ export class PendingUpdates {
   private checking = false;
   private points = 0;
   private nextPointCheck = 0;
+  /** Where update points are called from (sampled). */
+  readonly sites: UpdatePointSites;
+  /**
+   * The count at which `point()` leaves its fast path: 0 while something is pending (every call
+   * checks), else the next sample of the call sites.
+   */
+  private attention = 1;
 
   constructor(
     private readonly session: InProcessSession,
     private readonly scopes?: ModuleScopes,
     private readonly versions?: Versions,
-  ) {}
+  ) {
+    this.sites = new UpdatePointSites(scopes);
+  }
 
   get size(): number {
     return this.byFile.size;
@@ -70,7 +80,9 @@ export class PendingUpdates {
 
   /** Called by `updatePoint()`: cheap unless something is pending. */
   point(): void {
-    this.points++;
+    if (++this.points < this.attention) return;
+    if (this.points >= this.sites.next) this.sites.sample(this.points);
+    this.attention = this.byFile.size === 0 ? this.sites.next : 0;
     if (this.byFile.size === 0) return;
     const now = Date.now();
     if (now < this.nextPointCheck) return;
@@ -93,6 +105,7 @@ export class PendingUpdates {
       attempts: 0,
     };
     this.replace(script.file, `a newer update of ${script.file} replaced it`);
+    this.attention = 0;
     this.byFile.set(script.file, {
       info,
       script,
@@ -132,6 +145,11 @@ export class PendingUpdates {
       seq: this.seq,
       updatePoints: this.points,
     };
+  }
+
+  /** The update points reached: the exact total and the sampled call sites. */
+  pointsState(): UpdatePointsState {
+    return this.sites.state(this.points);
   }
 
   /** One round of checks: expire what waited too long, apply what is no longer active. */

@@ -1,8 +1,8 @@
 // The TargetPort of the language server: targets are what the client reports; reaching one is an
 // LSP request to the client, which evaluates in the matching js-debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../common/patch';
-import { ApplyPatch, CancelPending, EvaluateInModule, QueryHistory, QueryPending, QueryScriptState, QueryVersionTexts, RestartFrame, type TargetInfo } from '../../common/protocol';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../common/patch';
+import { ApplyPatch, CancelPending, EvaluateInModule, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, type TargetInfo } from '../../common/protocol';
 import type { TargetPort } from './core/targetPort';
 
 export class LspTargetPort implements TargetPort {
@@ -44,6 +44,18 @@ export class LspTargetPort implements TargetPort {
 
   versionTexts(targetId: string, query: VersionTextsQuery): Promise<VersionTexts | { error: string }> {
     return this.connection.sendRequest(QueryVersionTexts.type, { targetId, query });
+  }
+
+  modules(targetId: string): Promise<ModulesState | { error: string }> {
+    return this.connection.sendRequest(QueryModules.type, { targetId, query: {} });
+  }
+
+  liveStack(targetId: string): Promise<LiveStack | { error: string }> {
+    return this.connection.sendRequest(QueryStack.type, { targetId, query: {} });
+  }
+
+  updatePoints(targetId: string): Promise<UpdatePointsState | { error: string }> {
+    return this.connection.sendRequest(QueryUpdatePoints.type, { targetId, query: {} });
   }
 
   restartFrame(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result> {

@@ -1,5 +1,6 @@
 // The Live Update language server: a thin LSP layer over the update engine. It listens for saves,
 // runs the engine, and publishes the engine's diagnostics and reports.
+import * as fs from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -8,14 +9,16 @@ import {
   ProposedFeatures,
   TextDocumentSyncKind,
   type Diagnostic,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
 import { codeActionsFor } from './codeActions';
 import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
 import { typeGatePort } from './typecheck/enginePort';
+import { CommandInterpreter } from './repl/interpreter';
 import { TypeGate } from './typecheck/typeGate';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -27,8 +30,30 @@ const engine = new UpdateEngine(port, typeGatePort(typeGate, (m) => connection.c
 const saveCounts = new Map<string, number>();
 /** What each file currently shows, so it can be cleared when the programs it describes end. */
 const published = new Map<string, LiveDiagnostic[]>();
+/** The last text the client sent per open document (at open, then at each save): what the REPL's `update` applies. */
+const documents = new Map<string, string>();
+/** The workspace folder (from initialize): the REPL shows and resolves module paths relative to it. */
+let root = process.cwd();
 
-connection.onInitialize(() => ({
+const interpreter = new CommandInterpreter({
+  engine,
+  port,
+  // Read when a command runs: the workspace folder is known only once the client initialized.
+  get root() {
+    return root;
+  },
+  textOf: async (file) => documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined)),
+  publish: (file, outcome) => publishOutcome(file, outcome),
+});
+
+connection.onInitialize(({ rootUri, workspaceFolders }) => {
+  const folder = workspaceFolders?.[0]?.uri ?? rootUri;
+  const local = folder ? localPath(folder) : undefined;
+  if (local) root = local;
+  return initializeResult;
+});
+
+const initializeResult: InitializeResult = {
   capabilities: {
     // Open gives the text before any edit: type errors it already had are not news at the next save.
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.None, save: { includeText: true } },
@@ -36,7 +61,7 @@ connection.onInitialize(() => ({
     executeCommandProvider: { commands: Object.values(ServerCommands) },
   },
   serverInfo: { name: 'Live Update' },
-}));
+};
 
 /**
  * The local path of a document, or undefined for one that has none: another scheme (untitled:,
@@ -56,6 +81,7 @@ function localPath(uri: string): string | undefined {
 connection.onDidOpenTextDocument(({ textDocument }) => {
   const file = localPath(textDocument.uri);
   if (file === undefined) return;
+  documents.set(file, textDocument.text);
   typeGate.didOpen(file, textDocument.text);
   // Type-check the opened text soon, in the background of the user's editing: the first save then
   // checks only its own text (the project's cold start costs seconds).
@@ -136,6 +162,11 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
   return undefined;
 });
 
+// The command interpreter (issue 7): the Live REPL terminal's lines, completion, Evaluate Selection.
+connection.onRequest(ReplCommand.type, ({ line, activeFile }) => interpreter.run(line, activeFile ? { activeFile } : {}));
+connection.onRequest(ReplComplete.type, ({ line, cursor }) => interpreter.complete(line, cursor));
+connection.onRequest(ReplEvaluate.type, ({ file, expression, targetId }) => interpreter.evaluate(file, expression, targetId));
+
 connection.onNotification(TargetsChanged.type, ({ targets }) => {
   const live = new Set(targets.map((t) => t.id));
   const gone = new Set(port.targets().filter((t) => !live.has(t.id)).map((t) => t.id));
@@ -151,9 +182,15 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
   }
 });
 
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  const file = localPath(textDocument.uri);
+  if (file !== undefined) documents.delete(file);
+});
+
 connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   const file = localPath(textDocument.uri);
   if (text === undefined || file === undefined) return;
+  documents.set(file, text);
   if (engine.isIdleSave(file, text)) return;
   try {
     const save = (saveCounts.get(file) ?? 0) + 1;

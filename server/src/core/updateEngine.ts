@@ -80,6 +80,11 @@ export interface SaveOptions {
   whenIdle?: string[];
   /** Resolves once the outcome is published: work that only informs starts after it. */
   afterPublished?: Promise<void>;
+  /**
+   * Apply only the changes of these functions (display names or paths), spliced into the text that
+   * runs; the rest of the file keeps running as it is (the REPL's `update f, g`).
+   */
+  only?: string[];
 }
 
 export class UpdateEngine {
@@ -293,7 +298,7 @@ export class UpdateEngine {
     // A tsc-built program runs the compiled file: compiled once per save, when a target needs it.
     let compiled: BuiltView | null | undefined;
     const built = () => (compiled === undefined ? (compiled = builtView(file, text)) : compiled);
-    const view: ScriptView = { running: file, saved, splice: false, ...(options.whenIdle ? { whenIdle: options.whenIdle } : {}) };
+    const view: ScriptView = { running: file, saved, splice: false, ...(options.whenIdle ? { whenIdle: options.whenIdle } : {}), ...(options.only ? { only: options.only } : {}) };
     const outcomes = await Promise.all(this.port.targets().map((target) => this.updateTarget(target, file, view, gate, built)));
     const results: TargetUpdateResult[] = [];
     const diagnostics: LiveDiagnostic[] = [];
@@ -310,13 +315,15 @@ export class UpdateEngine {
     const now = dedupe(diagnostics);
     // A held update needs no warnings about code that does not run.
     if (!deferred || !applied || !this.types || this.settings().typeCheck === 'off') {
-      if (applied) this.types?.accept?.(file, text);
+      // Part of a text applied is not the text the program runs: the gate keeps its baseline.
+      if (applied && !options.only) this.types?.accept?.(file, text);
       return { report, diagnostics: now };
     }
     const changes = outcomes.find((o) => o?.changes)?.changes;
     const later = (options.afterPublished ?? new Promise<void>((resolve) => setImmediate(resolve))).then(async () => {
       const verdict = await this.typeCheck(file, text, options);
-      if (applied) this.types?.accept?.(file, text);
+      // Part of a text applied is not the text the program runs: the gate keeps its baseline.
+      if (applied && !options.only) this.types?.accept?.(file, text);
       const appliedTo = results.filter((r) => r.outcome === 'applied').map((r) => r.targetId);
       const warnings = (changes ? anchorElsewhere(verdict.diagnostics, changes) : verdict.diagnostics).map((d) => ({ ...d, targets: appliedTo }));
       return warnings.length ? dedupe([...now, ...warnings]) : undefined;
@@ -371,7 +378,9 @@ export class UpdateEngine {
     const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
     // The incremental path only sees edits inside one function's body: nothing above it changed.
     const analyzed = analysis.incremental ? analysis.changes : withGapRisk(analysis.changes, baseline.functions, baseline.text, analysis.after(), saved.code);
-    const savedChanges = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
+    const allChanges = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
+    const savedChanges = view.only ? onlyFunctions(allChanges, view.only) : allChanges;
+    if (view.only && savedChanges.changed.length === 0 && savedChanges.syntaxErrors.length === 0) return undefined;
     if (savedChanges.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, savedChanges.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
@@ -386,8 +395,8 @@ export class UpdateEngine {
 
     // New or removed top-level declarations: the patch text keeps the running module's layout
     // (analysis/declarations.ts); the update is then what changes from the running text to it.
-    const keepsTopLevel = view.splice || this.isModule(running, saved.code);
-    const declarations = analysis.incremental ? undefined : planDeclarations(pathToFileURL(running).href, baseline.functions, saved.code, analysis.after(), { blankNew: !keepsTopLevel });
+    const keepsTopLevel = view.splice || view.only !== undefined || this.isModule(running, saved.code);
+    const declarations = analysis.incremental || view.only ? undefined : planDeclarations(pathToFileURL(running).href, baseline.functions, saved.code, analysis.after(), { blankNew: !keepsTopLevel });
     if (declarations && 'refused' in declarations) {
       const at = view.toSource ? view.toSource(declarations.at) : declarations.at;
       const message = `Not applied: this statement ${declarations.refused}. The program keeps the previous version.`;
@@ -414,7 +423,7 @@ export class UpdateEngine {
     // JavaScript is always spliced: only what the edit changed is replaced.
     const esModule = this.isModule(running, saved.code);
     const esm = esModule && changes.rawTopLevelChanged;
-    const spliced = esm || view.splice ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
+    const spliced = esm || view.splice || view.only ? spliceFunctions(baseline.text, saved.code, changes) : undefined;
     const code = spliced?.code ?? patchText;
     const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
     // Changed definitions run again in the module's scope, inside the update's transaction. Not in
@@ -422,7 +431,7 @@ export class UpdateEngine {
     const definitions: DefinitionPlan | undefined =
       !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule }) : undefined;
     // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
-    const state = view.toSource || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
+    const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
     const steps = orderedSteps(declarations?.steps ?? [], definitions?.steps ?? [], state.steps, view.steps);
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
@@ -473,7 +482,7 @@ export class UpdateEngine {
     if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));
       if (esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, definitions, declarations && !('refused' in declarations) && report.ok ? declarations.declared : []));
-      else if (spliced) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
+      else if (spliced && !view.only) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
       else diagnostics.push(...topLevelDiagnostics(changes, definitions));
     }
     const stated = stateDiagnostics(diagnostics, state, script);
@@ -649,6 +658,27 @@ interface ScriptView {
   restores?: number;
   /** Module steps to run with the update (a rollback's reverse transformers). */
   steps?: ModuleStep[];
+  /** Only these functions' changes (`SaveOptions.only`). */
+  only?: string[];
+}
+
+/**
+ * The changes of the named functions alone (display names or paths), nested ones with their
+ * parent: no top-level change, nothing added or removed, since the text that runs keeps its top level.
+ */
+function onlyFunctions(changes: FileChanges, names: string[]): FileChanges {
+  const wanted = new Set(names);
+  return {
+    ...changes,
+    changed: changes.changed.filter((c) => wanted.has(c.after.displayName) || wanted.has(c.after.path)),
+    added: [],
+    removed: [],
+    topLevelChanged: false,
+    rawTopLevelChanged: false,
+    topLevel: [],
+    dangling: [],
+    moved: changes.moved.filter((p) => changes.changed.some((c) => c.after.path === p && (wanted.has(c.after.displayName) || wanted.has(p)))),
+  };
 }
 
 type BuiltView = ScriptView;

@@ -1,0 +1,134 @@
+// The commands that show a program's state or change its version: `status`, `targets`, `pending`,
+// `cancel`, `history`, `rollback`, `stack`, `points`. Reuse the engine's pending tracker and
+// core/rollback.ts; the programs are asked through the port.
+import type { ReplLine } from '../../../common/repl';
+import type { TargetInfo } from '../../../common/protocol';
+import { rollback, targetHistories } from '../core/rollback';
+import type { CommandContext } from './host';
+import { ago, displayPath, errorLine, line, location, plural } from './format';
+import { words } from './parse';
+
+export async function targetsCommand(context: CommandContext): Promise<ReplLine[]> {
+  const targets = context.host.port.targets();
+  if (targets.length === 0) return [line('No program is running.', 'dim')];
+  const modules = await context.modules();
+  return targets.map((t) => line(`${t.name}  ${dimId(t)}${modules.has(t.id) ? `  ${plural(modules.get(t.id)!.length, 'module')}` : ''}`));
+}
+
+export async function statusCommand(context: CommandContext): Promise<ReplLine[]> {
+  const { port, engine } = context.host;
+  const targets = port.targets();
+  if (targets.length === 0) return [line('No program is running.', 'dim')];
+  const [histories, modules] = await Promise.all([targetHistories(port, { limit: 1 }), context.modules()]);
+  const waiting = engine.pending.all();
+  const lines: ReplLine[] = [line(plural(targets.length, 'program') + ' running', 'heading')];
+  for (const t of targets) {
+    const history = histories.find((h) => h.targetId === t.id);
+    const version = history?.history ? `version ${history.history.current}` : `version unknown (${history?.error ?? 'no answer'})`;
+    const pending = waiting.find((p) => p.targetId === t.id)?.pending.length ?? 0;
+    const count = modules.has(t.id) ? `, ${plural(modules.get(t.id)!.length, 'module')}` : '';
+    lines.push(line(`${t.name}  ${dimId(t)}: ${version}${count}, ${pending ? plural(pending, 'pending update') : 'nothing pending'}`, pending ? 'warn' : 'plain'));
+  }
+  return lines;
+}
+
+export async function pendingCommand(context: CommandContext): Promise<ReplLine[]> {
+  const { host } = context;
+  const all = host.engine.pending.all().filter((t) => t.pending.length > 0);
+  if (all.length === 0) return [line('Nothing is pending.', 'dim')];
+  const lines: ReplLine[] = [];
+  for (const target of all) {
+    lines.push(line(`${target.targetName}:`, 'heading'));
+    for (const p of target.pending) {
+      const waitingFor = p.waitingFor?.length ? `, waiting for ${p.waitingFor.join(', ')} to be idle` : '';
+      lines.push(line(`  ${p.id}  ${displayPath(host.root, p.file)}: ${p.functions.join(', ')} (since ${ago(p.since)}${waitingFor}, expires in ${Math.max(0, Math.round((p.deadline - Date.now()) / 1000))} s)`, 'warn'));
+      for (const a of p.activations) lines.push(line(`    ${a.function} is ${a.kind === 'suspended' ? 'suspended' : 'on the stack'}${a.file !== undefined && a.line !== undefined ? ` at ${location(host.root, a.file, a.line, a.column ?? 0)}` : ''}`, 'dim'));
+    }
+  }
+  return lines;
+}
+
+export async function cancelCommand(context: CommandContext, rest: string): Promise<ReplLine[]> {
+  const ids = words(rest);
+  const known = new Set(context.host.engine.pending.all().flatMap((t) => t.pending.map((p) => p.id)));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) return [errorLine(`No pending update ${unknown.join(', ')} (see \`pending\`).`)];
+  const count = await context.host.engine.cancelPending(ids.length ? ids : undefined);
+  return [count ? line(`Cancelled ${plural(count, 'pending update')}.`, 'ok') : line('Nothing is pending.', 'dim')];
+}
+
+export async function historyCommand(context: CommandContext, rest: string): Promise<ReplLine[]> {
+  const limit = rest ? Number(rest) : 20;
+  if (!Number.isInteger(limit) || limit <= 0) return [errorLine('Usage: history [<how many>]')];
+  const histories = await targetHistories(context.host.port, { limit });
+  if (histories.length === 0) return [line('No program is running.', 'dim')];
+  const lines: ReplLine[] = [];
+  for (const h of histories) {
+    lines.push(line(`${h.targetName}:`, 'heading'));
+    if (!h.history) {
+      lines.push(errorLine(`  ${h.error ?? 'no answer'}`));
+      continue;
+    }
+    const { versions, current, oldestRestorable } = h.history;
+    if (versions.length === 0) lines.push(line('  version 0: the program as it started (no update yet)', 'dim'));
+    for (const v of versions) {
+      const files = v.files.map((f) => displayPath(context.host.root, f.file)).join(', ');
+      const what = v.restores !== undefined ? `restores version ${v.restores}` : v.functions.length ? v.functions.join(', ') : 'top level';
+      const marks = `${v.version === current ? ' (current)' : ''}${v.version < oldestRestorable ? ' (no longer restorable)' : ''}`;
+      lines.push(line(`  ${v.version}  ${ago(v.at)}  ${files}: ${what}${v.outcome === 'partial' ? ', part pending' : ''}${marks}`, v.version === current ? 'ok' : 'plain'));
+    }
+  }
+  return lines;
+}
+
+export async function rollbackCommand(context: CommandContext, rest: string): Promise<ReplLine[]> {
+  const version = rest ? Number(rest) : undefined;
+  if (version !== undefined && (!Number.isInteger(version) || version < 0)) return [errorLine(`There is no version ${rest}: versions are 0 (the program as it started), 1, 2, …`)];
+  const result = await rollback(context.host.engine, context.host.port, version === undefined ? {} : { version }, context.host.publish);
+  return result.summary.split('\n').map((text) => line(text, result.ok ? 'ok' : 'error'));
+}
+
+export async function stackCommand(context: CommandContext): Promise<ReplLine[]> {
+  const { port, engine, root } = context.host;
+  const targets = port.targets();
+  if (targets.length === 0) return [line('No program is running.', 'dim')];
+  const lines: ReplLine[] = [];
+  for (const t of targets) {
+    lines.push(line(`${t.name}:`, 'heading'));
+    const live = port.liveStack ? await port.liveStack(t.id).catch((e: unknown) => ({ error: String(e) })) : { error: 'this connection cannot show the stack' };
+    if ('error' in live) lines.push(errorLine(`  stack: ${live.error}`));
+    else if (live.frames.length === 0) lines.push(line('  running (not paused): no frame of the program is on the stack', 'dim'));
+    else for (const f of live.frames) lines.push(line(`  at ${f.functionName} (${location(root, f.file, f.line, f.column)})`));
+    // Activations that hold pending updates back: the suspended async functions and generators.
+    const pending = engine.pending.all().find((p) => p.targetId === t.id)?.pending ?? [];
+    for (const p of pending) {
+      for (const a of p.activations) {
+        const where = a.file !== undefined && a.line !== undefined ? ` (${location(root, a.file, a.line, a.column ?? 0)})` : '';
+        lines.push(line(`  ${a.kind === 'suspended' ? 'suspended' : 'active'}: ${a.function}${where}, holding update ${p.id}`, 'warn'));
+      }
+    }
+  }
+  return lines;
+}
+
+export async function pointsCommand(context: CommandContext): Promise<ReplLine[]> {
+  const { port, root } = context.host;
+  const targets = port.targets();
+  if (targets.length === 0) return [line('No program is running.', 'dim')];
+  const lines: ReplLine[] = [];
+  for (const t of targets) {
+    const state = port.updatePoints ? await port.updatePoints(t.id).catch((e: unknown) => ({ error: String(e) })) : { error: 'this connection cannot show update points' };
+    if ('error' in state) {
+      lines.push(errorLine(`${t.name}: ${state.error}`));
+      continue;
+    }
+    lines.push(line(`${t.name}: ${plural(state.total, 'update point')} reached`, 'heading'));
+    if (state.total === 0) lines.push(line('  (add `updatePoint()` from `live-update` in a long-running loop)', 'dim'));
+    for (const s of state.sites) lines.push(line(`  ${location(root, s.file, s.line, s.column)}  in ${s.functionName}  ~${s.approximateCount} calls, last seen ${ago(s.lastSeen)}`));
+  }
+  return lines;
+}
+
+function dimId(t: TargetInfo): string {
+  return `[${t.id}]`;
+}
