@@ -33,10 +33,13 @@ describe('The Live REPL in a real VS Code', function () {
     await eventually('the REPL terminal to close', () => !vscode.window.terminals.some((t) => t.name === REPL_NAME));
   });
 
-  async function startProgram(): Promise<void> {
+  /** Starts repl.js; resolves with the pattern of its target's name (as the REPL lists it). */
+  async function startProgram(): Promise<RegExp> {
     const start = live.dap.output.length;
-    await launch(file, 'live repl.js');
+    const session = await launch(file, 'live repl.js');
     await live.dap.waitForLine(/^repl hello \d+$/, start);
+    const name = live.api.targets().find((t) => t.id === session.id)!.name;
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`);
   }
 
   async function openRepl(): Promise<vscode.Terminal> {
@@ -53,9 +56,10 @@ describe('The Live REPL in a real VS Code', function () {
   }
 
   it('lists the program, reads module state and assigns it, and the program uses the new value', async () => {
-    await startProgram();
+    const target = await startProgram();
     const terminal = await openRepl();
-    await enter(terminal, 'status', /live repl\.js/);
+    await enter(terminal, 'status', /^1 program running$/);
+    await waitForRow(target);
     await enter(terminal, 'eval repl.js greeting', /^'hello'$/);
     const lines = live.dap.output.length;
     await enter(terminal, "eval repl.js greeting = 'bonjour'", /^'bonjour'$/);
@@ -71,7 +75,7 @@ describe('The Live REPL in a real VS Code', function () {
   });
 
   it('recalls history with the up arrow, also in a new REPL, and completes a command with Tab', async () => {
-    await startProgram();
+    const target = await startProgram();
     let terminal = await openRepl();
     await enter(terminal, 'eval repl.js count > 0', /^true$/);
     terminal.sendText(UP, false);
@@ -94,7 +98,7 @@ describe('The Live REPL in a real VS Code', function () {
     terminal.sendText('\t', false);
     await waitForRow(/^live> status$/);
     terminal.sendText('', true);
-    await waitForRow(/live repl\.js/);
+    await waitForRow(target);
   });
 
   it('Evaluate Selection shows the value after the selection and in the REPL; an error in the error colour; no program: says so', async () => {
