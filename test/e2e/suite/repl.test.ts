@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { editorScreen, rowsMatching, screenAvailable, terminalRows, waitForRow } from './screen';
-import { eventually, launch, liveSuite, stopAll, workspaceFile } from './support';
+import { editAndSave, eventually, launch, liveSuite, stopAll, workspaceFile } from './support';
 
 const REPL_NAME = 'Live Update REPL';
 const UP = '\x1b[A';
@@ -66,6 +66,28 @@ describe('The Live REPL in a real VS Code', function () {
     await live.dap.waitForLine(/^repl bonjour \d+$/, lines);
     // The prompt is back, empty, on the last row written (rows are read with trailing blanks trimmed).
     await eventually('an empty prompt on the last row', async () => (await terminalRows()).filter(Boolean).at(-1) === 'live>');
+  });
+
+  it('prints an update applied while a line is being typed above the prompt, and keeps the typed text', async () => {
+    await startProgram();
+    const terminal = await openRepl();
+    terminal.sendText('eval repl.js gree', false);
+    await waitForRow(/^live> eval repl\.js gree$/);
+    const lines = live.dap.output.length;
+    await editAndSave(file, '`${greeting} ${count}`', '`${greeting}! ${count}`');
+    try {
+      await live.dap.waitForLine(/^repl hello! \d+$/, lines);
+      const notice = await waitForRow(/^repl\.js: /);
+      await eventually('the notice above the prompt, the typed text kept on it', async () => {
+        const rows = (await terminalRows()).filter(Boolean);
+        return rows.at(-1) === 'live> eval repl.js gree' && rows.at(-2) === notice && rows.filter((r) => r.startsWith('live> eval')).length === 1;
+      });
+      // The line goes on where it was.
+      await enter(terminal, 'ting', /^'hello'$/);
+    } finally {
+      // The other tests expect the file as it was.
+      await editAndSave(file, '`${greeting}! ${count}`', '`${greeting} ${count}`');
+    }
   });
 
   it('suggests the nearest command for a mistyped one', async () => {
