@@ -1,10 +1,15 @@
 // Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ClientCommands, ServerCommands, type RollbackRequest } from '../../common/protocol';
+import { ClientCommands, ServerCommands, type RollbackRequest, type UpdateReport } from '../../common/protocol';
+import type { ReplStyle } from '../../common/repl';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
+import { InlineResult } from './repl/inlineResult';
+import { LiveRepl } from './repl/liveRepl';
+import { applyNow, evaluateSelection, replBackend } from './repl/replCommands';
+import { ReplHistory } from './repl/replHistory';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -24,7 +29,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(type, injector));
   }
   context.subscriptions.push(
-    tracker.onDidChange((targets) => status.setTargets(targets)),
+    tracker.onDidChange((targets) => {
+      status.setTargets(targets);
+      // The editor's context menu offers Evaluate Selection only while a program is live.
+      void vscode.commands.executeCommand('setContext', 'liveUpdate.hasTargets', targets.length > 0);
+    }),
     vscode.commands.registerCommand('liveUpdate.showOutput', () => log.show()),
     // Code actions of the server point at other files (a caller that no longer type-checks).
     vscode.commands.registerCommand(ClientCommands.openLocation, (uri: string, line: number, character: number) =>
@@ -33,6 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.workspace.onDidSaveTextDocument((d) => log.trace(`saved ${d.uri.toString()}`)),
   );
 
+  // Created on first use, when the language client exists; update reports are echoed to it.
+  let repl: LiveRepl | undefined;
   client = await startLanguageClient(
     context,
     tracker,
@@ -42,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
       status.showReport(report);
       history.add(report);
+      repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
     },
     (targets) => {
       status.setPending(targets);
@@ -49,6 +61,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     },
   );
   const languageClient = client;
+  repl = new LiveRepl(replBackend(languageClient), new ReplHistory(context.globalState));
+  const liveRepl = repl;
+  const inline = new InlineResult();
+  context.subscriptions.push(
+    liveRepl,
+    inline,
+    vscode.commands.registerCommand('liveUpdate.openRepl', () => void liveRepl.show(false)),
+    // Returns what it shows inline (the tests read it; so may a keybinding's `runCommands`).
+    vscode.commands.registerCommand('liveUpdate.evaluateSelection', () => evaluateSelection(languageClient, liveRepl, inline)),
+    vscode.commands.registerCommand('liveUpdate.applyNow', () => applyNow(languageClient, liveRepl)),
+  );
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(
     vscode.commands.registerCommand('liveUpdate.applyWhenIdle', () => applyWhenIdle(languageClient)),
@@ -71,6 +94,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
 export async function deactivate(): Promise<void> {
   await client?.stop();
 }
+
+const REPORT_STYLE = { applied: 'ok', 'no-change': 'dim', pending: 'warn', partial: 'warn', rejected: 'error' } as const satisfies Record<UpdateReport['outcome'], ReplStyle>;
 
 /**
  * "Apply When Idle…" (DYMOS' `update … when … idle`): the active editor's text is applied once the

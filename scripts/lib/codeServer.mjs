@@ -116,9 +116,10 @@ export function workbenchUrl(base, { folder, extensionPath, testsPath }) {
 
 /**
  * Opens `url` in headless Chromium and resolves with the exit code the workbench reports through
- * `codeAutomationExit` (extension tests call it when `run()` settles).
+ * `codeAutomationExit` (extension tests call it when `run()` settles). `onPage` receives the page
+ * (the end-to-end tests' screen channel reads it).
  */
-export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 10 * 60_000, screenshot } = {}) {
+export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 10 * 60_000, screenshot, onPage = () => {} } = {}) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: tools.chromium,
@@ -127,6 +128,7 @@ export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 10 *
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('console', (m) => onConsole(m.text()));
+    onPage(page);
     const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     await page.goto(url);
     let timer;

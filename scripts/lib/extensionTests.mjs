@@ -5,6 +5,7 @@
 import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorkbench, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { startScreenChannel } from './screenChannel.mjs';
 import { repoRoot } from './tools.mjs';
 
 /**
@@ -27,6 +28,9 @@ export async function runExtensionTests({ fixture, scratch, extensionPath, tests
     printed = text.length;
   };
   const tail = setInterval(printLog, 200);
+  // Before code-server starts, so its extension host inherits the channel's URL.
+  const screen = await startScreenChannel();
+  process.env.LIVE_UPDATE_E2E_SCREEN = screen.url;
   const server = await startCodeServer({ folder: workspace, scratch: join(scratch, 'cs') });
   let code = 1;
   try {
@@ -36,12 +40,14 @@ export async function runExtensionTests({ fixture, scratch, extensionPath, tests
         if (process.env.LIVE_UPDATE_E2E_VERBOSE) process.stdout.write(`[browser] ${text}\n`);
       },
       screenshot: process.env.LIVE_UPDATE_E2E_SCREENSHOT,
+      onPage: screen.setPage,
     });
   } catch (e) {
     console.error(`e2e: ${e instanceof Error ? e.message : String(e)}\n--- code-server log ---\n${server.log()}`);
   } finally {
     clearInterval(tail);
     printLog();
+    await screen.close();
     await server.stop();
   }
   return typeof code === 'number' ? code : 1;

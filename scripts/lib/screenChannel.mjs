@@ -1,0 +1,53 @@
+// What the workbench shows, for the end-to-end tests. The tests run in the extension host, which
+// cannot see the rendered screen; this small HTTP server on loopback (its URL handed to the tests
+// in LIVE_UPDATE_E2E_SCREEN) answers a few fixed questions by reading the DOM of the page the
+// runner drives. Fixed queries, not arbitrary code: a test asks what a user would look at.
+import { createServer } from 'node:http';
+
+const QUERIES = {
+  /** The rows of the visible terminal, as xterm's DOM renderer draws them (top to bottom). */
+  terminal: () => {
+    const visible = [...document.querySelectorAll('.xterm')].filter((x) => x.getClientRects().length > 0);
+    const rows = visible.at(-1)?.querySelector('.xterm-rows');
+    if (!rows) return null;
+    return [...rows.children].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd());
+  },
+  /**
+   * The text editors draw after their lines' text: decorations' `after.contentText` (CSS `::after`
+   * content of a span in the view lines), with each view line's own text.
+   */
+  editor: () => {
+    const after = [];
+    for (const span of document.querySelectorAll('.monaco-editor .view-lines span')) {
+      const content = getComputedStyle(span, '::after').content;
+      if (content && content !== 'none' && content !== 'normal') after.push(content);
+    }
+    const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
+    return { after, lines };
+  },
+};
+
+/**
+ * Starts the channel; `setPage(page)` once the workbench page exists (questions before that are
+ * answered 503, and the tests poll). Resolves with its URL, `setPage` and `close`.
+ */
+export async function startScreenChannel() {
+  let page;
+  const server = createServer(async (req, res) => {
+    const query = QUERIES[(req.url ?? '').replace(/^\//, '')];
+    if (!query) return void res.writeHead(404).end();
+    if (!page) return void res.writeHead(503).end();
+    try {
+      const answer = await page.evaluate(query);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    } catch (e) {
+      res.writeHead(500).end(e instanceof Error ? e.message : String(e));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    setPage: (p) => (page = p),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}

@@ -1,0 +1,43 @@
+// What the workbench draws, as a person would read it: the rows of the visible terminal and the text
+// editors show after their lines. The tests run in the extension host, which cannot see the screen;
+// the runner (scripts/lib/screenChannel.mjs) reads the DOM of the page it drives and answers on a
+// loopback URL given in LIVE_UPDATE_E2E_SCREEN. Under @vscode/test-electron there is no such
+// channel, and the tests that need it skip.
+import { eventually } from './support';
+
+const url = process.env.LIVE_UPDATE_E2E_SCREEN;
+
+export const screenAvailable = (): boolean => url !== undefined;
+
+async function ask<T>(query: string): Promise<T | undefined> {
+  if (!url) throw new Error('no screen channel (LIVE_UPDATE_E2E_SCREEN)');
+  const response = await fetch(`${url}/${query}`);
+  if (response.status === 503) return undefined;
+  if (!response.ok) throw new Error(`screen channel: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The rows of the visible terminal, top to bottom, trailing blanks trimmed. */
+export async function terminalRows(): Promise<string[]> {
+  return (await ask<string[] | null>('terminal')) ?? [];
+}
+
+/** Waits until the visible terminal shows a row matching `pattern`; returns that row. */
+export async function waitForRow(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  let last: string[] = [];
+  try {
+    return await eventually(`a terminal row matching ${pattern}`, async () => (last = await terminalRows()).find((r) => pattern.test(r)), timeoutMs);
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- the terminal shows ---\n${last.join('\n')}`);
+  }
+}
+
+/** The rows matching `pattern` now. */
+export async function rowsMatching(pattern: RegExp): Promise<string[]> {
+  return (await terminalRows()).filter((r) => pattern.test(r));
+}
+
+/** What the editors draw after their text (decorations' `after.contentText`), and their lines. */
+export async function editorScreen(): Promise<{ after: string[]; lines: string[] }> {
+  return (await ask<{ after: string[]; lines: string[] }>('editor')) ?? { after: [], lines: [] };
+}
