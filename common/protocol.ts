@@ -187,6 +187,11 @@ export namespace ReplCommand {
     line: string;
     /** The file of the active editor, the default module of `eval` and `update`. */
     activeFile?: string;
+    /**
+     * The text of every editor with unsaved changes (absolute paths): what `update` applies for
+     * those files (the server otherwise only hears of a document's text when it opens or saves).
+     */
+    unsaved?: { file: string; text: string }[];
   }
   export const type = new RequestType<Params, ReplResponse, void>(method);
 }

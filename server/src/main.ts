@@ -32,6 +32,8 @@ const saveCounts = new Map<string, number>();
 const published = new Map<string, LiveDiagnostic[]>();
 /** The last text the client sent per open document (at open, then at each save): what the REPL's `update` applies. */
 const documents = new Map<string, string>();
+/** The editors' unsaved texts the client sent with the REPL command running now. */
+let unsaved = new Map<string, string>();
 /** The workspace folder (from initialize): the REPL shows and resolves module paths relative to it. */
 let root = process.cwd();
 
@@ -42,7 +44,7 @@ const interpreter = new CommandInterpreter({
   get root() {
     return root;
   },
-  textOf: async (file) => documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined)),
+  textOf: async (file) => unsaved.get(file) ?? documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined)),
   // As a save's outcome: the report now, type warnings that could not hold it when known (unless
   // a newer update of the file came since).
   publish: async (file, outcome) => {
@@ -172,7 +174,14 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
 });
 
 // The command interpreter (issue 7): the Live REPL terminal's lines, completion, Evaluate Selection.
-connection.onRequest(ReplCommand.type, ({ line, activeFile }) => interpreter.run(line, activeFile ? { activeFile } : {}));
+connection.onRequest(ReplCommand.type, async ({ line, activeFile, unsaved: texts }) => {
+  unsaved = new Map((texts ?? []).map((t) => [t.file, t.text]));
+  try {
+    return await interpreter.run(line, activeFile ? { activeFile } : {});
+  } finally {
+    unsaved = new Map();
+  }
+});
 connection.onRequest(ReplComplete.type, ({ line, cursor }) => interpreter.complete(line, cursor));
 connection.onRequest(ReplEvaluate.type, ({ file, expression, targetId }) => interpreter.evaluate(file, expression, targetId));
 

@@ -25,7 +25,10 @@ const edit = (text: string, search: string, replacement: string) => {
 };
 
 const cleanups: Array<() => Promise<void>> = [];
-after(() => Promise.all(cleanups.map((c) => c())));
+// Newest first, one after another: pending updates are cancelled before their program is killed.
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
 
 interface Session {
   debuggee: InspectedProcess;
@@ -228,5 +231,13 @@ describe('command interpreter over LSP', { timeout: 60_000 }, () => {
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'v1');
     const report = await eventually('the rollback reported as an update', () => client.updates.find((u) => u.restores === 0));
     assert.equal(report.file, counter);
+
+    // The editor's unsaved text comes with the command (Apply Now), and wins over the last sent;
+    // a path with a space is one argument when quoted.
+    const unsaved = edit(original, "return 'v1';", "return 'unsaved';");
+    const applied = await client.connection.sendRequest(ReplCommand.type, { line: `update ${JSON.stringify(counter)}`, unsaved: [{ file: counter, text: unsaved }] });
+    assert.match(text(applied), /^Live: label in 1 target/);
+    assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'unsaved');
+    assert.match(text(await command('update "/no such/dir/x.js"')), /no such\/dir\/x\.js/);
   });
 });

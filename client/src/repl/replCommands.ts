@@ -11,9 +11,14 @@ import type { ReplBackend } from './replTerminal';
 
 export function replBackend(client: LanguageClient): ReplBackend {
   return {
-    command: (line) => client.sendRequest(ReplCommand.type, { line, activeFile: activeFile()?.fsPath }),
+    command: (line) => client.sendRequest(ReplCommand.type, { line, activeFile: activeFile()?.fsPath, unsaved: unsavedTexts() }),
     complete: (line, cursor) => client.sendRequest(ReplComplete.type, { line, cursor }),
   };
+}
+
+/** The editors' unsaved texts, for `update` (Apply Now applies what the editor shows). */
+function unsavedTexts(): { file: string; text: string }[] {
+  return vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file').map((d) => ({ file: d.uri.fsPath, text: d.getText() }));
 }
 
 /** The file of the active editor, when it is one on disk (what `eval` and `update` default to). */
@@ -62,7 +67,7 @@ export async function applyNow(client: LanguageClient, repl: LiveRepl): Promise<
     return;
   }
   const line = `update ${quoteArgument(file.fsPath)}`;
-  const response = await client.sendRequest(ReplCommand.type, { line, activeFile: file.fsPath });
+  const response = await client.sendRequest(ReplCommand.type, { line, activeFile: file.fsPath, unsaved: unsavedTexts() });
   repl.echo(line, response.lines);
 }
 

@@ -36,7 +36,7 @@ export function commandTable(evalCommand: Handler): Command[] {
     { name: 'eval', usage: 'eval [<module>] <expression>', help: "Evaluate in a module's scope (its top-level bindings readable and assignable); promises are awaited.", args: 'module', run: evalCommand },
     { name: 'stack', usage: 'stack', help: 'The live stack (when paused) and the suspended activations that hold updates back.', args: 'none', run: stackCommand },
     { name: 'points', usage: 'points', help: 'Where the programs reached update points, and how often (approximately).', args: 'none', run: pointsCommand },
-    { name: 'quit', usage: 'quit', help: 'Leave the command interpreter (the programs keep running).', args: 'none', run: async () => ({ lines: [], quit: true }) },
+    { name: 'quit', usage: 'quit', help: 'Leave the command interpreter. The programs keep running, except the one `live-update run` started, which stops.', args: 'none', run: async () => ({ lines: [], quit: true }) },
   ];
   return table;
 }

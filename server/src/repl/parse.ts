@@ -32,15 +32,39 @@ export function parseUpdateArgs(rest: string): UpdateArgs | { error: string } {
   return { items, whenIdle };
 }
 
-/** Comma- or space-separated words. */
-export function words(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
+/** A word, or a quoted one (`"…"` with JSON escapes, `'…'`): paths with spaces are quoted. */
+const WORD = /"((?:[^"\\]|\\.)*)"|'([^']*)'|[^\s,"']+/y;
+
+function unquote(match: RegExpExecArray): string {
+  if (match[1] !== undefined) {
+    try {
+      return JSON.parse(`"${match[1]}"`) as string;
+    } catch {
+      return match[1];
+    }
+  }
+  return match[2] ?? match[0];
 }
 
-/** The first word of `rest` and what follows it. */
-export function firstWord(rest: string): { word: string; after: string } {
-  const match = /^(\S+)\s*([\s\S]*)$/.exec(rest);
-  return match ? { word: match[1]!, after: match[2]! } : { word: '', after: '' };
+/** Comma- or space-separated words, quoted ones unquoted. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const gap = /[\s,]*/y;
+    gap.lastIndex = at;
+    at += gap.exec(text)![0].length;
+    if (at >= text.length) break;
+    WORD.lastIndex = at;
+    const match = WORD.exec(text);
+    if (!match) {
+      out.push(text.slice(at));
+      break;
+    }
+    out.push(unquote(match));
+    at = WORD.lastIndex;
+  }
+  return out;
 }
 
 /** Levenshtein distance. */

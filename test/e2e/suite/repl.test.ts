@@ -99,11 +99,9 @@ describe('The Live REPL in a real VS Code', function () {
     }
   });
 
-  // Pending on the server: it syncs documents with `change: None` (server/src/main.ts), so
-  // `update <file>` applies the last saved text, not the editor's; with the web workbench's default
-  // auto-save this test passed only because the save applied the text. Enable it once the server
-  // keeps the editor's unsaved text (ReplHost.textOf's documented contract).
-  it.skip("Apply Now applies the editor's unsaved text and the REPL shows it", async () => {
+  // The server hears of a document's text only at open and save; the REPL sends the editors'
+  // unsaved texts with each command (`ReplCommand.unsaved`), so Apply Now applies what is shown.
+  it("Apply Now applies the editor's unsaved text and the REPL shows it", async () => {
     await startProgram();
     const document = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(document);
