@@ -1,7 +1,7 @@
 // `live-update run` as a person uses it, in a tmux terminal: a TypeScript HTTP server started with
 // Live Update, a handler edited on disk while it serves, the prompt, Ctrl-C, and the JSON events.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -10,7 +10,13 @@ import { TmuxTerminal } from '../support/tmuxTerminal';
 import { cliCommand, cliEntry, edit, get, programNodeArgs, readEvents, scratchCopy } from './cliSupport';
 
 const terminals: TmuxTerminal[] = [];
-after(() => terminals.forEach((t) => t.kill()));
+const children: ChildProcess[] = [];
+// A test that fails midway leaves its command line running: end it (it ends its program), or this
+// file's process would wait for it forever.
+after(() => {
+  terminals.forEach((t) => t.kill());
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 function startRun(dir: string, ...options: string[]): TmuxTerminal {
   const terminal = TmuxTerminal.start(cliCommand('run', ...programNodeArgs(), ...options, 'server.ts'), {
@@ -30,7 +36,8 @@ test('run: an edit of a handler on disk is live at the next request; a type erro
   assert.equal(await get(port, '/a'), 'v1 /a #1');
 
   edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
-  await terminal.waitFor(/handler\.ts: Live: handle in 1 target/);
+  // The first update after start waits for the type check's cold start (seconds on a busy machine).
+  await terminal.waitFor(/handler\.ts: Live: handle in 1 target/, 60_000);
   // Same process, same module state: the count goes on.
   assert.equal(await get(port, '/b'), 'v2 /b #2');
 
@@ -89,6 +96,7 @@ test('run: Ctrl-C at the prompt goes to the program, and its exit code is the co
 test('run --no-repl: no prompt; updates are reported on stderr and the program\'s stdout stays its own', async () => {
   const dir = scratchCopy('cli-http-ts');
   const child = spawn(process.execPath, [cliEntry, 'run', '--no-repl', '--json', ...programNodeArgs(), 'server.ts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -97,7 +105,8 @@ test('run --no-repl: no prompt; updates are reported on stderr and the program\'
   const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(stdout)?.[1]));
   await eventually('the started event', () => stderr.includes('"event":"started"'));
   edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
-  await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr));
+  // The first update waits for the type check's cold start (seconds on a busy machine).
+  await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr), 60_000);
   assert.equal(await get(port, '/x'), 'v2 /x #1');
   child.kill('SIGINT');
   assert.equal(await exited, 7);
