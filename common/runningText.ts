@@ -80,8 +80,8 @@ export function scopeAccessor(file: string, form: 0 | 1 = 0): string {
 
 /**
  * The accessor's two spellings: same length, different only in the name of its parameter (V8 takes other edits of a concise arrow for top-level text, which it never changes in an ES module). A running text
- * always carries form 0; the runtime applies every update with the *other* form than V8 holds, so
- * each LiveEdit changes the accessor function and V8 gives it a fresh SharedFunctionInfo. Without
+ * always carries form 0; the last LiveEdit of every update gives V8 the *other* form than it holds,
+ * so every update changes the accessor function and V8 gives it a fresh SharedFunctionInfo. Without
  * that, Node 24 (V8 13.6) aborts the process at the first `eval` through an accessor that was
  * compiled before an update of its module ("Check failed: stored_info == context->scope_info()":
  * LiveEdit moves an unchanged function's scope chain to the new script's, while the module's live
