@@ -4,7 +4,10 @@
 // old code). Two diffs, each over one kind of change, avoid that; which one goes first depends on
 // where the diffs' chunks fall, which the server predicts (server/src/analysis/liveEditOrder.ts).
 // Shared so that the server predicts on the very texts the runtime applies.
-import type { ChangedFunction } from './patch';
+import type { ChangedFunction, ScriptPatch } from './patch';
+
+/** The order of a two-step update (`ScriptPatch.twoStep`). */
+export type TwoStepOrder = NonNullable<ScriptPatch['twoStep']>;
 import { offsetAt } from './positions';
 
 interface Range {
@@ -50,7 +53,7 @@ function replaced(base: string, other: string, all: { start: number; end: number
 }
 
 /** The text in between for a two-step patch (undefined: one step). */
-export function twoStepVia(order: 'topLevelFirst' | 'functionsFirst' | undefined, oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): string | undefined {
+export function twoStepVia(order: TwoStepOrder | undefined, oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): string | undefined {
   if (!order) return undefined;
   const via = order === 'topLevelFirst' ? topLevelOnly(oldRunning, newRunning, functions) : functionsOnly(oldRunning, newRunning, functions);
   return via === oldRunning || via === newRunning ? undefined : via;

@@ -10,7 +10,7 @@
 // reason V8 has (a changed context layout around an unchanged function): the server keeps the
 // module's layout itself (declarations.ts).
 import ts from 'typescript';
-import { twoStepVia } from '../../../common/twoStepTexts';
+import { twoStepVia, type TwoStepOrder } from '../../../common/twoStepTexts';
 import { scopeAccessor, withAccessorForm } from '../../../common/runningText';
 import type { ChangedFunction } from '../../../common/patch';
 import { liveEditDiff, type SourceChange } from './liveEditDiff';
@@ -95,7 +95,6 @@ export function unmatched(oldLiterals: readonly Literal[], newLiterals: readonly
   return lost;
 }
 
-export type TwoStepOrder = 'topLevelFirst' | 'functionsFirst';
 
 /** How the runtime applies a script's update (`ScriptPatch.twoStep`, `ScriptPatch.accessorAfter`). */
 export interface LiveEditPlan {
