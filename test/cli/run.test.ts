@@ -102,18 +102,25 @@ test('run --no-repl: no prompt; updates are reported on stderr and the program\'
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(stdout)?.[1]));
-  await eventually('the started event', () => stderr.includes('"event":"started"'));
-  edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
-  // The first update waits for the type check's cold start (seconds on a busy machine).
-  await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr), 60_000);
-  assert.equal(await get(port, '/x'), 'v2 /x #1');
-  child.kill('SIGINT');
-  assert.equal(await exited, 7);
-  assert.equal(stdout, `listening on ${port}\ninterrupted\n`);
-  const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
-  assert.deepEqual(events.map((e) => e.event), ['started', 'update', 'exit']);
-  assert.equal(events[1]!.outcome, 'applied');
+  try {
+    // Start-up loads the TypeScript program through the runtime's loader: seconds on a busy machine.
+    const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(stdout)?.[1], 30_000));
+    await eventually('the started event', () => stderr.includes('"event":"started"'), 30_000);
+    edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
+    // The first update waits for the type check's cold start (seconds on a busy machine).
+    await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr), 60_000);
+    assert.equal(await get(port, '/x'), 'v2 /x #1');
+    child.kill('SIGINT');
+    assert.equal(await exited, 7);
+    assert.equal(stdout, `listening on ${port}\ninterrupted\n`);
+    const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
+    assert.deepEqual(events.map((e) => e.event), ['started', 'update', 'exit']);
+    assert.equal(events[1]!.outcome, 'applied');
+  } catch (e) {
+    // What the command line printed is the only trace of a failure in CI.
+    if (e instanceof Error) e.message += `\nstdout:\n${stdout}\nstderr:\n${stderr.slice(-4000)}`;
+    throw e;
+  }
 });
 
 test('run: usage errors are one line', async () => {

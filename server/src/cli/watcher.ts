@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 /** How long a file must be quiet before its text is read (an editor's save can be several writes). */
 const SETTLE_MS = 30;
+/** How long an emptied file must stay empty to be an edit rather than a save half done. */
+const EMPTY_SETTLE_MS = 500;
 
 export class LoadedFileWatcher {
   /** File → the text last seen (on load, or at the last change). */
@@ -55,7 +57,7 @@ export class LoadedFileWatcher {
     }
   }
 
-  private touched(file: string): void {
+  private touched(file: string, settleMs = SETTLE_MS): void {
     if (!this.files.has(file)) return;
     clearTimeout(this.timers.get(file));
     this.timers.set(
@@ -68,10 +70,15 @@ export class LoadedFileWatcher {
         } catch {
           return; // Removed or being replaced: the next event brings the new file.
         }
-        if (text === this.files.get(file)) return;
+        const before = this.files.get(file);
+        if (text === before) return;
+        // A save that writes in place truncates first; a writer descheduled between the two (a
+        // busy machine) leaves an empty file for longer than SETTLE_MS. Emptying a module is rare
+        // enough to be believed only once it lasts.
+        if (text === '' && before !== '' && settleMs === SETTLE_MS) return this.touched(file, EMPTY_SETTLE_MS);
         this.files.set(file, text);
         this.onChanged(file, text);
-      }, SETTLE_MS),
+      }, settleMs),
     );
   }
 
