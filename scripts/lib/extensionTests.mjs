@@ -13,7 +13,7 @@ import { repoRoot } from './tools.mjs';
  * already be installed) and the report (`scratch/e2e.log`, handed to the suite through
  * LIVE_UPDATE_E2E_LOG). Resolves with the workbench's exit code (1 when it reported none).
  */
-export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath }) {
+export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath, captureDir }) {
   const workspace = join(scratch, 'workspace');
   cpSync(fixture, workspace, { recursive: true });
   // As in a project: its TypeScript files find Node's types (@types/node) in a node_modules.
@@ -29,7 +29,7 @@ export async function runExtensionTests({ fixture, scratch, extensionPath, tests
   };
   const tail = setInterval(printLog, 200);
   // Before code-server starts, so its extension host inherits the channel's URL.
-  const screen = await startScreenChannel();
+  const screen = await startScreenChannel({ captureDir });
   process.env.LIVE_UPDATE_E2E_SCREEN = screen.url;
   const server = await startCodeServer({ folder: workspace, scratch: join(scratch, 'cs') });
   let code = 1;

@@ -3,6 +3,7 @@
 // in LIVE_UPDATE_E2E_SCREEN) answers a few fixed questions by reading the DOM of the page the
 // runner drives. Fixed queries, not arbitrary code: a test asks what a user would look at.
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 
 const QUERIES = {
   /** The rows of the visible terminal, as xterm's DOM renderer draws them (top to bottom). */
@@ -30,10 +31,23 @@ const QUERIES = {
 /**
  * Starts the channel; `setPage(page)` once the workbench page exists (questions before that are
  * answered 503, and the tests poll). Resolves with its URL, `setPage` and `close`.
+ * With `captureDir`, `/capture/<name>` also saves a screenshot of the page as `<name>.png` there
+ * (scripts/screenshots.mjs: the README's pictures, taken by the extension host's driver at the
+ * moments it chooses).
  */
-export async function startScreenChannel() {
+export async function startScreenChannel({ captureDir } = {}) {
   let page;
   const server = createServer(async (req, res) => {
+    const capture = /^\/capture\/([a-z0-9-]+)$/.exec(req.url ?? '');
+    if (capture && captureDir) {
+      if (!page) return void res.writeHead(503).end();
+      try {
+        await page.screenshot({ path: join(captureDir, `${capture[1]}.png`) });
+        return void res.writeHead(200).end();
+      } catch (e) {
+        return void res.writeHead(500).end(e instanceof Error ? e.message : String(e));
+      }
+    }
     const query = QUERIES[(req.url ?? '').replace(/^\//, '')];
     if (!query) return void res.writeHead(404).end();
     if (!page) return void res.writeHead(503).end();

@@ -1,23 +1,14 @@
 // `npm run demo -- --smoke`: runs in the real extension host on a copy of demo/. Starts the demo's
 // own launch configuration, edits `banner` in the editor, saves, and succeeds only when the
 // running program prints the new text with its state carried on. Prints what it observed.
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { DapRecorder, editAndSave, eventually, liveUpdateApi, recordReports, stopAll, workspaceFile } from '../suite/support';
+import { drive } from '../driver';
+import { editAndSave, eventually, workspaceFile } from '../suite/support';
 
 const LINE = /^\[(\d+)\] (.*) \(pid (\d+)\)$/;
 
-function say(text: string): void {
-  const log = process.env.LIVE_UPDATE_E2E_LOG;
-  if (log) fs.appendFileSync(log, text + '\n');
-  console.log(text);
-}
-
-export async function run(): Promise<void> {
-  const api = await liveUpdateApi();
-  const dap = new DapRecorder();
-  const reports = recordReports(api);
-  try {
+export function run(): Promise<void> {
+  return drive('smoke', async ({ dap, reports, say }) => {
     const folder = vscode.workspace.workspaceFolders![0]!;
     if (!(await vscode.debug.startDebugging(folder, 'Live demo'))) throw new Error('could not start the "Live demo" launch configuration');
     const before = LINE.exec(await dap.waitForLine(/version 1/))!;
@@ -37,13 +28,5 @@ export async function run(): Promise<void> {
     const stateKept = Number(after[1]) > Number(before[1]);
     say(`smoke: same process: ${samePid ? 'yes' : 'NO'} (pid ${after[3]}); state kept: ${stateKept ? 'yes' : 'NO'} (tick ${before[1]} → ${after[1]})`);
     if (!samePid || !stateKept || report?.outcome !== 'applied') throw new Error('the demo did not switch to the new code in place');
-    say('smoke: 1 passed, 0 failed');
-  } catch (e) {
-    say(`smoke: FAILED: ${e instanceof Error ? e.message : String(e)}`);
-    throw e;
-  } finally {
-    await stopAll();
-    dap.dispose();
-    reports.dispose();
-  }
+  });
 }

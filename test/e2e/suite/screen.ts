@@ -41,3 +41,10 @@ export async function rowsMatching(pattern: RegExp): Promise<string[]> {
 export async function editorScreen(): Promise<{ after: string[]; lines: string[] }> {
   return (await ask<{ after: string[]; lines: string[] }>('editor')) ?? { after: [], lines: [] };
 }
+
+/** Saves a screenshot of the workbench as `<name>.png` (only under scripts/screenshots.mjs). */
+export async function capture(name: string): Promise<void> {
+  if (!url) throw new Error('no screen channel (LIVE_UPDATE_E2E_SCREEN)');
+  const response = await fetch(`${url}/capture/${name}`);
+  if (!response.ok) throw new Error(`screen channel: capture ${name}: ${response.status} ${await response.text()}`);
+}

@@ -1,0 +1,36 @@
+// `npm run screenshots`: the README's pictures, taken from the real thing. Runs in the real
+// extension host on a copy of demo/ (scripts/screenshots.mjs): starts the demo under js-debug,
+// edits banner() in the editor, saves, and asks the runner to capture the workbench once the
+// program printed the new lines with its state carried on and the editor shows the edit.
+import * as vscode from 'vscode';
+import { drive } from '../driver';
+import { capture, editorScreen } from '../suite/screen';
+import { editAndSave, eventually, workspaceFile } from '../suite/support';
+
+export function run(): Promise<void> {
+  return drive('screenshots', async ({ dap, reports, say }) => {
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const file = workspaceFile('src', 'main.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    // The Run and Debug side bar, where the Live Updates view lives; no chat beside the editor.
+    await vscode.commands.executeCommand('workbench.view.debug');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    if (!(await vscode.debug.startDebugging(folder, 'Live demo'))) throw new Error('could not start the "Live demo" launch configuration');
+    await dap.waitForLine(/\[3\] Hello from version 1/);
+
+    const from = dap.output.length;
+    await editAndSave(file, 'Hello from version 1', 'Hello from version 2');
+    // The cursor where the user typed, as they would see it.
+    const editor = vscode.window.activeTextEditor!;
+    const at = editor.document.positionAt(editor.document.getText().indexOf('Hello from version 2') + 'Hello from version 2'.length);
+    editor.selection = new vscode.Selection(at, at);
+    await eventually('the update report', () => reports.reports.find((r) => r.file === file.fsPath && r.outcome === 'applied'));
+    // Two lines of the new version under the old ones, and the edit drawn in the editor.
+    await eventually('two lines of version 2', () => dap.output.slice(from).filter((l) => /version 2/.test(l)).length >= 2 || undefined);
+    await eventually('the editor to draw the edit', async () => (await editorScreen()).lines.some((l) => l.includes('Hello from version 2')));
+    await capture('live-update');
+    say(`screenshots: live-update.png (${dap.output.length - from} lines after the save)`);
+    // A problem in the picture would be a problem of the demo: say it.
+    for (const [uri, list] of vscode.languages.getDiagnostics()) for (const d of list) say(`screenshots: diagnostic ${uri.fsPath}:${d.range.start.line + 1} [${d.source}] ${d.message}`);
+  });
+}
