@@ -5,7 +5,7 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
+import type { CancelRequest, Position, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
 import type { ReplCompletion, ReplEvaluation, ReplResponse } from './repl';
 
 /** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
@@ -157,6 +157,34 @@ export namespace RestartFrame {
     pendingId?: string;
   }
   export type Result = { ok: true; restarted: string } | { ok: false; reason: string };
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * Client → server: the functions of a document's current text (saved or not), named as update
+ * reports and pending updates name them (`FunctionInfo.displayName`, the server's own parse), so
+ * the editor can put each function's live state on the right lines (CodeLens, hover).
+ */
+export namespace DocumentFunctions {
+  export const method = 'liveUpdate/documentFunctions' as const;
+  export interface Params {
+    /** Absolute path (decides the language: .ts is parsed as TypeScript). */
+    file: string;
+    text: string;
+  }
+  export interface FunctionRange {
+    /** The display name (`greet`, `Greeter.greet`, `main/<arrow 1>`). */
+    name: string;
+    /** 0-based, the whole function. */
+    start: Position;
+    end: Position;
+    /** The name (or the `function` keyword / `=>` when anonymous). */
+    nameStart: Position;
+    nameEnd: Position;
+  }
+  export interface Result {
+    functions: FunctionRange[];
+  }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClientCommands, ServerCommands, type RollbackRequest, type UpdateReport } from '../../common/protocol';
 import type { ReplStyle } from '../../common/repl';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
+import { registerLiveEditor } from './editor/liveEditor';
 import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
 import { InlineResult } from './repl/inlineResult';
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     },
   );
   const languageClient = client;
+  registerLiveEditor(context, languageClient, { history, pending, tracker });
   repl = new LiveRepl(replBackend(languageClient), new ReplHistory(context.globalState));
   const liveRepl = repl;
   const inline = new InlineResult();

@@ -59,7 +59,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
 }
 
 /** A frame's file: js-debug gives a path, or a URI in a remote window (code-server). */
-function framePath(frame: DapFrame): string | undefined {
+export function framePath(frame: { source?: { path?: string } }): string | undefined {
   const p = frame.source?.path;
   return p && /^[a-z][\w+.-]*:\/\//i.test(p) ? vscode.Uri.parse(p).fsPath : p;
 }

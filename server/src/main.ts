@@ -11,7 +11,8 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
+import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
 import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
@@ -184,6 +185,11 @@ connection.onRequest(ReplCommand.type, async ({ line, activeFile, unsaved: texts
 });
 connection.onRequest(ReplComplete.type, ({ line, cursor }) => interpreter.complete(line, cursor));
 connection.onRequest(ReplEvaluate.type, ({ file, expression, targetId }) => interpreter.evaluate(file, expression, targetId));
+
+// The editor's CodeLens and hover: the functions of a document's text, named as reports name them.
+connection.onRequest(DocumentFunctions.type, ({ file, text }) => ({
+  functions: collectFunctions(file, text).functions.map((f) => ({ name: f.displayName, start: f.start, end: f.end, nameStart: f.nameStart, nameEnd: f.nameEnd })),
+}));
 
 connection.onNotification(TargetsChanged.type, ({ targets }) => {
   const live = new Set(targets.map((t) => t.id));

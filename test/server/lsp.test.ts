@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, ExecuteCommandRequest, type CodeAction } from 'vscode-languageserver-protocol';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DocumentFunctions, ServerCommands } from '../../common/protocol';
 import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
@@ -286,5 +286,19 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     await client.setTargets([targets[1]!]);
     const cleared = await client.nextDiagnostics(file, mark);
     assert.deepEqual(cleared.diagnostics, []);
+  });
+
+  it("names the functions of an editor's text as update reports name them, with their ranges (the editor's CodeLens)", async () => {
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    const text = ['class Greeter {', '  greet(name: string): string {', '    return `hi ${name}`;', '  }', '}', 'const twice = (n: number) => n * 2;', ''].join('\n');
+    const { functions } = await client.connection.sendRequest(DocumentFunctions.type, { file: '/unsaved/greeter.ts', text });
+    assert.deepEqual(
+      functions.map((f) => [f.name, f.start.line, f.end.line, f.nameStart, f.nameEnd]),
+      [
+        ['Greeter.greet', 1, 3, { line: 1, column: 2 }, { line: 1, column: 7 }],
+        ['twice', 5, 5, { line: 5, column: 6 }, { line: 5, column: 11 }],
+      ],
+    );
   });
 });
