@@ -427,6 +427,18 @@ export interface RuntimeApi {
   readonly formatVersion: number;
   info(unusedJson: string): string;
   apply(patchJson: string): string;
+  /**
+   * `apply`, with the LiveEdits made by the debugger that calls it, through its own inspector
+   * session, so that its breakpoints see the new text (runtime/src/debuggerEditor.ts). Answers
+   * `{token}`; the debugger then polls `applyProgress`.
+   */
+  applyThroughDebugger(patchJson: string): string;
+  /**
+   * `{token, answer?}` → `EditProgress`: the edit the debugger is to make (`Debugger.setScriptSource`
+   * with that script id and source, on its own session; `answer` it in the next poll with V8's
+   * result and the edit's `seq`), or the `PatchReport` once done.
+   */
+  applyProgress(requestJson: string): string;
   /** The activeness query: `apply` with `dryRun`, so nothing changes. */
   check(patchJson: string): string;
   /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
@@ -468,6 +480,19 @@ export function runtimeCallExpression(method: RuntimeMethod, argJson: string): s
     `return rt ? rt.${method}(${JSON.stringify(argJson)}) : '{"error":"runtime-missing"}'; })()`
   );
 }
+
+/** V8's answer to `Debugger.setScriptSource`, as far as the runtime reads it. */
+export interface SetScriptSourceResult {
+  status?: string;
+  exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
+}
+
+/** What `RuntimeApi.applyProgress` answers the debugger. */
+export type EditProgress =
+  | { state: 'queued' | 'running' }
+  | { state: 'edit'; seq: number; scriptId: string; scriptSource: string }
+  | { state: 'done'; report: PatchReport }
+  | { error: string };
 
 export interface EvaluateRequest {
   /** Absolute path of a loaded user module. */

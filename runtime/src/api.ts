@@ -32,17 +32,35 @@ import { registerStepRunner } from './moduleSteps';
 import { migrationRunner } from './migration';
 import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
+import { DebuggerApplies } from './debuggerEditor';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   const versions = new Versions(session);
   const pending = new PendingUpdates(session, scopes, versions);
   const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
-  return {
+  const throughDebugger = new DebuggerApplies((patchJson) => api.apply(patchJson));
+  const api: RuntimeApi = {
     formatVersion: PATCH_FORMAT_VERSION,
 
     info(): string {
       return JSON.stringify(runtimeInfo(false));
+    },
+
+    applyThroughDebugger(patchJson: string): string {
+      try {
+        return throughDebugger.start(patchJson);
+      } catch (e) {
+        return JSON.stringify({ error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    },
+
+    applyProgress(requestJson: string): string {
+      try {
+        return throughDebugger.progress(requestJson);
+      } catch (e) {
+        return JSON.stringify({ error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` });
+      }
     },
 
     apply(patchJson: string): string {
@@ -173,6 +191,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
       }
     },
   };
+  return api;
 }
 
 function failure(id: string, error: string): string {
@@ -199,6 +218,8 @@ export function internalThreadApi(): RuntimeApi {
     formatVersion: PATCH_FORMAT_VERSION,
     info: () => JSON.stringify(runtimeInfo(true)),
     apply: (patchJson) => failure(patchIdOf(patchJson), refusal),
+    applyThroughDebugger: () => JSON.stringify({ error: refusal }),
+    applyProgress: () => JSON.stringify({ error: refusal }),
     check: (patchJson) => failure(patchIdOf(patchJson), refusal),
     evaluate: () => JSON.stringify({ ok: false, error: refusal } satisfies EvaluateResult),
     scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),

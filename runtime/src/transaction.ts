@@ -16,11 +16,8 @@ import { twoStepVia } from '../../common/twoStepTexts';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
+import { debuggerEditor, type DebuggerEditor, type SetScriptSourceResult } from './debuggerEditor';
 
-interface SetScriptSourceResult {
-  status?: string;
-  exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
-}
 
 interface Prepared {
   patch: ScriptPatch;
@@ -249,9 +246,27 @@ function restore(session: InProcessSession, p: Prepared): boolean {
 /** Makes `file`'s script run `code` (a canonical running text), or with `dryRun` only asks V8 whether it would. */
 function setScriptSource(session: InProcessSession, file: string, scriptId: string, code: string, dryRun: boolean, keepAccessor = false): SetScriptSourceResult {
   const scriptSource = session.liveEditText(scriptId, file, code, { keepAccessor });
+  // A script this session changed before is stale in the debugger's session: an edit there would
+  // start from the text the debugger knew. It goes on being edited here.
+  const editor = dryRun || session.changedHere.has(scriptId) ? undefined : debuggerEditor();
+  if (editor) return editThroughDebugger(session, editor, file, scriptId, scriptSource);
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
   if (!dryRun && !isError(result) && result.status === 'Ok') session.changedHere.add(scriptId);
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
+}
+
+/**
+ * The debugger's session makes the edit (runtime/src/debuggerEditor.ts); this session then reads
+ * the scripts again, and what the script runs now decides when the debugger gave no answer.
+ */
+function editThroughDebugger(session: InProcessSession, editor: DebuggerEditor, file: string, scriptId: string, scriptSource: string): SetScriptSourceResult {
+  const answer = editor.edit(scriptId, scriptSource);
+  session.refresh();
+  if (answer) return answer;
+  const now = session.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
+  return !isError(now) && now.scriptSource === scriptSource
+    ? { status: 'Ok' }
+    : { status: 'InternalError', exceptionDetails: { text: `the debugger did not make the edit of ${file} in time` } };
 }
 
 

@@ -8,6 +8,7 @@ import { callRuntime } from '../../server/src/core/runtimePort';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
+import { applyThroughDebugger } from '../../common/debuggerApply';
 
 /** The Node that runs test programs: LIVE_UPDATE_TEST_NODE (the 20/22/24 matrix) or this one. */
 export const testNode = (): string => process.env.LIVE_UPDATE_TEST_NODE || process.execPath;
@@ -68,6 +69,22 @@ export class InspectedProcess {
 
   apply(patch: Patch): Promise<PatchReport> {
     return this.callRuntime('apply', patch);
+  }
+
+  /**
+   * `apply` the way the extension sends it through js-debug: the LiveEdits made on this
+   * connection's session (common/debuggerApply.ts), which must have the Debugger domain enabled.
+   */
+  async applyThroughDebugger(patch: Patch): Promise<PatchReport> {
+    const report = await applyThroughDebugger(
+      {
+        call: (method, argument) => this.callRuntime(method, argument),
+        edit: (scriptId, scriptSource) => this.send('Debugger.setScriptSource', { scriptId, scriptSource }),
+      },
+      patch,
+    );
+    if ('unsupported' in report) throw new Error(`the runtime cannot apply through the debugger: ${report.unsupported}`);
+    return report;
   }
 
   pending(since = 0): Promise<PendingState> {
