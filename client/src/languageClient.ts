@@ -1,8 +1,10 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EvaluateResult, LiveStack, ModulesState, PatchReport, PendingState, RuntimeMethod, ScriptState, UpdatePointsState, VersionHistory, VersionTexts } from '../../common/patch';
+import type { EvaluateResult, LiveStack, ModulesState, Patch, PatchReport, SetScriptSourceResult, PendingState, RuntimeMethod, ScriptState, UpdatePointsState, VersionHistory, VersionTexts } from '../../common/patch';
 import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { applyThroughDebugger } from '../../common/debuggerApply';
+import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import type { TargetTracker } from './targets';
@@ -41,7 +43,7 @@ export async function startLanguageClient(
     const session = tracker.session(targetId);
     if (!session) return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: 'the program has ended' };
     try {
-      return await callRuntime<PatchReport>(session, 'apply', patch);
+      return await applyPatch(session, patch);
     } catch (e) {
       // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
       return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `could not reach ${session.name}: ${messageOf(e)}` };
@@ -124,4 +126,24 @@ export async function startLanguageClient(
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Sends a patch to the runtime. Through js-debug the LiveEdits are made by js-debug's own session
+ * (its CDP proxy), so its breakpoints stay right (common/debuggerApply.ts); without a proxy, or
+ * with a runtime that cannot, the runtime makes them itself.
+ */
+async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<PatchReport> {
+  const proxy = patch.dryRun ? undefined : await cdpProxy(session);
+  if (proxy) {
+    const report = await applyThroughDebugger(
+      {
+        call: (method, argument) => callRuntime(session, method, argument),
+        edit: (scriptId, scriptSource) => proxy.send<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource }),
+      },
+      patch,
+    );
+    if (!('unsupported' in report)) return report;
+  }
+  return callRuntime<PatchReport>(session, 'apply', patch);
 }

@@ -10,10 +10,10 @@
 //   5. drop the runtime's pending copy of the same update.
 // Any failure leaves the update pending in the runtime, as `defer` would.
 import * as vscode from 'vscode';
-import WebSocket from 'ws';
 import { hashText, type ScriptState } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
+import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
 
 interface DapFrame {
@@ -93,21 +93,12 @@ async function waitForTop(session: vscode.DebugSession, threadId: number, file: 
 
 /** `Debugger.setScriptSource` with top-frame editing, on js-debug's own CDP session. */
 async function setScriptSource(session: vscode.DebugSession, scriptId: string, scriptSource: string): Promise<string> {
-  const proxy = (await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', session.id)) as { host: string; port: number; path?: string } | undefined;
+  const proxy = await cdpProxy(session);
   if (!proxy) return 'no CDP proxy';
-  const socket = new WebSocket(`ws://${proxy.host}:${proxy.port}${proxy.path ?? ''}`);
   try {
-    await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
-    const answer = new Promise<{ result?: { status?: string }; error?: { message: string } }>((resolve) =>
-      socket.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { id?: number; result?: { status?: string }; error?: { message: string } };
-        if (message.id === 1) resolve(message);
-      }),
-    );
-    socket.send(JSON.stringify({ id: 1, method: 'Debugger.setScriptSource', params: { scriptId, scriptSource, allowTopFrameEditing: true } }));
-    const message = await answer;
-    return message.error ? message.error.message : (message.result?.status ?? 'no status');
-  } finally {
-    socket.close();
+    const result = await proxy.send<{ status?: string }>('Debugger.setScriptSource', { scriptId, scriptSource, allowTopFrameEditing: true });
+    return result.status ?? 'no status';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }

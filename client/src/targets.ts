@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
+import { forgetCdpProxy } from './cdpProxy';
 import { callRuntime, RuntimeMissingError } from './delivery';
 
 /** How long a new session may take to load the runtime: 100 × 100 ms. */
@@ -24,6 +25,7 @@ export class TargetTracker implements vscode.Disposable {
       vscode.debug.onDidStartDebugSession((s) => void this.handshake(s)),
       vscode.debug.onDidTerminateDebugSession((s) => {
         this.ended.add(s.id);
+        forgetCdpProxy(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
