@@ -1,5 +1,5 @@
-// What the workbench draws, as a person would read it: the rows of the visible terminal and the text
-// editors show after their lines. The tests run in the extension host, which cannot see the screen;
+// What the workbench draws, as a person would read it: the rows of the visible terminal, the text
+// editors show after their lines, and the side bar's views. The tests run in the extension host, which cannot see the screen;
 // the runner (scripts/lib/screenChannel.mjs) reads the DOM of the page it drives and answers on a
 // loopback URL given in LIVE_UPDATE_E2E_SCREEN. Under @vscode/test-electron there is no such
 // channel, and the tests that need it skip.
@@ -40,4 +40,16 @@ export async function rowsMatching(pattern: RegExp): Promise<string[]> {
 /** What the editors draw after their text (decorations' `after.contentText`), and their lines. */
 export async function editorScreen(): Promise<{ after: string[]; lines: string[] }> {
   return (await ask<{ after: string[]; lines: string[] }>('editor')) ?? { after: [], lines: [] };
+}
+
+/** A side bar view as drawn: the rows of its tree (label — description) and its welcome text, if shown. */
+export interface DrawnView {
+  title: string;
+  rows: string[];
+  welcome: string;
+}
+
+/** The side bar's views as drawn now (the view container that is open). */
+export async function sideBarViews(): Promise<DrawnView[]> {
+  return (await ask<DrawnView[]>('views')) ?? [];
 }
