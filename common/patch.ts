@@ -340,6 +340,8 @@ export interface HistoryQuery {
   since?: number;
   /** At most this many, the newest. */
   limit?: number;
+  /** Only versions up to this number (0 or absent: up to the newest); `since: n - 1, until: n` asks for version n. */
+  until?: number;
   /** Include each file's before/after texts (large). */
   texts?: boolean;
 }

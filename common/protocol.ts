@@ -284,6 +284,11 @@ export interface HistoryRequest {
   target?: string;
   /** At most this many versions per target, the newest. */
   limit?: number;
+  /** Only versions after this number, and up to `until` (`since: n - 1, until: n`: version n alone). */
+  since?: number;
+  until?: number;
+  /** Include each file's running texts before and after the version, while the program keeps them (the Live Updates view's diff). */
+  texts?: boolean;
 }
 
 /** One target's versions, or why they could not be read. */

@@ -9,11 +9,12 @@ import { startLanguageClient } from './languageClient';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
 import { InlineResult } from './repl/inlineResult';
 import { LiveRepl } from './repl/liveRepl';
-import { applyNow, evaluateSelection, replBackend } from './repl/replCommands';
+import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
+import { registerUpdatesView } from './view/updatesView';
 
 let client: LanguageClient | undefined;
 
@@ -80,6 +81,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand('liveUpdate.showHistory', () => showHistory(languageClient)),
     vscode.commands.registerCommand('liveUpdate.rollBackToVersion', (request?: RollbackRequest) => rollBackToVersion(languageClient, request)),
   );
+  // The Live Updates view (Run and Debug side bar).
+  context.subscriptions.push(registerUpdatesView({ client: languageClient, tracker, pending, history, reapplyFile: (file) => applyFile(languageClient, liveRepl, file) }));
 
   void autoStart(log);
   return {

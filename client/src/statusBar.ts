@@ -1,5 +1,6 @@
 // One status bar item: how many programs are live, what the last save did, and what waits.
 import * as vscode from 'vscode';
+import type { PendingUpdate } from '../../common/patch';
 import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
 
 export class LiveStatusBar implements vscode.Disposable {
@@ -44,8 +45,7 @@ export class LiveStatusBar implements vscode.Disposable {
       this.item.text = `$(clock) Pending: ${functions.join(', ')}`;
       const md = new vscode.MarkdownString('**Live Update: waiting for active functions**\n\n');
       for (const { target, p } of waiting) {
-        const who = p.waitingFor?.length ? `idle: ${p.waitingFor.join(', ')}` : [...new Set(p.activations.map((a) => `${a.function} (${a.kind === 'stack' ? 'on the stack' : 'suspended'})`))].join(', ');
-        md.appendMarkdown(`- ${target}: ${p.functions.join(', ')} — waiting for ${who || 'inactivity'}, dropped after ${Math.round((p.deadline - p.since) / 1000)} s\n`);
+        md.appendMarkdown(`- ${target}: ${p.functions.join(', ')} — waiting for ${waitingFor(p)}, dropped after ${Math.round((p.deadline - p.since) / 1000)} s\n`);
       }
       md.appendMarkdown('\nClick to cancel.');
       this.item.tooltip = md;
@@ -83,4 +83,10 @@ function tooltip(report: UpdateReport): vscode.MarkdownString {
   }
   md.appendMarkdown(`\n${Math.round(report.milliseconds)} ms from save to verified`);
   return md;
+}
+
+/** What a pending update waits for: the functions of its idle condition, or its activations. */
+export function waitingFor(p: PendingUpdate): string {
+  const who = p.waitingFor?.length ? `idle: ${p.waitingFor.join(', ')}` : [...new Set(p.activations.map((a) => `${a.function} (${a.kind === 'stack' ? 'on the stack' : 'suspended'})`))].join(', ');
+  return who || 'inactivity';
 }

@@ -115,7 +115,8 @@ export class Versions {
 
   history(query: HistoryQuery): VersionHistory {
     const since = Number(query.since) || 0;
-    let versions = this.records.filter((r) => r.version > since);
+    const until = Number(query.until) || Infinity;
+    let versions = this.records.filter((r) => r.version > since && r.version <= until);
     const limit = Number(query.limit) || 0;
     if (limit > 0) versions = versions.slice(-limit);
     if (query.texts) {

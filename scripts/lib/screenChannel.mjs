@@ -26,6 +26,17 @@ const QUERIES = {
     const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
     return { after, lines };
   },
+  /**
+   * The side bar's views: each pane's title, the rows its tree draws (label and description, top
+   * to bottom; only rows scrolled into view exist) and its welcome text when it shows one.
+   */
+  views: () =>
+    [...document.querySelectorAll('.sidebar .pane')].map((pane) => {
+      const text = (e) => (e?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+      const rows = [...pane.querySelectorAll('.monaco-list-row')].map((r) => [text(r.querySelector('.label-name')), text(r.querySelector('.label-description'))].filter(Boolean).join(' — '));
+      const welcome = pane.querySelector('.welcome-view-content');
+      return { title: text(pane.querySelector('.pane-header h3.title')), rows, welcome: welcome && welcome.getClientRects().length > 0 ? text(welcome) : '' };
+    }),
 };
 
 /**

@@ -79,8 +79,9 @@ describe('runtime: versions and rollback', () => {
     assert.equal((await p.scriptState({ file })).code, (runningTextOf(file, sourceAt(3)) as { code: string }).code, 'exactly the text of version 3');
     assert.equal(all.versions[5]!.files[0]!.afterHash, all.versions[2]!.files[0]!.afterHash);
 
-    // The query: since, limit, texts.
+    // The query: since, until, limit, texts.
     assert.deepEqual((await history(p, { since: 4 })).versions.map((v) => v.version), [5, 6]);
+    assert.deepEqual((await history(p, { since: 1, until: 2 })).versions.map((v) => v.version), [2], 'one version alone');
     assert.deepEqual((await history(p, { limit: 2 })).versions.map((v) => v.version), [5, 6]);
     assert.equal((await history(p)).versions[0]!.files[0]!.before, undefined, 'no texts unless asked');
     const withTexts = await history(p, { since: 4, limit: 1, texts: true });

@@ -66,8 +66,13 @@ export async function applyNow(client: LanguageClient, repl: LiveRepl): Promise<
     void vscode.window.showWarningMessage('Live Update: open the file to apply first.');
     return;
   }
-  const line = `update ${quoteArgument(file.fsPath)}`;
-  const response = await client.sendRequest(ReplCommand.type, { line, activeFile: file.fsPath, unsaved: unsavedTexts() });
+  await applyFile(client, repl, file.fsPath);
+}
+
+/** Applies a file's text now (the editor's, saved or not), as the REPL's `update <file>`, and echoes the answer there. */
+export async function applyFile(client: LanguageClient, repl: LiveRepl, file: string): Promise<void> {
+  const line = `update ${quoteArgument(file)}`;
+  const response = await client.sendRequest(ReplCommand.type, { line, activeFile: file, unsaved: unsavedTexts() });
   repl.echo(line, response.lines);
 }
 

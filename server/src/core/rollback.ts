@@ -18,7 +18,8 @@ export async function targetHistories(port: TargetPort, request: HistoryRequest 
   return Promise.all(
     targets.map(async (t): Promise<TargetHistory> => {
       try {
-        const history = await port.history(t.id, { ...(request.limit ? { limit: request.limit } : {}) });
+        const { limit, since, until, texts } = request;
+        const history = await port.history(t.id, { ...(limit ? { limit } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(texts ? { texts } : {}) });
         return 'error' in history ? { targetId: t.id, targetName: t.name, error: history.error } : { targetId: t.id, targetName: t.name, history };
       } catch (e) {
         return { targetId: t.id, targetName: t.name, error: e instanceof Error ? e.message : String(e) };

@@ -1,5 +1,5 @@
-// What the workbench draws, as a person would read it: the rows of the visible terminal and the text
-// editors show after their lines. The tests run in the extension host, which cannot see the screen;
+// What the workbench draws, as a person would read it: the rows of the visible terminal, the text
+// editors show after their lines, and the side bar's views. The tests run in the extension host, which cannot see the screen;
 // the runner (scripts/lib/screenChannel.mjs) reads the DOM of the page it drives and answers on a
 // loopback URL given in LIVE_UPDATE_E2E_SCREEN. Under @vscode/test-electron there is no such
 // channel, and the tests that need it skip.
@@ -47,4 +47,16 @@ export async function capture(name: string): Promise<void> {
   if (!url) throw new Error('no screen channel (LIVE_UPDATE_E2E_SCREEN)');
   const response = await fetch(`${url}/capture/${name}`);
   if (!response.ok) throw new Error(`screen channel: capture ${name}: ${response.status} ${await response.text()}`);
+}
+
+/** A side bar view as drawn: the rows of its tree (label — description) and its welcome text, if shown. */
+export interface DrawnView {
+  title: string;
+  rows: string[];
+  welcome: string;
+}
+
+/** The side bar's views as drawn now (the view container that is open). */
+export async function sideBarViews(): Promise<DrawnView[]> {
+  return (await ask<DrawnView[]>('views')) ?? [];
 }

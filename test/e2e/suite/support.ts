@@ -155,3 +155,18 @@ export function liveSuite(): { api: LiveUpdateApi; dap: DapRecorder; recorder: R
   });
   return live;
 }
+
+/**
+ * Saves `'a'` → `'b'`, then `'b'` → `'c'`, … in `file` (the string literals of `values`, in turn),
+ * each applied before the next: its report says so and the program prints `printed(value)`.
+ */
+export async function saveEachApplied(live: ReturnType<typeof liveSuite>, file: vscode.Uri, values: readonly string[], printed: (value: string) => RegExp): Promise<void> {
+  for (let i = 1; i < values.length; i++) {
+    const reports = live.recorder.reports.length;
+    const lines = live.dap.output.length;
+    await editAndSave(file, `'${values[i - 1]}'`, `'${values[i]}'`);
+    const report = await eventually(`an update report for ${file.fsPath}`, () => live.recorder.reports.slice(reports).find((r) => r.file === file.fsPath));
+    if (report.outcome !== 'applied') throw new Error(`'${values[i]}' was not applied: ${report.summary}`);
+    await live.dap.waitForLine(printed(values[i]!), lines);
+  }
+}

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RollbackResult, UpdateReport } from '../../../client/src/api';
-import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
+import { eventually, launch, liveSuite, saveEachApplied, workspaceFile } from './support';
 
 describe('Versions and rollback in a real VS Code', function () {
   const live = liveSuite();
@@ -20,13 +20,7 @@ describe('Versions and rollback in a real VS Code', function () {
     const session = await launch(file, 'live versions.js');
     await live.dap.waitForLine(/^count \d+ v1$/, start);
 
-    for (const [from, to] of [['v1', 'v2'], ['v2', 'v3']] as const) {
-      const reports = live.recorder.reports.length;
-      const lines = live.dap.output.length;
-      await editAndSave(file, `'${from}'`, `'${to}'`);
-      assert.equal((await nextReport(reports, file)).outcome, 'applied');
-      await live.dap.waitForLine(new RegExp(`^count \\d+ ${to}$`), lines);
-    }
+    await saveEachApplied(live, file, ['v1', 'v2', 'v3'], (to) => new RegExp(`^count \\d+ ${to}$`));
     const [history] = await live.api.versions({ target: session.id });
     assert.deepEqual(history?.history?.versions.map((v) => [v.version, v.functions]), [[1, ['f']], [2, ['f']]]);
 
