@@ -11,6 +11,7 @@ import { InlineResult } from './repl/inlineResult';
 import { LiveRepl } from './repl/liveRepl';
 import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
+import { rebindBreakpoints } from './breakpointRebind';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       log.info(`${report.file}: ${report.summary}`);
       for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
       status.showReport(report);
+      if (report.targets.some((t) => t.outcome === 'applied')) rebindBreakpoints(report.file, log);
       history.add(report);
       repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
     },

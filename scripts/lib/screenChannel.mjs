@@ -24,7 +24,9 @@ const QUERIES = {
       if (content && content !== 'none' && content !== 'normal') after.push(content);
     }
     const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
-    return { after, lines };
+    // Breakpoints drawn in the glyph margin (VS Code moves a breakpoint with an edit only once drawn).
+    const breakpointGlyphs = document.querySelectorAll('.monaco-editor .codicon[class*="codicon-debug-breakpoint"]').length;
+    return { after, lines, breakpointGlyphs };
   },
   /**
    * The side bar's views: each pane's title, the rows its tree draws (label and description, top

@@ -5,16 +5,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { UpdateReport } from '../../../client/src/api';
+import { editorScreen, screenAvailable } from './screen';
 import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
 
 const STATEMENT = 'console.log(line);';
 
 /**
- * Known to fail today: after the update, js-debug re-sets the moved breakpoint (setBreakpointByUrl
- * at the statement's new line) and V8 resolves it one line further down, so the program never
- * stops there. Applying the same running text with an external `Debugger.setScriptSource`
- * resolves it right, so the cause lies in how the runtime applies updates (runtime/src), not in
- * VS Code. These tests stay pending until that is fixed; LIVE_UPDATE_E2E_KNOWN_BUGS=1 runs them.
+ * Known to fail today, while the program is paused: the update cannot wait for a turn of its own
+ * (runtime/src/debuggerEditor.ts), so the runtime's session makes the LiveEdit, js-debug's session
+ * keeps the old text, and the breakpoint set again lands one statement off. Pending until updates
+ * of a paused program go through js-debug's session too; LIVE_UPDATE_E2E_KNOWN_BUGS=1 runs them.
  */
 const knownBug = process.env.LIVE_UPDATE_E2E_KNOWN_BUGS ? it : it.skip;
 
@@ -33,6 +33,8 @@ function statementLine(document: vscode.TextDocument): number {
 
 describe('Breakpoints after an update', function () {
   const live = liveSuite();
+  // Each test reads "the" breakpoint: none may be left from another.
+  beforeEach(() => vscode.debug.removeBreakpoints(vscode.debug.breakpoints));
 
   /** Waits for the next stop of `session` after stop number `from`; its top frame's line (1-based) and file. */
   async function nextStop(session: vscode.DebugSession, from: number): Promise<{ threadId: number; line: number; path: string; frameId: number }> {
@@ -42,6 +44,15 @@ describe('Breakpoints after an update', function () {
     // In code-server the frame's source path comes back as a vscode-remote URI.
     const path: string = top.source?.path ?? '';
     return { threadId: stop.threadId, line: top.line, path: /^[\w-]+:\/\//.test(path) ? vscode.Uri.parse(path).path : path, frameId: top.id };
+  }
+
+  /**
+   * As a user sets one: the breakpoint drawn in the editor before the edit. VS Code moves a
+   * breakpoint with an edit through its decoration, so one added through the API and edited at
+   * once stays where it was (the Electron runner cannot see the screen: it goes on).
+   */
+  async function breakpointDrawn(): Promise<void> {
+    if (screenAvailable()) await eventually('the breakpoint drawn in the editor', async () => (await editorScreen()).breakpointGlyphs > 0);
   }
 
   /** Adds two lines to label(), above the breakpoint, saves, and waits for the update to apply. */
@@ -76,7 +87,7 @@ describe('Breakpoints after an update', function () {
     ['breakpoint.js', "const added = 'v2';\n  // two lines added above the breakpoint\n  return added;"],
     ['breakpoint.ts', "const added: string = 'v2';\n  // two lines added above the breakpoint\n  return added;"],
   ] as const) {
-    knownBug(`stops on the statement it was set on after lines are added above it in ${name} while it runs`, async () => {
+    it(`stops on the statement it was set on after lines are added above it in ${name} while it runs`, async () => {
       const file = freshCopy(name, 'running');
       const start = live.dap.output.length;
       const session = await launch(file, `breakpoint ${name}`);
@@ -86,7 +97,9 @@ describe('Breakpoints after an update', function () {
       // new code: until the update applies, the program runs on.
       const document = await vscode.workspace.openTextDocument(file);
       const setLine = statementLine(document);
+      await vscode.window.showTextDocument(document);
       vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)), true, "label() === 'v2'")]);
+      await breakpointDrawn();
       const stops = live.dap.stopped.length;
       await addLinesAboveAndSave(file, added);
       const movedLine = await movedBreakpointLine(document, setLine);

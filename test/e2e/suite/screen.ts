@@ -37,9 +37,9 @@ export async function rowsMatching(pattern: RegExp): Promise<string[]> {
   return (await terminalRows()).filter((r) => pattern.test(r));
 }
 
-/** What the editors draw after their text (decorations' `after.contentText`), and their lines. */
-export async function editorScreen(): Promise<{ after: string[]; lines: string[] }> {
-  return (await ask<{ after: string[]; lines: string[] }>('editor')) ?? { after: [], lines: [] };
+/** What the editors draw after their text (decorations' `after.contentText`), their lines, and how many breakpoints. */
+export async function editorScreen(): Promise<{ after: string[]; lines: string[]; breakpointGlyphs: number }> {
+  return (await ask<{ after: string[]; lines: string[]; breakpointGlyphs: number }>('editor')) ?? { after: [], lines: [], breakpointGlyphs: 0 };
 }
 
 /** Saves a screenshot of the workbench as `<name>.png` (only under scripts/screenshots.mjs). */
