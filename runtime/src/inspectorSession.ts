@@ -85,8 +85,13 @@ export class InProcessSession {
     if (!this.debuggerEnabled) return;
     this.post('Debugger.disable');
     this.debuggerEnabled = false;
+    // A LiveEdit gives the edited script's id to the new script it makes, so the ids known stay
+    // right. The replay must not replace them: it also lists the scripts V8 made and left behind
+    // for earlier LiveEdits (previews, refusals), under the same URL.
+    const known = new Map(this.scriptsByFile);
     this.scriptsByFile.clear();
     this.ensureDebugger();
+    for (const [file, scriptId] of known) this.scriptsByFile.set(file, scriptId);
   }
 
   scriptIdFor(file: string): string | undefined {

@@ -86,6 +86,24 @@ describe('runtime: updates made through the debugger session', () => {
     assert.equal((await p.scriptState({ file })).changedByRuntime, undefined, 'the runtime\'s session made no edit of its own');
   });
 
+  it('an update blocked by a suspended activation waits, and the runtime still knows the script', async () => {
+    // The runtime's session reads the scripts again after the debugger's edit (here refused by
+    // V8): its replay also lists the scripts earlier LiveEdits left behind under the same URL,
+    // which once made the file's script one of those, and the update "stale".
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-debugger-edits-'));
+    const file = path.join(dir, 'suspended.js');
+    fs.copyFileSync(fixture('debugger-edits', 'suspended.js'), file);
+    const p = await InspectedProcess.start(file);
+    processes.push(p);
+    await p.send('Debugger.enable');
+    await p.waitForLine(/^alive$/);
+    const patch = { ...patchOf(scriptPatch(file, replaceOnce("return 'w1';", "return 'w2';"))), whenActive: 'defer' as const };
+    assert.equal((await p.apply({ ...patch, dryRun: true })).scripts[0]?.v8Status, 'BlockedByActiveGenerator');
+    const report = await p.applyThroughDebugger(patch);
+    assert.equal(report.scripts[0]?.outcome, 'pending', JSON.stringify(report));
+    assert.equal((await p.pending()).pending.length, 1);
+  });
+
   it('a refused update changes nothing and says why', async () => {
     const { p, file } = await started();
     const report = await p.applyThroughDebugger(patchOf(scriptPatch(file, replaceOnce("return 'v1';", "return 'v1' +;"))));
