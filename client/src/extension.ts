@@ -11,7 +11,7 @@ import { InlineResult } from './repl/inlineResult';
 import { LiveRepl } from './repl/liveRepl';
 import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
-import { rebindBreakpoints } from './breakpointRebind';
+import { BreakpointRebinder } from './breakpointRebind';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -47,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
 
   // Created on first use, when the language client exists; update reports are echoed to it.
   let repl: LiveRepl | undefined;
+  const breakpoints = new BreakpointRebinder(tracker, log);
   client = await startLanguageClient(
     context,
     tracker,
@@ -55,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       log.info(`${report.file}: ${report.summary}`);
       for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
       status.showReport(report);
-      if (report.targets.some((t) => t.outcome === 'applied')) rebindBreakpoints(report.file, log);
+      void breakpoints.afterUpdate(report);
       history.add(report);
       repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
     },
@@ -76,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     // Returns what it shows inline (the tests read it; so may a keybinding's `runCommands`).
     vscode.commands.registerCommand('liveUpdate.evaluateSelection', () => evaluateSelection(languageClient, liveRepl, inline)),
     vscode.commands.registerCommand('liveUpdate.applyNow', () => applyNow(languageClient, liveRepl)),
+    vscode.commands.registerCommand('liveUpdate.breakpointWarnings', () => breakpoints.shown.slice()),
   );
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(

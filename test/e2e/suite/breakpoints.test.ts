@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { UpdateReport } from '../../../client/src/api';
+import * as path from 'node:path';
 import { editorScreen, screenAvailable } from './screen';
 import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
 
@@ -104,6 +105,29 @@ describe('Breakpoints after an update', function () {
       await addLinesAboveAndSave(file, added);
       const movedLine = await movedBreakpointLine(document, setLine);
       await assertStoppedOn(session, await nextStop(session, stops), file, movedLine);
+    });
+
+    it(`tells the user once, precisely, when an update of ${name} made while paused leaves its breakpoints behind`, async () => {
+      const file = freshCopy(name, 'told');
+      const start = live.dap.output.length;
+      const session = await launch(file, `breakpoint ${name} (told)`);
+      await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
+      const document = await vscode.workspace.openTextDocument(file);
+      const setLine = statementLine(document);
+      const stops = live.dap.stopped.length;
+      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)))]);
+      const first = await nextStop(session, stops);
+      await addLinesAboveAndSave(file, added);
+      const warned = async () => ((await vscode.commands.executeCommand('liveUpdate.breakpointWarnings')) as string[]).filter((m) => m.includes(path.basename(file.fsPath)));
+      const told = await eventually('a warning about the breakpoints', async () => (await warned())[0]);
+      assert.match(told, /may stop on another statement .* until it restarts/);
+      assert.match(told, /while the program was paused/);
+      // Once: another update of the same file says nothing more.
+      await session.customRequest('continue', { threadId: first.threadId });
+      const reports = live.recorder.reports.length;
+      await editAndSave(file, "// two lines added above the breakpoint", "// two lines added above the breakpoint, then edited");
+      await eventually('the second update', () => live.recorder.reports.slice(reports).find((r) => r.file === file.fsPath));
+      assert.equal((await warned()).length, 1);
     });
 
     knownBug(`stops on the statement it was set on after lines are added above it in ${name} while paused there`, async () => {

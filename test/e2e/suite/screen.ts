@@ -60,3 +60,4 @@ export interface DrawnView {
 export async function sideBarViews(): Promise<DrawnView[]> {
   return (await ask<DrawnView[]>('views')) ?? [];
 }
+
