@@ -4,7 +4,7 @@
 // program printed the new lines with its state carried on and the editor shows the edit.
 import * as vscode from 'vscode';
 import { drive } from '../driver';
-import { capture, editorScreen } from '../suite/screen';
+import { capture, editorScreen, sideBarViews } from '../suite/screen';
 import { editAndSave, eventually, workspaceFile } from '../suite/support';
 
 export function run(): Promise<void> {
@@ -28,6 +28,10 @@ export function run(): Promise<void> {
     // Two lines of the new version under the old ones, and the edit drawn in the editor.
     await eventually('two lines of version 2', () => dap.output.slice(from).filter((l) => /version 2/.test(l)).length >= 2 || undefined);
     await eventually('the editor to draw the edit', async () => (await editorScreen()).lines.some((l) => l.includes('Hello from version 2')));
+    // The Live Updates view open in the side bar, with the program and its versions drawn.
+    await vscode.commands.executeCommand('liveUpdate.updates.focus');
+    await eventually('the Live Updates view to draw the versions', async () => (await sideBarViews()).some((v) => /live updates/i.test(v.title) && v.rows.some((r) => /version 1/i.test(r))));
+    await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
     await capture('live-update');
     say(`screenshots: live-update.png (${dap.output.length - from} lines after the save)`);
     // A problem in the picture would be a problem of the demo: say it.
