@@ -16,6 +16,7 @@ import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
 import { registerUpdatesView } from './view/updatesView';
+import { notify, openRepl } from './notify';
 
 let client: LanguageClient | undefined;
 
@@ -114,13 +115,13 @@ const REPORT_STYLE = { applied: 'ok', 'no-change': 'dim', pending: 'warn', parti
 async function applyWhenIdle(languageClient: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.uri.scheme !== 'file') {
-    void vscode.window.showWarningMessage('Live Update: open the file to update first.');
+    void notify('warning', 'Live Update: open the file to update first.', openRepl);
     return;
   }
   const file = editor.document.uri.fsPath;
   const names = (await languageClient.sendRequest('workspace/executeCommand', { command: ServerCommands.runningFunctions, arguments: [file] })) as string[] | null;
   if (!names?.length) {
-    void vscode.window.showWarningMessage('Live Update: no running program has loaded this file.');
+    void notify('warning', 'Live Update: no running program has loaded this file.', openRepl);
     return;
   }
   const picked = await vscode.window.showQuickPick(names, { canPickMany: true, title: 'Apply this file when these functions are idle' });

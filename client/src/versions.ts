@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VersionRecord } from '../../common/patch';
 import { ServerCommands, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetHistory } from '../../common/protocol';
+import { notify, showHistoryAction, startDebugging } from './notify';
 
 export function versionHistories(client: LanguageClient, request: HistoryRequest = {}): Promise<TargetHistory[]> {
   return client.sendRequest('workspace/executeCommand', { command: ServerCommands.history, arguments: [request] }) as Promise<TargetHistory[]>;
@@ -64,7 +65,7 @@ function isVersionItem(item: vscode.QuickPickItem | undefined): item is VersionI
 export async function showHistory(client: LanguageClient): Promise<void> {
   const histories = await versionHistories(client);
   if (histories.length === 0) {
-    void vscode.window.showInformationMessage('Live Update: no program is running.');
+    void notify('info', 'Live Update: no program is running.', startDebugging);
     return;
   }
   const picked = await vscode.window.showQuickPick(items(histories, { restorableOnly: false }), {
@@ -86,7 +87,7 @@ export async function rollBackToVersion(client: LanguageClient, request?: Rollba
   const histories = await versionHistories(client);
   const choices = items(histories, { restorableOnly: true });
   if (!choices.some(isVersionItem)) {
-    void vscode.window.showInformationMessage(histories.length ? 'Live Update: no earlier version to roll back to.' : 'Live Update: no program is running.');
+    void (histories.length ? notify('info', 'Live Update: no earlier version to roll back to.', showHistoryAction) : notify('info', 'Live Update: no program is running.', startDebugging));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(choices, { title: 'Live Update: roll back to which version?', matchOnDescription: true, matchOnDetail: true });
@@ -95,6 +96,6 @@ export async function rollBackToVersion(client: LanguageClient, request?: Rollba
 
 async function rollBackAndTell(client: LanguageClient, request: RollbackRequest): Promise<RollbackResult> {
   const result = await rollBack(client, request);
-  void (result.ok ? vscode.window.showInformationMessage(`Live Update: ${result.summary}`) : vscode.window.showWarningMessage(`Live Update: ${result.summary}`));
+  void notify(result.ok ? 'info' : 'warning', `Live Update: ${result.summary}`, showHistoryAction);
   return result;
 }

@@ -8,6 +8,7 @@ import type { ReplEvaluation } from '../../../common/repl';
 import type { InlineResult, InlineState } from './inlineResult';
 import type { LiveRepl } from './liveRepl';
 import type { ReplBackend } from './replTerminal';
+import { notify, openRepl } from '../notify';
 
 export function replBackend(client: LanguageClient): ReplBackend {
   return {
@@ -34,7 +35,7 @@ function activeFile(): vscode.Uri | undefined {
 export async function evaluateSelection(client: LanguageClient, repl: LiveRepl, inline: InlineResult): Promise<InlineState | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.uri.scheme !== 'file') {
-    void vscode.window.showWarningMessage('Live Update: open a file of the running program to evaluate in its module.');
+    void notify('warning', 'Live Update: open a file of the running program to evaluate in its module.', openRepl);
     return undefined;
   }
   const { document, selection } = editor;
@@ -42,7 +43,7 @@ export async function evaluateSelection(client: LanguageClient, repl: LiveRepl, 
   // A line's trailing `;` ends a statement; it is not part of the expression the user means.
   const expression = document.getText(range).trim().replace(/;$/, '');
   if (!expression) {
-    void vscode.window.showWarningMessage('Live Update: select an expression to evaluate (or put the cursor on a line that has one).');
+    void notify('warning', 'Live Update: select an expression to evaluate (or put the cursor on a line that has one).', openRepl);
     return undefined;
   }
   const file = document.uri.fsPath;
@@ -63,7 +64,7 @@ export async function evaluateSelection(client: LanguageClient, repl: LiveRepl, 
 export async function applyNow(client: LanguageClient, repl: LiveRepl): Promise<void> {
   const file = activeFile();
   if (!file) {
-    void vscode.window.showWarningMessage('Live Update: open the file to apply first.');
+    void notify('warning', 'Live Update: open the file to apply first.', openRepl);
     return;
   }
   await applyFile(client, repl, file.fsPath);

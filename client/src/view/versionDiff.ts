@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { VersionRecord } from '../../../common/patch';
 import type { HistoryRequest, TargetHistory } from '../../../common/protocol';
 import { blankedPartOf, CONST_AS_LET } from '../../../common/runningText';
+import { notify, showHistoryAction } from '../notify';
 
 export const VERSION_SCHEME = 'live-update-version';
 
@@ -31,7 +32,7 @@ export class VersionDiffs implements vscode.TextDocumentContentProvider {
     const record = await this.record(targetId, version);
     const changed = record?.files.find((f) => file === undefined || f.file === file);
     if (!record || !changed || changed.before === undefined || changed.after === undefined) {
-      void vscode.window.showInformationMessage(`Live Update: the program no longer keeps the texts of version ${version} (it keeps those of its last versions only).`);
+      void notify('info', `Live Update: the program no longer keeps the texts of version ${version} (it keeps those of its last versions only).`, showHistoryAction);
       return false;
     }
     const uri = (side: Side) => vscode.Uri.from({ scheme: VERSION_SCHEME, path: changed.file, query: new URLSearchParams({ target: targetId, version: String(version), file: changed.file, side }).toString() });
