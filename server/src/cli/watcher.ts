@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 /** How long a file must be quiet before its text is read (an editor's save can be several writes). */
 const SETTLE_MS = 30;
+/** How often each watched file's modification time is read, besides its folder's events. */
+const POLL_MS = 1_000;
 /** How long an emptied file must stay empty to be an edit rather than a save half done. */
 const EMPTY_SETTLE_MS = 500;
 
@@ -37,6 +39,11 @@ export class LoadedFileWatcher {
     }
     this.files.set(file, text);
     this.watchFolder(path.dirname(file));
+    // A safety net under the folder's events, which a busy machine or a network file system can
+    // drop (a save missed once in CI): the file's own modification time, polled.
+    fs.watchFile(file, { persistent: false, interval: POLL_MS }, (now, before) => {
+      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) this.touched(file);
+    });
     this.onLoaded(file, text);
   }
 
@@ -83,6 +90,7 @@ export class LoadedFileWatcher {
   }
 
   close(): void {
+    for (const file of this.files.keys()) fs.unwatchFile(file);
     for (const watcher of this.folders.values()) watcher.close();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.folders.clear();
