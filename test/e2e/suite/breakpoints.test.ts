@@ -76,6 +76,22 @@ describe('Breakpoints after an update', function () {
     return movedLine;
   }
 
+  /** Starts a fresh copy of `name` and pauses it at a breakpoint on STATEMENT, checked to be there. */
+  async function pausedOnStatement(name: string, suffix: string) {
+    const file = freshCopy(name, suffix);
+    const start = live.dap.output.length;
+    const session = await launch(file, `breakpoint ${name} (${suffix})`);
+    await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
+    const document = await vscode.workspace.openTextDocument(file);
+    const setLine = statementLine(document);
+    const stops = live.dap.stopped.length;
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)))]);
+    const first = await nextStop(session, stops);
+    assert.equal(first.line, setLine + 1, 'stopped on the line the breakpoint was set on');
+    assert.equal(first.path, file.path);
+    return { file, session, document, setLine, first };
+  }
+
   /** The stop is on the breakpoint's line, in the file, and label() ran its new code on the way. */
   async function assertStoppedOn(session: vscode.DebugSession, stop: { line: number; path: string; frameId: number }, file: vscode.Uri, line: number): Promise<void> {
     assert.equal(stop.line, line + 1, `stopped on line ${stop.line}, the breakpoint is on line ${line + 1}`);
@@ -108,15 +124,7 @@ describe('Breakpoints after an update', function () {
     });
 
     it(`tells the user once, precisely, when an update of ${name} made while paused leaves its breakpoints behind`, async () => {
-      const file = freshCopy(name, 'told');
-      const start = live.dap.output.length;
-      const session = await launch(file, `breakpoint ${name} (told)`);
-      await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
-      const document = await vscode.workspace.openTextDocument(file);
-      const setLine = statementLine(document);
-      const stops = live.dap.stopped.length;
-      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)))]);
-      const first = await nextStop(session, stops);
+      const { file, session, first } = await pausedOnStatement(name, 'told');
       await addLinesAboveAndSave(file, added);
       const warned = async () => ((await vscode.commands.executeCommand('liveUpdate.breakpointWarnings')) as string[]).filter((m) => m.includes(path.basename(file.fsPath)));
       const told = await eventually('a warning about the breakpoints', async () => (await warned())[0]);
@@ -131,24 +139,13 @@ describe('Breakpoints after an update', function () {
     });
 
     knownBug(`stops on the statement it was set on after lines are added above it in ${name} while paused there`, async () => {
-      const file = freshCopy(name, 'paused');
-      const start = live.dap.output.length;
-      const session = await launch(file, `breakpoint ${name} (paused)`);
-      await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
-
-      const document = await vscode.workspace.openTextDocument(file);
-      const setLine = statementLine(document);
-      let stops = live.dap.stopped.length;
-      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)))]);
-      const first = await nextStop(session, stops);
-      assert.equal(first.line, setLine + 1, 'stopped on the line the breakpoint was set on');
-      assert.equal(first.path, file.path);
+      const { file, session, document, setLine, first } = await pausedOnStatement(name, 'paused');
 
       // Paused in step(): label() is not on the stack, so the update applies at once; step()
       // moves down while it is paused.
       await addLinesAboveAndSave(file, added);
       const movedLine = await movedBreakpointLine(document, setLine);
-      stops = live.dap.stopped.length;
+      const stops = live.dap.stopped.length;
       await session.customRequest('continue', { threadId: first.threadId });
       await assertStoppedOn(session, await nextStop(session, stops), file, movedLine);
     });
