@@ -1,6 +1,9 @@
 // Runs the end-to-end tests in a real VS Code: code-server on loopback, the workbench in headless
 // Chromium, the extension under development and the mocha suite in the real extension host.
 // Prints the suite's output and exits with its exit code.
+//   node scripts/e2e.mjs               the suite (test/e2e/suite) with workspace trust disabled
+//   node scripts/e2e.mjs --restricted  the Restricted Mode suite (test/e2e/restricted): workspace
+//                                      trust on, its folder not trusted
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +13,13 @@ import { ensureTools, repoRoot } from './lib/tools.mjs';
 ensureTools();
 const scratch = mkdtempSync(join(tmpdir(), 'live-update-e2e-'));
 process.env.LIVE_UPDATE_TEST_NODE = process.execPath;
+const restricted = process.argv.includes('--restricted');
 const code = await runExtensionTests({
-  fixture: join(repoRoot, 'test/fixtures/e2e-workspace'),
+  fixture: join(repoRoot, restricted ? 'test/fixtures/restricted-workspace' : 'test/fixtures/e2e-workspace'),
   scratch,
   extensionPath: repoRoot,
-  testsPath: join(repoRoot, 'dist/test/e2e/suite/index.js'),
+  testsPath: join(repoRoot, restricted ? 'dist/test/e2e/restricted/index.js' : 'dist/test/e2e/suite/index.js'),
+  workspaceTrust: restricted,
 });
 if (code === 0) rmSync(scratch, { recursive: true, force: true });
 else console.error(`e2e: logs kept in ${scratch}`);

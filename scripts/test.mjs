@@ -73,8 +73,8 @@ for (const [name, node] of [['22', tools.node22], ['24', tools.node24]]) {
 // 4. End to end in a real VS Code.
 // A suite run by a driver script that ends with its line `<label>: N passed, N failed`; counts it
 // (and one failure when the driver failed without saying how many tests did).
-const runCountedSuite = (script, label) => {
-  const result = spawnSync('node', [script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const runCountedSuite = (script, label, scriptArgs = []) => {
+  const result = spawnSync('node', [script, ...scriptArgs], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(result.stdout ?? '');
   const summary = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed$`, 'm').exec(result.stdout ?? '');
   passed += Number(summary?.[1] ?? 0);
@@ -84,6 +84,13 @@ const runCountedSuite = (script, label) => {
 if (!args.includes('--no-e2e')) {
   step('end-to-end tests in VS Code (code-server)');
   runCountedSuite('scripts/e2e.mjs', 'e2e');
+}
+
+// 4a. Restricted Mode: the extension in a VS Code whose workspace trust is on and whose folder is
+// not trusted (scripts/e2e.mjs --restricted).
+if (!args.includes('--no-e2e')) {
+  step('Restricted Mode (an untrusted folder) in VS Code (code-server)');
+  runCountedSuite('scripts/e2e.mjs', 'e2e-restricted', ['--restricted']);
 }
 
 // 4b. The packaged extension: `npm run package`, installed into code-server from its .vsix, and a

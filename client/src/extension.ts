@@ -17,6 +17,7 @@ import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
 import { registerUpdatesView } from './view/updatesView';
 import { notify, openRepl } from './notify';
+import { onTrustGranted } from './restrictedMode';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   const status = new LiveStatusBar();
   const pending = new PendingView();
   context.subscriptions.push(log, history, tracker, status, pending);
+  status.setRestricted(!vscode.workspace.isTrusted);
+  context.subscriptions.push(onTrustGranted(() => status.setRestricted(false), log));
 
   const injector = new RuntimeInjector(context.asAbsolutePath('dist/runtime'), log);
   for (const type of NODE_DEBUG_TYPES) {
@@ -136,7 +139,8 @@ async function applyWhenIdle(languageClient: LanguageClient): Promise<void> {
 async function autoStart(log: vscode.LogOutputChannel): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const name = vscode.workspace.getConfiguration('liveUpdate', folder).get<string>('autoStartLaunchConfig', '');
-  if (!folder || !name) return;
+  // In Restricted Mode starting it would only make VS Code ask for trust as the folder opens.
+  if (!folder || !name || !vscode.workspace.isTrusted) return;
   log.info(`starting launch configuration "${name}"`);
   if (!(await vscode.debug.startDebugging(folder, name))) {
     void vscode.window.showErrorMessage(`Live Update could not start the launch configuration "${name}".`, 'Show Log').then((pick) => pick && log.show());

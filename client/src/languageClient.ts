@@ -7,6 +7,7 @@ import { applyThroughDebugger } from '../../common/debuggerApply';
 import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
+import { liveUpdateOn } from './restrictedMode';
 import type { TargetTracker } from './targets';
 
 export async function startLanguageClient(
@@ -113,12 +114,13 @@ export async function startLanguageClient(
   client.onNotification(PendingChanged.type, ({ targets }) => onPending(targets));
   client.onNotification(DidUpdate.type, onReport);
   await client.start();
-  // With Live Update turned off, the server sees no targets, so a save changes nothing.
-  const enabled = () => vscode.workspace.getConfiguration('liveUpdate').get<boolean>('enabled', true);
-  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: enabled() ? tracker.targets() : [] });
+  // With Live Update turned off or in Restricted Mode, the server sees no targets, so a save
+  // changes nothing.
+  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: liveUpdateOn() ? tracker.targets() : [] });
   context.subscriptions.push(
     tracker.onDidChange(sendTargets),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('liveUpdate.enabled') && sendTargets()),
+    vscode.workspace.onDidGrantWorkspaceTrust(sendTargets),
   );
   sendTargets();
   return client;

@@ -3,6 +3,7 @@
 // works for npm scripts and the JavaScript Debug Terminal alike.
 import * as vscode from 'vscode';
 import { runtimeNodeOptions } from '../../common/nodeOptions';
+import { liveUpdateOn } from './restrictedMode';
 
 export const NODE_DEBUG_TYPES = ['node', 'pwa-node', 'node-terminal'] as const;
 
@@ -13,10 +14,13 @@ export class RuntimeInjector implements vscode.DebugConfigurationProvider {
     _folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): vscode.DebugConfiguration {
-    if (!vscode.workspace.getConfiguration('liveUpdate').get<boolean>('enabled', true)) return config;
     // Only user launches: js-debug's child sessions (one per process) resolve too, and already
     // run in a process whose NODE_OPTIONS carries the runtime.
     if (config.request !== 'launch' || config.__pendingTargetId) return config;
+    if (!liveUpdateOn()) {
+      if (!vscode.workspace.isTrusted) this.log.info(`Restricted Mode: not adding the runtime to launch "${config.name}"`);
+      return config;
+    }
     const env = { ...(config.env as Record<string, string | null> | undefined) };
     const runtime = runtimeNodeOptions(this.runtimeDir);
     const existing = env.NODE_OPTIONS ?? '';

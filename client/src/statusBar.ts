@@ -8,6 +8,7 @@ export class LiveStatusBar implements vscode.Disposable {
   private targets: TargetInfo[] = [];
   private last: UpdateReport | undefined;
   private pending: TargetPending[] = [];
+  private restricted = false;
 
   constructor() {
     this.item.name = 'Live Update';
@@ -26,12 +27,28 @@ export class LiveStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** In Restricted Mode the item says Live Update is off, and why, whatever else is known. */
+  setRestricted(restricted: boolean): void {
+    this.restricted = restricted;
+    this.render();
+  }
+
   showReport(report: UpdateReport): void {
     this.last = report;
     this.render();
   }
 
   private render(): void {
+    if (this.restricted) {
+      this.item.text = '$(shield) Live Update: Restricted Mode';
+      this.item.tooltip = new vscode.MarkdownString(
+        '**Live Update is off in Restricted Mode.** It loads its runtime into the programs you debug and runs your saved code in them, so in a folder you have not trusted it adds nothing to a launch and applies nothing.\n\nClick to manage workspace trust; programs started after you trust the folder are live.',
+      );
+      this.item.command = 'workbench.trust.manage';
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.show();
+      return;
+    }
     if (this.targets.length === 0) {
       this.item.hide();
       return;

@@ -7,6 +7,7 @@ import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
 import { forgetCdpProxy } from './cdpProxy';
 import { callRuntime, RuntimeMissingError } from './delivery';
+import { warnNotLive } from './restrictedMode';
 
 /** How long a new session may take to load the runtime: 100 × 100 ms. */
 const HANDSHAKE_ATTEMPTS = 100;
@@ -41,6 +42,12 @@ export class TargetTracker implements vscode.Disposable {
 
   private async handshake(session: vscode.DebugSession): Promise<void> {
     if (session.type !== 'pwa-node' || typeof session.configuration.__pendingTargetId !== 'string') return;
+    // In Restricted Mode nothing is evaluated in the program, not even the handshake.
+    if (!vscode.workspace.isTrusted) {
+      this.log.info(`${session.name}: not a Live Update target (Restricted Mode)`);
+      warnNotLive(session.name);
+      return;
+    }
     let info: RuntimeInfo | undefined;
     // js-debug attaches to a new process or worker before its preloads run, so the runtime may
     // not be there yet: ask again for a while. No timeout on each call: a thread blocked in

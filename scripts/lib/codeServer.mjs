@@ -2,7 +2,7 @@
 // the end-to-end tests (extension tests run in the real extension host, reporting their exit code
 // through `codeAutomationExit`) and by `npm run demo`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,11 +21,18 @@ export async function freePort() {
 
 /**
  * Starts code-server on `folder`. Resolves when it answers HTTP.
+ * With `workspaceTrust`, VS Code's workspace trust is on and the folder is not trusted (Restricted
+ * Mode), as for a folder a user opens for the first time; without it, trust is disabled.
  * @returns {Promise<{ url: string, port: number, stop: () => Promise<void>, log: () => string }>}
  */
-export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdir(), 'live-update-cs-')) }) {
+export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdir(), 'live-update-cs-')), workspaceTrust = false }) {
   const port = await freePort();
   const dirs = codeServerDirs(scratch);
+  if (workspaceTrust) {
+    // No start-up dialog: the folder simply opens in Restricted Mode, and the tests ask for trust.
+    mkdirSync(join(dirs.user, 'User'), { recursive: true });
+    writeFileSync(join(dirs.user, 'User/settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }));
+  }
   const child = spawn(
     tools.node24,
     [
@@ -34,7 +41,7 @@ export async function startCodeServer({ folder, scratch = mkdtempSync(join(tmpdi
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', dirs.user,
       '--extensions-dir', dirs.extensions,
       '--vscode-option', 'enable-smoke-test-driver',

@@ -11,9 +11,9 @@ import { repoRoot } from './tools.mjs';
 /**
  * `scratch` holds the workspace copy, code-server's state (`scratch/cs`, where an extension may
  * already be installed) and the report (`scratch/e2e.log`, handed to the suite through
- * LIVE_UPDATE_E2E_LOG). Resolves with the workbench's exit code (1 when it reported none).
+ * LIVE_UPDATE_E2E_LOG). `workspaceTrust` opens the folder in Restricted Mode (see startCodeServer). Resolves with the workbench's exit code (1 when it reported none).
  */
-export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath, captureDir }) {
+export async function runExtensionTests({ fixture, scratch, extensionPath, testsPath, captureDir, workspaceTrust = false }) {
   const workspace = join(scratch, 'workspace');
   cpSync(fixture, workspace, { recursive: true });
   // As in a project: its TypeScript files find Node's types (@types/node) in a node_modules.
@@ -31,7 +31,7 @@ export async function runExtensionTests({ fixture, scratch, extensionPath, tests
   // Before code-server starts, so its extension host inherits the channel's URL.
   const screen = await startScreenChannel({ captureDir });
   process.env.LIVE_UPDATE_E2E_SCREEN = screen.url;
-  const server = await startCodeServer({ folder: workspace, scratch: join(scratch, 'cs') });
+  const server = await startCodeServer({ folder: workspace, scratch: join(scratch, 'cs'), workspaceTrust });
   let code = 1;
   try {
     const url = workbenchUrl(server.url, { folder: workspace, extensionPath, testsPath });

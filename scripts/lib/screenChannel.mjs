@@ -39,6 +39,44 @@ const QUERIES = {
       const welcome = pane.querySelector('.welcome-view-content');
       return { title: text(pane.querySelector('.pane-header h3.title')), rows, welcome: welcome && welcome.getClientRects().length > 0 ? text(welcome) : '' };
     }),
+  /** The status bar's items: each one's text and its accessible label (which holds its tooltip's gist). */
+  statusBar: () =>
+    [...document.querySelectorAll('.statusbar .statusbar-item')].map((i) => ({
+      text: (i.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+      label: i.querySelector('[aria-label]')?.getAttribute('aria-label') ?? i.getAttribute('aria-label') ?? '',
+    })),
+  /** The labels of the buttons shown now (in the dialog, if one is shown, else anywhere). */
+  buttons: () => {
+    const dialog = document.querySelector('.monaco-dialog-box');
+    return [...(dialog ?? document).querySelectorAll('.monaco-button')].filter((b) => b.getClientRects().length > 0).map((b) => (b.textContent ?? '').trim());
+  },
+  /**
+   * The notifications drawn now, each one's message: the notification center's, when it is open
+   * (under the smoke-test driver VS Code draws no toasts; `notifications.showList` opens the center).
+   */
+  notifications: () => [...document.querySelectorAll('.notification-list-item-message')].map((m) => (m.textContent ?? '').trim()),
+};
+
+/**
+ * What a user does, by fixed name: `/press/<label>` presses the visible button of that label (in
+ * the dialog shown, if any, else anywhere in the workbench, such as the Workspace Trust editor);
+ * `/status/<text>` clicks the status bar item whose text contains `text`.
+ */
+const ACTIONS = {
+  press: (label) => {
+    const dialog = document.querySelector('.monaco-dialog-box');
+    const button = [...(dialog ?? document).querySelectorAll('.monaco-button')].find((b) => (b.textContent ?? '').trim() === label && b.getClientRects().length > 0);
+    if (!button) return false;
+    button.click();
+    return true;
+  },
+  status: (text) => {
+    const item = [...document.querySelectorAll('.statusbar .statusbar-item')].find((i) => (i.textContent ?? '').includes(text));
+    const target = item?.querySelector('a') ?? item;
+    if (!target) return false;
+    target.click();
+    return true;
+  },
 };
 
 /**
@@ -60,6 +98,12 @@ export async function startScreenChannel({ captureDir } = {}) {
       } catch (e) {
         return void res.writeHead(500).end(e instanceof Error ? e.message : String(e));
       }
+    }
+    const action = /^\/([a-z]+)\/(.+)$/.exec(req.url ?? '');
+    if (action && ACTIONS[action[1]]) {
+      if (!page) return void res.writeHead(503).end();
+      const done = await page.evaluate(ACTIONS[action[1]], decodeURIComponent(action[2])).catch(() => false);
+      return void res.writeHead(done ? 200 : 404).end();
     }
     const query = QUERIES[(req.url ?? '').replace(/^\//, '')];
     if (!query) return void res.writeHead(404).end();

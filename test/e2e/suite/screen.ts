@@ -1,5 +1,6 @@
 // What the workbench draws, as a person would read it: the rows of the visible terminal, the text
-// editors show after their lines, and the side bar's views. The tests run in the extension host, which cannot see the screen;
+// editors show after their lines, the side bar's views, the status bar and notifications; and a
+// few things a user does (press a button, click a status bar item). The tests run in the extension host, which cannot see the screen;
 // the runner (scripts/lib/screenChannel.mjs) reads the DOM of the page it drives and answers on a
 // loopback URL given in LIVE_UPDATE_E2E_SCREEN. Under @vscode/test-electron there is no such
 // channel, and the tests that need it skip.
@@ -61,3 +62,34 @@ export async function sideBarViews(): Promise<DrawnView[]> {
   return (await ask<DrawnView[]>('views')) ?? [];
 }
 
+
+/** The status bar's items as drawn: text and accessible label. */
+export async function statusBarItems(): Promise<{ text: string; label: string }[]> {
+  return (await ask<{ text: string; label: string }[]>('statusBar')) ?? [];
+}
+
+/** The messages of the notifications drawn now (open the center first: the smoke-test driver draws no toasts). */
+export async function notifications(): Promise<string[]> {
+  return (await ask<string[]>('notifications')) ?? [];
+}
+
+/** The labels of the buttons shown now (the dialog's, when one is shown). */
+export async function buttons(): Promise<string[]> {
+  return (await ask<string[]>('buttons')) ?? [];
+}
+
+/** Presses the visible button labelled `label` (the dialog's, when one is shown), as a user would; false when there is none. */
+export function pressButton(label: string): Promise<boolean> {
+  return act('press', label);
+}
+
+/** Clicks the status bar item whose text contains `text`; false when there is none. */
+export function clickStatusBarItem(text: string): Promise<boolean> {
+  return act('status', text);
+}
+
+async function act(action: string, argument: string): Promise<boolean> {
+  if (!url) throw new Error('no screen channel (LIVE_UPDATE_E2E_SCREEN)');
+  const response = await fetch(`${url}/${action}/${encodeURIComponent(argument)}`);
+  return response.ok;
+}
