@@ -1,8 +1,13 @@
-// Calls the runtime inside a debuggee through js-debug: one DAP `evaluate` per call, which
-// js-debug turns into `Runtime.evaluate` in the target's default context (also while paused).
-// The `clipboard` context returns the full, unquoted string result (other contexts truncate it).
+// Calls the runtime inside a debuggee through js-debug. Through its CDP proxy when it offers one:
+// `Runtime.callFunctionOn` on the runtime's object with the argument as a value, which leaves no
+// text behind in the program (common/runtimeCall.ts says why that matters). Otherwise one DAP
+// `evaluate` per call, which js-debug turns into `Runtime.evaluate` in the target's default
+// context (also while paused); its `clipboard` context returns the full, unquoted string result
+// (other contexts truncate it).
 import * as vscode from 'vscode';
 import { runtimeCallExpression, type RuntimeMethod } from '../../common/patch';
+import { RuntimeCaller } from '../../common/runtimeCall';
+import { cdpProxy, type CdpProxy } from './cdpProxy';
 
 /** How long a target may take to answer before the call counts as failed. */
 const EVALUATE_TIMEOUT_MS = 15_000;
@@ -13,19 +18,14 @@ export async function callRuntime<T>(
   argument: unknown,
   { timeoutMs = EVALUATE_TIMEOUT_MS }: { timeoutMs?: number } = {},
 ): Promise<T> {
-  const expression = runtimeCallExpression(method, JSON.stringify(argument));
+  const argJson = JSON.stringify(argument);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    const response = (await Promise.race([
-      session.customRequest('evaluate', { expression, context: 'clipboard' }),
-      timeout,
-    ])) as { result: string };
-    // The clipboard context serializes a string result as a JSON string literal; unwrap it.
-    let parsed = JSON.parse(response.result) as T | { error: string } | string;
-    if (typeof parsed === 'string') parsed = JSON.parse(parsed) as T | { error: string };
+    const answer = await Promise.race([answerOf(session, method, argJson), timeout]);
+    const parsed = JSON.parse(answer) as T | { error: string };
     if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
       throw new RuntimeMissingError(session.name);
     }
@@ -33,6 +33,23 @@ export async function callRuntime<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+const callers = new WeakMap<CdpProxy, RuntimeCaller>();
+
+/** The runtime's JSON answer, through the CDP proxy when there is one, else through `evaluate`. */
+async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, argJson: string): Promise<string> {
+  const proxy = await cdpProxy(session);
+  if (proxy) {
+    let caller = callers.get(proxy);
+    if (!caller) callers.set(proxy, (caller = new RuntimeCaller(proxy)));
+    return caller.call(method, argJson);
+  }
+  const expression = runtimeCallExpression(method, argJson);
+  const response = (await session.customRequest('evaluate', { expression, context: 'clipboard' })) as { result: string };
+  // The clipboard context serializes a string result as a JSON string literal; unwrap it.
+  const result = JSON.parse(response.result) as string;
+  return typeof result === 'string' ? result : JSON.stringify(result);
 }
 
 export class RuntimeMissingError extends Error {

@@ -12,9 +12,9 @@ export interface InspectedTarget extends TargetInfo {
 export class InspectedPort extends RuntimeTargetPort {
   constructor(targets: InspectedTarget[]) {
     const processes = new Map(targets.map((t) => [t.id, t.process]));
-    super((targetId, expression) => {
+    super((targetId, method, argJson) => {
       const process = processes.get(targetId);
-      return process ? process.evaluate<string>(expression) : Promise.reject(new Error(`no target ${targetId}`));
+      return process ? process.callRuntimeRaw(method, argJson) : Promise.reject(new Error(`no target ${targetId}`));
     });
     this.setTargets(targets.map(({ id, name }) => ({ id, name })));
   }

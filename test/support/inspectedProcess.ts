@@ -1,10 +1,10 @@
 // A real Node program started with the Live Update runtime and the inspector on loopback, driven
-// over the Chrome DevTools Protocol the way js-debug drives it: the runtime is reached only
-// through `Runtime.evaluate`.
+// over the Chrome DevTools Protocol the way the extension drives it through js-debug: the runtime
+// is reached only through the debugger's session (common/runtimeCall.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { type RuntimeMethod, type PendingState, type CancelRequest, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
 import { CdpConnection } from '../../server/src/cli/cdp';
-import { callRuntime } from '../../server/src/core/runtimePort';
+import { callRuntime, cdpRuntimeCall, type RuntimeCall } from '../../server/src/core/runtimePort';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -63,8 +63,19 @@ export class InspectedProcess {
     return this.cdp.evaluate<T>(expression);
   }
 
+  /** Calls the runtime as the extension does through js-debug's CDP proxy (common/runtimeCall.ts). */
   callRuntime<T>(method: RuntimeMethod, argument: unknown): Promise<T> {
-    return callRuntime<T>((expression) => this.evaluate<string>(expression), method, argument);
+    return callRuntime<T>(this.runtimeCall, method, argument);
+  }
+
+  /** The same, with the argument and the answer as JSON. */
+  callRuntimeRaw(method: RuntimeMethod, argJson: string): Promise<string> {
+    return this.runtimeCall(method, argJson);
+  }
+
+  private runtimeCallOnce: RuntimeCall | undefined;
+  private get runtimeCall(): RuntimeCall {
+    return (this.runtimeCallOnce ??= cdpRuntimeCall(this.cdp));
   }
 
   apply(patch: Patch): Promise<PatchReport> {

@@ -82,9 +82,14 @@ export interface Usage {
 }
 
 async function usage(p: InspectedProcess): Promise<Usage> {
-  // Twice: the first collection can leave garbage that finalizers only release for the next. In
-  // the same evaluate as the reading: under load, requests served between two evaluates would
-  // leave megabytes of young garbage in it.
+  // First a memory-reducing collection (V8's LowMemoryNotification, which HeapProfiler's
+  // collectGarbage makes): it gives back the young generation V8 grew for the load's allocation
+  // rate, as V8 itself does when the program idles or the system runs short. `gc()` alone keeps
+  // that reservation, and RSS then measured the heap's sizing (new space 4 → 16 MB), not what the
+  // program holds. Then gc() twice (the first collection can leave garbage that finalizers only
+  // release for the next), in the same evaluate as the reading: under load, requests served
+  // between two evaluates would leave megabytes of young garbage in it.
+  await p.send('HeapProfiler.collectGarbage');
   const u = JSON.parse(await p.evaluate<string>('gc(), gc(), JSON.stringify(process.memoryUsage())')) as Usage;
   return { rss: u.rss, heapUsed: u.heapUsed };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/protocol';
-import { RuntimeTargetPort } from '../core/runtimePort';
+import { cdpRuntimeCall, RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
 import { typeGatePort } from '../typecheck/enginePort';
@@ -38,7 +38,8 @@ export class LiveSession {
     private readonly events: EventLog,
     ignoredFolders: readonly string[],
   ) {
-    this.port = new RuntimeTargetPort((_targetId, expression) => cdp.evaluate<string>(expression));
+    const call = cdpRuntimeCall(cdp);
+    this.port = new RuntimeTargetPort((_targetId, method, argJson) => call(method, argJson));
     this.port.setTargets([target]);
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
@@ -60,10 +61,12 @@ export class LiveSession {
   /**
    * Learns the program's scripts from V8 (`Debugger.enable` replays the ones already loaded). Pauses
    * are skipped in this session: a `debugger;` statement must not stop a program nobody debugs.
+   * No cache of collected scripts: it would keep every collected script's source in the program
+   * (common/runtimeCall.ts says why that grows with each update).
    */
   async start(): Promise<void> {
     this.cdp.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url));
-    await this.cdp.send('Debugger.enable');
+    await this.cdp.send('Debugger.enable', { maxScriptsCacheSize: 0 });
     await this.cdp.send('Debugger.setSkipAllPauses', { skip: true });
   }
 

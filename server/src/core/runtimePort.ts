@@ -1,23 +1,32 @@
-// A TargetPort that reaches each target's runtime by evaluating `runtimeCallExpression` in it and
-// reading back the JSON string the runtime returns: what js-debug's `evaluate` does for the
-// extension, done by whoever holds a direct inspector connection (the command line, tests).
-// Host-neutral: the host supplies how to evaluate an expression in a target.
-import { runtimeCallExpression, type CancelRequest, type EvaluateRequest, type EvaluateResult, type HistoryQuery, type LiveStack, type ModulesState, type UpdatePointsState, type Patch, type PatchReport, type PendingQuery, type PendingState, type RuntimeMethod, type ScriptState, type ScriptStateQuery, type VersionHistory, type VersionTexts, type VersionTextsQuery } from '../../../common/patch';
+// A TargetPort that reaches each target's runtime by calling one of its methods and reading back
+// the JSON string the runtime returns: what the extension does through js-debug, done by whoever
+// holds a direct inspector connection (the command line, tests). Host-neutral: the host supplies
+// how to make the call (over CDP, common/runtimeCall.ts).
+import { type CancelRequest, type EvaluateRequest, type EvaluateResult, type HistoryQuery, type LiveStack, type ModulesState, type UpdatePointsState, type Patch, type PatchReport, type PendingQuery, type PendingState, type RuntimeMethod, type ScriptState, type ScriptStateQuery, type VersionHistory, type VersionTexts, type VersionTextsQuery } from '../../../common/patch';
 import type { TargetInfo } from '../../../common/protocol';
+import { RuntimeCaller, type CdpSender } from '../../../common/runtimeCall';
 import type { TargetPort } from './targetPort';
 
-/** Evaluates `expression` in the target's default context and returns its string value. */
-export type EvaluateInTarget = (targetId: string, expression: string) => Promise<string>;
+/** Calls a runtime method with a JSON argument; resolves with its JSON answer. */
+export type RuntimeCall = (method: RuntimeMethod, argJson: string) => Promise<string>;
+/** The same, in one of several targets. */
+export type CallInTarget = (targetId: string, method: RuntimeMethod, argJson: string) => Promise<string>;
 
 /** Calls one runtime method with a JSON argument and parses its JSON answer. */
-export async function callRuntime<T>(evaluate: (expression: string) => Promise<string>, method: RuntimeMethod, argument: unknown): Promise<T> {
-  return JSON.parse(await evaluate(runtimeCallExpression(method, JSON.stringify(argument)))) as T;
+export async function callRuntime<T>(call: RuntimeCall, method: RuntimeMethod, argument: unknown): Promise<T> {
+  return JSON.parse(await call(method, JSON.stringify(argument))) as T;
+}
+
+/** A RuntimeCall over one CDP connection (common/runtimeCall.ts). */
+export function cdpRuntimeCall(cdp: CdpSender): RuntimeCall {
+  const caller = new RuntimeCaller(cdp);
+  return (method, argJson) => caller.call(method, argJson);
 }
 
 export class RuntimeTargetPort implements TargetPort {
   private current: TargetInfo[] = [];
 
-  constructor(private readonly evaluateIn: EvaluateInTarget) {}
+  constructor(private readonly callIn: CallInTarget) {}
 
   setTargets(targets: TargetInfo[]): void {
     this.current = targets;
@@ -30,7 +39,7 @@ export class RuntimeTargetPort implements TargetPort {
   /** Any failure to reach the target becomes `{error}`, as the LSP port's client answers. */
   private async call<T>(targetId: string, method: RuntimeMethod, argument: unknown): Promise<T | { error: string }> {
     try {
-      return await callRuntime<T>((expression) => this.evaluateIn(targetId, expression), method, argument);
+      return await callRuntime<T>((m, argJson) => this.callIn(targetId, m, argJson), method, argument);
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) };
     }
