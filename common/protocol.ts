@@ -372,8 +372,11 @@ export interface UpdateReport {
 export interface TargetUpdateResult {
   targetId: string;
   targetName: string;
-  /** `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits. */
-  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending';
+  /**
+   * `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits;
+   * `ended`: the target ended during the update (a worker that exited), so it runs nothing.
+   */
+  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending' | 'ended';
   reason?: string;
   /** The runtime's own report, when it answered. */
   report?: PatchReport;

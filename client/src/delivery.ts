@@ -6,6 +6,11 @@ import { runtimeCallExpression, type RuntimeMethod } from '../../common/patch';
 
 /** How long a target may take to answer before the call counts as failed. */
 const EVALUATE_TIMEOUT_MS = 15_000;
+/**
+ * How long a failed call waits to learn whether its session is ending: VS Code cancels the
+ * requests of a session that ends (a worker that exited) before it reports the session ended.
+ */
+const END_GRACE_MS = 1_000;
 
 export async function callRuntime<T>(
   session: vscode.DebugSession,
@@ -18,25 +23,83 @@ export async function callRuntime<T>(
   const timeout = new Promise<never>((_, reject) => {
     if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
+  const end = whenEnded(session);
+  let response: { result: string };
   try {
-    const response = (await Promise.race([
-      session.customRequest('evaluate', { expression, context: 'clipboard' }),
-      timeout,
-    ])) as { result: string };
-    // The clipboard context serializes a string result as a JSON string literal; unwrap it.
-    let parsed = JSON.parse(response.result) as T | { error: string } | string;
-    if (typeof parsed === 'string') parsed = JSON.parse(parsed) as T | { error: string };
-    if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
-      throw new RuntimeMissingError(session.name);
-    }
-    return parsed as T;
+    const gone = end.promise.then((): never => {
+      throw new SessionEndedError(session.name);
+    });
+    response = (await Promise.race([session.customRequest('evaluate', { expression, context: 'clipboard' }), timeout, gone])) as { result: string };
+  } catch (e) {
+    if (!(e instanceof SessionEndedError) && (await endsWithin(session, END_GRACE_MS))) throw new SessionEndedError(session.name);
+    throw e;
   } finally {
     clearTimeout(timer);
+    end.dispose();
   }
+  // The clipboard context serializes a string result as a JSON string literal; unwrap it.
+  let parsed = JSON.parse(response.result) as T | { error: string } | string;
+  if (typeof parsed === 'string') parsed = JSON.parse(parsed) as T | { error: string };
+  if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
+    throw new RuntimeMissingError(session.name);
+  }
+  return parsed as T;
 }
 
 export class RuntimeMissingError extends Error {
   constructor(target: string) {
     super(`the Live Update runtime is not loaded in ${target} (was it started before the extension, or with liveUpdate.enabled off?)`);
+  }
+}
+
+/** The session of a call ended before it answered: the program or thread is gone, not slow. */
+export class SessionEndedError extends Error {
+  constructor(target: string) {
+    super(`${target} ended`);
+  }
+}
+
+/** Debug sessions that have ended (ids), and the calls waiting on the ones that have not. */
+const ended = new Set<string>();
+const endWaiters = new Map<string, Set<() => void>>();
+let watching: vscode.Disposable | undefined;
+
+function watchEnds(): void {
+  watching ??= vscode.debug.onDidTerminateDebugSession((s) => {
+    ended.add(s.id);
+    for (const wake of endWaiters.get(s.id) ?? []) wake();
+    endWaiters.delete(s.id);
+  });
+}
+
+/**
+ * Resolves once `session` has ended (at once when it already has). Disposed when no longer
+ * awaited: a session answers thousands of calls, and each would otherwise leave a waiter behind.
+ */
+function whenEnded(session: vscode.DebugSession): { promise: Promise<void>; dispose(): void } {
+  watchEnds();
+  if (ended.has(session.id)) return { promise: Promise.resolve(), dispose: () => undefined };
+  let wake!: () => void;
+  const promise = new Promise<void>((resolve) => (wake = resolve));
+  const waiters = endWaiters.get(session.id) ?? new Set();
+  waiters.add(wake);
+  endWaiters.set(session.id, waiters);
+  return {
+    promise,
+    dispose: () => {
+      waiters.delete(wake);
+      if (waiters.size === 0 && endWaiters.get(session.id) === waiters) endWaiters.delete(session.id);
+    },
+  };
+}
+
+async function endsWithin(session: vscode.DebugSession, ms: number): Promise<boolean> {
+  const end = whenEnded(session);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([end.promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+    end.dispose();
   }
 }

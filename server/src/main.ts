@@ -14,7 +14,7 @@ import {
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
 import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
-import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
+import { ofLiveTargets, withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
@@ -241,7 +241,10 @@ async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome
   await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);
 }
 
-function publish(file: string, diagnostics: LiveDiagnostic[]): Promise<void> {
+function publish(file: string, all: LiveDiagnostic[]): Promise<void> {
+  // A program that ended while its update was under way is no target any more: what would be said
+  // of it alone is not true now, and nothing would withdraw it later.
+  const diagnostics = ofLiveTargets(all, new Set(port.targets().map((t) => t.id)));
   if (diagnostics.length) published.set(file, diagnostics);
   else published.delete(file);
   return connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });

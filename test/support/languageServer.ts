@@ -20,6 +20,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
+import type { PatchReport } from '../../common/patch';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
@@ -42,6 +43,11 @@ export class LanguageServerClient {
   readonly log: string[] = [];
   /** Every PendingChanged notification's targets, in order. */
   readonly pendingChanges: TargetPending[][] = [];
+  /**
+   * Answers an ApplyPatch instead of the target's runtime when it returns a report: what the
+   * extension answers when it cannot reach a target (e.g. one that ended during the update).
+   */
+  answerApply: ((params: ApplyPatch.Params) => Promise<PatchReport | undefined>) | undefined;
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
   /** Requests of the server this client is still answering. */
@@ -65,7 +71,7 @@ export class LanguageServerClient {
         this.applyRequests.push(params);
         const target = this.targets.find((t) => t.id === params.targetId);
         if (!target) throw new Error(`no target ${params.targetId}`);
-        return target.process.apply(params.patch);
+        return (await this.answerApply?.(params)) ?? target.process.apply(params.patch);
       }),
     );
     connection.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
