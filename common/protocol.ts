@@ -25,6 +25,20 @@ export namespace TargetsChanged {
   export const type = new NotificationType<Params>(method);
 }
 
+/**
+ * Server → client: a new target runs files whose text differs from the files on disk (a program
+ * attached to again after saves made while it was not). Sent once per target, when it appears.
+ */
+export namespace RunningTextDiffers {
+  export const method = 'liveUpdate/runningTextDiffers' as const;
+  export interface Params {
+    targetId: string;
+    targetName: string;
+    files: string[];
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
 /** Server → client: ask one target's runtime what text a file runs as (its baseline). */
 export namespace QueryScriptState {
   export const method = 'liveUpdate/queryScriptState' as const;

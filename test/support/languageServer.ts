@@ -18,7 +18,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, RunningTextDiffers, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
 import type { PatchReport } from '../../common/patch';
 import { eventually } from './eventually';
@@ -41,6 +41,8 @@ export class LanguageServerClient {
   readonly updates: UpdateReport[] = [];
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly log: string[] = [];
+  /** Every RunningTextDiffers notification, in order. */
+  readonly runningTextDiffers: RunningTextDiffers.Params[] = [];
   /** Every PendingChanged notification's targets, in order. */
   readonly pendingChanges: TargetPending[][] = [];
   /**
@@ -120,6 +122,7 @@ export class LanguageServerClient {
     connection.onRequest(QueryUpdatePoints.type, runtimeView('points'));
     connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
+    connection.onNotification(RunningTextDiffers.type, (notice) => this.runningTextDiffers.push(notice));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
     connection.onNotification(LogMessageNotification.type, ({ message }) => this.log.push(message));
   }
@@ -210,7 +213,7 @@ export class LanguageServerClient {
   }
 
   private messagesReceived(): number {
-    return this.queries.length + this.applyRequests.length + this.updates.length + this.diagnostics.length + this.log.length;
+    return this.queries.length + this.applyRequests.length + this.updates.length + this.diagnostics.length + this.log.length + this.runningTextDiffers.length;
   }
 
   describe(): string {
