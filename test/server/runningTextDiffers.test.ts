@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { LanguageServerClient } from '../support/languageServer';
 import { fixture } from '../support/paths';
@@ -26,7 +27,8 @@ describe('a program that becomes a target', { timeout: 60_000 }, () => {
     const text = fs.readFileSync(file, 'utf8');
     await client.save(file, text.replace("return 'v1';", "return 'v2';"));
     await client.setTargets([{ id: 'stale', name: 'main.js [stale]', process: stale }]);
-    await client.settle();
+    // Polled: the server may be busy a while (the type check's cold start after the open).
+    await eventually('the notice', () => client.runningTextDiffers.length > 0);
     assert.deepEqual(client.runningTextDiffers, [{ targetId: 'stale', targetName: 'main.js [stale]', files: [file] }]);
     assert.deepEqual(client.applyRequests, [], 'nothing applied on its own');
 
@@ -36,6 +38,8 @@ describe('a program that becomes a target', { timeout: 60_000 }, () => {
       { id: 'stale', name: 'main.js [stale]', process: stale },
       { id: 'fresh', name: 'main.js [fresh]', process: fresh },
     ]);
+    // The new target was asked what it runs; the answer is compared as soon as it comes.
+    await eventually('the new target to be asked what it runs', () => client.queries.some((q) => q.targetId === 'fresh' && q.query.file === file));
     await client.settle();
     assert.equal(client.runningTextDiffers.length, 1, 'told once, and nothing of the program that runs its file');
   });
