@@ -288,6 +288,12 @@ export interface PatchReport {
   error?: string;
   /** The version this apply created in the program's history (absent when nothing was applied). */
   version?: number;
+  /**
+   * Set by whoever delivered the patch (not the runtime): the program or thread ended before it
+   * answered (a worker that exited, a process that quit). It runs no version any more; `error`
+   * says what ended.
+   */
+  ended?: boolean;
 }
 
 /** One file of a version: the running text before and after it, named by hash. */

@@ -25,6 +25,20 @@ export namespace TargetsChanged {
   export const type = new NotificationType<Params>(method);
 }
 
+/**
+ * Server → client: a new target runs files whose text differs from the files on disk (a program
+ * attached to again after saves made while it was not). Sent once per target, when it appears.
+ */
+export namespace RunningTextDiffers {
+  export const method = 'liveUpdate/runningTextDiffers' as const;
+  export interface Params {
+    targetId: string;
+    targetName: string;
+    files: string[];
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
 /** Server → client: ask one target's runtime what text a file runs as (its baseline). */
 export namespace QueryScriptState {
   export const method = 'liveUpdate/queryScriptState' as const;
@@ -372,8 +386,11 @@ export interface UpdateReport {
 export interface TargetUpdateResult {
   targetId: string;
   targetName: string;
-  /** `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits. */
-  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending';
+  /**
+   * `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits;
+   * `ended`: the target ended during the update (a worker that exited), so it runs nothing.
+   */
+  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending' | 'ended';
   reason?: string;
   /** The runtime's own report, when it answered. */
   report?: PatchReport;

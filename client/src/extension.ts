@@ -1,7 +1,7 @@
 // Entry point of the Live Update extension. Wires the pieces; owns no logic of its own.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ClientCommands, ServerCommands, type RollbackRequest, type UpdateReport } from '../../common/protocol';
+import { ClientCommands, RunningTextDiffers, ServerCommands, type RollbackRequest, type UpdateReport } from '../../common/protocol';
 import type { ReplStyle } from '../../common/repl';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { registerLiveEditor } from './editor/liveEditor';
@@ -12,6 +12,7 @@ import { LiveRepl } from './repl/liveRepl';
 import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
 import { BreakpointRebinder } from './breakpointRebind';
+import { APPLY_FILES_COMMAND, RunningTextNotices } from './runningTextNotice';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -70,6 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     },
   );
   const languageClient = client;
+  const notices = new RunningTextNotices(log);
+  context.subscriptions.push(notices);
+  languageClient.onNotification(RunningTextDiffers.type, (notice) => notices.add(notice));
   registerLiveEditor(context, languageClient, { history, pending, tracker });
   repl = new LiveRepl(replBackend(languageClient), new ReplHistory(context.globalState));
   const liveRepl = repl;
@@ -82,6 +86,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand('liveUpdate.evaluateSelection', () => evaluateSelection(languageClient, liveRepl, inline)),
     vscode.commands.registerCommand('liveUpdate.applyNow', () => applyNow(languageClient, liveRepl)),
     vscode.commands.registerCommand('liveUpdate.breakpointWarnings', () => breakpoints.shown.slice()),
+    vscode.commands.registerCommand('liveUpdate.runningTextNotices', () => notices.shown.slice()),
+    // Apply Now of that notice: each file as the editor shows it, to every program that runs it.
+    vscode.commands.registerCommand(APPLY_FILES_COMMAND, async (files: string[]) => {
+      for (const file of files) await applyFile(languageClient, liveRepl, file);
+    }),
   );
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(

@@ -5,7 +5,7 @@ import type { EvaluateResult, LiveStack, ModulesState, Patch, PatchReport, SetSc
 import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { applyThroughDebugger } from '../../common/debuggerApply';
 import { cdpProxy } from './cdpProxy';
-import { callRuntime } from './delivery';
+import { callRuntime, SessionEndedError } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import { liveUpdateOn } from './restrictedMode';
 import type { TargetTracker } from './targets';
@@ -46,6 +46,8 @@ export async function startLanguageClient(
     try {
       return await applyPatch(session, patch);
     } catch (e) {
+      // Gone while the update was under way (a worker that exited in it): it runs no version now.
+      if (e instanceof SessionEndedError) return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `${session.name} ended during the update`, ended: true };
       // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
       return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `could not reach ${session.name}: ${messageOf(e)}` };
     }

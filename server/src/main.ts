@@ -11,13 +11,14 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../common/protocol';
 import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
-import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
+import { ofLiveTargets, withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
+import { filesRunningOtherText } from './core/drift';
 import { typeGatePort } from './typecheck/enginePort';
 import { CommandInterpreter } from './repl/interpreter';
 import { TypeGate } from './typecheck/typeGate';
@@ -45,7 +46,7 @@ const interpreter = new CommandInterpreter({
   get root() {
     return root;
   },
-  textOf: async (file) => unsaved.get(file) ?? documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined)),
+  textOf: async (file) => unsaved.get(file) ?? (await textOf(file)),
   // As a save's outcome: the report now, type warnings that could not hold it when known (unless
   // a newer update of the file came since).
   publish: async (file, outcome) => {
@@ -57,6 +58,11 @@ const interpreter = new CommandInterpreter({
       .catch((e: unknown) => connection.console.warn(`type warnings of ${file} failed: ${e instanceof Error ? e.message : String(e)}`));
   },
 });
+
+/** A file's text as last saved (the client sends it at open and at each save), else as on disk. */
+async function textOf(file: string): Promise<string | undefined> {
+  return documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined));
+}
 
 connection.onInitialize(({ rootUri, workspaceFolders }) => {
   const folder = workspaceFolders?.[0]?.uri ?? rootUri;
@@ -197,7 +203,11 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
   for (const id of gone) engine.forgetTarget(id);
   const known = new Set(port.targets().map((t) => t.id));
   port.setTargets(targets);
-  for (const target of targets) if (!known.has(target.id)) engine.adoptTarget(target);
+  for (const target of targets) {
+    if (known.has(target.id)) continue;
+    engine.adoptTarget(target);
+    void tellRunningTextDiffers(target);
+  }
   // Diagnostics describe running programs: what only ended ones showed is no longer true.
   if (gone.size === 0) return;
   for (const [file, diagnostics] of published) {
@@ -205,6 +215,16 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
     if (still.length !== diagnostics.length) void publish(file, still);
   }
 });
+
+/** A new target that runs other text than the files (attached again after saves): the user hears it once. */
+async function tellRunningTextDiffers(target: TargetInfo): Promise<void> {
+  try {
+    const files = await filesRunningOtherText(port, target.id, textOf);
+    if (files.length) await connection.sendNotification(RunningTextDiffers.type, { targetId: target.id, targetName: target.name, files });
+  } catch (e) {
+    connection.console.warn(`comparing what ${target.name} runs with the files failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
   const file = localPath(textDocument.uri);
@@ -241,7 +261,10 @@ async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome
   await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);
 }
 
-function publish(file: string, diagnostics: LiveDiagnostic[]): Promise<void> {
+function publish(file: string, all: LiveDiagnostic[]): Promise<void> {
+  // A program that ended while its update was under way is no target any more: what would be said
+  // of it alone is not true now, and nothing would withdraw it later.
+  const diagnostics = ofLiveTargets(all, new Set(port.targets().map((t) => t.id)));
   if (diagnostics.length) published.set(file, diagnostics);
   else published.delete(file);
   return connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });

@@ -18,8 +18,9 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, RunningTextDiffers, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
+import type { PatchReport } from '../../common/patch';
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
@@ -40,8 +41,15 @@ export class LanguageServerClient {
   readonly updates: UpdateReport[] = [];
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly log: string[] = [];
+  /** Every RunningTextDiffers notification, in order. */
+  readonly runningTextDiffers: RunningTextDiffers.Params[] = [];
   /** Every PendingChanged notification's targets, in order. */
   readonly pendingChanges: TargetPending[][] = [];
+  /**
+   * Answers an ApplyPatch instead of the target's runtime when it returns a report: what the
+   * extension answers when it cannot reach a target (e.g. one that ended during the update).
+   */
+  answerApply: ((params: ApplyPatch.Params) => Promise<PatchReport | undefined>) | undefined;
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
   /** Requests of the server this client is still answering. */
@@ -65,7 +73,7 @@ export class LanguageServerClient {
         this.applyRequests.push(params);
         const target = this.targets.find((t) => t.id === params.targetId);
         if (!target) throw new Error(`no target ${params.targetId}`);
-        return target.process.apply(params.patch);
+        return (await this.answerApply?.(params)) ?? target.process.apply(params.patch);
       }),
     );
     connection.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
@@ -114,6 +122,7 @@ export class LanguageServerClient {
     connection.onRequest(QueryUpdatePoints.type, runtimeView('points'));
     connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
+    connection.onNotification(RunningTextDiffers.type, (notice) => this.runningTextDiffers.push(notice));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.diagnostics.push(params));
     connection.onNotification(LogMessageNotification.type, ({ message }) => this.log.push(message));
   }
@@ -204,7 +213,7 @@ export class LanguageServerClient {
   }
 
   private messagesReceived(): number {
-    return this.queries.length + this.applyRequests.length + this.updates.length + this.diagnostics.length + this.log.length;
+    return this.queries.length + this.applyRequests.length + this.updates.length + this.diagnostics.length + this.log.length + this.runningTextDiffers.length;
   }
 
   describe(): string {

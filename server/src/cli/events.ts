@@ -9,7 +9,7 @@ export const EVENTS_VERSION = 1;
 
 export interface EventTarget {
   name: string;
-  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending';
+  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending' | 'ended';
   reason?: string;
   version?: number;
   /** Milliseconds the program was blocked applying it (the runtime's measure). */

@@ -23,3 +23,8 @@ export interface LiveDiagnostic {
 export function withoutTargets(diagnostics: LiveDiagnostic[], gone: Set<string>): LiveDiagnostic[] {
   return diagnostics.filter((d) => !d.targets || d.targets.some((t) => !gone.has(t)));
 }
+
+/** The diagnostics that describe a target still live (those of no target stay). */
+export function ofLiveTargets(diagnostics: LiveDiagnostic[], live: Set<string>): LiveDiagnostic[] {
+  return diagnostics.filter((d) => !d.targets?.length || d.targets.some((t) => live.has(t)));
+}

@@ -461,6 +461,12 @@ export class UpdateEngine {
       ...(view.restores !== undefined ? { restores: view.restores } : {}),
     };
     const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
+    if (report.ended) {
+      // It ended before answering (a worker that exited in the update): nothing to say on the
+      // file's lines, since no program runs what they would describe.
+      this.baselines.forget(target.id, running);
+      return { result: { targetId: target.id, targetName: target.name, outcome: 'ended', reason: report.error ?? `${target.name} ended during the update` }, diagnostics: [], functions: changes.changed.map((c) => c.after.displayName), changed: true };
+    }
     const script = report.scripts[0];
     if (!fresh && script && (script.outcome === 'not-loaded' || (script.outcome === 'rejected' && script.currentHash && script.currentHash !== baseline.hash))) {
       // The cached baseline was not what runs (the program reloaded the file?): ask, and redo once.
@@ -858,15 +864,19 @@ function dedupe(diagnostics: LiveDiagnostic[]): LiveDiagnostic[] {
   return out;
 }
 
-function summarize(file: string, functions: string[], targets: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
+function summarize(file: string, functions: string[], results: TargetUpdateResult[], anyChange: boolean, ms: number): UpdateReport {
+  // A target that ended during the update runs nothing: the outcome is that of the others, and
+  // the summary says it ended.
+  const ended = results.filter((t) => t.outcome === 'ended');
+  const targets = results.filter((t) => t.outcome !== 'ended');
   const applied = targets.filter((t) => t.outcome === 'applied');
   const waiting = targets.filter((t) => t.outcome === 'pending');
   // A target where existing closures still run old code, or part waits, took the update in part.
   const fully = applied.filter((t) => !t.reason);
   const outcome: UpdateReport['outcome'] =
-    targets.length === 0 || !anyChange
+    results.length === 0 || !anyChange
       ? 'no-change'
-      : fully.length === targets.length
+      : targets.length > 0 && fully.length === targets.length
         ? 'applied'
         : applied.length === 0
           ? waiting.length > 0 && waiting.length + targets.filter((t) => t.outcome === 'unreachable').length === targets.length
@@ -876,8 +886,9 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
   const name = path.basename(file);
   const what = functions.length ? functions.join(', ') : name;
   const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
+  const endedNote = ended.length ? `${ended.map((t) => t.targetName).join(', ')} ended during the update` : '';
   const summary =
-    outcome === 'applied'
+    (outcome === 'applied'
       ? functions.length === 0
         ? `Live: ${name} in ${count(applied.length)}, no function changed (${Math.round(ms)} ms)`
         : `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
@@ -886,11 +897,13 @@ function summarize(file: string, functions: string[], targets: TargetUpdateResul
           ? `Partly live: ${applied.find((t) => t.reason)!.reason}`
           : `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
         : outcome === 'rejected'
-          ? `Not applied: ${targets.find((t) => t.reason && t.outcome !== 'pending')?.reason ?? targets.find((t) => t.reason)?.reason ?? 'refused'}`
+          ? targets.length === 0
+            ? `Not applied: ${endedNote}`
+            : `Not applied: ${targets.find((t) => t.reason && t.outcome !== 'pending')?.reason ?? targets.find((t) => t.reason)?.reason ?? 'refused'}`
           : outcome === 'pending'
             ? `Waiting: ${what}, ${waiting[0]!.reason}`
-            : `No change to apply in ${name}`;
-  return { file, outcome, functions, targets, summary, milliseconds: ms, time: Date.now() };
+            : `No change to apply in ${name}`) + (endedNote && targets.length > 0 ? `; ${endedNote}` : '');
+  return { file, outcome, functions, targets: results, summary, milliseconds: ms, time: Date.now() };
 }
 
 /**

@@ -1,0 +1,26 @@
+// What a program runs that differs from the files on disk, asked once when it becomes a target. A
+// program attached to again after saves made while it was not (or changed by another tool) runs
+// older text than its files: the user is told, since a save then applies more than its own edit.
+import type { TargetPort } from './targetPort';
+import { runningTextOf } from './savedText';
+
+/**
+ * The files of `targetId`'s user modules whose running text is not what their text on disk (or
+ * as last saved: `textOf`) would run as. Files that cannot be read or do not parse are left out:
+ * they say nothing about what the program runs. Empty when the target cannot be asked.
+ */
+export async function filesRunningOtherText(port: TargetPort, targetId: string, textOf: (file: string) => Promise<string | undefined>): Promise<string[]> {
+  const modules = await port.modules?.(targetId);
+  if (!modules || 'error' in modules) return [];
+  const differ: string[] = [];
+  for (const file of modules.files) {
+    const text = await textOf(file);
+    if (text === undefined) continue;
+    const saved = runningTextOf(file, text);
+    if (!saved.ok) continue;
+    // With the saved text's hash known, the runtime sends no text when they agree.
+    const state = await port.queryScriptState(targetId, { file, knownHash: saved.hash });
+    if (!('error' in state) && state.loaded && state.hash !== saved.hash) differ.push(file);
+  }
+  return differ;
+}
