@@ -21,7 +21,7 @@ export async function callRuntime<T>(
   session: vscode.DebugSession,
   method: RuntimeMethod,
   argument: unknown,
-  { timeoutMs = EVALUATE_TIMEOUT_MS }: { timeoutMs?: number } = {},
+  { timeoutMs = EVALUATE_TIMEOUT_MS, viaEvaluate = false }: { timeoutMs?: number; viaEvaluate?: boolean } = {},
 ): Promise<T> {
   const argJson = JSON.stringify(argument);
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +34,7 @@ export async function callRuntime<T>(
     const gone = end.promise.then((): never => {
       throw new SessionEndedError(session.name);
     });
-    answer = await Promise.race([answerOf(session, method, argJson), timeout, gone]);
+    answer = await Promise.race([answerOf(session, method, argJson, viaEvaluate), timeout, gone]);
   } catch (e) {
     if (!(e instanceof SessionEndedError) && (await endsWithin(session, END_GRACE_MS))) throw new SessionEndedError(session.name);
     throw e;
@@ -52,8 +52,8 @@ export async function callRuntime<T>(
 const callers = new WeakMap<CdpProxy, RuntimeCaller>();
 
 /** The runtime's JSON answer, through the CDP proxy when there is one, else through `evaluate`. */
-async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, argJson: string): Promise<string> {
-  const proxy = await cdpProxy(session);
+async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, argJson: string, viaEvaluate: boolean): Promise<string> {
+  const proxy = viaEvaluate ? undefined : await cdpProxy(session);
   if (proxy) {
     let caller = callers.get(proxy);
     if (!caller) callers.set(proxy, (caller = new RuntimeCaller(proxy)));
