@@ -10,7 +10,10 @@
 // attempts are spaced so that they take at most 2% of the program's time (50 × the last attempt's
 // cost, at least 50 ms, at most 5 s): V8 tells nothing cheaper about those activations. (Earlier
 // retries land sooner after a short wait, but cost a loaded server a third of its throughput while
-// the update waits: measured 0.63–0.69× requests/s against 0.99×.)
+// the update waits: measured 0.63–0.69× requests/s against 0.99×.) The budget guards the program's
+// busy time only: when the event loop has been mostly idle since the last attempt (its
+// utilization at most IDLE_UTILIZATION), an attempt costs the program nothing it was using, so
+// one is made at once — the update lands as soon as its activations are done, not up to 5 s later.
 import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
@@ -25,6 +28,8 @@ const ATTEMPT_BUDGET = 50;
 const MIN_INTERVAL_MS = 50;
 /** …but an update waits at most this long after its activations are gone. */
 const MAX_INTERVAL_MS = 5_000;
+/** An event loop busy at most this share of the time since the last attempt counts as idle. */
+const IDLE_UTILIZATION = 0.5;
 
 /** At an update point, the stack is looked at no more often than this while something waits. */
 const POINT_STACK_INTERVAL_MS = 5;
@@ -45,7 +50,12 @@ interface Entry {
   gc?: 'requested' | 'done';
   /** What that collection cost, in ms: it counts in the attempt's cost (and so its spacing). */
   gcMs?: number;
+  /** The event loop's utilization counters at the last back-off (see `idleSinceBackOff`). */
+  loopAtBackOff?: EventLoopUtilization;
+  backedOffAt?: number;
 }
+
+type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;
 
 export class PendingUpdates {
   private readonly byFile = new Map<string, Entry>();
@@ -115,6 +125,8 @@ export class PendingUpdates {
       // activation was just found active: the next attempt waits its share of time.
       nextAttemptAt: activations.some((a) => a.kind === 'suspended') ? now + interval(costMs) : 0,
       costMs,
+      loopAtBackOff: performance.eventLoopUtilization(),
+      backedOffAt: now,
     });
     this.schedule();
     return info;
@@ -165,7 +177,7 @@ export class PendingUpdates {
           this.settle(entry, 'expired', { reason: expiredReason(entry) });
           continue;
         }
-        if (now < entry.nextAttemptAt) continue;
+        if (now < entry.nextAttemptAt && !idleSinceBackOff(entry, now)) continue;
         stack ??= captureLiveStack();
         const onStack = activeOnStack(entry, stack);
         if (onStack.length > 0) {
@@ -249,6 +261,8 @@ export class PendingUpdates {
 
   private backOff(entry: Entry, now: number): void {
     entry.nextAttemptAt = now + interval(entry.costMs);
+    entry.loopAtBackOff = performance.eventLoopUtilization();
+    entry.backedOffAt = now;
   }
 
   private settle(entry: Entry, outcome: PendingEvent['outcome'], details: Partial<PendingEvent>): void {
@@ -289,6 +303,16 @@ export class PendingUpdates {
     }, Math.max(0, nearest - Date.now()) + 1);
     this.timer.unref();
   }
+}
+
+/**
+ * Whether the program was mostly idle since the entry's last back-off (and at least twice the
+ * attempt's cost has passed, so attempts never take more than a third of an idle program's time).
+ */
+function idleSinceBackOff(entry: Entry, now: number): boolean {
+  if (!entry.loopAtBackOff || entry.backedOffAt === undefined) return false;
+  if (now - entry.backedOffAt < Math.max(MIN_INTERVAL_MS, 2 * entry.costMs)) return false;
+  return performance.eventLoopUtilization(entry.loopAtBackOff).utilization <= IDLE_UTILIZATION;
 }
 
 function interval(costMs: number): number {
