@@ -23,6 +23,21 @@ export interface FunctionChange {
   kindOnly?: boolean;
 }
 
+/**
+ * A declaration whose kind changed in a way the running program cannot follow: a top-level name
+ * between function and class (the module keeps the binding it made when it ran), or a class member
+ * between method, getter and setter (the class defined its prototype's property when it ran).
+ */
+export interface ReshapedBinding {
+  name: string;
+  before: string;
+  after: string;
+  member: boolean;
+  /** The new declaration's name. */
+  start: Position;
+  end: Position;
+}
+
 export interface TopLevelChange {
   change: 'changed' | 'added' | 'removed';
   /** The statement as it is now (as it was, when removed). */
@@ -54,6 +69,8 @@ export interface FileChanges {
   /** Set when the module's top-level declarations changed (why, for a message). */
   layoutChanged?: string | undefined;
   syntaxErrors: SyntaxError[];
+  /** Top-level names that changed between function and class (never in an incremental comparison). */
+  reshaped?: ReshapedBinding[];
 }
 
 export function compareVersions(file: string, before: string, after: string): FileChanges {
@@ -81,7 +98,39 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     topLevel: compareTopLevel(before.topLevel, after.topLevel),
     dangling: danglingReferences(before, after, removed),
     syntaxErrors: after.syntaxErrors,
+    reshaped: [...reshapedBindings(before.topLevel, after.topLevel), ...reshapedMembers(removed, added)],
   };
+}
+
+/** A member removed in one kind and added in another under the same name (`size()` → `get size()`). */
+function reshapedMembers(removed: FunctionInfo[], added: FunctionInfo[]): ReshapedBinding[] {
+  const base = (fn: FunctionInfo) => fn.path.replace(/(^|\/)(get|set) /g, '$1');
+  const out: ReshapedBinding[] = [];
+  for (const fn of added) {
+    if (!MEMBER_KINDS.has(fn.kind)) continue;
+    const old = removed.find((r) => MEMBER_KINDS.has(r.kind) && r.kind !== fn.kind && base(r) === base(fn) && !added.some((a) => a !== fn && a.path === r.path));
+    if (old) out.push({ name: fn.displayName.replace(/^(get|set) /, ''), before: old.kind, after: fn.kind, member: true, start: fn.nameStart, end: fn.nameEnd });
+  }
+  return out;
+}
+
+function reshapedBindings(before: TopLevelStatement[], after: TopLevelStatement[]): ReshapedBinding[] {
+  const kindOf = (s: TopLevelStatement): 'function' | 'class' | undefined => (s.key.startsWith('function ') ? 'function' : s.key.startsWith('class ') ? 'class' : undefined);
+  const was = new Map<string, 'function' | 'class'>();
+  for (const s of before) {
+    const kind = kindOf(s);
+    if (kind) for (const name of s.names) was.set(name, kind);
+  }
+  const out: ReshapedBinding[] = [];
+  for (const s of after) {
+    const kind = kindOf(s);
+    if (!kind) continue;
+    for (const name of s.names) {
+      const old = was.get(name);
+      if (old && old !== kind) out.push({ name, before: old, after: kind, member: false, start: s.anchorStart, end: s.anchorEnd });
+    }
+  }
+  return out;
 }
 
 /**
@@ -212,6 +261,8 @@ function danglingReferences(before: FileFunctions, after: FileFunctions, removed
   }
   return out;
 }
+
+const MEMBER_KINDS = new Set<FunctionInfo['kind']>(['method', 'getter', 'setter']);
 
 function kindNotes(before: FunctionInfo, after: FunctionInfo): string[] {
   const notes: string[] = [];

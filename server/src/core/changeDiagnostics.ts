@@ -34,6 +34,26 @@ export function kindOnlyDiagnostics(changes: FileChanges): LiveDiagnostic[] {
     }));
 }
 
+/**
+ * Changes of a class member's kind (method, getter, setter) and of a top-level name between
+ * function and class: the running program keeps what the module defined when it ran (a prototype's
+ * data property, a function binding), so a LiveEdit would make it run the new code the old way.
+ */
+export function reshapedDiagnostics(changes: FileChanges): LiveDiagnostic[] {
+  return (changes.reshaped ?? []).map((r) => ({
+    severity: 'error',
+    code: DiagnosticCodes.kindChanged,
+    message:
+      `Not applied: \`${r.name}\` changed from a ${r.before} to a ${r.after}. ` +
+      (r.member
+        ? `A class's members keep the kind they had when the class was defined, so the running program would go on using it as a ${r.before}. `
+        : `The running module keeps the ${r.before} it declared when it ran, so its users would go on getting the old one. `) +
+      'Restart the program to apply it. The program keeps the previous version.',
+    start: r.start,
+    end: r.end,
+  }));
+}
+
 /** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
 export function topLevelDiagnostics(changes: FileChanges, definitions?: DefinitionPlan): LiveDiagnostic[] {
   const out: LiveDiagnostic[] = [];

@@ -1,6 +1,7 @@
 // The update engine: on each save, for every target that runs the file, diff the target's
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
+import { esModuleSyntaxErrors } from '../analysis/moduleSyntax';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +19,7 @@ import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, orderedSteps, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
-import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, reshapedDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
@@ -384,6 +385,11 @@ export class UpdateEngine {
     const savedChanges = view.only ? onlyFunctions(allChanges, view.only) : allChanges;
     if (view.only && savedChanges.changed.length === 0 && savedChanges.syntaxErrors.length === 0) return undefined;
     if (savedChanges.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, savedChanges.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
+    // Only a change of the top level can add a top-level `return`.
+    if (savedChanges.rawTopLevelChanged && this.isModule(running, saved.code)) {
+      const moduleErrors = esModuleSyntaxErrors(running, saved.code);
+      if (moduleErrors.length > 0) return this.syntaxErrorOutcome(target, moduleErrors.map((e) => withinOwnCode(e, saved.code, running)));
+    }
     const held = (reason: string, diagnostics: LiveDiagnostic[]): TargetOutcome => ({
       result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason },
       diagnostics,
@@ -394,6 +400,11 @@ export class UpdateEngine {
     if (dangling.length > 0) return held(`\`${savedChanges.dangling[0]!.name}\` was removed but is still used`, dangling);
     const kindOnly = kindOnlyDiagnostics(savedChanges);
     if (kindOnly.length > 0) return held(`V8 cannot change the kind of \`${savedChanges.changed.find((c) => c.kindOnly)!.after.displayName}\` alone`, kindOnly);
+    const reshaped = reshapedDiagnostics(savedChanges);
+    if (reshaped.length > 0) {
+      const first = savedChanges.reshaped![0]!;
+      return held(`\`${first.name}\` changed from a ${first.before} to a ${first.after}, which the running program cannot follow`, reshaped);
+    }
 
     // New or removed top-level declarations: the patch text keeps the running module's layout
     // (analysis/declarations.ts); the update is then what changes from the running text to it.
