@@ -127,6 +127,12 @@ export interface ModuleStep {
    */
   once?: string;
   /**
+   * The top-level function this step re-makes (server/src/analysis/remadeFunctions.ts): its
+   * binding takes a new closure of its new text, where V8 left the old one. The runtime does not
+   * look for that function's old closures afterwards: the step's own undo record holds the old one.
+   */
+  remakes?: string;
+  /**
    * `once` keys this step reverses (a reverse transformer run by a rollback): the runtime forgets
    * them, so rolling forward again runs the forward transformer again.
    */

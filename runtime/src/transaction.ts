@@ -156,8 +156,11 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     const report = reportFor(reports, p.patch.file);
     report.verified = session.runningText(p.patch.file)?.code === p.newRunning;
     report.currentHash = hashText(p.newRunning);
+    // A function a step re-made holds a new closure; its old one stays reachable only through
+    // the step's undo record until the transaction ends, so it is not looked for.
+    const remade = new Set(p.patch.steps?.filter((s) => s.remakes !== undefined && report.steps?.includes(s.label)).map((s) => s.remakes));
     const checks = p.patch.functions
-      .filter((fn) => fn.closureRisk)
+      .filter((fn) => fn.closureRisk && !remade.has(fn.name))
       .map((fn) => ({ function: fn.name, reason: fn.closureRisk!, oldText: textBetween(p.oldRunning, fn.oldStart, fn.oldEnd), scriptId: p.scriptId }));
     const stale = findStaleClosures(session, checks);
     if (stale.length > 0) report.staleClosures = stale;

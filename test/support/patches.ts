@@ -10,6 +10,7 @@ import { definitionSteps } from '../../server/src/analysis/definitionSteps';
 import { collectFunctions } from '../../server/src/analysis/functions';
 import { withGapRisk } from '../../server/src/analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../../server/src/analysis/liveEditOrder';
+import { remadeFunctionSteps } from '../../server/src/analysis/remadeFunctions';
 import { spliceFunctions } from '../../server/src/analysis/splice';
 import { runningTextOf } from '../../server/src/core/savedText';
 import { orderedSteps, stateSteps } from '../../server/src/core/stateUpdates';
@@ -69,7 +70,8 @@ export function serverUpdate(file: string, before: string, after: string): { pat
  * `after`, as the update engine builds it (server/src/core/updateEngine.ts): new or removed
  * top-level declarations keep the running layout (analysis/declarations), an ES module whose top
  * level changed keeps it and takes only the changed functions, and the module steps are new
- * declarations, re-evaluated definitions, then state transformers and migrations.
+ * declarations, re-made functions V8 is predicted to leave on old code, re-evaluated definitions,
+ * then state transformers and migrations.
  */
 function enginePatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch | { refused: string } {
   const from = typeof before === 'string' ? running(file, before) : { code: before.runningCode, hash: hashText(before.runningCode) };
@@ -87,9 +89,10 @@ function enginePatch(file: string, before: string | { runningCode: string }, aft
   const code = esModule && changes.rawTopLevelChanged ? spliceFunctions(from.code, to.code, changes).code : text;
   const definitions = changes.topLevel.length > 0 ? definitionSteps(old, next, changes, { esModule }).steps : [];
   const state = stateSteps(file, from.code, to.code, code).steps;
-  const steps = orderedSteps(declarations?.steps ?? [], definitions, state);
   const functions = patchFunctions(changes);
   const plan = planLiveEdit(file, changes, from.code, code, functions, old, () => next, code !== text);
+  const remade = code === text ? remadeFunctionSteps(file, pathToFileURL(file).href, from.code, code, next, new Set(changes.changed.map((c) => c.after.path)), [...plan.unmatched, ...changes.moved]) : [];
+  const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...definitions], state);
   return {
     file,
     baseHash: from.hash,

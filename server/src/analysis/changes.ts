@@ -6,6 +6,7 @@ import type { ChangedFunction } from '../../../common/patch';
 import type { Position } from '../../../common/patch';
 import { collectFunctions, type FileFunctions, type FunctionInfo, type SyntaxError } from './functions';
 import type { TopLevelStatement } from './topLevel';
+import { REMADE_REASON } from './remadeFunctions';
 
 export interface FunctionChange {
   before: FunctionInfo;
@@ -240,12 +241,14 @@ export function withStrandedRisk(changes: FileChanges, stranded: Stranded | unde
  * What an applied update leaves V8 not tracking, added to what earlier ones left: existing
  * closures of these functions keep whatever code they had, so a later edit must check them.
  */
-export function strandedBy(changes: FileChanges, earlier: Stranded | undefined): Stranded | undefined {
+export function strandedBy(changes: FileChanges, earlier: Stranded | undefined, remade: readonly string[] = []): Stranded | undefined {
   if (earlier && 'all' in earlier) return earlier;
   if (changes.layoutChanged) return { all: `an earlier update changed the module's top-level declarations` };
-  if (changes.moved.length === 0) return earlier;
+  if (changes.moved.length === 0 && remade.length === 0) return earlier;
   const paths = new Map(earlier && 'paths' in earlier ? earlier.paths : []);
   for (const path of changes.moved) paths.set(path, 'an earlier update moved it');
+  // A re-made function's binding holds an evaluated copy: later edits are re-made again.
+  for (const path of remade) paths.set(path, REMADE_REASON);
   return { paths };
 }
 

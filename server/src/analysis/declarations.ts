@@ -235,7 +235,8 @@ function endOfOwnCode(text: string): number {
   return at < 0 ? text.length : at + 1;
 }
 
-function identityMapComment(fileUrl: string, lines: number): string {
+/** A source map that puts each line of an evaluated step at the same line of the file (column 0 of each). */
+export function identityMapComment(fileUrl: string, lines: number): string {
   const map = { version: 3, sources: [fileUrl], names: [], mappings: 'AAAA' + ';AACA'.repeat(Math.max(0, lines)) };
   return `\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
 }

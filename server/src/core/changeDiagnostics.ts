@@ -210,3 +210,24 @@ function consequence(change: FunctionChange): string {
   }
   return '.';
 }
+
+/**
+ * The changed functions an update re-made in the running module (analysis/remadeFunctions.ts):
+ * they run the new code, from an evaluated copy rather than the file's script, which a debugger's
+ * breakpoint in the file may not reach.
+ */
+export function remadeDiagnostics(changes: FileChanges, names: readonly string[]): LiveDiagnostic[] {
+  return names.flatMap((name) => {
+    const fn = changes.changed.find((c) => c.after.path === name)?.after;
+    if (!fn) return [];
+    return [
+      {
+        severity: 'information',
+        code: DiagnosticCodes.definitionReevaluated,
+        message: `\`${name}\` was re-made from its new text in the running module: V8's text diff could not match the old function to its new text (which would have left it on its old code), and the module only calls it, so its binding now holds the new function. That function runs from an evaluated copy of this text: a breakpoint set here may not stop in it until the program restarts.`,
+        start: fn.nameStart,
+        end: fn.nameEnd,
+      } satisfies LiveDiagnostic,
+    ];
+  });
+}

@@ -17,9 +17,10 @@ import { spliceFunctions } from '../analysis/splice';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
+import { REMADE_REASON, remadeFunctionSteps, remadeNames } from '../analysis/remadeFunctions';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, orderedSteps, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
-import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, reshapedDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, reshapedDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, remadeDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
@@ -445,13 +446,17 @@ export class UpdateEngine {
       !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule }) : undefined;
     // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
     const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
-    const steps = orderedSteps(declarations?.steps ?? [], definitions?.steps ?? [], state.steps, view.steps);
     const policy = this.policy();
     const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
     const changedFunctions = patchFunctions(changes);
     // How V8 is to get the new text: in the LiveEdits its function matching is predicted to
     // map every function in (analysis/liveEditOrder.ts).
     const plan = planLiveEdit(running, changes, baseline.text, code, changedFunctions, baseline.functions, patchAfter, code !== patchText);
+    // What V8 still leaves on old code, and what an earlier update re-made (a LiveEdit no longer
+    // reaches it), is re-made where only calls use it (analysis/remadeFunctions.ts).
+    const stranded = baseline.stranded && 'paths' in baseline.stranded ? [...baseline.stranded.paths].filter(([, why]) => why === REMADE_REASON).map(([p]) => p) : [];
+    const remade = spliced ? [] : remadeFunctionSteps(running, pathToFileURL(running).href, baseline.text, code, patchAfter(), new Set(changes.changed.map((c) => c.after.path)), [...plan.unmatched, ...changes.moved, ...stranded]);
+    const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...(definitions?.steps ?? [])], state.steps, view.steps);
     const patch: Patch = {
       format: PATCH_FORMAT_VERSION,
       id: `p${++this.patchCounter}`,
@@ -499,8 +504,9 @@ export class UpdateEngine {
       // Part or none of it runs: the runtime holds the rest. What runs is asked again next time.
       this.baselines.forget(target.id, running);
       this.pending.track(target, pendingInfo);
-    } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : patchAfter, strandedBy(changes, baseline.stranded));
+    } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : patchAfter, strandedBy(changes, baseline.stranded, remadeNames(remade, script?.steps)));
     const diagnostics = diagnosticsFor(file, changes, report);
+    if (report.ok) diagnostics.push(...remadeDiagnostics(changes, remadeNames(remade, script?.steps)));
     if (pendingInfo) diagnostics.push(...pendingDiagnostics(changes, pendingInfo, target.id, restartFailure));
     if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
     if (report.ok || restartedFrame) {
