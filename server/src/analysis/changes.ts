@@ -99,8 +99,14 @@ export function compareCollected(before: FileFunctions, after: FileFunctions): F
     topLevel: compareTopLevel(before.topLevel, after.topLevel),
     dangling: danglingReferences(before, after, removed),
     syntaxErrors: after.syntaxErrors,
-    reshaped: [...reshapedBindings(before.topLevel, after.topLevel), ...reshapedMembers(removed, added)],
+    ...reshapedOf(before, after, removed, added),
   };
+}
+
+/** Present only when something was reshaped: the incremental path's answer (no field) stays equal. */
+function reshapedOf(before: FileFunctions, after: FileFunctions, removed: FunctionInfo[], added: FunctionInfo[]): { reshaped?: ReshapedBinding[] } {
+  const reshaped = [...reshapedBindings(before.topLevel, after.topLevel), ...reshapedMembers(removed, added)];
+  return reshaped.length > 0 ? { reshaped } : {};
 }
 
 /** A member removed in one kind and added in another under the same name (`size()` → `get size()`). */
