@@ -14,7 +14,7 @@ import {
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult } from '../../common/protocol';
 import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
-import { withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
+import { ofLiveTargets, withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
@@ -135,6 +135,11 @@ engine.onPendingOutcome = (outcome: PendingOutcome) => {
   if (outcome.report) void connection.sendNotification(DidUpdate.type, outcome.report);
 };
 engine.onPendingChanged = (targets) => void connection.sendNotification(PendingChanged.type, { targets });
+// A restarted server found updates waiting: the file says so again (its other diagnostics stay).
+engine.onPendingAdopted = (file, pendingIds, diagnostics) => {
+  const others = (published.get(file) ?? []).filter((d) => !(d.code === DiagnosticCodes.pendingUpdate && pendingIds.includes(String(d.data?.['pendingId']))));
+  void publish(file, [...others, ...diagnostics]);
+};
 
 connection.onCodeAction(({ textDocument, context }) => codeActionsFor(textDocument.uri, context.diagnostics));
 
@@ -191,13 +196,13 @@ connection.onRequest(DocumentFunctions.type, ({ file, text }) => ({
   functions: collectFunctions(file, text).functions.map((f) => ({ name: f.displayName, start: f.start, end: f.end, nameStart: f.nameStart, nameEnd: f.nameEnd })),
 }));
 
-connection.onNotification(TargetsChanged.type, ({ targets }) => {
+connection.onNotification(TargetsChanged.type, ({ targets, unsettled }) => {
   const live = new Set(targets.map((t) => t.id));
   const gone = new Set(port.targets().filter((t) => !live.has(t.id)).map((t) => t.id));
   for (const id of gone) engine.forgetTarget(id);
   const known = new Set(port.targets().map((t) => t.id));
   port.setTargets(targets);
-  for (const target of targets) if (!known.has(target.id)) engine.adoptTarget(target);
+  for (const target of targets) if (!known.has(target.id)) engine.adoptTarget(target, unsettled?.find((u) => u.targetId === target.id)?.pendingIds);
   // Diagnostics describe running programs: what only ended ones showed is no longer true.
   if (gone.size === 0) return;
   for (const [file, diagnostics] of published) {
@@ -233,7 +238,9 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   }
 });
 
-async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): Promise<void> {
+async function publishOutcome(file: string, outcome: SaveOutcome): Promise<void> {
+  const { report } = outcome;
+  const diagnostics = ofLiveTargets(outcome.diagnostics, new Set(port.targets().map((t) => t.id)));
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
     if (published.has(file)) await publish(file, []);
     return;
