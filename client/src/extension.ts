@@ -12,6 +12,7 @@ import { LiveRepl } from './repl/liveRepl';
 import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
 import { BreakpointRebinder } from './breakpointRebind';
+import { restartServer } from './serverLifecycle';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -65,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       status.setPending(targets);
       pending.set(targets);
     },
+    { onState: (state) => status.setServer(state), pending: () => pending.all() },
   );
   const languageClient = client;
   registerLiveEditor(context, languageClient, { history, pending, tracker });
@@ -79,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand('liveUpdate.evaluateSelection', () => evaluateSelection(languageClient, liveRepl, inline)),
     vscode.commands.registerCommand('liveUpdate.applyNow', () => applyNow(languageClient, liveRepl)),
     vscode.commands.registerCommand('liveUpdate.breakpointWarnings', () => breakpoints.shown.slice()),
+    vscode.commands.registerCommand('liveUpdate.restartServer', () => restartServer(languageClient)),
   );
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(

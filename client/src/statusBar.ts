@@ -2,12 +2,14 @@
 import * as vscode from 'vscode';
 import type { PendingUpdate } from '../../common/patch';
 import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
+import type { ServerState } from './serverLifecycle';
 
 export class LiveStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('liveUpdate.status', vscode.StatusBarAlignment.Left, 10);
   private targets: TargetInfo[] = [];
   private last: UpdateReport | undefined;
   private pending: TargetPending[] = [];
+  private server: ServerState = 'running';
 
   constructor() {
     this.item.name = 'Live Update';
@@ -26,12 +28,30 @@ export class LiveStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** The language server's state: while it is down, saves are not applied, whatever came before. */
+  setServer(state: ServerState): void {
+    this.server = state;
+    this.render();
+  }
+
   showReport(report: UpdateReport): void {
     this.last = report;
     this.render();
   }
 
   private render(): void {
+    if (this.server !== 'running') {
+      // Shown with or without programs: the user must know saves do nothing now.
+      const restarting = this.server === 'restarting';
+      this.item.text = restarting ? '$(sync~spin) Live Update: server restarting' : '$(error) Live Update: server stopped';
+      this.item.tooltip = restarting
+        ? 'The Live Update language server ended and is being restarted: saves are not applied until it runs. Updates waiting in programs still land.'
+        : 'The Live Update language server crashed repeatedly and was not restarted: saves are not applied to running programs. Run “Live Update: Restart Language Server”.';
+      this.item.command = restarting ? 'liveUpdate.showOutput' : 'liveUpdate.restartServer';
+      this.item.backgroundColor = new vscode.ThemeColor(restarting ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+      this.item.show();
+      return;
+    }
     if (this.targets.length === 0) {
       this.item.hide();
       return;

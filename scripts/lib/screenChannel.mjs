@@ -39,6 +39,16 @@ const QUERIES = {
       const welcome = pane.querySelector('.welcome-view-content');
       return { title: text(pane.querySelector('.pane-header h3.title')), rows, welcome: welcome && welcome.getClientRects().length > 0 ? text(welcome) : '' };
     }),
+  /** The status bar's items: id (extension items: `<extension id>.<item id>`) and text. */
+  statusBar: () =>
+    [...document.querySelectorAll('.statusbar-item')].map((e) => ({ id: e.id, text: (e.textContent ?? '').replace(/\u00a0/g, ' ').trim() })),
+  /** The notifications drawn (toasts, and the notification center when open): message and buttons. */
+  notifications: () =>
+    [...document.querySelectorAll('.notification-list-item')]
+      .map((t) => ({
+        message: (t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+        buttons: [...t.querySelectorAll('.monaco-button')].map((b) => (b.textContent ?? '').trim()).filter(Boolean),
+      })),
 };
 
 /**

@@ -61,3 +61,14 @@ export async function sideBarViews(): Promise<DrawnView[]> {
   return (await ask<DrawnView[]>('views')) ?? [];
 }
 
+
+/** The text of Live Update's status bar item as drawn ('' when it is hidden). */
+export async function liveStatusText(): Promise<string> {
+  const items = (await ask<{ id: string; text: string }[]>('statusBar')) ?? [];
+  return items.find((i) => i.id.endsWith('liveUpdate.status'))?.text ?? '';
+}
+
+/** The notifications drawn now (toasts, and the notification center when open): message and buttons. */
+export async function notifications(): Promise<{ message: string; buttons: string[] }[]> {
+  return (await ask<{ message: string; buttons: string[] }[]>('notifications')) ?? [];
+}
