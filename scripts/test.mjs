@@ -86,6 +86,13 @@ if (!args.includes('--no-e2e')) {
   runCountedSuite('scripts/e2e.mjs', 'e2e');
 }
 
+// 4a. The extension host restarts (Reload Window, driven from outside) while a program runs with
+// an update pending (scripts/e2e-reload.mjs; test/e2e/reload/).
+if (!args.includes('--no-e2e')) {
+  step('extension host reload in VS Code (code-server)');
+  runCountedSuite('scripts/e2e-reload.mjs', 'reload');
+}
+
 // 4b. The packaged extension: `npm run package`, installed into code-server from its .vsix, and a
 // live update through that installed copy (scripts/e2e-vsix.mjs).
 if (!args.includes('--no-e2e')) {

@@ -42,6 +42,12 @@ const QUERIES = {
   /** The status bar's items: id (extension items: `<extension id>.<item id>`) and text. */
   statusBar: () =>
     [...document.querySelectorAll('.statusbar-item')].map((e) => ({ id: e.id, text: (e.textContent ?? '').replace(/\u00a0/g, ' ').trim() })),
+  /** The Problems panel's rows as drawn (file rows and marker rows); null while it is not shown. */
+  problems: () => {
+    const panel = [...document.querySelectorAll('.markers-panel')].find((p) => p.getClientRects().length > 0);
+    if (!panel) return null;
+    return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+  },
   /** The notifications drawn (toasts, and the notification center when open): message and buttons. */
   notifications: () =>
     [...document.querySelectorAll('.notification-list-item')]

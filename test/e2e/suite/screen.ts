@@ -72,3 +72,8 @@ export async function liveStatusText(): Promise<string> {
 export async function notifications(): Promise<{ message: string; buttons: string[] }[]> {
   return (await ask<{ message: string; buttons: string[] }[]>('notifications')) ?? [];
 }
+
+/** The rows the Problems panel draws; undefined while it is not shown (`workbench.actions.view.problems` opens it). */
+export async function problemRows(): Promise<string[] | undefined> {
+  return (await ask<string[] | null>('problems')) ?? undefined;
+}
