@@ -105,9 +105,9 @@ export async function startLanguageClient(
   return client;
 }
 
-/** Why a call got no answer when its program ended first. */
 /** How long after a failed call the session's end still counts as its cause. */
 const ENDING_GRACE_MS = 2_000;
+/** Why a call got no answer when its program ended first (an update's report says it its way). */
 const ENDED_DURING_CALL = 'the program ended before it answered (it exited or was killed)';
 const ENDED_DURING_UPDATE = 'the program ended during the update (it exited or was killed)';
 
