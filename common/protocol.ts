@@ -21,6 +21,12 @@ export namespace TargetsChanged {
   export const method = 'liveUpdate/targetsChanged' as const;
   export interface Params {
     targets: TargetInfo[];
+    /**
+     * After the server restarted: the pending updates the client showed as waiting when the
+     * previous server ended. Their settlement, if it happened meanwhile, is news; every other
+     * event a target kept is history its predecessor already reported.
+     */
+    unsettled?: { targetId: string; pendingIds: string[] }[];
   }
   export const type = new NotificationType<Params>(method);
 }

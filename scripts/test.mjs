@@ -93,7 +93,14 @@ if (!args.includes('--no-e2e')) {
   runCountedSuite('scripts/e2e.mjs', 'e2e-restricted', ['--restricted']);
 }
 
-// 4b. The packaged extension: `npm run package`, installed into code-server from its .vsix, and a
+// 4b. The extension host restarts (Reload Window, driven from outside) while a program runs with
+// an update pending (scripts/e2e-reload.mjs; test/e2e/reload/).
+if (!args.includes('--no-e2e')) {
+  step('extension host reload in VS Code (code-server)');
+  runCountedSuite('scripts/e2e-reload.mjs', 'reload');
+}
+
+// 4c. The packaged extension: `npm run package`, installed into code-server from its .vsix, and a
 // live update through that installed copy (scripts/e2e-vsix.mjs).
 if (!args.includes('--no-e2e')) {
   step('the packaged .vsix, installed into VS Code (code-server)');

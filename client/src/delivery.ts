@@ -11,12 +11,6 @@ import { cdpProxy, type CdpProxy } from './cdpProxy';
 
 /** How long a target may take to answer before the call counts as failed. */
 const EVALUATE_TIMEOUT_MS = 15_000;
-/**
- * How long a failed call waits to learn whether its session is ending: VS Code cancels the
- * requests of a session that ends (a worker that exited) before it reports the session ended.
- */
-const END_GRACE_MS = 1_000;
-
 export async function callRuntime<T>(
   session: vscode.DebugSession,
   method: RuntimeMethod,
@@ -28,19 +22,11 @@ export async function callRuntime<T>(
   const timeout = new Promise<never>((_, reject) => {
     if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
-  const end = whenEnded(session);
   let answer: string;
   try {
-    const gone = end.promise.then((): never => {
-      throw new SessionEndedError(session.name);
-    });
-    answer = await Promise.race([answerOf(session, method, argJson, viaEvaluate), timeout, gone]);
-  } catch (e) {
-    if (!(e instanceof SessionEndedError) && (await endsWithin(session, END_GRACE_MS))) throw new SessionEndedError(session.name);
-    throw e;
+    answer = await Promise.race([answerOf(session, method, argJson, viaEvaluate), timeout]);
   } finally {
     clearTimeout(timer);
-    end.dispose();
   }
   const parsed = JSON.parse(answer) as T | { error: string };
   if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
@@ -69,57 +55,5 @@ async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, arg
 export class RuntimeMissingError extends Error {
   constructor(target: string) {
     super(`the Live Update runtime is not loaded in ${target} (was it started before the extension, or with liveUpdate.enabled off?)`);
-  }
-}
-
-/** The session of a call ended before it answered: the program or thread is gone, not slow. */
-export class SessionEndedError extends Error {
-  constructor(target: string) {
-    super(`${target} ended`);
-  }
-}
-
-/** Debug sessions that have ended (ids), and the calls waiting on the ones that have not. */
-const ended = new Set<string>();
-const endWaiters = new Map<string, Set<() => void>>();
-let watching: vscode.Disposable | undefined;
-
-function watchEnds(): void {
-  watching ??= vscode.debug.onDidTerminateDebugSession((s) => {
-    ended.add(s.id);
-    for (const wake of endWaiters.get(s.id) ?? []) wake();
-    endWaiters.delete(s.id);
-  });
-}
-
-/**
- * Resolves once `session` has ended (at once when it already has). Disposed when no longer
- * awaited: a session answers thousands of calls, and each would otherwise leave a waiter behind.
- */
-function whenEnded(session: vscode.DebugSession): { promise: Promise<void>; dispose(): void } {
-  watchEnds();
-  if (ended.has(session.id)) return { promise: Promise.resolve(), dispose: () => undefined };
-  let wake!: () => void;
-  const promise = new Promise<void>((resolve) => (wake = resolve));
-  const waiters = endWaiters.get(session.id) ?? new Set();
-  waiters.add(wake);
-  endWaiters.set(session.id, waiters);
-  return {
-    promise,
-    dispose: () => {
-      waiters.delete(wake);
-      if (waiters.size === 0 && endWaiters.get(session.id) === waiters) endWaiters.delete(session.id);
-    },
-  };
-}
-
-async function endsWithin(session: vscode.DebugSession, ms: number): Promise<boolean> {
-  const end = whenEnded(session);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([end.promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
-  } finally {
-    clearTimeout(timer);
-    end.dispose();
   }
 }

@@ -13,6 +13,7 @@ import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/repl
 import { ReplHistory } from './repl/replHistory';
 import { BreakpointRebinder } from './breakpointRebind';
 import { APPLY_FILES_COMMAND, RunningTextNotices } from './runningTextNotice';
+import { restartServer } from './serverLifecycle';
 import { LiveStatusBar } from './statusBar';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
@@ -69,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       status.setPending(targets);
       pending.set(targets);
     },
+    { onState: (state) => status.setServer(state), pending: () => pending.all() },
   );
   const languageClient = client;
   const notices = new RunningTextNotices(log);
@@ -91,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand(APPLY_FILES_COMMAND, async (files: string[]) => {
       for (const file of files) await applyFile(languageClient, liveRepl, file);
     }),
+    vscode.commands.registerCommand('liveUpdate.restartServer', () => restartServer(languageClient)),
   );
   // "Cancel Pending Updates" is the server's own command (the language client registers those).
   context.subscriptions.push(

@@ -5,9 +5,10 @@ import type { EvaluateResult, LiveStack, ModulesState, Patch, PatchReport, SetSc
 import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { applyThroughDebugger } from '../../common/debuggerApply';
 import { cdpProxy } from './cdpProxy';
-import { callRuntime, SessionEndedError } from './delivery';
+import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import { liveUpdateOn } from './restrictedMode';
+import { RestartPolicy, watchServer, type ServerState } from './serverLifecycle';
 import type { TargetTracker } from './targets';
 
 export async function startLanguageClient(
@@ -16,6 +17,7 @@ export async function startLanguageClient(
   log: vscode.LogOutputChannel,
   onReport: (report: UpdateReport) => void,
   onPending: (targets: TargetPending[]) => void,
+  server: { onState(state: ServerState): void; pending(): readonly TargetPending[] },
 ): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server/main.js');
   const serverOptions: ServerOptions = {
@@ -27,106 +29,94 @@ export async function startLanguageClient(
     outputChannel: log,
     // The server reads `liveUpdate.*` (type-check policy) from workspace/didChangeConfiguration.
     synchronize: { configurationSection: 'liveUpdate' },
+    errorHandler: new RestartPolicy((state) => server.onState(state)),
   };
   const client = new LanguageClient('liveUpdate', 'Live Update', serverOptions, clientOptions);
 
-  client.onRequest(QueryScriptState.type, async ({ targetId, query }) => {
+  /**
+   * Runs `call` in the target's session; `failed(reason)` when there is none, when it fails, or
+   * when the program ends before it answers (an exit or a kill in the middle of an update is told
+   * at once, not after the call's timeout).
+   */
+  const reach = async <T>(targetId: string, call: (session: vscode.DebugSession) => Promise<T>, failed: (reason: string, session?: vscode.DebugSession) => T): Promise<T> => {
     const session = tracker.session(targetId);
-    if (!session) return { error: 'the program has ended' };
+    if (!session) return failed('the program has ended');
     try {
-      return await callRuntime<ScriptState>(session, 'scriptState', query);
+      return await tracker.unlessEnded(targetId, call(session), () => failed(ENDED_DURING_CALL));
     } catch (e) {
-      return { error: messageOf(e) };
+      // js-debug answers a call into a program that is dying with a bare error ("Unable to
+      // evaluate") just before the session ends: then the end is the reason to give.
+      return (await tracker.endsWithin(targetId, ENDING_GRACE_MS)) ? failed(ENDED_DURING_CALL) : failed(messageOf(e), session);
     }
-  });
-
-  client.onRequest(ApplyPatch.type, async ({ targetId, patch }): Promise<PatchReport> => {
-    const session = tracker.session(targetId);
-    if (!session) return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: 'the program has ended' };
-    try {
-      return await applyPatch(session, patch);
-    } catch (e) {
-      // Gone while the update was under way (a worker that exited in it): it runs no version now.
-      if (e instanceof SessionEndedError) return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `${session.name} ended during the update`, ended: true };
-      // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
-      return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: `could not reach ${session.name}: ${messageOf(e)}` };
-    }
-  });
-
-  client.onRequest(EvaluateInModule.type, async ({ targetId, request }): Promise<EvaluateResult> => {
-    const session = tracker.session(targetId);
-    if (!session) return { ok: false, error: 'the program has ended' };
-    try {
-      return await callRuntime<EvaluateResult>(session, 'evaluate', request);
-    } catch (e) {
-      return { ok: false, error: `could not reach ${session.name}: ${messageOf(e)}` };
-    }
-  });
-
-  client.onRequest(QueryPending.type, async ({ targetId, query }) => {
-    const session = tracker.session(targetId);
-    if (!session) return { error: 'the program has ended' };
-    try {
-      // Asked every 100 ms while something waits: a program that does not answer soon is skipped
-      // this round rather than holding up the others.
-      return await callRuntime<PendingState>(session, 'pending', query, { timeoutMs: 3_000 });
-    } catch (e) {
-      return { error: messageOf(e) };
-    }
-  });
-
-  client.onRequest(CancelPending.type, async ({ targetId, request }) => {
-    const session = tracker.session(targetId);
-    if (!session) return { error: 'the program has ended' };
-    try {
-      return await callRuntime<PendingState>(session, 'cancel', request);
-    } catch (e) {
-      return { error: messageOf(e) };
-    }
-  });
-
+  };
+  const asError = (reason: string) => ({ error: reason });
   /** A query the runtime answers as is (`{error}` when the program cannot be asked). */
   const ask =
-    <T>(method: RuntimeMethod) =>
-    async ({ targetId, query }: { targetId: string; query: unknown }): Promise<T | { error: string }> => {
-      const session = tracker.session(targetId);
-      if (!session) return { error: 'the program has ended' };
-      try {
-        return await callRuntime<T | { error: string }>(session, method, query);
-      } catch (e) {
-        return { error: messageOf(e) };
-      }
-    };
+    <T>(method: RuntimeMethod, options?: { timeoutMs: number }) =>
+    ({ targetId, query }: { targetId: string; query: unknown }): Promise<T | { error: string }> =>
+      reach(targetId, (session) => callRuntime<T | { error: string }>(session, method, query, options), asError);
+
+  client.onRequest(QueryScriptState.type, ask<ScriptState>('scriptState'));
+  client.onRequest(ApplyPatch.type, ({ targetId, patch }) =>
+    reach(
+      targetId,
+      (session) => applyPatch(session, patch),
+      // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
+      // Ended while the update was under way (a program killed, a worker that exited in it): it runs
+      // no version now, and the engine reports it `ended`.
+      (reason, session): PatchReport =>
+        reason === ENDED_DURING_CALL
+          ? { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: ENDED_DURING_UPDATE, ended: true }
+          : { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: session ? `could not reach ${session.name}: ${reason}` : reason },
+    ),
+  );
+  client.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
+    reach(targetId, (session) => callRuntime<EvaluateResult>(session, 'evaluate', request), (reason, session): EvaluateResult => ({ ok: false, error: session ? `could not reach ${session.name}: ${reason}` : reason })),
+  );
+  // Asked every 100 ms while something waits: a program that does not answer soon is skipped
+  // this round rather than holding up the others.
+  client.onRequest(QueryPending.type, ({ targetId, query }) => ask<PendingState>('pending', { timeoutMs: 3_000 })({ targetId, query }));
+  client.onRequest(CancelPending.type, ({ targetId, request }) => ask<PendingState>('cancel')({ targetId, query: request }));
   client.onRequest(QueryHistory.type, ask<VersionHistory>('history'));
   client.onRequest(QueryVersionTexts.type, ask<VersionTexts>('versionTexts'));
   client.onRequest(QueryModules.type, ask<ModulesState>('modules'));
   client.onRequest(QueryStack.type, ask<LiveStack>('stack'));
   client.onRequest(QueryUpdatePoints.type, ask<UpdatePointsState>('points'));
-
-  client.onRequest(RestartFrame.type, async (params): Promise<RestartFrame.Result> => {
-    const session = tracker.session(params.targetId);
-    if (!session) return { ok: false, reason: 'the program has ended' };
-    try {
-      return await restartFrameInto(session, params);
-    } catch (e) {
-      return { ok: false, reason: messageOf(e) };
-    }
-  });
+  client.onRequest(RestartFrame.type, (params) => reach(params.targetId, (session) => restartFrameInto(session, params), (reason): RestartFrame.Result => ({ ok: false, reason })));
 
   client.onNotification(PendingChanged.type, ({ targets }) => onPending(targets));
   client.onNotification(DidUpdate.type, onReport);
-  await client.start();
   // With Live Update turned off or in Restricted Mode, the server sees no targets, so a save
   // changes nothing.
-  const sendTargets = () => void client.sendNotification(TargetsChanged.type, { targets: liveUpdateOn() ? tracker.targets() : [] });
+  const sendTargets = (unsettled?: TargetsChanged.Params['unsettled']) =>
+    void client.sendNotification(TargetsChanged.type, { targets: liveUpdateOn() ? tracker.targets() : [], ...(unsettled ? { unsettled } : {}) });
   context.subscriptions.push(
-    tracker.onDidChange(sendTargets),
+    watchServer(client, {
+      onState: (state) => server.onState(state),
+      // A restarted server knows nothing: what the dead one published is no longer kept true (it
+      // republishes what still is: the updates still waiting), and it learns the targets again,
+      // with what the user saw waiting in each, whose end meanwhile is still to be reported.
+      onRestarted: () => {
+        client.diagnostics?.clear();
+        sendTargets(server.pending().map((t) => ({ targetId: t.targetId, pendingIds: t.pending.map((p) => p.id) })));
+      },
+    }),
+  );
+  await client.start();
+  context.subscriptions.push(
+    tracker.onDidChange(() => sendTargets()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('liveUpdate.enabled') && sendTargets()),
-    vscode.workspace.onDidGrantWorkspaceTrust(sendTargets),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sendTargets()),
   );
   sendTargets();
   return client;
 }
+
+/** How long after a failed call the session's end still counts as its cause. */
+const ENDING_GRACE_MS = 2_000;
+/** Why a call got no answer when its program ended first (an update's report says it its way). */
+const ENDED_DURING_CALL = 'the program ended before it answered (it exited or was killed)';
+const ENDED_DURING_UPDATE = 'the program ended during the update (it exited or was killed)';
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { PendingUpdate } from '../../common/patch';
 import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
+import type { ServerState } from './serverLifecycle';
 
 export class LiveStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('liveUpdate.status', vscode.StatusBarAlignment.Left, 10);
@@ -9,6 +10,7 @@ export class LiveStatusBar implements vscode.Disposable {
   private last: UpdateReport | undefined;
   private pending: TargetPending[] = [];
   private restricted = false;
+  private server: ServerState = 'running';
 
   constructor() {
     this.item.name = 'Live Update';
@@ -33,6 +35,12 @@ export class LiveStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** The language server's state: while it is down, saves are not applied, whatever came before. */
+  setServer(state: ServerState): void {
+    this.server = state;
+    this.render();
+  }
+
   showReport(report: UpdateReport): void {
     this.last = report;
     this.render();
@@ -46,6 +54,18 @@ export class LiveStatusBar implements vscode.Disposable {
       );
       this.item.command = 'workbench.trust.manage';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.show();
+      return;
+    }
+    if (this.server !== 'running') {
+      // Shown with or without programs: the user must know saves do nothing now.
+      const restarting = this.server === 'restarting';
+      this.item.text = restarting ? '$(sync~spin) Live Update: server restarting' : '$(error) Live Update: server stopped';
+      this.item.tooltip = restarting
+        ? 'The Live Update language server ended and is being restarted: saves are not applied until it runs. Updates waiting in programs still land.'
+        : 'The Live Update language server crashed repeatedly and was not restarted: saves are not applied to running programs. Run “Live Update: Restart Language Server”.';
+      this.item.command = restarting ? 'liveUpdate.showOutput' : 'liveUpdate.restartServer';
+      this.item.backgroundColor = new vscode.ThemeColor(restarting ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
       this.item.show();
       return;
     }

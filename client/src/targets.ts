@@ -17,6 +17,7 @@ export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
+  private readonly ends = new vscode.EventEmitter<string>();
   private readonly emitter = new vscode.EventEmitter<TargetInfo[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly onDidChange = this.emitter.event;
@@ -27,6 +28,7 @@ export class TargetTracker implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => {
         this.ended.add(s.id);
         forgetCdpProxy(s.id);
+        this.ends.fire(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
@@ -38,6 +40,26 @@ export class TargetTracker implements vscode.Disposable {
 
   session(id: string): vscode.DebugSession | undefined {
     return this.sessions.get(id);
+  }
+
+  /**
+   * What `call` answers, unless the target's session terminates first: then `ended()`. A call into
+   * a program that exited or was killed would otherwise wait for its timeout.
+   */
+  async unlessEnded<T>(id: string, call: Promise<T>, ended: () => T): Promise<T> {
+    if (!this.sessions.has(id)) return ended();
+    let subscription: vscode.Disposable | undefined;
+    const end = new Promise<T>((resolve) => (subscription = this.ends.event((endedId) => endedId === id && resolve(ended()))));
+    try {
+      return await Promise.race([call, end]);
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  /** Whether the target's session terminates within `ms` (or already has). */
+  endsWithin(id: string, ms: number): Promise<boolean> {
+    return this.unlessEnded(id, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)), () => true);
   }
 
   private async handshake(session: vscode.DebugSession): Promise<void> {
@@ -75,5 +97,6 @@ export class TargetTracker implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
+    this.ends.dispose();
   }
 }

@@ -121,19 +121,27 @@ export function workbenchUrl(base, { folder, extensionPath, testsPath }) {
   return `${base}?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** Headless Chromium (Debian's), as every workbench driver here runs it. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: tools.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+/** A page of the workbench's size. */
+export const newWorkbenchPage = (browser) => browser.newPage({ viewport: { width: 1400, height: 900 } });
+
 /**
  * Opens `url` in headless Chromium and resolves with the exit code the workbench reports through
  * `codeAutomationExit` (extension tests call it when `run()` settles). `onPage` receives the page
  * (the end-to-end tests' screen channel reads it).
  */
 export async function runWorkbench(url, { onConsole = () => {}, timeoutMs = 10 * 60_000, screenshot, onPage = () => {} } = {}) {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: tools.chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await newWorkbenchPage(browser);
     page.on('console', (m) => onConsole(m.text()));
     onPage(page);
     const exit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));

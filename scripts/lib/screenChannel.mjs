@@ -39,9 +39,10 @@ const QUERIES = {
       const welcome = pane.querySelector('.welcome-view-content');
       return { title: text(pane.querySelector('.pane-header h3.title')), rows, welcome: welcome && welcome.getClientRects().length > 0 ? text(welcome) : '' };
     }),
-  /** The status bar's items: each one's text and its accessible label (which holds its tooltip's gist). */
+  /** The status bar's items: id (extension items: `<extension id>.<item id>`), text, and accessible label (which holds its tooltip's gist). */
   statusBar: () =>
-    [...document.querySelectorAll('.statusbar .statusbar-item')].map((i) => ({
+    [...document.querySelectorAll('.statusbar-item')].map((i) => ({
+      id: i.id,
       text: (i.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
       label: i.querySelector('[aria-label]')?.getAttribute('aria-label') ?? i.getAttribute('aria-label') ?? '',
     })),
@@ -50,11 +51,19 @@ const QUERIES = {
     const dialog = document.querySelector('.monaco-dialog-box');
     return [...(dialog ?? document).querySelectorAll('.monaco-button')].filter((b) => b.getClientRects().length > 0).map((b) => (b.textContent ?? '').trim());
   },
-  /**
-   * The notifications drawn now, each one's message: the notification center's, when it is open
-   * (under the smoke-test driver VS Code draws no toasts; `notifications.showList` opens the center).
-   */
-  notifications: () => [...document.querySelectorAll('.notification-list-item-message')].map((m) => (m.textContent ?? '').trim()),
+  /** The Problems panel's rows as drawn (file rows and marker rows); null while it is not shown. */
+  problems: () => {
+    const panel = [...document.querySelectorAll('.markers-panel')].find((p) => p.getClientRects().length > 0);
+    if (!panel) return null;
+    return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+  },
+  /** The notifications drawn (toasts, and the notification center when open): message and buttons. */
+  notifications: () =>
+    [...document.querySelectorAll('.notification-list-item')]
+      .map((t) => ({
+        message: (t.querySelector('.notification-list-item-message')?.textContent ?? '').trim(),
+        buttons: [...t.querySelectorAll('.monaco-button')].map((b) => (b.textContent ?? '').trim()).filter(Boolean),
+      })),
 };
 
 /**
@@ -77,7 +86,6 @@ const ACTIONS = {
     target.click();
     return true;
   },
-};
 
 /**
  * Starts the channel; `setPage(page)` once the workbench page exists (questions before that are

@@ -141,6 +141,11 @@ engine.onPendingOutcome = (outcome: PendingOutcome) => {
   if (outcome.report) void connection.sendNotification(DidUpdate.type, outcome.report);
 };
 engine.onPendingChanged = (targets) => void connection.sendNotification(PendingChanged.type, { targets });
+// A restarted server found updates waiting: the file says so again (its other diagnostics stay).
+engine.onPendingAdopted = (file, pendingIds, diagnostics) => {
+  const others = (published.get(file) ?? []).filter((d) => !(d.code === DiagnosticCodes.pendingUpdate && pendingIds.includes(String(d.data?.['pendingId']))));
+  void publish(file, [...others, ...diagnostics]);
+};
 
 connection.onCodeAction(({ textDocument, context }) => codeActionsFor(textDocument.uri, context.diagnostics));
 
@@ -197,7 +202,7 @@ connection.onRequest(DocumentFunctions.type, ({ file, text }) => ({
   functions: collectFunctions(file, text).functions.map((f) => ({ name: f.displayName, start: f.start, end: f.end, nameStart: f.nameStart, nameEnd: f.nameEnd })),
 }));
 
-connection.onNotification(TargetsChanged.type, ({ targets }) => {
+connection.onNotification(TargetsChanged.type, ({ targets, unsettled }) => {
   const live = new Set(targets.map((t) => t.id));
   const gone = new Set(port.targets().filter((t) => !live.has(t.id)).map((t) => t.id));
   for (const id of gone) engine.forgetTarget(id);
@@ -205,7 +210,7 @@ connection.onNotification(TargetsChanged.type, ({ targets }) => {
   port.setTargets(targets);
   for (const target of targets) {
     if (known.has(target.id)) continue;
-    engine.adoptTarget(target);
+    engine.adoptTarget(target, unsettled?.find((u) => u.targetId === target.id)?.pendingIds);
     void tellRunningTextDiffers(target);
   }
   // Diagnostics describe running programs: what only ended ones showed is no longer true.
@@ -253,7 +258,9 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   }
 });
 
-async function publishOutcome(file: string, { report, diagnostics }: SaveOutcome): Promise<void> {
+async function publishOutcome(file: string, outcome: SaveOutcome): Promise<void> {
+  const { report } = outcome;
+  const diagnostics = ofLiveTargets(outcome.diagnostics, new Set(port.targets().map((t) => t.id)));
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
     if (published.has(file)) await publish(file, []);
     return;

@@ -160,9 +160,10 @@ export class LanguageServerClient {
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { liveUpdate } });
   }
 
-  async setTargets(targets: Target[]): Promise<void> {
+  /** `unsettled`: as the extension sends to a restarted server, what the user saw waiting. */
+  async setTargets(targets: Target[], unsettled?: TargetsChanged.Params['unsettled']): Promise<void> {
     this.targets = targets;
-    await this.connection.sendNotification(TargetsChanged.type, { targets: targets.map(({ id, name }) => ({ id, name })) });
+    await this.connection.sendNotification(TargetsChanged.type, { targets: targets.map(({ id, name }) => ({ id, name })), ...(unsettled ? { unsettled } : {}) });
   }
 
   /**

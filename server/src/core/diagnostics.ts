@@ -24,7 +24,11 @@ export function withoutTargets(diagnostics: LiveDiagnostic[], gone: Set<string>)
   return diagnostics.filter((d) => !d.targets || d.targets.some((t) => !gone.has(t)));
 }
 
-/** The diagnostics that describe a target still live (those of no target stay). */
+/**
+ * The diagnostics that describe at least one live target (and those of no target): an outcome that
+ * arrives after its program ended (it exited or was killed during the update) must not leave
+ * diagnostics nobody will withdraw.
+ */
 export function ofLiveTargets(diagnostics: LiveDiagnostic[], live: Set<string>): LiveDiagnostic[] {
   return diagnostics.filter((d) => !d.targets?.length || d.targets.some((t) => live.has(t)));
 }

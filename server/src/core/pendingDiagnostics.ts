@@ -4,15 +4,31 @@ import * as path from 'node:path';
 import type { Activation, PendingUpdate } from '../../../common/patch';
 import { DiagnosticCodes } from '../../../common/protocol';
 import type { FileChanges } from '../analysis/changes';
+import type { FunctionInfo } from '../analysis/functions';
 import type { LiveDiagnostic } from './diagnostics';
 
-export function pendingDiagnostics(changes: FileChanges, pending: PendingUpdate, targetId: string, restartFailure?: string): LiveDiagnostic[] {
+/** Where a function named as in a pending update is in the text the diagnostics go on. */
+export type FunctionByName = (name: string) => FunctionInfo | undefined;
+
+/** The changed function of that name, in the saved text. */
+export const changedFunction =
+  (changes: FileChanges): FunctionByName =>
+  (name) =>
+    changes.changed.find((c) => c.after.displayName === name)?.after;
+
+/** The function of that name in a file's text (a pending update a restarted server adopted). */
+export const functionIn =
+  (functions: readonly FunctionInfo[]): FunctionByName =>
+  (name) =>
+    functions.find((f) => f.displayName === name);
+
+export function pendingDiagnostics(find: FunctionByName, pending: PendingUpdate, targetId: string, restartFailure?: string): LiveDiagnostic[] {
   const seconds = Math.round((pending.deadline - pending.since) / 1000);
   const lead = restartFailure ? `The frame was not restarted (${restartFailure}), so the update waits instead. ` : '';
   const tail = ` It is dropped if still waiting after ${seconds} s; “Live Update: Cancel Pending Updates” drops it now.`;
   const out: LiveDiagnostic[] = [];
   for (const name of pending.functions) {
-    const fn = changes.changed.find((c) => c.after.displayName === name)?.after;
+    const fn = find(name);
     if (!fn) continue;
     const why = pending.waitingFor?.length
       ? `it waits until ${list(pending.waitingFor)} ${pending.waitingFor.length === 1 ? 'is' : 'are'} idle, as asked`
@@ -39,7 +55,7 @@ function activity(name: string, activations: Activation[]): string {
 }
 
 export function restartedDiagnostic(changes: FileChanges, name: string): LiveDiagnostic[] {
-  const fn = changes.changed.find((c) => c.after.displayName === name)?.after;
+  const fn = changedFunction(changes)(name);
   if (!fn) return [];
   return [
     {

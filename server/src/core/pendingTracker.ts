@@ -2,7 +2,9 @@
 // where, and how each one ended. The runtimes apply them on their own (at an event-loop turn or an
 // update point); the server learns of it by asking each target that has something pending, every
 // POLL_MS, and stops asking once nothing is. A target that appears is asked once, so a restarted
-// server finds what its predecessor left pending.
+// server finds what its predecessor left pending (`adopt`): what it finds waiting is announced
+// (`adopted`), and of the events the target kept only those settling an update the user last saw
+// waiting are news (the predecessor reported the others).
 import type { PendingEvent, PendingUpdate } from '../../../common/patch';
 import type { TargetInfo, TargetPending } from '../../../common/protocol';
 import type { TargetPort } from './targetPort';
@@ -19,6 +21,8 @@ interface Watch {
   /** The last event sequence number handled. */
   seen: number;
   pending: PendingUpdate[];
+  /** Adopted and not asked yet: the pending ids whose settlement is news in the first answer. */
+  adopting?: Set<string>;
 }
 
 export class PendingTracker {
@@ -31,6 +35,8 @@ export class PendingTracker {
     private readonly port: TargetPort,
     private readonly settled: (s: PendingSettlement) => void,
     private readonly changed: (all: TargetPending[]) => void,
+    /** What an adopted target has waiting, once its first answer came. */
+    private readonly adopted: (target: TargetInfo, pending: PendingUpdate[]) => void = () => undefined,
   ) {}
 
   /** A report said something now waits in this target. */
@@ -41,9 +47,14 @@ export class PendingTracker {
     this.schedule();
   }
 
-  /** A target appeared: ask it once what it has pending. */
-  adopt(target: TargetInfo): void {
-    this.watch(target);
+  /**
+   * A target appeared: ask it once what it has pending. `unsettled`: the ids the user last saw
+   * waiting there (a restarted server), whose settlement meanwhile is still to be reported.
+   */
+  adopt(target: TargetInfo, unsettled: string[] = []): void {
+    const known = this.watches.has(target.id);
+    const watch = this.watch(target);
+    if (!known) watch.adopting = new Set(unsettled);
     this.schedule(0);
   }
 
@@ -103,11 +114,17 @@ export class PendingTracker {
   private async ask(watch: Watch): Promise<void> {
     const state = await this.port.pendingState(watch.target.id, { since: watch.seen });
     if ('error' in state || this.watches.get(watch.target.id) !== watch) return;
+    const { adopting } = watch;
+    delete watch.adopting;
     const before = JSON.stringify(watch.pending.map((p) => p.id));
     watch.pending = state.pending;
-    for (const event of state.events) if (event.seq > watch.seen) this.settled({ target: watch.target, event });
+    for (const event of state.events) {
+      if (event.seq > watch.seen && (!adopting || adopting.has(event.pending.id))) this.settled({ target: watch.target, event });
+    }
     watch.seen = Math.max(watch.seen, state.seq);
-    if (JSON.stringify(watch.pending.map((p) => p.id)) !== before) this.changed(this.all());
+    if (adopting) this.adopted(watch.target, state.pending);
+    // An adopted target's answer always goes out: the client may still show what a dead server said.
+    if (adopting || JSON.stringify(watch.pending.map((p) => p.id)) !== before) this.changed(this.all());
     if (watch.pending.length > 0) this.schedule();
   }
 }

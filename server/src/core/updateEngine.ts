@@ -27,7 +27,7 @@ import { runningTextOf, type SavedText } from './savedText';
 import type { TargetPort } from './targetPort';
 import { PendingTracker, type PendingSettlement } from './pendingTracker';
 import { DEFAULT_POLICY, type PolicySettings } from './policy';
-import { pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
+import { changedFunction, functionIn, pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
 import { DEFAULT_TYPE_SETTINGS, typeDiagnostics, type TypeGatePort, type TypeProblems, type TypeSettings } from './typeGatePort';
 
 interface TargetOutcome {
@@ -108,6 +108,11 @@ export class UpdateEngine {
   onPendingOutcome: (outcome: PendingOutcome) => void = () => undefined;
   /** Set by the host: the set of pending updates changed. */
   onPendingChanged: (all: TargetPending[]) => void = () => undefined;
+  /**
+   * Set by the host: an adopted target (a restarted server) has these updates waiting; the
+   * diagnostics say so on the saved file, as its save did before the server restarted.
+   */
+  onPendingAdopted: (file: string, pendingIds: string[], diagnostics: LiveDiagnostic[]) => void = () => undefined;
 
   constructor(
     private readonly port: TargetPort,
@@ -119,6 +124,7 @@ export class UpdateEngine {
       port,
       (s) => this.pendingSettled(s),
       (all) => this.onPendingChanged(all),
+      (target, pending) => this.pendingAdopted(target, pending),
     );
   }
 
@@ -154,9 +160,22 @@ export class UpdateEngine {
     return this.pending.cancel(ids, 'cancelled on request');
   }
 
-  /** A target appeared: learn what it has pending (a restarted server, a re-attached program). */
-  adoptTarget(target: TargetInfo): void {
-    this.pending.adopt(target);
+  /**
+   * A target appeared: learn what it has pending (a restarted server, a re-attached program).
+   * `unsettled`: the pending ids the user last saw waiting there, whose end is still news.
+   */
+  adoptTarget(target: TargetInfo, unsettled?: string[]): void {
+    this.pending.adopt(target, unsettled);
+  }
+
+  /** The "waiting" diagnostics of what an adopted target has pending, on the file as saved. */
+  private pendingAdopted(target: TargetInfo, pending: PendingUpdate[]): void {
+    for (const update of pending) {
+      const text = this.lastSaved.get(update.file) ?? readFileOrUndefined(update.file);
+      if (text === undefined) continue;
+      const diagnostics = pendingDiagnostics(functionIn(collectFunctions(update.file, text).functions), update, target.id).map((d) => ({ ...d, targets: [target.id] }));
+      this.onPendingAdopted(update.file, [update.id], diagnostics);
+    }
   }
 
   private policy(): PolicySettings {
@@ -507,7 +526,7 @@ export class UpdateEngine {
     } else if (report.ok) this.baselines.remember(target.id, running, hash, code, spliced ? undefined : patchAfter, strandedBy(changes, baseline.stranded, remadeNames(remade, script?.steps)));
     const diagnostics = diagnosticsFor(file, changes, report);
     if (report.ok) diagnostics.push(...remadeDiagnostics(changes, remadeNames(remade, script?.steps)));
-    if (pendingInfo) diagnostics.push(...pendingDiagnostics(changes, pendingInfo, target.id, restartFailure));
+    if (pendingInfo) diagnostics.push(...pendingDiagnostics(changedFunction(changes), pendingInfo, target.id, restartFailure));
     if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
     if (report.ok || restartedFrame) {
       diagnostics.push(...anchorElsewhere(verdict.diagnostics, changes), ...functionNoteDiagnostics(changes));

@@ -47,11 +47,11 @@ describe('Live Update in Restricted Mode (an untrusted folder)', function () {
       throw new Error(`${e instanceof Error ? e.message : String(e)}; buttons shown: ${shown.join(' | ')}`);
     }
     await eventually('the folder to be trusted', () => vscode.workspace.isTrusted);
-    let drawn: string[] = [];
+    let drawn: { message: string }[] = [];
     // The smoke-test driver draws no toasts: the user's other way to read them is the center.
     await vscode.commands.executeCommand('notifications.showList');
-    await eventually('a notification that Live Update is on', async () => (drawn = await notifications()).find((m) => m.startsWith('Live Update is on: this folder is now trusted'))).catch((e: Error) => {
-      throw new Error(`${e.message}; notifications drawn: ${drawn.join(' | ')}`);
+    await eventually('a notification that Live Update is on', async () => (drawn = await notifications()).find((n) => n.message.startsWith('Live Update is on: this folder is now trusted'))).catch((e: Error) => {
+      throw new Error(`${e.message}; notifications drawn: ${drawn.map((n) => n.message).join(' | ')}`);
     });
     await eventually('the status bar to leave Restricted Mode', async () => !(await statusBarItems()).some((i) => i.text.includes(RESTRICTED)));
 

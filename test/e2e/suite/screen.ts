@@ -68,11 +68,6 @@ export async function statusBarItems(): Promise<{ text: string; label: string }[
   return (await ask<{ text: string; label: string }[]>('statusBar')) ?? [];
 }
 
-/** The messages of the notifications drawn now (open the center first: the smoke-test driver draws no toasts). */
-export async function notifications(): Promise<string[]> {
-  return (await ask<string[]>('notifications')) ?? [];
-}
-
 /** The labels of the buttons shown now (the dialog's, when one is shown). */
 export async function buttons(): Promise<string[]> {
   return (await ask<string[]>('buttons')) ?? [];
@@ -92,4 +87,20 @@ async function act(action: string, argument: string): Promise<boolean> {
   if (!url) throw new Error('no screen channel (LIVE_UPDATE_E2E_SCREEN)');
   const response = await fetch(`${url}/${action}/${encodeURIComponent(argument)}`);
   return response.ok;
+}
+
+/** The text of Live Update's status bar item as drawn ('' when it is hidden). */
+export async function liveStatusText(): Promise<string> {
+  const items = (await ask<{ id: string; text: string }[]>('statusBar')) ?? [];
+  return items.find((i) => i.id.endsWith('liveUpdate.status'))?.text ?? '';
+}
+
+/** The notifications drawn now (toasts, and the notification center when open): message and buttons. */
+export async function notifications(): Promise<{ message: string; buttons: string[] }[]> {
+  return (await ask<{ message: string; buttons: string[] }[]>('notifications')) ?? [];
+}
+
+/** The rows the Problems panel draws; undefined while it is not shown (`workbench.actions.view.problems` opens it). */
+export async function problemRows(): Promise<string[] | undefined> {
+  return (await ask<string[] | null>('problems')) ?? undefined;
 }
