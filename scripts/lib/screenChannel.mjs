@@ -86,6 +86,7 @@ const ACTIONS = {
     target.click();
     return true;
   },
+};
 
 /**
  * Starts the channel; `setPage(page)` once the workbench page exists (questions before that are
