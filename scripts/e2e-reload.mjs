@@ -65,7 +65,8 @@ try {
     console.log('reload: the scene is set; running "Developer: Reload Window" from the command palette (code-server offers no "Restart Extension Host")');
     await page.keyboard.press('F1');
     await page.keyboard.type('Developer: Reload Window');
-    await page.waitForTimeout(500);
+    // Enter runs the first entry: wait until the palette lists the command.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 30_000 });
     if (process.env.LIVE_UPDATE_E2E_SCREENSHOT) await page.screenshot({ path: process.env.LIVE_UPDATE_E2E_SCREENSHOT });
     await page.keyboard.press('Enter');
   }

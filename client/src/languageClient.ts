@@ -61,9 +61,9 @@ export async function startLanguageClient(
     reach(
       targetId,
       (session) => applyPatch(session, patch),
-      // The evaluate failed or timed out: the runtime may or may not have applied it. Say so.
       // Ended while the update was under way (a program killed, a worker that exited in it): it runs
-      // no version now, and the engine reports it `ended`.
+      // no version now, and the engine reports it `ended`. Otherwise the call failed or timed out:
+      // the runtime may or may not have applied it, and the report says so.
       (reason, session): PatchReport =>
         reason === ENDED_DURING_CALL
           ? { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: ENDED_DURING_UPDATE, ended: true }

@@ -14,7 +14,7 @@ import {
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../common/protocol';
 import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
-import { ofLiveTargets, withoutTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
+import { ofLiveTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
@@ -216,7 +216,7 @@ connection.onNotification(TargetsChanged.type, ({ targets, unsettled }) => {
   // Diagnostics describe running programs: what only ended ones showed is no longer true.
   if (gone.size === 0) return;
   for (const [file, diagnostics] of published) {
-    const still = targets.length === 0 ? [] : withoutTargets(diagnostics, gone);
+    const still = targets.length === 0 ? [] : ofLiveTargets(diagnostics, live);
     if (still.length !== diagnostics.length) void publish(file, still);
   }
 });
@@ -260,7 +260,7 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
 
 async function publishOutcome(file: string, outcome: SaveOutcome): Promise<void> {
   const { report } = outcome;
-  const diagnostics = ofLiveTargets(outcome.diagnostics, new Set(port.targets().map((t) => t.id)));
+  const diagnostics = ofLiveTargets(outcome.diagnostics, liveTargets());
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
     if (published.has(file)) await publish(file, []);
     return;
@@ -268,10 +268,14 @@ async function publishOutcome(file: string, outcome: SaveOutcome): Promise<void>
   await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);
 }
 
+function liveTargets(): Set<string> {
+  return new Set(port.targets().map((t) => t.id));
+}
+
 function publish(file: string, all: LiveDiagnostic[]): Promise<void> {
   // A program that ended while its update was under way is no target any more: what would be said
   // of it alone is not true now, and nothing would withdraw it later.
-  const diagnostics = ofLiveTargets(all, new Set(port.targets().map((t) => t.id)));
+  const diagnostics = ofLiveTargets(all, liveTargets());
   if (diagnostics.length) published.set(file, diagnostics);
   else published.delete(file);
   return connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: diagnostics.map((d) => toLsp(file, d)) });

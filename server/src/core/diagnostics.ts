@@ -19,11 +19,6 @@ export interface LiveDiagnostic {
   targets?: string[];
 }
 
-/** The diagnostics still true once these targets are gone (those of no target stay). */
-export function withoutTargets(diagnostics: LiveDiagnostic[], gone: Set<string>): LiveDiagnostic[] {
-  return diagnostics.filter((d) => !d.targets || d.targets.some((t) => !gone.has(t)));
-}
-
 /**
  * The diagnostics that describe at least one live target (and those of no target): an outcome that
  * arrives after its program ended (it exited or was killed during the update) must not leave

@@ -1,7 +1,6 @@
 // The update engine: on each save, for every target that runs the file, diff the target's
 // baseline with the saved text, build a patch, deliver it, and turn the runtime's report into a
 // truthful update report and diagnostics. Knows nothing of LSP.
-import { esModuleSyntaxErrors } from '../analysis/moduleSyntax';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +16,7 @@ import { spliceFunctions } from '../analysis/splice';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
+import { esModuleSyntaxErrors } from '../analysis/moduleSyntax';
 import { REMADE_REASON, remadeFunctionSteps, remadeNames } from '../analysis/remadeFunctions';
 import { BaselineCache } from './baselines';
 import { mayChangeState, NO_STATE_STEPS, orderedSteps, reinitialize, reinitStep, stateDiagnostics, stateSteps } from './stateUpdates';
