@@ -93,34 +93,56 @@ test('run: Ctrl-C at the prompt goes to the program, and its exit code is the co
   await terminal.waitFor(/\[exit 7\]/);
 });
 
+/** `live-update run --no-repl --json <script>` in `dir`, its output collected as it comes. */
+function startNoRepl(dir: string, script: string): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [cliEntry, 'run', '--no-repl', '--json', ...programNodeArgs(), script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out.stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (out.stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+/** Runs `body`; a failure carries what the command line printed, the only trace of it in CI. */
+async function withOutput(out: { stdout: string; stderr: string }, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    if (e instanceof Error) e.message += `\nstdout:\n${out.stdout}\nstderr:\n${out.stderr.slice(-4000)}`;
+    throw e;
+  }
+}
+
 test('run --no-repl: no prompt; updates are reported on stderr and the program\'s stdout stays its own', async () => {
   const dir = scratchCopy('cli-http-ts');
-  const child = spawn(process.execPath, [cliEntry, 'run', '--no-repl', '--json', ...programNodeArgs(), 'server.ts'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  try {
+  const { child, out, exited } = startNoRepl(dir, 'server.ts');
+  await withOutput(out, async () => {
     // Start-up loads the TypeScript program through the runtime's loader: seconds on a busy machine.
-    const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(stdout)?.[1], 30_000));
-    await eventually('the started event', () => stderr.includes('"event":"started"'), 30_000);
+    const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(out.stdout)?.[1], 30_000));
+    await eventually('the started event', () => out.stderr.includes('"event":"started"'), 30_000);
     edit(path.join(dir, 'handler.ts'), 'v1', 'v2');
     // The first update waits for the type check's cold start (seconds on a busy machine).
-    await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(stderr), 60_000);
+    await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(out.stderr), 60_000);
     assert.equal(await get(port, '/x'), 'v2 /x #1');
     child.kill('SIGINT');
     assert.equal(await exited, 7);
-    assert.equal(stdout, `listening on ${port}\ninterrupted\n`);
-    const events = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
+    assert.equal(out.stdout, `listening on ${port}\ninterrupted\n`);
+    const events = out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
     assert.deepEqual(events.map((e) => e.event), ['started', 'update', 'exit']);
     assert.equal(events[1]!.outcome, 'applied');
-  } catch (e) {
-    // What the command line printed is the only trace of a failure in CI.
-    if (e instanceof Error) e.message += `\nstdout:\n${stdout}\nstderr:\n${stderr.slice(-4000)}`;
-    throw e;
-  }
+  });
+});
+
+test('run: an edit saved while the program loads the file is applied, not taken as the text it runs', async () => {
+  const { child, out } = startNoRepl(scratchCopy('cli-edit-at-load'), 'main.js');
+  // The program rewrites handler.js as it loads it, so the command line reads the new text, which
+  // the program does not run: it must still apply it.
+  await withOutput(out, async () => {
+    await eventually('the update on stderr', () => /handler\.js: Live: value/.test(out.stderr), 60_000);
+    await eventually('the program to run the saved text', () => out.stdout.includes('v2\n'));
+    assert.equal(out.stdout, 'v1\nv2\n');
+  }).finally(() => child.kill('SIGTERM'));
 });
 
 test('run: usage errors are one line', async () => {

@@ -7,6 +7,7 @@ import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/protocol';
 import { cdpRuntimeCall, RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
+import { runsOtherText } from '../core/drift';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
 import { typeGatePort } from '../typecheck/enginePort';
 import { TypeGate } from '../typecheck/typeGate';
@@ -92,6 +93,18 @@ export class LiveSession {
     } catch {
       // A file the type gate cannot take is still updated; its check says why at the save.
     }
+    void this.savedWhileLoading(file, text);
+  }
+
+  /**
+   * The text on disk is read when V8's notice of the script arrives, which can be after an edit
+   * saved while the program was starting (its output and the inspector's notices travel apart).
+   * The watcher would take that edit as the file's starting point and the program would keep
+   * running the text before it: what the program runs is asked, and a difference is a save.
+   */
+  private async savedWhileLoading(file: string, text: string): Promise<void> {
+    const differs = await runsOtherText(this.port, this.target.id, file, text).catch(() => false);
+    if (differs) await this.saved(file, text);
   }
 
   private async saved(file: string, text: string): Promise<void> {

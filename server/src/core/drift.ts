@@ -15,12 +15,19 @@ export async function filesRunningOtherText(port: TargetPort, targetId: string, 
   const differ: string[] = [];
   for (const file of modules.files) {
     const text = await textOf(file);
-    if (text === undefined) continue;
-    const saved = runningTextOf(file, text);
-    if (!saved.ok) continue;
-    // With the saved text's hash known, the runtime sends no text when they agree.
-    const state = await port.queryScriptState(targetId, { file, knownHash: saved.hash });
-    if (!('error' in state) && state.loaded && state.hash !== saved.hash) differ.push(file);
+    if (text !== undefined && (await runsOtherText(port, targetId, file, text))) differ.push(file);
   }
   return differ;
+}
+
+/**
+ * Whether `targetId` has loaded `file` and runs other text than `text` would run as. False when the
+ * text does not parse or the target cannot be asked: that says nothing about what it runs.
+ */
+export async function runsOtherText(port: TargetPort, targetId: string, file: string, text: string): Promise<boolean> {
+  const saved = runningTextOf(file, text);
+  if (!saved.ok) return false;
+  // With the saved text's hash known, the runtime sends no text when they agree.
+  const state = await port.queryScriptState(targetId, { file, knownHash: saved.hash });
+  return !('error' in state) && state.loaded && state.hash !== saved.hash;
 }
