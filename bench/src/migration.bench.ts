@@ -23,6 +23,8 @@ export interface MigrationResult {
   searchMs: Summary;
   /** The pause of an update of the same program that changes a method only (no migration): V8's floor. */
   methodOnlyMs: Summary;
+  /** `Runtime.queryObjects` for the class's instances alone, asked over CDP of the same heap: V8's other floor. */
+  bareSearchMs: Summary;
   /** What the runtime reported migrated in each run (all instances, each time). */
   migrated: number[];
 }
@@ -58,6 +60,7 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
   const searches: number[] = [];
   const migrated: number[] = [];
   const methodOnly: number[] = [];
+  const bareSearches: number[] = [];
   for (let r = 0; r < n; r++) {
     const edit = serverPatch(file, program(instances, r, r), program(instances, r, r + 1));
     const plain = await p.apply({ format: PATCH_FORMAT_VERSION, id: `method-${r}`, scripts: [edit] });
@@ -71,6 +74,7 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
     steps.push(done.ms);
     searches.push(done.searchMs);
     migrated.push(done.instances);
+    bareSearches.push(await bareSearch(p));
   }
   const check = await p.evaluate<number>(`fixture.items[${instances - 1}].extra${n - 1}`);
   if (check !== n - 1) throw new Error(`the last instance was not migrated (extra${n - 1} = ${check})`);
@@ -78,8 +82,25 @@ async function runMigration({ dir, runs, quick, track, log }: FigureContext): Pr
   const stepMs = summarize(steps);
   const searchMs = summarize(searches);
   const methodOnlyMs = summarize(methodOnly);
-  log(`migration: ${instances.toLocaleString('en')} instances, pause ${ms(blockedMs.median)} (migration ${ms(stepMs.median)}, of it heap search ${ms(searchMs.median)}; a method-only update ${ms(methodOnlyMs.median)}; median of ${n})`);
-  return { instances, blockedMs, stepMs, searchMs, methodOnlyMs, migrated };
+  const bareSearchMs = summarize(bareSearches);
+  log(`migration: ${instances.toLocaleString('en')} instances, pause ${ms(blockedMs.median)} (migration ${ms(stepMs.median)}, of it heap search ${ms(searchMs.median)}; a method-only update ${ms(methodOnlyMs.median)}; queryObjects alone ${ms(bareSearchMs.median)}; median of ${n})`);
+  return { instances, blockedMs, stepMs, searchMs, methodOnlyMs, bareSearchMs, migrated };
+}
+
+/**
+ * V8's own cost of the heap search, without the runtime: `Runtime.queryObjects` on the class's
+ * prototype over the bench's CDP session, timed as a round trip (the program is idle, so the round
+ * trip is the search plus a few milliseconds).
+ */
+async function bareSearch(p: InspectedProcess): Promise<number> {
+  const group = 'bench-bare-search';
+  const proto = await p.send<{ result: { objectId: string } }>('Runtime.evaluate', { expression: 'fixture.items[0].constructor.prototype', objectGroup: group });
+  const started = performance.now();
+  const found = await p.send<{ objects: { description?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: group });
+  const elapsed = performance.now() - started;
+  await p.send('Runtime.releaseObjectGroup', { objectGroup: group });
+  if (!found.objects.description?.startsWith('Array(')) throw new Error(`queryObjects answered ${JSON.stringify(found).slice(0, 200)}`);
+  return elapsed;
 }
 
 export const MIGRATION_CASE: FigureCase<MigrationResult> = {
@@ -99,8 +120,10 @@ export const MIGRATION_CASE: FigureCase<MigrationResult> = {
     ['instance migration: the migration step', 'heap search + every instance', String(r.stepMs.runs), ms(r.stepMs.median), ms(r.stepMs.p95), '(part of the pause)', ''],
     ['instance migration: heap search', 'Runtime.queryObjects', String(r.searchMs.runs), ms(r.searchMs.median), ms(r.searchMs.p95), '(part of the step)', ''],
     ['instance migration: same heap, method-only update', "V8 LiveEdit's floor, no migration", String(r.methodOnlyMs.runs), ms(r.methodOnlyMs.median), ms(r.methodOnlyMs.p95), '(for comparison)', ''],
+    ['instance migration: same heap, queryObjects alone', "V8's heap search floor, over CDP", String(r.bareSearchMs.runs), ms(r.bareSearchMs.median), ms(r.bareSearchMs.p95), '(for comparison)', ''],
   ],
   notes: (r) => [
     `Instance migration: each run an update in which the class gains a field with an initializer; the pause is the runtime's blockedMs (LiveEdit, Runtime.queryObjects, the default rule on ${r.instances.toLocaleString('en')} instances).`,
+    `  V8 alone, on the same heap: a method-only update ${ms(r.methodOnlyMs.median)} (LiveEdit walks the heap: any update of this heap pays it) plus queryObjects alone ${ms(r.bareSearchMs.median)} is the least a migrating update can pause; both block the main thread.`,
   ],
 };
