@@ -63,6 +63,9 @@ describe('language server: restarted with updates waiting in a program', { timeo
     await first.stop();
 
     const second = await server({ deferTimeoutMs: 60_000 });
+    // The restarted client opens its editors again: the file as saved, which the program does not
+    // run yet because the update waits. That is no "runs other text" news: LU014 says it waits.
+    await second.open(file, withMain('v3'));
     await second.setTargets([target], [{ targetId: target.id, pendingIds: [pendingId] }]);
     await eventually('the waiting update listed', () => second.pendingChanges.at(-1)?.[0]?.pending.map((p) => p.id).join() === pendingId);
     const diagnostic = await eventually('the LU014 diagnostic on main', () => shown(second).find((d) => d.code === DiagnosticCodes.pendingUpdate));
@@ -70,6 +73,7 @@ describe('language server: restarted with updates waiting in a program', { timeo
     assert.equal(diagnostic.range.start.line, original.split('\n').findIndex((l) => l.includes('async function main')));
     await second.settle();
     assert.deepEqual(second.updates, [], 'the dropped update was reported by the first server already');
+    assert.deepEqual(second.runningTextDiffers, [], 'a file whose update waits is not said to run other text');
 
     await target.process.evaluate('fixture.release()');
     const landed = await second.nextUpdate(0);

@@ -176,12 +176,19 @@ export class LanguageServerClient {
 
   /** Saves a document by its URI (any scheme), opened first with `openText` as `save` does. */
   async saveUri(uri: string, text: string, openText = ''): Promise<void> {
-    if (!this.opened.has(uri)) {
-      this.opened.add(uri);
-      const languageId = /\.[cm]?tsx?$/.test(uri) ? 'typescript' : 'javascript';
-      await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: openText } });
-    }
+    if (!this.opened.has(uri)) await this.openUri(uri, openText);
     await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri }, text });
+  }
+
+  /** Opens `file` with `text`, as an editor does (a restarted client opens its editors again). */
+  open(file: string, text: string): Promise<void> {
+    return this.openUri(pathToFileURL(file).href, text);
+  }
+
+  private async openUri(uri: string, text: string): Promise<void> {
+    this.opened.add(uri);
+    const languageId = /\.[cm]?tsx?$/.test(uri) ? 'typescript' : 'javascript';
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
   }
 
   /** The first DidUpdate after the first `from` ones. */

@@ -12,8 +12,13 @@ import { runningTextOf } from './savedText';
 export async function filesRunningOtherText(port: TargetPort, targetId: string, textOf: (file: string) => Promise<string | undefined>): Promise<string[]> {
   const modules = await port.modules?.(targetId);
   if (!modules || 'error' in modules) return [];
+  // A file whose update waits in the program (a server restarted meanwhile) runs its older text
+  // until the update lands: that is said by the pending update's own diagnostic, not as news.
+  const pending = await port.pendingState(targetId, {});
+  const waiting = new Set('error' in pending ? [] : pending.pending.map((p) => p.file));
   const differ: string[] = [];
   for (const file of modules.files) {
+    if (waiting.has(file)) continue;
     const text = await textOf(file);
     if (text !== undefined && (await runsOtherText(port, targetId, file, text))) differ.push(file);
   }
