@@ -11,6 +11,7 @@ import { atOrBefore } from '../../common/positions';
 import type { PendingUpdates } from './pending';
 import { captureLiveStack } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
+import { now } from './clock';
 
 /** Rounds of "apply the rest, find what else is active" before the whole update waits. */
 const SPLIT_ROUNDS = 4;
@@ -70,7 +71,7 @@ function deferActive(session: InProcessSession, pending: PendingUpdates, patch: 
 function waitWhole(session: InProcessSession, pending: PendingUpdates, patch: Patch, activations: Activation[], waitingFor?: string[], costMs = 0): PatchReport {
   const whole = patch.scripts[0]!;
   const running = session.runningText(whole.file);
-  const started = performance.now();
+  const started = now();
   if (!running || hashText(running.code) !== whole.baseHash) {
     // Not loaded or stale: the transaction says so precisely (and changes nothing).
     return applyPatch(session, { ...patch, dryRun: true });
@@ -85,7 +86,7 @@ function waitWhole(session: InProcessSession, pending: PendingUpdates, patch: Pa
     currentHash: whole.baseHash,
     pending: info,
   };
-  return { id: patch.id, ok: false, scripts: [report], blockedMs: performance.now() - started };
+  return { id: patch.id, ok: false, scripts: [report], blockedMs: now() - started };
 }
 
 /** The `when … idle` functions that are active now: on the stack, or suspended (asked of V8). */

@@ -13,6 +13,7 @@ import type { ModuleStep } from '../../common/patch';
 import { InProcessSession, isError } from './inspectorSession';
 import type { StepOutcome, Undo } from './moduleSteps';
 import type { ModuleScopes } from './scopes';
+import { now } from './clock';
 
 export interface MigrationSpec {
   /** The class constructor (the running one: LiveEdit keeps its identity). */
@@ -36,7 +37,7 @@ const HANDOFF = Symbol.for('liveUpdate.migration.handoff');
 /** The step runner for `migration` steps (see moduleSteps.registerStepRunner). */
 export function migrationRunner(session: InProcessSession) {
   return (step: ModuleStep, file: string, scopes: ModuleScopes): StepOutcome | Undo => {
-    const started = performance.now();
+    const started = now();
     const spec = scopes.evaluate(file, step.code) as MigrationSpec;
     if (typeof spec?.target !== 'function' || typeof spec.target.prototype !== 'object') throw new TypeError(`${step.label} is not a class in the running module`);
     const run = migratorsRun.get(file) ?? new Set<string>();
@@ -46,14 +47,14 @@ export function migrationRunner(session: InProcessSession) {
     // Nothing left to do: no instance is visited and nothing is reported as migrated.
     if (spec.added.length === 0 && spec.removed.length === 0 && !spec.migrate) return () => undefined;
     const instances = findInstances(session, spec.target.prototype as object);
-    const searchMs = performance.now() - started;
+    const searchMs = now() - started;
     const outcome = migrateInstances(instances, spec);
     if (spec.migrate && key !== undefined) run.add(key);
     const undo = (): void => {
       outcome.undo();
       if (spec.migrate && key !== undefined) run.delete(key);
     };
-    return { ...outcome, undo, searchMs, ms: performance.now() - started };
+    return { ...outcome, undo, searchMs, ms: now() - started };
   };
 }
 

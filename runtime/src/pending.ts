@@ -22,6 +22,7 @@ import { captureLiveStack, type LiveFrame } from './stack';
 import { applyPatch, probeSuspended } from './transaction';
 import type { Versions } from './versions';
 import { UpdatePointSites } from './updatePoints';
+import * as clock from './clock';
 
 /** Attempts blocked by a suspended activation take at most 1/ATTEMPT_BUDGET of the time. */
 const ATTEMPT_BUDGET = 50;
@@ -51,11 +52,9 @@ interface Entry {
   /** What that collection cost, in ms: it counts in the attempt's cost (and so its spacing). */
   gcMs?: number;
   /** The event loop's utilization counters at the last back-off (see `idleSinceBackOff`). */
-  loopAtBackOff?: EventLoopUtilization;
+  loopAtBackOff?: clock.EventLoopUtilization;
   backedOffAt?: number;
 }
-
-type EventLoopUtilization = ReturnType<typeof performance.eventLoopUtilization>;
 
 export class PendingUpdates {
   private readonly byFile = new Map<string, Entry>();
@@ -125,7 +124,7 @@ export class PendingUpdates {
       // activation was just found active: the next attempt waits its share of time.
       nextAttemptAt: activations.some((a) => a.kind === 'suspended') ? now + interval(costMs) : 0,
       costMs,
-      loopAtBackOff: performance.eventLoopUtilization(),
+      loopAtBackOff: clock.eventLoopUtilization(),
       backedOffAt: now,
     });
     this.schedule();
@@ -199,12 +198,12 @@ export class PendingUpdates {
 
   private attempt(entry: Entry, where: 'turn' | 'update point', now: number): void {
     entry.info.attempts++;
-    const started = performance.now();
+    const started = clock.now();
     const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script], ...(entry.restores !== undefined ? { restores: entry.restores } : {}) };
     const before = this.versions?.prepare(patch);
     const report = applyPatch(this.session, patch, { explain: false, scopes: this.scopes });
     const script = report.scripts[0];
-    entry.costMs = performance.now() - started + (entry.gcMs ?? 0);
+    entry.costMs = clock.now() - started + (entry.gcMs ?? 0);
     entry.gcMs = undefined;
     if (report.ok) {
       this.byFile.delete(entry.info.file);
@@ -242,10 +241,10 @@ export class PendingUpdates {
     }
     if (entry.gc !== 'requested') {
       entry.gc = 'requested';
-      const asked = performance.now();
+      const asked = clock.now();
       this.session.postLater('HeapProfiler.collectGarbage', () => {
         entry.gc = 'done';
-        entry.gcMs = performance.now() - asked;
+        entry.gcMs = clock.now() - asked;
         this.schedule();
       });
     }
@@ -261,7 +260,7 @@ export class PendingUpdates {
 
   private backOff(entry: Entry, now: number): void {
     entry.nextAttemptAt = now + interval(entry.costMs);
-    entry.loopAtBackOff = performance.eventLoopUtilization();
+    entry.loopAtBackOff = clock.eventLoopUtilization();
     entry.backedOffAt = now;
   }
 
@@ -312,7 +311,7 @@ export class PendingUpdates {
 function idleSinceBackOff(entry: Entry, now: number): boolean {
   if (!entry.loopAtBackOff || entry.backedOffAt === undefined) return false;
   if (now - entry.backedOffAt < Math.max(MIN_INTERVAL_MS, 2 * entry.costMs)) return false;
-  return performance.eventLoopUtilization(entry.loopAtBackOff).utilization <= IDLE_UTILIZATION;
+  return clock.eventLoopUtilization(entry.loopAtBackOff).utilization <= IDLE_UTILIZATION;
 }
 
 function interval(costMs: number): number {

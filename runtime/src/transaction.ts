@@ -17,6 +17,7 @@ import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
 import { debuggerEditor, type DebuggerEditor, type SetScriptSourceResult } from './debuggerEditor';
+import { now } from './clock';
 
 
 interface Prepared {
@@ -33,12 +34,12 @@ interface Prepared {
 export function applyPatch(session: InProcessSession, patch: Patch, { explain = true, scopes }: { explain?: boolean; scopes?: ModuleScopes } = {}): PatchReport {
   const reports: ScriptReport[] = [];
   const prepared: Prepared[] = [];
-  const started = performance.now();
+  const started = now();
   const finish = (ok: boolean): PatchReport => ({
     id: patch.id,
     ok,
     scripts: reports,
-    blockedMs: performance.now() - started,
+    blockedMs: now() - started,
   });
 
   // 1. Baselines: V8's own copy of each script is what runs, so it is what the patch must match.

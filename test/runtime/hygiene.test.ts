@@ -7,6 +7,7 @@ import { runtimeNodeOptions } from '../../common/nodeOptions';
 import { eventually } from '../support/eventually';
 import { InspectedProcess, testNode } from '../support/inspectedProcess';
 import { fixture, runtimeDir } from '../support/paths';
+import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 
 const processes: InspectedProcess[] = [];
 after(() => Promise.all(processes.map((p) => p.kill())));
@@ -51,6 +52,29 @@ describe('runtime: hygiene', () => {
     const lines = p.output.length;
     await p.waitForLine(/^tick/, lines);
     assert.equal(p.exitCode, undefined, 'still running');
+  });
+
+  // A runtime call runs at an interrupt, anywhere in the program: even while Node loads one of its
+  // own modules. A module the call loads then can be met half built (on Node 24, an apply failed
+  // with "setDispatchBufferFull is not a function": its first `performance.now()` loaded Node's
+  // perf modules while the program was loading them). So what the runtime uses is taken when it
+  // loads, and a program that fakes the clock (test fake timers) does not reach into it either.
+  it('loads no Node module during its calls, and keeps its own clock when the program fakes one', async () => {
+    const file = fixture('counter-js', 'main.js');
+    const p = await InspectedProcess.start(file);
+    processes.push(p);
+    await p.waitForLine(/^tick/);
+    await p.evaluate('globalThis.loadedBefore = process.moduleLoadList.length');
+    await p.evaluate('performance.now = () => { throw new Error("a fake clock that throws"); }');
+    const report = await p.apply(patchOf(scriptPatch(file, replaceOnce("return 'v1';", "return 'v2';"))));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.ok(report.blockedMs > 0 && report.blockedMs < 60_000, `blockedMs ${report.blockedMs}`);
+    await p.pending(0);
+    await p.scriptState({ file });
+    assert.deepEqual(await p.evaluateInModule({ file, expression: 'f()' }), { ok: true, value: "'v2'" });
+    await p.callRuntime('history', {});
+    const loaded = await p.evaluate<string[]>('process.moduleLoadList.slice(globalThis.loadedBefore)');
+    assert.deepEqual(loaded, [], 'modules loaded by the runtime\'s calls');
   });
 
   it('registers once: a second load of the runtime changes nothing', async () => {
