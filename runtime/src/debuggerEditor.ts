@@ -14,6 +14,7 @@
 // that gives the runtime no turn (paused, or busy in a loop) gets the update the in-process way
 // when the debugger next asks (`QUEUE_LIMIT_MS`), as before.
 import type { EditProgress, PatchReport, SetScriptSourceResult } from '../../common/patch';
+import { setImmediate, wallNow } from './clock';
 
 export type { SetScriptSourceResult };
 
@@ -53,9 +54,9 @@ export class DebuggerEditor {
   edit(scriptId: string, scriptSource: string): SetScriptSourceResult | undefined {
     const seq = ++this.seq;
     this.request = { seq, scriptId, scriptSource };
-    const deadline = Date.now() + EDIT_TIMEOUT_MS;
+    const deadline = wallNow() + EDIT_TIMEOUT_MS;
     try {
-      while (this.answer?.seq !== seq && Date.now() < deadline) Atomics.wait(slice, 0, 0, 1);
+      while (this.answer?.seq !== seq && wallNow() < deadline) Atomics.wait(slice, 0, 0, 1);
       return this.answer?.seq === seq ? this.answer.result : undefined;
     } finally {
       this.request = undefined;
@@ -94,7 +95,7 @@ export class DebuggerApplies {
 
   start(patchJson: string): string {
     const token = `u${++this.next}`;
-    const entry: QueuedApply = { patchJson, queuedAt: Date.now(), editor: new DebuggerEditor(), state: 'queued' };
+    const entry: QueuedApply = { patchJson, queuedAt: wallNow(), editor: new DebuggerEditor(), state: 'queued' };
     this.queue.set(token, entry);
     setImmediate(() => this.execute(entry, true));
     return JSON.stringify({ token });
@@ -106,7 +107,7 @@ export class DebuggerApplies {
     if (!entry) return JSON.stringify({ error: `no update ${token} is being applied` } satisfies EditProgress);
     if (answer) entry.editor.answered(answer.seq, answer.result);
     // No turn came (paused, or a loop that never yields): apply it here, the in-process way.
-    if (entry.state === 'queued' && Date.now() - entry.queuedAt > QUEUE_LIMIT_MS) this.execute(entry, false);
+    if (entry.state === 'queued' && wallNow() - entry.queuedAt > QUEUE_LIMIT_MS) this.execute(entry, false);
     if (entry.state === 'done') {
       this.queue.delete(token);
       return JSON.stringify({ state: 'done', report: JSON.parse(entry.report!) as PatchReport } satisfies EditProgress);

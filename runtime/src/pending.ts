@@ -93,7 +93,7 @@ export class PendingUpdates {
     if (this.points >= this.sites.next) this.sites.sample(this.points);
     this.attention = this.byFile.size === 0 ? this.sites.next : 0;
     if (this.byFile.size === 0) return;
-    const now = Date.now();
+    const now = clock.wallNow();
     if (now < this.nextPointCheck) return;
     this.nextPointCheck = now + POINT_STACK_INTERVAL_MS;
     this.check('update point');
@@ -101,7 +101,7 @@ export class PendingUpdates {
 
   /** Keeps the rest of an update for later; a pending update of the same file is replaced. */
   add(patch: Patch, script: ScriptPatch, activations: Activation[], waitingFor?: string[], costMs = 0): PendingUpdate {
-    const now = Date.now();
+    const now = clock.wallNow();
     const info: PendingUpdate = {
       id: `${patch.id}:${script.file}`,
       patchId: patch.id,
@@ -168,7 +168,7 @@ export class PendingUpdates {
     if (this.checking) return;
     this.checking = true;
     try {
-      const now = Date.now();
+      const now = clock.wallNow();
       let stack: LiveFrame[] | undefined;
       for (const entry of [...this.byFile.values()]) {
         if (now >= entry.info.deadline) {
@@ -265,7 +265,7 @@ export class PendingUpdates {
   }
 
   private settle(entry: Entry, outcome: PendingEvent['outcome'], details: Partial<PendingEvent>): void {
-    this.events.push({ seq: ++this.seq, pending: { ...entry.info }, outcome, at: Date.now(), ...details });
+    this.events.push({ seq: ++this.seq, pending: { ...entry.info }, outcome, at: clock.wallNow(), ...details });
     if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
   }
 
@@ -276,14 +276,14 @@ export class PendingUpdates {
    */
   private schedule(): void {
     if (this.byFile.size === 0) {
-      if (this.immediate) clearImmediate(this.immediate);
-      if (this.timer) clearTimeout(this.timer);
+      if (this.immediate) clock.clearImmediate(this.immediate);
+      if (this.timer) clock.clearTimeout(this.timer);
       this.immediate = this.timer = undefined;
       this.timerAt = Infinity;
       return;
     }
     if (!this.immediate) {
-      this.immediate = setImmediate(() => {
+      this.immediate = clock.setImmediate(() => {
         this.immediate = undefined;
         this.check('turn');
       });
@@ -293,13 +293,13 @@ export class PendingUpdates {
     let nearest = Infinity;
     for (const e of this.byFile.values()) nearest = Math.min(nearest, e.info.deadline);
     if (this.timer && nearest === this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clock.clearTimeout(this.timer);
     this.timerAt = nearest;
-    this.timer = setTimeout(() => {
+    this.timer = clock.setTimeout(() => {
       this.timer = undefined;
       this.timerAt = Infinity;
       this.check('turn');
-    }, Math.max(0, nearest - Date.now()) + 1);
+    }, Math.max(0, nearest - clock.wallNow()) + 1);
     this.timer.unref();
   }
 }

@@ -6,6 +6,7 @@
 import type { UpdatePointSite, UpdatePointsState } from '../../common/patch';
 import type { ModuleScopes } from './scopes';
 import { captureLiveStack } from './stack';
+import { wallNow } from './clock';
 
 /** Sites kept at most: a program with more update-point call sites than this loses the rarest. */
 const MAX_SITES = 100;
@@ -30,14 +31,14 @@ export class UpdatePointSites {
       const site = this.sites.get(key);
       if (site) {
         site.approximateCount += calls;
-        site.lastSeen = Date.now();
+        site.lastSeen = wallNow();
         return;
       }
       if (this.sites.size >= MAX_SITES) {
         const rarest = [...this.sites.entries()].sort((a, b) => a[1].approximateCount - b[1].approximateCount)[0];
         if (rarest) this.sites.delete(rarest[0]);
       }
-      this.sites.set(key, { file: frame.file, line: frame.line, column: frame.column, functionName: frame.functionName, approximateCount: calls, lastSeen: Date.now() });
+      this.sites.set(key, { file: frame.file, line: frame.line, column: frame.column, functionName: frame.functionName, approximateCount: calls, lastSeen: wallNow() });
     } catch {
       // A site not recorded costs only the `points` listing.
     }

@@ -15,6 +15,7 @@
 // restarted through the debugger's session, which records no version here).
 import { hashText, type HistoryQuery, type Patch, type PatchReport, type VersionFile, type VersionHistory, type VersionRecord, type VersionStep, type VersionTexts } from '../../common/patch';
 import type { InProcessSession } from './inspectorSession';
+import { wallNow } from './clock';
 
 export const VERSIONS_WITH_TEXTS = 50;
 export const TEXT_BYTES = 32 * 1024 * 1024;
@@ -92,7 +93,7 @@ export class Versions {
     if (files.length === 0) return undefined;
     const record: VersionRecord = {
       version: ++this.current,
-      at: Date.now(),
+      at: wallNow(),
       patchId: patch.id,
       files,
       functions: [...new Set(files.flatMap((f) => f.functions))],
