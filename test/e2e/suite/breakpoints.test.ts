@@ -1,6 +1,8 @@
 // End-to-end: a breakpoint keeps stopping on the statement it was set on after an update adds
 // lines above it. VS Code moves the breakpoint with the edit and sends its new line on save; the
 // program must run the new text at the file's positions for js-debug to bind it there.
+// Not yet true of an update made while the program is paused (the runtime's own session makes that
+// edit; ARCHITECTURE.md, "Breakpoints after an update"): there the test is that the user is told.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -10,14 +12,6 @@ import { editorScreen, screenAvailable } from './screen';
 import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
 
 const STATEMENT = 'console.log(line);';
-
-/**
- * Known to fail today, while the program is paused: the update cannot wait for a turn of its own
- * (runtime/src/debuggerEditor.ts), so the runtime's session makes the LiveEdit, js-debug's session
- * keeps the old text, and the breakpoint set again lands one statement off. Pending until updates
- * of a paused program go through js-debug's session too; LIVE_UPDATE_E2E_KNOWN_BUGS=1 runs them.
- */
-const knownBug = process.env.LIVE_UPDATE_E2E_KNOWN_BUGS ? it : it.skip;
 
 /** A fresh copy of a fixture in the workspace, so each test edits its own file. */
 function freshCopy(name: string, suffix: string): vscode.Uri {
@@ -136,18 +130,6 @@ describe('Breakpoints after an update', function () {
       await editAndSave(file, "// two lines added above the breakpoint", "// two lines added above the breakpoint, then edited");
       await eventually('the second update', () => live.recorder.reports.slice(reports).find((r) => r.file === file.fsPath));
       assert.equal((await warned()).length, 1);
-    });
-
-    knownBug(`stops on the statement it was set on after lines are added above it in ${name} while paused there`, async () => {
-      const { file, session, document, setLine, first } = await pausedOnStatement(name, 'paused');
-
-      // Paused in step(): label() is not on the stack, so the update applies at once; step()
-      // moves down while it is paused.
-      await addLinesAboveAndSave(file, added);
-      const movedLine = await movedBreakpointLine(document, setLine);
-      const stops = live.dap.stopped.length;
-      await session.customRequest('continue', { threadId: first.threadId });
-      await assertStoppedOn(session, await nextStop(session, stops), file, movedLine);
     });
   }
 });
