@@ -11,6 +11,21 @@ export function runtimeNodeArgs(runtimeDir: string): string[] {
   return ['--require', `${dir}/index.js`, '--import', 'file://' + `${dir}/register.mjs`.split('/').map(encodeURIComponent).join('/')];
 }
 
+/**
+ * Under `live-update run`, the folder (the command line's own, mode 0700) where each process of
+ * the program writes `<pid>.json` with its inspector's URL, so child processes become targets
+ * (runtime/src/announce.ts writes, server/src/cli/programTargets.ts reads).
+ */
+export const TARGETS_DIR_VARIABLE = 'LIVE_UPDATE_TARGETS_DIR';
+
+/** What a process writes into that folder. */
+export interface AnnouncedInspector {
+  pid: number;
+  ppid: number;
+  url: string;
+  argv: string[];
+}
+
 /** The same, as one NODE_OPTIONS string; values are double-quoted (NODE_OPTIONS splits on spaces). */
 export function runtimeNodeOptions(runtimeDir: string): string {
   const args = runtimeNodeArgs(runtimeDir);

@@ -6,35 +6,54 @@
  * JavaScript runs as written, TypeScript with its types replaced by whitespace (amaro, Node's own
  * type stripper), so every position equals the file's. One line is appended to each user module
  * (its scope accessor, see `scopeAccessor`). The running text then differs from the file on disk,
- * so an inline identity source map points the debugger at the file. TypeScript syntax that cannot
- * be blanked (enum, namespace, parameter properties, `import =`) is transpiled with a source map
- * instead, and positions move (`positionExact: false`). Installed packages run exactly as written.
+ * so an inline identity source map points the debugger at the file. Syntax that cannot run with
+ * its types blanked (`import` in a CommonJS file, decorators, JSX, enum, namespace, parameter
+ * properties, `import =`) is transformed by TypeScript with every statement kept on its line
+ * (common/transpile.ts): positions keep their lines, not always their columns
+ * (`positionExact: false`). Installed packages run exactly as written.
  */
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Position } from './patch';
+import { projectConfigFor } from './projectConfig';
+import type { ModuleFormat, Transpiled, TranspileInput } from './transpile';
 
 /** amaro's API, passed in so each side loads it its own way (lazily in the runtime). */
 export interface TypeStripper {
   transformSync(code: string, options: object): { code: string; map?: string };
 }
 
+/** The compilers a running text may need, each side loading them its own way (lazily in the runtime). */
+export interface Compilers {
+  /** amaro: types blanked, position for position. */
+  strip(): TypeStripper;
+  /** TypeScript's transform with kept lines (transpile.ts); the runtime's answers from a cache may lack `toSource`. */
+  transpile(input: TranspileInput): Pick<Transpiled, 'code'> & Partial<Pick<Transpiled, 'toSource'>>;
+}
+
 export interface RunningText {
   code: string;
+  /** Every position is the file's; false: lines are the file's, columns may not be. */
   positionExact: boolean;
+  /** For a transformed file: a position in `code` back to the file's. */
+  toSource?: (position: Position) => Position;
 }
 
 export const isTypeScriptFile = (file: string): boolean => /\.[cm]?tsx?$/.test(file);
 
 /** Files Live Update loads and updates: the user's own, not installed packages. */
-export const isUserModule = (file: string): boolean => /\.([cm]?[jt]s)$/.test(file) && !/[\\/]node_modules[\\/]/.test(file);
+export const isUserModule = (file: string): boolean => /\.(?:[cm]?[jt]s|[jt]sx)$/.test(file) && !/[\\/]node_modules[\\/]/.test(file);
 
 /** The global the runtime defines to receive each module's scope accessor. */
 export const SCOPE_REGISTRY_KEY = 'liveUpdate.scope';
 
-export function toRunningText(source: string, file: string, stripper: () => TypeStripper): RunningText {
+export function toRunningText(source: string, file: string, compilers: Compilers): RunningText {
   // Installed packages, and `.js` files whose module system Node itself detects, run as written.
-  if (!isUserModule(file) || !moduleFormat(file, source)) return { code: source, positionExact: true };
+  if (!isUserModule(file)) return { code: source, positionExact: true };
+  const format = moduleFormat(file, source);
+  if (!format) return { code: source, positionExact: true };
+  if (/x$/.test(file) || (format === 'commonjs' && hasModuleSyntax(source))) return transformed(source, file, format, compilers);
   const fileUrl = fileUrlOf(file);
   if (!isTypeScriptFile(file)) {
     // A file built with its own source map (tsc's outDir) keeps it: it points at the real source.
@@ -42,14 +61,34 @@ export function toRunningText(source: string, file: string, stripper: () => Type
     const code = topLevelConstAsLet(source);
     return { code: code + scopeAccessor(file) + (ownMap ? '' : identitySourceMap(code, fileUrl)), positionExact: true };
   }
+  let blanked: string;
   try {
-    const { code } = stripper().transformSync(source, { mode: 'strip-only', filename: file });
-    return { code: assembleTypeScriptRunningText(code, file), positionExact: true };
+    blanked = compilers.strip().transformSync(source, { mode: 'strip-only', filename: file }).code;
   } catch {
-    // Throws again, with the compiler's message, when the source does not parse at all.
-    const { code, map } = stripper().transformSync(source, { mode: 'transform', sourceMap: true, filename: file });
-    return { code: topLevelConstAsLet(code) + scopeAccessor(file) + (map ? inlineMapComment(withSources(map, fileUrl)) : ''), positionExact: false };
+    // Syntax that has no blank form (enum, namespace, parameter properties, `import =`), or none
+    // that parses: the transform throws again, with the compiler's message and position.
+    return transformed(source, file, format, compilers);
   }
+  if (hasDecorators(blanked)) return transformed(source, file, format, compilers);
+  return { code: assembleTypeScriptRunningText(blanked, file), positionExact: true };
+}
+
+/** TypeScript's transform of a file, statements on their lines, with what every running text carries. */
+function transformed(source: string, file: string, format: ModuleFormat, compilers: Compilers): RunningText {
+  const config = projectConfigFor(file);
+  const result = compilers.transpile({ source, file, format, compilerOptions: config?.compilerOptions ?? {}, configDir: path.dirname(config?.file ?? file) });
+  const code = topLevelConstAsLet(result.code);
+  return { code: code + scopeAccessor(file) + identitySourceMap(code, fileUrlOf(file)), positionExact: false, ...(result.toSource ? { toSource: result.toSource } : {}) };
+}
+
+/**
+ * Whether blanked code still has decorators (V8 runs none). A decorator stands at a line's start or
+ * after `(`, `,`, a bracket, `;`, `export` or `default`; an `@` in a JSDoc tag, a comment or a
+ * string stands after other characters. A false positive only costs exact columns (the transform
+ * keeps lines).
+ */
+export function hasDecorators(code: string): boolean {
+  return /(?:^|[({,;}\])]|\bexport|\bdefault)[ \t]*@[A-Za-z_$]/m.test(code);
 }
 
 /**
@@ -117,13 +156,6 @@ function identitySourceMap(code: string, fileUrl: string): string {
   return inlineMapComment(JSON.stringify({ version: 3, sources: [fileUrl], names: [], mappings: 'AAAA' + ';AACA'.repeat(covered - 1) }));
 }
 
-function withSources(mapJson: string, fileUrl: string): string {
-  const map = JSON.parse(mapJson) as { sources?: string[]; sourcesContent?: unknown };
-  map.sources = [fileUrl];
-  delete map.sourcesContent;
-  return JSON.stringify(map);
-}
-
 function inlineMapComment(json: string): string {
   return '\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(json).toString('base64');
 }
@@ -142,18 +174,35 @@ export function hasModuleSyntax(code: string): boolean {
 }
 
 /**
- * How a user module loads, decided as Node decides: by extension, then the nearest package.json's
- * `"type"`, then syntax. Undefined for a `.js` file outside any `"type"` that looks like a module:
- * Node's own detection (22+) decides that better than a pattern, so such a file runs as written.
+ * How a user module loads, decided as Node and tsx decide: by extension, then the nearest
+ * package.json's `"type"`, then syntax. A TypeScript (or JSX) file with `import`/`export` and no
+ * `"type"` is what its project means (`formatWithoutType`). Undefined for a `.js` file outside any
+ * `"type"` that looks like a module: Node's own detection (22+) decides that better than a
+ * pattern, so such a file runs as written.
  */
-export function moduleFormat(file: string, source: string): 'module' | 'commonjs' | undefined {
+export function moduleFormat(file: string, source: string): ModuleFormat | undefined {
   if (/\.m[jt]s$/.test(file)) return 'module';
   if (/\.c[jt]s$/.test(file)) return 'commonjs';
   const type = packageType(path.dirname(file));
   if (type === 'module') return 'module';
   if (type === 'commonjs') return 'commonjs';
   if (!hasModuleSyntax(source)) return 'commonjs';
-  return isTypeScriptFile(file) ? 'module' : undefined;
+  return isTypeScriptFile(file) || file.endsWith('.jsx') ? formatWithoutType(file, source) : undefined;
+}
+
+/**
+ * A TypeScript file written with `import`/`export` in a package without `"type"`: CommonJS where
+ * the code or its project says so (`import x = require`, `export =`, `__dirname`, `require(`, a
+ * tsconfig `module` of CommonJS or Node's, as a NestJS project has), else an ES module (Node's
+ * own reading of such a file), whose positions the blanking keeps exact.
+ */
+function formatWithoutType(file: string, source: string): ModuleFormat {
+  if (/^\s*(?:import\s+[\w$]+\s*=\s*require\s*\(|export\s*=)/m.test(source)) return 'commonjs';
+  if (/\bimport\.meta\b/.test(source)) return 'module';
+  const module = projectConfigFor(file)?.compilerOptions.module;
+  if (typeof module === 'string' && /^(?:commonjs|node\d+|nodenext|umd|amd)$/i.test(module)) return 'commonjs';
+  if (/\b(?:__dirname|__filename|module\.exports)\b|(?<![\w$.])require\s*\(/.test(source)) return 'commonjs';
+  return 'module';
 }
 
 const packageTypes = new Map<string, string>();

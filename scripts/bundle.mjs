@@ -23,7 +23,7 @@ function testEntries(dir) {
 
 const builds = [
   // The runtime is loaded into the user's program: Node 20 syntax, no dependencies. amaro (the
-  // TypeScript type stripper) stays a separate file, required only when a .ts file loads.
+  // TypeScript type stripper) and TypeScript stay separate files, required only when a module needs them.
   { ...common, entryPoints: ['runtime/src/index.ts'], outfile: 'dist/runtime/index.js', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['runtime/src/point.ts'], outfile: 'dist/runtime/point.js', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
@@ -41,8 +41,12 @@ const builds = [
 
 mkdirSync(join(root, 'dist/runtime'), { recursive: true });
 copyFileSync(join(root, 'node_modules/amaro/dist/index.js'), join(root, 'dist/runtime/amaro.js'));
-// The runtime's blanking cache is keyed by amaro's version (runtime/src/blankingCache.ts).
+// The runtime's compile cache is keyed by each compiler's version (runtime/src/compileCache.ts).
 writeFileSync(join(root, 'dist/runtime/amaro.version'), JSON.parse(readFileSync(join(root, 'node_modules/amaro/package.json'), 'utf8')).version);
+// TypeScript transforms what blanking cannot run (common/transpile.ts), in the program as in the
+// server: the same build, loaded from beside the runtime only when a module needs it.
+copyFileSync(join(root, 'node_modules/typescript/lib/typescript.js'), join(root, 'dist/runtime/typescript.js'));
+writeFileSync(join(root, 'dist/runtime/typescript.version'), JSON.parse(readFileSync(join(root, 'node_modules/typescript/package.json'), 'utf8')).version);
 // The bundled TypeScript looks for its lib files (lib.es2022.d.ts, …) next to the executing file:
 // the server's type gate needs them beside dist/server/main.js.
 // The command line bundles the same TypeScript: the same lib files beside dist/cli/live-update.js.

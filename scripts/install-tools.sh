@@ -69,4 +69,19 @@ if [ ! -x "$cs" ] || [ ! -d "$cs_deps" ]; then
     log "code-server's postinstall did not run (lib/vscode/node_modules is missing)"; rm -rf "$tools/cs"; exit 1
   fi
 fi
+# The npm packages of the project layouts the tests run (test/fixtures/layouts; express, fastify,
+# NestJS, React, tsx, ts-node, …), pinned by their own lock file: reinstalled when it changes.
+layouts="$tools/layouts"
+layouts_lock="$root/test/fixtures/layouts-deps/package-lock.json"
+if ! cmp -s "$layouts_lock" "$layouts/package-lock.json" || [ ! -d "$layouts/node_modules" ]; then
+  log "installing the layouts' npm packages (test/fixtures/layouts-deps)"
+  rm -rf "$layouts" && mkdir -p "$layouts"
+  cp "$root/test/fixtures/layouts-deps/package.json" "$layouts_lock" "$layouts/"
+  for attempt in 1 2; do
+    if (cd "$layouts" && npm ci --loglevel=error --no-audit --no-fund >&2); then break; fi
+    log "npm ci failed (attempt $attempt)"
+    [ "$attempt" = 2 ] && exit 1
+  done
+fi
+
 log "ready: node22=$node22/bin/node node24=$node24/bin/node code-server=$cs chromium=$(command -v chromium)"

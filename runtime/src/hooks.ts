@@ -1,12 +1,14 @@
 // Module hooks that load the user's modules as their running text (see common/runningText):
-// TypeScript position-preserving, every module with its scope accessor. One logic for
-// every way Node offers hooks: `module.registerHooks` (synchronous, Node ≥ 22.15, covers require
-// and import) and `module.register` (asynchronous, in a loader thread, Node 20.6 – 22.14, ESM
-// only; CommonJS is then handled by loader.ts).
+// TypeScript position-preserving where its types can be blanked, transformed on kept lines where
+// not, every module with its scope accessor. One logic for every way Node offers hooks:
+// `module.registerHooks` (synchronous, Node ≥ 22.15, covers require and import), `module.register`
+// (asynchronous, in a loader thread, Node 20.6 – 22.14, ES modules only) and CommonJS's own
+// `Module._extensions` / `Module._resolveFilename` (loader.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isTypeScriptFile, isUserModule, moduleFormat, toRunningText, type TypeStripper } from '../../common/runningText';
+import { resolveAlias, resolveRelative } from '../../common/moduleResolution';
+import { isUserModule, moduleFormat, toRunningText, type Compilers } from '../../common/runningText';
 
 export interface LoadResult {
   format: 'module' | 'commonjs';
@@ -22,18 +24,26 @@ export function pointModule(specifier: string, runtimeDir: string): string | und
   return specifier === POINT_SPECIFIER ? pathToFileURL(path.join(runtimeDir, 'point.js')).href : undefined;
 }
 
+/** Errors of Node's resolution after which the user's file may still be found (no extension, a folder, `.js` for `.ts`). */
+const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'MODULE_NOT_FOUND']);
+
 /**
- * TypeScript projects import `./x.js` meaning `./x.ts` (what tsc expects). When the `.js` file does
- * not exist next to a TypeScript importer, this returns the specifier of the TypeScript file.
+ * The file an import made by one of the user's files means where Node does not resolve it as the
+ * project means it (common/moduleResolution): `alias`, asked before Node, for tsconfig
+ * `paths`/`baseUrl`; `relative`, asked after Node failed with `error`, for extensionless, folder
+ * and `.js`-for-`.ts` imports. `parent` is a file URL (ES modules) or a path (CommonJS).
  */
-export function typeScriptSibling(specifier: string, parentURL: string | undefined): string | undefined {
-  if (!parentURL?.startsWith('file:') || !isTypeScriptFile(parentURL) || !/^\.\.?\//.test(specifier)) return undefined;
-  const match = /\.([cm]?)js$/.exec(specifier);
-  if (!match) return undefined;
-  const asWritten = path.resolve(path.dirname(fileURLToPath(parentURL)), specifier);
-  const rewritten = specifier.slice(0, -`${match[1]}js`.length) + `${match[1]}ts`;
-  if (fs.existsSync(asWritten) || !fs.existsSync(path.resolve(path.dirname(fileURLToPath(parentURL)), rewritten))) return undefined;
-  return rewritten;
+export function resolveUserFile(specifier: string, parent: string | null | undefined, kind: 'alias' | 'relative', error?: unknown): string | undefined {
+  const parentFile = parent?.startsWith('file:') ? fileURLToPath(parent) : parent;
+  if (!parentFile || !path.isAbsolute(parentFile) || !isUserModule(parentFile)) return undefined;
+  if (kind === 'relative' && !NOT_FOUND.has((error as { code?: string } | undefined)?.code ?? '')) return undefined;
+  return kind === 'alias' ? resolveAlias(specifier, parentFile) : resolveRelative(specifier, parentFile);
+}
+
+/** The same as a module hook's answer. */
+export function resolveUserImport(specifier: string, parentURL: string | undefined, kind: 'alias' | 'relative', error?: unknown): { url: string; shortCircuit: true } | undefined {
+  const file = resolveUserFile(specifier, parentURL, kind, error);
+  return file ? { url: pathToFileURL(file).href, shortCircuit: true } : undefined;
 }
 
 /**
@@ -42,7 +52,7 @@ export function typeScriptSibling(specifier: string, parentURL: string | undefin
  * Node decides: by extension, then the package's `"type"`, then `import`/`export` syntax.
  * Undefined for anything else, which Node loads as usual.
  */
-export function loadUserModule(url: string, stripper: () => TypeStripper, runtimeDir: string): LoadResult | undefined {
+export function loadUserModule(url: string, compilers: Compilers, runtimeDir: string): LoadResult | undefined {
   if (!url.startsWith('file:')) return undefined;
   const file = fileURLToPath(url);
   // The runtime's own files (and amaro beside them) are never user modules.
@@ -52,17 +62,5 @@ export function loadUserModule(url: string, stripper: () => TypeStripper, runtim
   // A `.js` file outside any "type" whose syntax looks like a module: Node's own detection (22+)
   // decides better than a pattern; it runs as written.
   if (!format) return undefined;
-  const running = toRunningText(source, file, stripper);
-  if (!running.positionExact) warnNotExact(file);
-  return { format, source: running.code, shortCircuit: true };
-}
-
-const warned = new Set<string>();
-/** Said once per file: its positions are not the file's, so breakpoints may drift after updates. */
-export function warnNotExact(file: string): void {
-  if (warned.has(file)) return;
-  warned.add(file);
-  process.stderr.write(
-    `[live-update] ${file} uses TypeScript syntax that cannot run with its positions kept (enum, namespace, parameter properties or import =); it runs transpiled, and breakpoints in it may drift after updates.\n`,
-  );
+  return { format, source: toRunningText(source, file, compilers).code, shortCircuit: true };
 }

@@ -3,6 +3,7 @@
 // workers get them too).
 // It registers once per isolate under a global symbol; a second load is a no-op.
 import { RUNTIME_GLOBAL_KEY } from '../../common/patch';
+import { announceInspector } from './announce';
 import { createApi, internalThreadApi } from './api';
 import { InProcessSession } from './inspectorSession';
 import { installModuleLoader } from './loader';
@@ -15,6 +16,7 @@ if (!host[key]) {
   try {
     const api = isInternalThread() ? internalThreadApi() : startRuntime();
     Object.defineProperty(host, key, { value: Object.freeze(api), enumerable: false, configurable: false, writable: false });
+    if (require('node:worker_threads').isMainThread) announceInspector();
   } catch (e) {
     // The program must run even when the runtime cannot: say so once, on stderr, and step aside.
     process.stderr.write(`[live-update] runtime not started: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,7 +1,7 @@
 // Paths of the tools that scripts/install-tools.sh caches in .tools/, and a function that makes
 // sure they are installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,10 +15,14 @@ export const tools = {
   chromium: '/usr/bin/chromium',
   // The command line's tests (test/cli/) run live-update in a tmux terminal.
   tmux: '/usr/bin/tmux',
+  // The npm packages the project layouts use (test/fixtures/layouts-deps).
+  layouts: join(repoRoot, '.tools/layouts/node_modules'),
 };
 
 export function ensureTools() {
-  if (Object.values(tools).every((p) => existsSync(p))) return;
+  const layoutsCurrent = existsSync(join(repoRoot, '.tools/layouts/package-lock.json')) &&
+    readFileSync(join(repoRoot, '.tools/layouts/package-lock.json'), 'utf8') === readFileSync(join(repoRoot, 'test/fixtures/layouts-deps/package-lock.json'), 'utf8');
+  if (layoutsCurrent && Object.values(tools).every((p) => existsSync(p))) return;
   const result = spawnSync('bash', [join(repoRoot, 'scripts/install-tools.sh')], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('installing the tools failed (see above)');
 }

@@ -19,7 +19,7 @@ function watched(text: string): { file: string; changes: string[] } {
   const changes: string[] = [];
   const watcher = new LoadedFileWatcher([], () => undefined, (_file, now) => changes.push(now));
   watchers.push(watcher);
-  watcher.scriptParsed(pathToFileURL(file).href);
+  watcher.scriptParsed(pathToFileURL(file).href, 'main');
   return { file, changes };
 }
 

@@ -70,7 +70,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { hashText } from '../../common/patch';
 import type { UpdateReport } from '../../common/protocol';
-import { toRunningText, type TypeStripper } from '../../common/runningText';
+import { toRunningText } from '../../common/runningText';
+import { serverCompilers } from '../../server/src/core/savedText';
 import { planDeclarations } from '../../server/src/analysis/declarations';
 import { collectFunctions } from '../../server/src/analysis/functions';
 import { eventually } from '../support/eventually';
@@ -121,8 +122,6 @@ interface Golden {
   saves: RecordedSave[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const stripper = (): TypeStripper => require('amaro') as TypeStripper;
 const regenerate = process.env.LIVE_UPDATE_UPDATE_GOLDENS === '1';
 const only = process.env.LIVE_UPDATE_GOLDENS;
 const casesDir = fixture('lsp-cases');
@@ -305,7 +304,7 @@ async function runningTextCheck(debuggee: InspectedProcess, dir: string, check: 
   const file = path.join(dir, check.runs);
   const hashOf = (text: string): string | undefined => {
     try {
-      return hashText(toRunningText(text, file, stripper).code);
+      return hashText(toRunningText(text, file, serverCompilers).code);
     } catch {
       return undefined; // a save that does not parse has no running text
     }
@@ -316,7 +315,7 @@ async function runningTextCheck(debuggee: InspectedProcess, dir: string, check: 
   // layout (server/src/analysis/declarations.ts): that is the save, as the program runs it.
   const asRun = (before: string, after: string): string | undefined => {
     try {
-      const [from, to] = [toRunningText(before, file, stripper).code, toRunningText(after, file, stripper).code];
+      const [from, to] = [toRunningText(before, file, serverCompilers).code, toRunningText(after, file, serverCompilers).code];
       const plan = planDeclarations(pathToFileURL(file).href, collectFunctions(file, from), to, collectFunctions(file, to), { blankNew: true });
       return plan && 'code' in plan ? hashText(plan.code) : undefined;
     } catch {

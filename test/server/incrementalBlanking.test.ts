@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { toRunningText, type TypeStripper } from '../../common/runningText';
+import { serverCompilers } from '../../server/src/core/savedText';
 import { collectFunctions } from '../../server/src/analysis/functions';
 import { blankIncrementally } from '../../server/src/core/incrementalBlanking';
 import { repoRoot } from '../support/paths';
@@ -40,7 +41,7 @@ describe('incremental type blanking', () => {
       const source = fs.readFileSync(file, 'utf8');
       let running: string;
       try {
-        const r = toRunningText(source, file, stripper);
+        const r = toRunningText(source, file, serverCompilers);
         if (!r.positionExact) continue;
         running = r.code;
       } catch {
@@ -59,7 +60,7 @@ describe('incremental type blanking', () => {
         answered++;
         let whole: string | undefined;
         try {
-          const r = toRunningText(edited, file, stripper);
+          const r = toRunningText(edited, file, serverCompilers);
           whole = r.positionExact ? r.code : undefined;
         } catch {
           whole = undefined;
@@ -74,12 +75,12 @@ describe('incremental type blanking', () => {
   it('falls back when the edit touches a function boundary or the top level', () => {
     const file = path.join(repoRoot, 'x.ts');
     const source = 'const n: number = 1;\nfunction f(a: number): number {\n  return a + n;\n}\n';
-    const running = toRunningText(source, file, stripper).code;
+    const running = toRunningText(source, file, serverCompilers).code;
     const functions = collectFunctions(file, running);
     const previous = { source, running, functions };
     assert.equal(blankIncrementally(file, source.replace('const n: number = 1', 'const n: number = 2'), previous, stripper), undefined);
     assert.equal(blankIncrementally(file, source.replace('(a: number)', '(a: number, b?: string)'), previous, stripper), undefined);
     const inside = source.replace('return a + n;', 'const b: string = "x";\n  return a + n + b.length;');
-    assert.equal(blankIncrementally(file, inside, previous, stripper), toRunningText(inside, file, stripper).code);
+    assert.equal(blankIncrementally(file, inside, previous, stripper), toRunningText(inside, file, serverCompilers).code);
   });
 });

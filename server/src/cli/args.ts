@@ -4,7 +4,8 @@ import type { WhenActive } from '../../../common/patch';
 import type { TypeSettings } from '../core/typeGatePort';
 
 export const USAGE = `Usage:
-  live-update run [options] <script> [args…]   start a Node.js program (JavaScript or TypeScript)
+  live-update run [options] [node options] <script> [args…]
+                                               start a Node.js program (JavaScript or TypeScript)
                                                with Live Update and apply each saved edit to it
   live-update attach [options] <pid|ws-url>    load Live Update into a running Node.js program
                                                (its inspector is opened on 127.0.0.1) and apply
@@ -16,6 +17,8 @@ Options:
   --type-check=<mode>    block (default) | warn | off: hold an update that introduces type errors
   --when-active=<mode>   defer (default) | reject: an update of a function that is running
   --node=<path>          the Node.js executable that runs the program (run; default: this one)
+  (node options)         any other option before the script goes to node (run): -r tsconfig-paths/register,
+                         --import tsx, --env-file=.env, --conditions=development, …
   --port=<port>          the inspector port to open for a pid (attach; default 9229)
   -h, --help             this text
 
@@ -32,8 +35,11 @@ export interface CommonOptions {
 
 export type Command =
   | { kind: 'help' }
-  | ({ kind: 'run'; script: string; args: string[]; node?: string } & CommonOptions)
+  | ({ kind: 'run'; script: string; args: string[]; node?: string; nodeArgs: string[] } & CommonOptions)
   | ({ kind: 'attach'; target: string; port: number } & CommonOptions);
+
+/** Node options that take their value as the next argument (`-r x`); others are one word or `--flag=value`. */
+const NODE_OPTIONS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--input-type', '--title', '--stack-size']);
 
 /** Parses argv (without node and the script); throws an Error whose message is one line. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -43,6 +49,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const options: CommonOptions = { repl: true, typeCheck: 'block', whenActive: 'defer' };
   let node: string | undefined;
   let port = 9229;
+  const nodeArgs: string[] = [];
   let i = 0;
   for (; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -76,14 +83,20 @@ export function parseArgs(argv: readonly string[]): Command {
         i++;
         break;
       default:
-        throw new Error(`unknown option \`${arg}\` (see --help)`);
+        // `run` passes other options to node, as `node [options] script` would take them.
+        if (verb !== 'run') throw new Error(`unknown option \`${arg}\` (see --help)`);
+        nodeArgs.push(arg);
+        if (NODE_OPTIONS_WITH_VALUE.has(arg)) {
+          if (rest[i + 1] === undefined) throw new Error(`${arg} needs a value`);
+          nodeArgs.push(rest[++i]!);
+        }
     }
     if (flag === '--') break;
   }
   const operand = rest[i];
   if (verb === 'run') {
     if (operand === undefined) throw new Error('run needs the script to start (see --help)');
-    return { kind: 'run', script: operand, args: rest.slice(i + 1), ...(node !== undefined ? { node } : {}), ...options };
+    return { kind: 'run', script: operand, args: rest.slice(i + 1), nodeArgs, ...(node !== undefined ? { node } : {}), ...options };
   }
   if (operand === undefined) throw new Error('attach needs a process id or an inspector URL (see --help)');
   if (rest.length > i + 1) throw new Error(`attach takes one process id or inspector URL, not \`${rest.slice(i).join(' ')}\``);

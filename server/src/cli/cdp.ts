@@ -5,32 +5,84 @@ import WebSocket from 'ws';
 
 type Listener = (params: any) => void;
 
-export class CdpConnection {
+/** A CDP session: a process's own connection, or a worker's carried by it (workerSession.ts). */
+export interface CdpSession {
+  send<T = any>(method: string, params?: object): Promise<T>;
+  on(event: string, listener: Listener): void;
+  readonly closed: boolean;
+  onClose: () => void;
+  close(): void;
+}
+
+/** Commands matched with their answers and events handed to listeners, whatever carries the messages. */
+export abstract class CdpMessages implements CdpSession {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Map<string, Listener[]>();
   private closedError: Error | undefined;
-  /** Called once when the connection ends (the program exited, or `close`). */
+  /** Called once when the session ends (the program or thread exited, or `close`). */
   onClose: () => void = () => undefined;
 
+  /** Carries one command (its JSON text) to the other side. */
+  protected abstract transmit(text: string): void;
+  abstract close(): void;
+
+  /** A message from the other side. */
+  protected received(text: string): void {
+    const message = JSON.parse(text);
+    if (message.id !== undefined) {
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (message.error) waiter?.reject(new Error(message.error.message));
+      else waiter?.resolve(message.result);
+    } else {
+      for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
+    }
+  }
+
+  /** The session is over: what waits fails with `error`. */
+  protected ended(error: Error): void {
+    if (this.closedError) return;
+    this.closedError = error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+    this.onClose();
+  }
+
+  get closed(): boolean {
+    return this.closedError !== undefined;
+  }
+
+  send<T = any>(method: string, params: object = {}): Promise<T> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const id = this.nextId++;
+    const answer = new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.transmit(JSON.stringify({ id, method, params }));
+    return answer;
+  }
+
+  protected failed(id: number, error: Error): void {
+    this.waiting.get(id)?.reject(error);
+    this.waiting.delete(id);
+  }
+
+  on(event: string, listener: Listener): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  }
+
+  /** `Runtime.evaluate` by value; throws the program's exception as an Error. */
+  async evaluate<T = unknown>(expression: string, options: { awaitPromise?: boolean } = {}): Promise<T> {
+    const result = await this.send('Runtime.evaluate', { expression, returnByValue: true, ...options });
+    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
+    return result.result.value as T;
+  }
+}
+
+export class CdpConnection extends CdpMessages {
   private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data));
-      if (message.id !== undefined) {
-        const waiter = this.waiting.get(message.id);
-        this.waiting.delete(message.id);
-        if (message.error) waiter?.reject(new Error(message.error.message));
-        else waiter?.resolve(message.result);
-      } else {
-        for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
-      }
-    });
-    socket.on('close', () => {
-      this.closedError = new Error('the program closed its inspector connection');
-      for (const waiter of this.waiting.values()) waiter.reject(this.closedError);
-      this.waiting.clear();
-      this.onClose();
-    });
+    super();
+    socket.on('message', (data) => this.received(String(data)));
+    socket.on('close', () => this.ended(new Error('the program closed its inspector connection')));
     // An error always precedes 'close', which settles what waits.
     socket.on('error', () => undefined);
   }
@@ -43,26 +95,8 @@ export class CdpConnection {
     });
   }
 
-  get closed(): boolean {
-    return this.closedError !== undefined;
-  }
-
-  send<T = any>(method: string, params: object = {}): Promise<T> {
-    if (this.closedError) return Promise.reject(this.closedError);
-    const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-  }
-
-  on(event: string, listener: Listener): void {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-  }
-
-  /** `Runtime.evaluate` by value; throws the program's exception as an Error. */
-  async evaluate<T = unknown>(expression: string, options: { awaitPromise?: boolean } = {}): Promise<T> {
-    const result = await this.send('Runtime.evaluate', { expression, returnByValue: true, ...options });
-    if (result.exceptionDetails) throw new Error(result.exceptionDetails.exception?.description ?? result.exceptionDetails.text);
-    return result.result.value as T;
+  protected transmit(text: string): void {
+    this.socket.send(text);
   }
 
   close(): void {

@@ -28,6 +28,8 @@ export interface EventDiagnostic {
 export type CliEvent =
   | { event: 'started'; pid: number; script: string; node: string }
   | { event: 'attached'; pid: number; node: string; limits?: string }
+  /** The type check has built the program's project: a save from now on is not held up by its cold start. */
+  | { event: 'ready' }
   | {
       event: 'update';
       /** `save`: a file changed on disk; `pending`: a waiting part landed or was dropped; `command`: a REPL command (rollback, …). */

@@ -2,7 +2,7 @@
 // or not), the event log, the live session and the command language answering the prompt.
 import type { TargetInfo } from '../../../common/protocol';
 import type { CommonOptions } from './args';
-import type { CdpConnection } from './cdp';
+import type { CdpSession } from './cdp';
 import { commandLanguage } from './commands';
 import { EventLog } from './events';
 import { historyFile } from './history';
@@ -22,7 +22,7 @@ export interface FrontEndHandlers {
   onQuit(): void;
 }
 
-export async function openFrontEnd(cdp: CdpConnection, target: TargetInfo, options: CommonOptions, root: string, ignoredFolders: readonly string[], handlers: FrontEndHandlers): Promise<FrontEnd> {
+export async function openFrontEnd(cdp: CdpSession, target: TargetInfo, options: CommonOptions, root: string, ignoredFolders: readonly string[], handlers: FrontEndHandlers): Promise<FrontEnd> {
   // The terminal exists before the session (it shows what the session says), the prompt after it.
   let language: CommandLanguage | undefined;
   const notReady = { lines: [{ text: 'not connected to the program yet', style: 'error' as const }] };
@@ -43,8 +43,8 @@ export async function openFrontEnd(cdp: CdpConnection, target: TargetInfo, optio
     deferPrompt: true,
   });
   const events = new EventLog(options.json, (line) => terminal.errorLine(line));
-  const session = new LiveSession(cdp, target, options, root, terminal, events, ignoredFolders);
-  await session.start();
+  const session = new LiveSession(options, root, terminal, events, ignoredFolders);
+  await session.addTarget(target, cdp);
   language = commandLanguage(session);
   terminal.showPrompt();
   return { terminal, events, session };

@@ -1,22 +1,23 @@
 // One program under Live Update from the command line: the same update engine, type gate and
-// policies as the language server, over a direct inspector connection instead of LSP. Files the
+// policies as the language server, over direct inspector connections instead of LSP — one per
+// target (its process, its worker threads, its child processes: programTargets.ts). Files the
 // program runs are watched; each change is a save. Outcomes go to the terminal and the event log.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/protocol';
-import { cdpRuntimeCall, RuntimeTargetPort } from '../core/runtimePort';
+import { cdpRuntimeCall, RuntimeTargetPort, type RuntimeCall } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
 import { typeGatePort } from '../typecheck/enginePort';
 import { TypeGate } from '../typecheck/typeGate';
 import type { CommonOptions } from './args';
-import type { CdpConnection } from './cdp';
+import type { CdpSession } from './cdp';
 import { updateEvent, type EventLog } from './events';
 import { LoadedFileWatcher } from './watcher';
 
-/** The one target of a command-line session (the engine handles several; here there is one program). */
+/** The target of the process the command line started or attached to (workers and children have their own ids). */
 export const TARGET_ID = 'main';
 
 export interface SessionOutput {
@@ -28,24 +29,24 @@ export class LiveSession {
   readonly engine: UpdateEngine;
   private readonly typeGate = new TypeGate();
   private readonly watcher: LoadedFileWatcher;
+  private readonly calls = new Map<string, RuntimeCall>();
+  private readonly targets = new Map<string, TargetInfo>();
   private warmed = false;
 
   constructor(
-    private readonly cdp: CdpConnection,
-    readonly target: TargetInfo,
     options: CommonOptions,
     readonly root: string,
     private readonly out: SessionOutput,
     private readonly events: EventLog,
     ignoredFolders: readonly string[],
   ) {
-    const call = cdpRuntimeCall(cdp);
-    this.port = new RuntimeTargetPort((_targetId, method, argJson) => call(method, argJson));
-    this.port.setTargets([target]);
+    this.port = new RuntimeTargetPort((targetId, method, argJson) => {
+      const call = this.calls.get(targetId);
+      return call ? call(method, argJson) : Promise.reject(new Error('the target ended'));
+    });
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
     this.engine = new UpdateEngine(this.port, typeGatePort(this.typeGate, log), () => settings);
-    this.engine.adoptTarget(target);
     this.engine.onPendingOutcome = (outcome) => {
       if (!outcome.report) return;
       const diagnostics: LiveDiagnostic[] = [];
@@ -54,28 +55,41 @@ export class LiveSession {
     };
     this.watcher = new LoadedFileWatcher(
       ignoredFolders,
-      (file, text) => this.loaded(file, text),
+      (file, text, targetId) => this.loaded(file, text, targetId),
       (file, text) => void this.saved(file, text),
     );
   }
 
   /**
-   * Learns the program's scripts from V8 (`Debugger.enable` replays the ones already loaded). Pauses
-   * are skipped in this session: a `debugger;` statement must not stop a program nobody debugs.
-   * No cache of collected scripts: it would keep every collected script's source in the program
-   * (common/runtimeCall.ts says why that grows with each update).
+   * A target of the program (its process, a worker, a child process) whose runtime answered:
+   * its scripts are learnt from V8 (`Debugger.enable` replays the ones already loaded) and its
+   * files watched. Pauses are skipped in its session: a `debugger;` statement must not stop a
+   * program nobody debugs. No cache of collected scripts: it would keep every collected script's
+   * source in the program (common/runtimeCall.ts says why that grows with each update).
    */
-  async start(): Promise<void> {
-    this.cdp.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url));
-    await this.cdp.send('Debugger.enable', { maxScriptsCacheSize: 0 });
-    await this.cdp.send('Debugger.setSkipAllPauses', { skip: true });
+  async addTarget(target: TargetInfo, session: CdpSession): Promise<void> {
+    this.calls.set(target.id, cdpRuntimeCall(session));
+    this.targets.set(target.id, target);
+    this.port.setTargets([...this.targets.values()]);
+    this.engine.adoptTarget(target);
+    session.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url, target.id));
+    await session.send('Debugger.enable', { maxScriptsCacheSize: 0 });
+    await session.send('Debugger.setSkipAllPauses', { skip: true });
+  }
+
+  /** A worker or child process that ended. */
+  removeTarget(targetId: string): void {
+    if (!this.targets.delete(targetId)) return;
+    this.calls.delete(targetId);
+    this.port.setTargets([...this.targets.values()]);
+    this.engine.forgetTarget(targetId);
   }
 
   watchedFiles(): string[] {
     return this.watcher.watched();
   }
 
-  private loaded(file: string, text: string): void {
+  private loaded(file: string, text: string, targetId: string): void {
     // The type gate's "before" text, as an editor's didOpen gives it; the first file also builds
     // the project in the background, so the first save does not pay for it.
     try {
@@ -88,12 +102,13 @@ export class LiveSession {
           } catch {
             // The first save builds the project instead.
           }
+          this.events.write({ event: 'ready' });
         }, 200).unref();
       }
     } catch {
       // A file the type gate cannot take is still updated; its check says why at the save.
     }
-    void this.savedWhileLoading(file, text);
+    void this.savedWhileLoading(file, text, targetId);
   }
 
   /**
@@ -102,8 +117,8 @@ export class LiveSession {
    * The watcher would take that edit as the file's starting point and the program would keep
    * running the text before it: what the program runs is asked, and a difference is a save.
    */
-  private async savedWhileLoading(file: string, text: string): Promise<void> {
-    const differs = await runsOtherText(this.port, this.target.id, file, text).catch(() => false);
+  private async savedWhileLoading(file: string, text: string, targetId: string): Promise<void> {
+    const differs = await runsOtherText(this.port, targetId, file, text).catch(() => false);
     if (differs) await this.saved(file, text);
   }
 

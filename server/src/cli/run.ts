@@ -1,41 +1,54 @@
 // `live-update run <script> [args…]`: starts the program with the runtime preloaded and its
 // inspector on loopback (a port the system picks), connects, and applies every saved edit until
-// the program ends. Exits with the program's exit code.
+// the program ends. Its worker threads and child processes are targets too (programTargets.ts).
+// Exits with the program's exit code, and never before the program has ended.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { constants } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runtimeNodeArgs } from '../../../common/nodeOptions';
+import { runtimeNodeOptions, TARGETS_DIR_VARIABLE } from '../../../common/nodeOptions';
 import type { Command } from './args';
 import { CdpConnection } from './cdp';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
 import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
-import { callRuntime, cdpRuntimeCall } from '../core/runtimePort';
-import type { RuntimeInfo } from '../../../common/patch';
 import { TARGET_ID } from './liveSession';
+import { handshake, ProgramTargets } from './programTargets';
 
-/** How long the program has to print its inspector URL. */
+/** How long the program has to print its inspector URL, and its runtime to answer. */
 const INSPECTOR_TIMEOUT_MS = 10_000;
 
 export async function runProgram(command: Extract<Command, { kind: 'run' }>, runtimeDir: string): Promise<number> {
   const script = path.resolve(command.script);
   if (!fs.existsSync(script)) throw new Error(`cannot find ${command.script}`);
   const node = command.node ?? process.execPath;
+  // The runtime rides in NODE_OPTIONS, as under the extension, so that child processes get it too
+  // and announce their inspectors in a folder of ours (runtime/src/announce.ts). Its preloads come
+  // before any loader the command line names (see runtime/src/otherLoaders.ts).
+  const targetsDir = fs.mkdtempSync(path.join(tmpdir(), 'live-update-targets-'));
+  const nodeOptions = [process.env.NODE_OPTIONS, runtimeNodeOptions(runtimeDir)].filter(Boolean).join(' ');
   // Its own process group, so that a Ctrl-C at the terminal reaches only us: at the prompt it may
   // mean "clear the line"; otherwise we pass it on (once).
-  const child = spawn(node, ['--inspect=127.0.0.1:0', ...runtimeNodeArgs(runtimeDir), script, ...command.args], {
+  const child = spawn(node, ['--inspect=127.0.0.1:0', ...command.nodeArgs, script, ...command.args], {
     stdio: [command.repl ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true,
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, [TARGETS_DIR_VARIABLE]: targetsDir },
   });
-  if (!command.repl) process.stdin.pipe(child.stdin!);
+  if (!command.repl) process.stdin.pipe(child.stdin!).on('error', () => undefined);
   const spawned = new Promise<void>((resolve, reject) => child.once('spawn', resolve).once('error', (e) => reject(new Error(`cannot start ${node}: ${e.message}`))));
   await spawned;
 
   let frontEnd: FrontEnd | undefined;
   let cdp: CdpConnection | undefined;
+  const targets = new ProgramTargets({
+    added: (target, session) => void frontEnd?.session.addTarget(target, session).catch(() => undefined),
+    removed: (targetId) => frontEnd?.session.removeTarget(targetId),
+  });
   // Until the terminal exists, output is held (the inspector URL is read from it first).
   const early: ['stdout' | 'stderr', string][] = [];
   const emit = (stream: 'stdout' | 'stderr', text: string) => (frontEnd ? frontEnd.terminal.output(stream, text) : early.push([stream, text]));
+  const flushEarly = () => {
+    for (const [stream, text] of early.splice(0)) (stream === 'stderr' ? process.stderr : process.stdout).write(text);
+  };
   let inspectorUrl: string | undefined;
   let urlFound: (url: string) => void = () => undefined;
   const urlPromise = new Promise<string>((resolve) => (urlFound = resolve));
@@ -60,6 +73,8 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
   const exited = new Promise<number>((resolve) =>
     child.once('exit', (code, signal) => {
       if (stderrRest) emit('stderr', stderrRest);
+      targets.close();
+      fs.rmSync(targetsDir, { recursive: true, force: true });
       frontEnd?.terminal.close();
       frontEnd?.session.close();
       frontEnd?.events.write({ event: 'exit', code, signal });
@@ -71,45 +86,53 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
   };
   // A terminal closing or a `kill` of the command line ends the program too: it is in its own group.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  /**
+   * The program ran, or started, without Live Update: say why, show what it printed (its own
+   * error first of all), and end with it. The command line never leaves it running behind.
+   */
+  const withoutLiveUpdate = async (why: string): Promise<number> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      flushEarly();
+      process.stderr.write(`live-update: ${why}; the program is stopped.\n`);
+      stop('SIGTERM');
+      const killer = setTimeout(() => stop('SIGKILL'), 5_000);
+      const code = await exited;
+      clearTimeout(killer);
+      flushEarly();
+      return code;
+    }
+    const code = await exited;
+    flushEarly();
+    process.stderr.write(`live-update: the program ended (${describeExit(child)}) before Live Update could update it${why ? ` (${why})` : ''}.\n`);
+    return code;
+  };
 
   const url = await Promise.race([urlPromise, exited.then(() => undefined), timeout(INSPECTOR_TIMEOUT_MS)]);
-  if (url === undefined) {
-    for (const [stream, text] of early) (stream === 'stderr' ? process.stderr : process.stdout).write(text);
-    if (child.exitCode === null) {
-      stop('SIGTERM');
-      throw new Error(`${path.basename(node)} did not open its inspector within ${INSPECTOR_TIMEOUT_MS / 1000} s`);
-    }
-    return exited;
+  if (url === undefined) return withoutLiveUpdate(child.exitCode === null && child.signalCode === null ? `${path.basename(node)} did not open its inspector within ${INSPECTOR_TIMEOUT_MS / 1000} s` : '');
+  try {
+    cdp = await CdpConnection.open(url);
+  } catch (e) {
+    return withoutLiveUpdate(e instanceof Error ? e.message : String(e));
   }
-  cdp = await CdpConnection.open(url);
-  const info = await handshake(cdp, exited);
+  const info = await handshake(cdp, INSPECTOR_TIMEOUT_MS, () => child.exitCode !== null || child.signalCode !== null || cdp!.closed);
   if ('error' in info) {
-    stop('SIGTERM');
-    throw new Error(`the Live Update runtime did not load into the program (${info.error})`);
+    const ended = child.exitCode !== null || child.signalCode !== null || cdp.closed;
+    return withoutLiveUpdate(ended ? '' : `the Live Update runtime did not load into the program (${info.error})`);
   }
-  frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name: `${path.basename(script)} [${child.pid}]` }, command, process.cwd(), [runtimeDir], {
+  const name = `${path.basename(script)} [${child.pid}]`;
+  frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name }, command, process.cwd(), [runtimeDir], {
     onInterrupt: () => stop('SIGINT'),
     onQuit: () => stop('SIGTERM'),
   });
   for (const [stream, text] of early.splice(0)) frontEnd.terminal.output(stream, text);
   frontEnd.events.write({ event: 'started', pid: child.pid!, script, node: info.node });
+  await targets.watchWorkers(cdp, child.pid!, name);
+  targets.watchChildren(targetsDir, child.pid!);
   return exited;
 }
 
-/**
- * The runtime's info once it answers: the inspector opens before the preloads run, so the first
- * questions may come too early (the extension's client asks the same way, up to 10 s).
- */
-async function handshake(cdp: CdpConnection, exited: Promise<number>): Promise<RuntimeInfo | { error: string }> {
-  let ended = false;
-  void exited.then(() => (ended = true));
-  const deadline = Date.now() + INSPECTOR_TIMEOUT_MS;
-  const call = cdpRuntimeCall(cdp);
-  for (;;) {
-    const info = await callRuntime<RuntimeInfo | { error: string }>(call, 'info', {}).catch((e: Error) => ({ error: e.message }));
-    if (!('error' in info) || ended || Date.now() > deadline) return info;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function describeExit(child: { exitCode: number | null; signalCode: NodeJS.Signals | null }): string {
+  return child.signalCode ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`;
 }
 
 function timeout(ms: number): Promise<undefined> {

@@ -75,7 +75,9 @@ export class Terminal {
     this.rl.on('close', () => {
       if (this.closed) return;
       this.closed = true;
-      options.onQuit?.();
+      // Ctrl-D at a terminal quits; the end of piped or redirected input only means no more
+      // commands: the program runs on (a script's `< /dev/null` must not stop it).
+      if ((options.input as NodeJS.ReadStream).isTTY === true) options.onQuit?.();
     });
     this.rl.on('line', (line) => void this.answer(line));
     if (!options.deferPrompt) this.rl.prompt();

@@ -21,14 +21,14 @@ export class LoadedFileWatcher {
 
   constructor(
     private readonly ignoredFolders: readonly string[],
-    /** A newly seen file, with its text on disk. */
-    private readonly onLoaded: (file: string, text: string) => void,
+    /** A newly seen file, with its text on disk and the target that loaded it first. */
+    private readonly onLoaded: (file: string, text: string, targetId: string) => void,
     /** A watched file's text changed on disk. */
     private readonly onChanged: (file: string, text: string) => void,
   ) {}
 
-  /** A script the program compiled (its URL as V8 reports it). */
-  scriptParsed(url: string): void {
+  /** A script a target of the program compiled (its URL as V8 reports it). */
+  scriptParsed(url: string, targetId: string): void {
     const file = userFile(url);
     if (!file || this.files.has(file) || this.ignoredFolders.some((f) => file.startsWith(f + path.sep))) return;
     let text: string;
@@ -44,7 +44,7 @@ export class LoadedFileWatcher {
     fs.watchFile(file, { persistent: false, interval: POLL_MS }, (now, before) => {
       if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) this.touched(file);
     });
-    this.onLoaded(file, text);
+    this.onLoaded(file, text, targetId);
   }
 
   watched(): string[] {

@@ -401,7 +401,9 @@ export class UpdateEngine {
     const analysis = compareSaved(running, baseline.functions, baseline.text, saved.code, (text) => this.baselines.parse(running, saved.hash, text));
     // The incremental path only sees edits inside one function's body: nothing above it changed.
     const analyzed = analysis.incremental ? analysis.changes : withGapRisk(analysis.changes, baseline.functions, baseline.text, analysis.after(), saved.code);
-    const allChanges = mapChanges(withStrandedRisk(analyzed, baseline.stranded), view.toSource);
+    // Positions in the running text back to the file's: compiled output's map, or a transform's.
+    const toSource = view.toSource ?? saved.toSource;
+    const allChanges = mapChanges(withStrandedRisk(analyzed, baseline.stranded), toSource);
     const savedChanges = view.only ? onlyFunctions(allChanges, view.only) : allChanges;
     if (view.only && savedChanges.changed.length === 0 && savedChanges.syntaxErrors.length === 0) return undefined;
     if (savedChanges.syntaxErrors.length > 0) return this.syntaxErrorOutcome(target, savedChanges.syntaxErrors.map((e) => withinOwnCode(e, saved.code, running)));
@@ -431,7 +433,7 @@ export class UpdateEngine {
     const keepsTopLevel = view.splice || view.only !== undefined || this.isModule(running, saved.code);
     const declarations = analysis.incremental || view.only ? undefined : planDeclarations(pathToFileURL(running).href, baseline.functions, saved.code, analysis.after(), { blankNew: !keepsTopLevel });
     if (declarations && 'refused' in declarations) {
-      const at = view.toSource ? view.toSource(declarations.at) : declarations.at;
+      const at = toSource ? toSource(declarations.at) : declarations.at;
       const message = `Not applied: this statement ${declarations.refused}. The program keeps the previous version.`;
       return held(`a new top-level declaration ${declarations.refused}`, [{ severity: 'error', code: DiagnosticCodes.newDeclarationRefused, message, start: at, end: { line: at.line, column: at.column + 1 } }]);
     }
@@ -446,7 +448,7 @@ export class UpdateEngine {
       const patchChanges = withGapRisk(compareCollected(baseline.functions, afterPatch), baseline.functions, baseline.text, afterPatch, patchText);
       // The declarations kept for the layout are no statements of the user's: nothing to say of them.
       patchChanges.topLevel = patchChanges.topLevel.filter((t) => !(t.statement.names.length > 0 && t.statement.names.every((n) => kept.has(n))));
-      changes = mapChanges(withStrandedRisk(patchChanges, baseline.stranded), view.toSource);
+      changes = mapChanges(withStrandedRisk(patchChanges, baseline.stranded), toSource);
     }
     const verdict = await gate();
     if (verdict.blocking) return held(verdict.reason, anchorElsewhere(verdict.diagnostics, changes));

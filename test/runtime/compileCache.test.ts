@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { cachedStripper } from '../../runtime/src/blankingCache';
+import { cachedStripper } from '../../runtime/src/compileCache';
 import type { TypeStripper } from '../../common/runningText';
 
 describe('blanking cache', () => {
