@@ -88,7 +88,9 @@ export function transpileKeepingLines(ts: TypeScriptApi, input: TranspileInput):
   const error = result.diagnostics?.find((d) => d.file && d.category === ts.DiagnosticCategory.Error);
   if (error?.file) {
     const { line, character } = error.file.getLineAndCharacterOfPosition(error.start ?? 0);
-    throw new SyntaxError(`${ts.flattenDiagnosticMessageText(error.messageText, '\n')} (${input.file}:${line + 1}:${character + 1})`);
+    const syntaxError = new SyntaxError(`${ts.flattenDiagnosticMessageText(error.messageText, '\n')} (${input.file}:${line + 1}:${character + 1})`);
+    Object.defineProperty(syntaxError, 'location', { value: { file: input.file, line: line + 1, column: character + 1 }, enumerable: false });
+    throw syntaxError;
   }
   const output = result.outputText.replace(/\n?\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
   const mappings = (JSON.parse(result.sourceMapText ?? '{"mappings":""}') as { mappings: string }).mappings;

@@ -69,10 +69,27 @@ export function cachedTranspiler(load: () => TypeScriptApi, typescriptFile: stri
     const key = JSON.stringify({ file: input.file, format: input.format, compilerOptions: input.compilerOptions, configDir: input.configDir });
     const hit = cache.get<{ code: string }>(key, input.source);
     if (hit) return hit;
-    const { code } = transpileKeepingLines(load(), input);
+    let code: string;
+    try {
+      ({ code } = transpileKeepingLines(load(), input));
+    } catch (e) {
+      throw asProgramError(e, path.dirname(typescriptFile));
+    }
     cache.put(key, input.source, { code });
     return { code };
   };
+}
+
+/**
+ * A syntax error of the user's file as the program shows its own errors: at the file's line, then
+ * whoever loaded it, with no frame of the runtime's.
+ */
+function asProgramError(error: unknown, runtimeDir: string): unknown {
+  const location = (error as { location?: { file: string; line: number; column: number } }).location;
+  if (!(error instanceof SyntaxError) || !location) return error;
+  const callers = (error.stack ?? '').split('\n').filter((frame) => /^\s+at /.test(frame) && !frame.includes(runtimeDir));
+  error.stack = [`SyntaxError: ${error.message}`, `    at ${location.file}:${location.line}:${location.column}`, ...callers].join('\n');
+  return error;
 }
 
 /** `<tmp>/live-update-<user>/<tag>-<compiler build>`, or undefined when it cannot be made. */

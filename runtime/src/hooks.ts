@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveAlias, resolveRelative } from '../../common/moduleResolution';
-import { isUserModule, moduleFormat, toRunningText, type Compilers } from '../../common/runningText';
+import { hasModuleSyntax, isUserModule, moduleFormat, toRunningText, type Compilers } from '../../common/runningText';
 
 export interface LoadResult {
   format: 'module' | 'commonjs';
@@ -44,6 +44,38 @@ export function resolveUserFile(specifier: string, parent: string | null | undef
 export function resolveUserImport(specifier: string, parentURL: string | undefined, kind: 'alias' | 'relative', error?: unknown): { url: string; shortCircuit: true } | undefined {
   const file = resolveUserFile(specifier, parentURL, kind, error);
   return file ? { url: pathToFileURL(file).href, shortCircuit: true } : undefined;
+}
+
+/**
+ * An ES module importing a CommonJS file of the user's that was written with `import`/`export`
+ * (a `.cts` file, say): Node learns the names it exports by reading the file itself (its lexer
+ * finds none in TypeScript's `export`), so `import { greet } from './greet.cjs'` would fail. Such
+ * an import is marked (this query on its URL), and its load hands Node the running text, whose
+ * `exports.greet = …` the lexer reads. Node then runs it with its ES loader's `require`; a
+ * `require` of the same file shares its module (the CommonJS cache is by file name).
+ */
+const ESM_IMPORT_MARK = 'live-update-import';
+
+export function markedForImport(resolved: unknown, context: { parentURL?: string; conditions?: readonly string[] }): unknown {
+  const url = (resolved as { url?: string } | undefined)?.url;
+  if (!url?.startsWith('file:') || url.includes('?') || !context.parentURL || !context.conditions?.includes('import')) return resolved;
+  const file = fileURLToPath(url);
+  if (!isUserModule(file) || !/\.(?:c?[jt]s|[jt]sx)$/.test(file)) return resolved;
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return resolved;
+  }
+  if (moduleFormat(file, source) !== 'commonjs' || !hasModuleSyntax(source)) return resolved;
+  return { ...(resolved as object), url: `${url}?${ESM_IMPORT_MARK}`, format: 'commonjs', shortCircuit: true };
+}
+
+/** A load of a marked import (see above): the running text, given to Node with its format. */
+export function loadMarkedImport(url: string, compilers: Compilers, runtimeDir: string): LoadResult | undefined {
+  if (!url.endsWith(`?${ESM_IMPORT_MARK}`)) return undefined;
+  const loaded = loadUserModule(url.slice(0, -ESM_IMPORT_MARK.length - 1), compilers, runtimeDir);
+  return loaded && { ...loaded, format: 'commonjs' };
 }
 
 /**

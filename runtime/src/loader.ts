@@ -7,7 +7,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runtimeCompilers } from './compilers';
-import { loadUserModule, pointModule, POINT_SPECIFIER, resolveUserFile, resolveUserImport } from './hooks';
+import { loadMarkedImport, loadUserModule, markedForImport, pointModule, POINT_SPECIFIER, resolveUserFile, resolveUserImport } from './hooks';
 import { guardExtensions, guardModuleHooks } from './otherLoaders';
 
 interface CompilableModule {
@@ -32,16 +32,18 @@ export function installModuleLoader(): void {
         if (point) return { url: point, format: 'commonjs', shortCircuit: true };
         const parent = (context as { parentURL?: string }).parentURL;
         const alias = resolveUserImport(specifier, parent, 'alias');
-        if (alias) return alias;
+        if (alias) return markedForImport(alias, context);
         try {
-          return next(specifier, context);
+          return markedForImport(next(specifier, context), context);
         } catch (e) {
           const found = resolveUserImport(specifier, parent, 'relative', e);
-          if (found) return found;
+          if (found) return markedForImport(found, context);
           throw e;
         }
       },
       load: (url, context, next) => {
+        const marked = loadMarkedImport(url, compilers, __dirname);
+        if (marked) return marked;
         const loaded = loadUserModule(url, compilers, __dirname);
         if (!loaded) return next(url, context);
         // CommonJS without a source goes to the CommonJS loader (our `_extensions` below): with a

@@ -76,8 +76,12 @@ export class ProgramTargets {
         void this.connectChild(announced);
       }
     };
-    this.watcher = fs.watch(dir, look);
-    this.watcher.on('error', () => undefined);
+    try {
+      this.watcher = fs.watch(dir, look);
+      this.watcher.on('error', () => undefined);
+    } catch {
+      return; // The program has ended (the folder goes with it).
+    }
     look();
   }
 
