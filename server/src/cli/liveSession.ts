@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import { cdpRuntimeCall, RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';

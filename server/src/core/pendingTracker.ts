@@ -6,7 +6,7 @@
 // (`adopted`), and of the events the target kept only those settling an update the user last saw
 // waiting are news (the predecessor reported the others).
 import type { PendingEvent, PendingUpdate } from '../../../common/patch';
-import type { TargetInfo, TargetPending } from '../../../common/protocol';
+import type { TargetInfo, TargetPending } from '../../../common/reports';
 import type { TargetPort } from './targetPort';
 
 const POLL_MS = 100;

@@ -7,7 +7,7 @@
 // says which one it restores. Knows nothing of LSP.
 import * as path from 'node:path';
 import type { ModuleStep, StepKind, VersionStep } from '../../../common/patch';
-import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/protocol';
+import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/reports';
 import type { SaveOutcome, UpdateEngine } from './updateEngine';
 import type { TargetPort } from './targetPort';
 import { reverseTransformerStep, TRANSFORMER_PREFIX } from '../analysis/transformers';

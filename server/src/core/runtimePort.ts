@@ -3,7 +3,7 @@
 // holds a direct inspector connection (the command line, tests). Host-neutral: the host supplies
 // how to make the call (over CDP, common/runtimeCall.ts).
 import { type CancelRequest, type EvaluateRequest, type EvaluateResult, type HistoryQuery, type LiveStack, type ModulesState, type UpdatePointsState, type Patch, type PatchReport, type PendingQuery, type PendingState, type RuntimeMethod, type ScriptState, type ScriptStateQuery, type VersionHistory, type VersionTexts, type VersionTextsQuery } from '../../../common/patch';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import { RuntimeCaller, type CdpSender } from '../../../common/runtimeCall';
 import type { TargetPort } from './targetPort';
 

@@ -2,7 +2,7 @@
 // requests to the extension (which evaluates in js-debug sessions); tests and the command line
 // implement it over a direct inspector connection. The engine never knows which.
 import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../../common/patch';
-import type { RestartFrame, TargetInfo } from '../../../common/protocol';
+import type { RestartFrameRequest, RestartFrameResult, TargetInfo } from '../../../common/reports';
 
 export interface TargetPort {
   targets(): TargetInfo[];
@@ -25,5 +25,5 @@ export interface TargetPort {
   /** The update points the target reached. */
   updatePoints?(targetId: string): Promise<UpdatePointsState | { error: string }>;
   /** Restarts a paused frame into new code (policy `restartFrame`); absent where there is no debugger. */
-  restartFrame?(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result>;
+  restartFrame?(targetId: string, params: RestartFrameRequest): Promise<RestartFrameResult>;
 }

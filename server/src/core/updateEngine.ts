@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type ModuleStep, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { accessorFormOf, blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
-import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/reports';
 import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import { planDeclarations } from '../analysis/declarations';
 import { collectFunctions } from '../analysis/functions';

@@ -1,7 +1,7 @@
 // The files the running programs run, and how a module argument names one of them: a path
 // relative to the root or absolute, or a unique basename or path suffix.
 import * as path from 'node:path';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import type { TargetPort } from '../core/targetPort';
 import { displayPath } from './format';
 

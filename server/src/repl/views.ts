@@ -2,7 +2,7 @@
 // `cancel`, `history`, `rollback`, `stack`, `points`. Reuse the engine's pending tracker and
 // core/rollback.ts; the programs are asked through the port.
 import type { ReplLine } from '../../../common/repl';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import { rollback, targetHistories } from '../core/rollback';
 import type { CommandContext } from './host';
 import { ago, displayPath, errorLine, line, location, plural } from './format';

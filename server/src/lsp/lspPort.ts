@@ -1,9 +1,9 @@
 // The TargetPort of the language server: targets are what the client reports; reaching one is an
 // LSP request to the client, which evaluates in the matching js-debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../common/patch';
-import { ApplyPatch, CancelPending, EvaluateInModule, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, type TargetInfo } from '../../common/protocol';
-import type { TargetPort } from './core/targetPort';
+import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../../common/patch';
+import { ApplyPatch, CancelPending, EvaluateInModule, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, type TargetInfo } from '../../../common/protocol';
+import type { TargetPort } from '../core/targetPort';
 
 export class LspTargetPort implements TargetPort {
   private current: TargetInfo[] = [];
