@@ -5,9 +5,10 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CancelRequest, Position, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from './patch';
+import type { Position } from './patch';
 import type { ReplCompletion, ReplEvaluation, ReplResponse } from './repl';
 import type { RestartFrameRequest, RestartFrameResult, TargetInfo, TargetPending, UpdateReport } from './reports';
+import type { AnswerOf, ArgumentOf, RuntimeError, RuntimeMethod } from './runtimeApi';
 
 // The plain data the messages carry (reports, targets, diagnostic codes) lives in common/reports.ts.
 export * from './reports';
@@ -41,112 +42,19 @@ export namespace RunningTextDiffers {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Server → client: ask one target's runtime what text a file runs as (its baseline). */
-export namespace QueryScriptState {
-  export const method = 'liveUpdate/queryScriptState' as const;
-  export interface Params {
+/**
+ * Server → client: calls a runtime method (common/runtimeApi.ts) in one target, through its debug
+ * session. The client passes the method and its argument through; it answers the method's answer,
+ * or a `RuntimeError` when the target could not be reached (`ended` when it ended first).
+ */
+export namespace CallRuntime {
+  export const method = 'liveUpdate/callRuntime' as const;
+  export interface Params<M extends RuntimeMethod = RuntimeMethod> {
     targetId: string;
-    query: ScriptStateQuery;
+    method: M;
+    argument: ArgumentOf<M>;
   }
-  /** `error` when the target could not be asked (ended, runtime not loaded). */
-  export type Result = ScriptState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: deliver a patch to one target and return the runtime's report. */
-export namespace ApplyPatch {
-  export const method = 'liveUpdate/applyPatch' as const;
-  export interface Params {
-    targetId: string;
-    patch: Patch;
-  }
-  export const type = new RequestType<Params, PatchReport, void>(method);
-}
-
-/** Server → client: evaluate code in one module's scope in one target (runs a statement on request). */
-export namespace EvaluateInModule {
-  export const method = 'liveUpdate/evaluateInModule' as const;
-  export interface Params {
-    targetId: string;
-    request: EvaluateRequest;
-  }
-  export const type = new RequestType<Params, EvaluateResult, void>(method);
-}
-
-/** Server → client: one target's pending updates and how earlier ones ended (runtime `pending`). */
-export namespace QueryPending {
-  export const method = 'liveUpdate/queryPending' as const;
-  export interface Params {
-    targetId: string;
-    query: PendingQuery;
-  }
-  export type Result = PendingState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: drop pending updates in one target (runtime `cancel`). */
-export namespace CancelPending {
-  export const method = 'liveUpdate/cancelPending' as const;
-  export interface Params {
-    targetId: string;
-    request: CancelRequest;
-  }
-  export type Result = PendingState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: one target's numbered versions (runtime `history`). */
-export namespace QueryHistory {
-  export const method = 'liveUpdate/queryHistory' as const;
-  export interface Params {
-    targetId: string;
-    query: HistoryQuery;
-  }
-  export type Result = VersionHistory | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the user modules one target runs (runtime `modules`; REPL module arguments). */
-export namespace QueryModules {
-  export const method = 'liveUpdate/queryModules' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = ModulesState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: one target's stack below the runtime (runtime `stack`; the REPL's `stack`). */
-export namespace QueryStack {
-  export const method = 'liveUpdate/queryStack' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = LiveStack | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the update points one target reached (runtime `points`; the REPL's `points`). */
-export namespace QueryUpdatePoints {
-  export const method = 'liveUpdate/queryUpdatePoints' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = UpdatePointsState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the running texts one target had at a version, to restore it (runtime `versionTexts`). */
-export namespace QueryVersionTexts {
-  export const method = 'liveUpdate/queryVersionTexts' as const;
-  export interface Params {
-    targetId: string;
-    query: VersionTextsQuery;
-  }
-  export type Result = VersionTexts | { error: string };
+  export type Result<M extends RuntimeMethod = RuntimeMethod> = AnswerOf<M> | RuntimeError;
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/reports';
-import { cdpRuntimeCall, RuntimeTargetPort } from '../core/runtimePort';
+import { cdpRuntimeCall } from '../../../common/runtimeCall';
+import { RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
@@ -40,7 +41,7 @@ export class LiveSession {
     ignoredFolders: readonly string[],
   ) {
     const call = cdpRuntimeCall(cdp);
-    this.port = new RuntimeTargetPort((_targetId, method, argJson) => call(method, argJson));
+    this.port = new RuntimeTargetPort((targetId) => (targetId === target.id ? call : undefined));
     this.port.setTargets([target]);
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);

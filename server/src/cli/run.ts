@@ -10,7 +10,7 @@ import type { Command } from './args';
 import { CdpConnection } from './cdp';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
 import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
-import { callRuntime, cdpRuntimeCall } from '../core/runtimePort';
+import { cdpRuntimeCall } from '../../../common/runtimeCall';
 import type { RuntimeInfo } from '../../../common/patch';
 import { TARGET_ID } from './liveSession';
 
@@ -106,7 +106,7 @@ async function handshake(cdp: CdpConnection, exited: Promise<number>): Promise<R
   const deadline = Date.now() + INSPECTOR_TIMEOUT_MS;
   const call = cdpRuntimeCall(cdp);
   for (;;) {
-    const info = await callRuntime<RuntimeInfo | { error: string }>(call, 'info', {}).catch((e: Error) => ({ error: e.message }));
+    const info = await call('info', {}).catch((e: Error) => ({ error: e.message }));
     if (!('error' in info) || ended || Date.now() > deadline) return info;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
