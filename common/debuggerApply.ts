@@ -1,13 +1,14 @@
-// The debugger's side of `RuntimeApi.applyThroughDebugger` (runtime/src/debuggerEditor.ts): starts
+// The debugger's side of the runtime's `applyThroughDebugger` (runtime/src/debuggerEditor.ts): starts
 // the update, then polls its progress, making each LiveEdit the runtime asks for on the debugger's
 // own inspector session, until the report comes. The extension runs it over js-debug (DAP
 // `evaluate` for the calls, js-debug's CDP proxy for the edits); the tests over their own CDP
 // connection.
-import type { EditProgress, Patch, PatchReport, SetScriptSourceResult } from './patch';
+import type { Patch, PatchReport, SetScriptSourceResult } from './patch';
+import type { RuntimeCall } from './runtimeApi';
 
 export interface DebuggerApplyPort {
-  /** Calls a runtime method through the debugger's `evaluate`; resolves with its parsed answer. */
-  call<T>(method: 'applyThroughDebugger' | 'applyProgress', argument: unknown): Promise<T>;
+  /** Calls a runtime method through the debugger (its `evaluate`, or its CDP connection). */
+  call: RuntimeCall;
   /** `Debugger.setScriptSource` on the debugger's own session. */
   edit(scriptId: string, scriptSource: string): Promise<SetScriptSourceResult>;
 }
@@ -23,12 +24,12 @@ const TIMEOUT_MS = 60_000;
  * the patch with `apply`.
  */
 export async function applyThroughDebugger(port: DebuggerApplyPort, patch: Patch): Promise<PatchReport | { unsupported: string }> {
-  const started = await port.call<{ token?: string; error?: string }>('applyThroughDebugger', patch).catch((e: Error) => ({ error: e.message, token: undefined }));
-  if (!started.token) return { unsupported: started.error ?? 'no token' };
+  const started = await port.call('applyThroughDebugger', patch).catch((e: Error) => ({ error: e.message }));
+  if (!('token' in started)) return { unsupported: started.error };
   const deadline = Date.now() + TIMEOUT_MS;
   let answer: { seq: number; result: SetScriptSourceResult } | undefined;
   for (;;) {
-    const progress = await port.call<EditProgress>('applyProgress', { token: started.token, ...(answer ? { answer } : {}) });
+    const progress = await port.call('applyProgress', { token: started.token, ...(answer ? { answer } : {}) });
     answer = undefined;
     if ('error' in progress) throw new Error(progress.error);
     if (progress.state === 'done') return progress.report;

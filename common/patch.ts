@@ -3,8 +3,7 @@
  * report the runtime sends back. This module is the single definition of that wire format; it is
  * types and constants only, so the dependency-free runtime can import it.
  *
- * Everything crosses the wire as JSON text inside one DAP `evaluate` expression (see
- * `patchExpression`), so every field must be plain JSON.
+ * Everything crosses the wire as JSON text (common/runtimeApi.ts), so every field must be plain JSON.
  */
 
 /** Bumped whenever a field changes meaning; the runtime refuses patches of another version. */
@@ -436,72 +435,13 @@ export interface RuntimeInfo {
   node: string;
 }
 
-/** The runtime API as seen from a debug adapter `evaluate`: every method takes and returns JSON text. */
-export interface RuntimeApi {
-  readonly formatVersion: number;
-  info(unusedJson: string): string;
-  apply(patchJson: string): string;
-  /**
-   * `apply`, with the LiveEdits made by the debugger that calls it, through its own inspector
-   * session, so that its breakpoints see the new text (runtime/src/debuggerEditor.ts). Answers
-   * `{token}`; the debugger then polls `applyProgress`.
-   */
-  applyThroughDebugger(patchJson: string): string;
-  /**
-   * `{token, answer?}` → `EditProgress`: the edit the debugger is to make (`Debugger.setScriptSource`
-   * with that script id and source, on its own session; `answer` it in the next poll with V8's
-   * result and the edit's `seq`), or the `PatchReport` once done.
-   */
-  applyProgress(requestJson: string): string;
-  /** The activeness query: `apply` with `dryRun`, so nothing changes. */
-  check(patchJson: string): string;
-  /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
-  evaluate(requestJson: string): string;
-  scriptState(queryJson: string): string;
-  /** Pending updates and how earlier ones ended (`PendingQuery` → `PendingState`). */
-  pending(queryJson: string): string;
-  /** Drops pending updates (`CancelRequest` → `PendingState`). */
-  cancel(requestJson: string): string;
-  /** The program's versions (`HistoryQuery` → `VersionHistory`). */
-  history(queryJson: string): string;
-  /** What restoring a version applies (`VersionTextsQuery` → `VersionTexts` or `{error}`). */
-  versionTexts(queryJson: string): string;
-  /** The user modules the program runs (`{}` → `ModulesState`). */
-  modules(unusedJson: string): string;
-  /** The program's stack below the runtime (`{}` → `LiveStack`). */
-  stack(unusedJson: string): string;
-  /** The update points the program reached (`{}` → `UpdatePointsState`). */
-  points(unusedJson: string): string;
-  /**
-   * Not for `evaluate`: what the program's own `updatePoint()` calls (the `live-update` module the
-   * runtime resolves for it). Applies pending updates whose functions are no longer active, here.
-   */
-  updatePoint(): void;
-}
-
-/**
- * Builds the expression evaluated in the debuggee to call a runtime method. The argument is
- * embedded as a JSON-encoded JS string literal, so no file name or source text can break out of
- * it. The expression returns the method's JSON text, or a JSON error if the runtime is absent.
- */
-/** The runtime methods a debugger calls through `evaluate`. */
-export type RuntimeMethod = keyof Omit<RuntimeApi, 'formatVersion' | 'updatePoint'>;
-
-export function runtimeCallExpression(method: RuntimeMethod, argJson: string): string {
-  const key = JSON.stringify(RUNTIME_GLOBAL_KEY);
-  return (
-    `(() => { const rt = globalThis[Symbol.for(${key})]; ` +
-    `return rt ? rt.${method}(${JSON.stringify(argJson)}) : '{"error":"runtime-missing"}'; })()`
-  );
-}
-
 /** V8's answer to `Debugger.setScriptSource`, as far as the runtime reads it. */
 export interface SetScriptSourceResult {
   status?: string;
   exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
 }
 
-/** What `RuntimeApi.applyProgress` answers the debugger. */
+/** What the runtime's `applyProgress` answers the debugger (common/runtimeApi.ts). */
 export type EditProgress =
   | { state: 'queued' | 'running' }
   | { state: 'edit'; seq: number; scriptId: string; scriptSource: string }

@@ -5,16 +5,13 @@
  * name.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { CancelRequest, Position, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, PendingUpdate, ScriptState, ScriptStateQuery, VersionHistory, VersionStep, VersionTexts, VersionTextsQuery } from './patch';
+import type { Position } from './patch';
 import type { ReplCompletion, ReplEvaluation, ReplResponse } from './repl';
+import type { RestartFrameRequest, RestartFrameResult, TargetInfo, TargetPending, UpdateReport } from './reports';
+import type { AnswerOf, ArgumentOf, RuntimeError, RuntimeMethod } from './runtimeApi';
 
-/** A debuggee the client can deliver patches to: one js-debug child session (process or worker). */
-export interface TargetInfo {
-  /** The debug session id. */
-  id: string;
-  /** What the user sees in the Call Stack view, e.g. `demo.ts [1234]`. */
-  name: string;
-}
+// The plain data the messages carry (reports, targets, diagnostic codes) lives in common/reports.ts.
+export * from './reports';
 
 /** Client → server: the set of live targets changed (a session started or ended). */
 export namespace TargetsChanged {
@@ -45,112 +42,19 @@ export namespace RunningTextDiffers {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Server → client: ask one target's runtime what text a file runs as (its baseline). */
-export namespace QueryScriptState {
-  export const method = 'liveUpdate/queryScriptState' as const;
-  export interface Params {
+/**
+ * Server → client: calls a runtime method (common/runtimeApi.ts) in one target, through its debug
+ * session. The client passes the method and its argument through; it answers the method's answer,
+ * or a `RuntimeError` when the target could not be reached (`ended` when it ended first).
+ */
+export namespace CallRuntime {
+  export const method = 'liveUpdate/callRuntime' as const;
+  export interface Params<M extends RuntimeMethod = RuntimeMethod> {
     targetId: string;
-    query: ScriptStateQuery;
+    method: M;
+    argument: ArgumentOf<M>;
   }
-  /** `error` when the target could not be asked (ended, runtime not loaded). */
-  export type Result = ScriptState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: deliver a patch to one target and return the runtime's report. */
-export namespace ApplyPatch {
-  export const method = 'liveUpdate/applyPatch' as const;
-  export interface Params {
-    targetId: string;
-    patch: Patch;
-  }
-  export const type = new RequestType<Params, PatchReport, void>(method);
-}
-
-/** Server → client: evaluate code in one module's scope in one target (runs a statement on request). */
-export namespace EvaluateInModule {
-  export const method = 'liveUpdate/evaluateInModule' as const;
-  export interface Params {
-    targetId: string;
-    request: EvaluateRequest;
-  }
-  export const type = new RequestType<Params, EvaluateResult, void>(method);
-}
-
-/** Server → client: one target's pending updates and how earlier ones ended (runtime `pending`). */
-export namespace QueryPending {
-  export const method = 'liveUpdate/queryPending' as const;
-  export interface Params {
-    targetId: string;
-    query: PendingQuery;
-  }
-  export type Result = PendingState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: drop pending updates in one target (runtime `cancel`). */
-export namespace CancelPending {
-  export const method = 'liveUpdate/cancelPending' as const;
-  export interface Params {
-    targetId: string;
-    request: CancelRequest;
-  }
-  export type Result = PendingState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: one target's numbered versions (runtime `history`). */
-export namespace QueryHistory {
-  export const method = 'liveUpdate/queryHistory' as const;
-  export interface Params {
-    targetId: string;
-    query: HistoryQuery;
-  }
-  export type Result = VersionHistory | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the user modules one target runs (runtime `modules`; REPL module arguments). */
-export namespace QueryModules {
-  export const method = 'liveUpdate/queryModules' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = ModulesState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: one target's stack below the runtime (runtime `stack`; the REPL's `stack`). */
-export namespace QueryStack {
-  export const method = 'liveUpdate/queryStack' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = LiveStack | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the update points one target reached (runtime `points`; the REPL's `points`). */
-export namespace QueryUpdatePoints {
-  export const method = 'liveUpdate/queryUpdatePoints' as const;
-  export interface Params {
-    targetId: string;
-    query: Record<string, never>;
-  }
-  export type Result = UpdatePointsState | { error: string };
-  export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** Server → client: the running texts one target had at a version, to restore it (runtime `versionTexts`). */
-export namespace QueryVersionTexts {
-  export const method = 'liveUpdate/queryVersionTexts' as const;
-  export interface Params {
-    targetId: string;
-    query: VersionTextsQuery;
-  }
-  export type Result = VersionTexts | { error: string };
+  export type Result<M extends RuntimeMethod = RuntimeMethod> = AnswerOf<M> | RuntimeError;
   export const type = new RequestType<Params, Result, void>(method);
 }
 
@@ -163,20 +67,8 @@ export namespace QueryVersionTexts {
  */
 export namespace RestartFrame {
   export const method = 'liveUpdate/restartFrame' as const;
-  export interface Params {
-    targetId: string;
-    /** The running file (what the debugger's stack frames name). */
-    file: string;
-    functionName: string;
-    /** Where the function's frame is, 0-based, as the runtime saw it. */
-    line: number;
-    /** The complete new running text, and the hash of the text it replaces. */
-    code: string;
-    baseHash: string;
-    /** The pending update the runtime keeps for it, cancelled once the restart applied the text. */
-    pendingId?: string;
-  }
-  export type Result = { ok: true; restarted: string } | { ok: false; reason: string };
+  export type Params = RestartFrameRequest & { targetId: string };
+  export type Result = RestartFrameResult;
   export const type = new RequestType<Params, Result, void>(method);
 }
 
@@ -206,13 +98,6 @@ export namespace DocumentFunctions {
     functions: FunctionRange[];
   }
   export const type = new RequestType<Params, Result, void>(method);
-}
-
-/** A target's pending updates, as the status bar and the extension API show them. */
-export interface TargetPending {
-  targetId: string;
-  targetName: string;
-  pending: PendingUpdate[];
 }
 
 /** Server → client: the set of pending updates changed (one entry per target that has any). */
@@ -299,110 +184,10 @@ export const ServerCommands = {
   rollback: 'liveUpdate.rollback',
 } as const;
 
-export interface HistoryRequest {
-  /** A target id; absent: every target. */
-  target?: string;
-  /** At most this many versions per target, the newest. */
-  limit?: number;
-  /** Only versions after this number, and up to `until` (`since: n - 1, until: n`: version n alone). */
-  since?: number;
-  until?: number;
-  /** Include each file's running texts before and after the version, while the program keeps them (the Live Updates view's diff). */
-  texts?: boolean;
-}
-
-/** One target's versions, or why they could not be read. */
-export interface TargetHistory {
-  targetId: string;
-  targetName: string;
-  history?: VersionHistory;
-  error?: string;
-}
-
-export interface RollbackRequest {
-  /**
-   * The version to restore (0: the program as it loaded). Version numbers are per target. Absent:
-   * each target goes back one version (to `current - 1`; the REPL's `rollback` without a number).
-   */
-  version?: number;
-  /** A target id; absent: every target (each restores its own version `version`). */
-  target?: string;
-}
-
-export interface TargetRollback {
-  targetId: string;
-  targetName: string;
-  /**
-   * `applied`: the target runs version `version`'s texts again; `partial`: part of it, or part
-   * waits; `pending`: it waits for active functions; `no-change`: it already ran them;
-   * `rejected`: nothing changed (the reason says why); `unreachable`: the target did not answer.
-   */
-  outcome: 'applied' | 'partial' | 'pending' | 'no-change' | 'rejected' | 'unreachable';
-  /** The target's version before the rollback. */
-  from?: number;
-  /** The version it restored. */
-  to?: number;
-  /** The versions the rollback created (one per file it restored). */
-  versions: number[];
-  /** The report of each file's update (also published as `DidUpdate`). */
-  reports: UpdateReport[];
-  /** Module steps (state transformers, …) of the versions rolled back, whose state stays as it is. */
-  stateKept?: VersionStep[];
-  /** Sentences a user reads: what was restored, what was kept, what is on disk. */
-  message: string;
-}
-
-export interface RollbackResult {
-  /** The version asked for (absent: one back in each target, see `TargetRollback.to`). */
-  version?: number;
-  /** Every target took it (or already ran it). */
-  ok: boolean;
-  targets: TargetRollback[];
-  /** One paragraph for a notification. */
-  summary: string;
-}
-
 export const ClientCommands = {
   /** Args: [uri, line, character]. */
   openLocation: 'liveUpdate.openLocation',
 } as const;
-
-/** The outcome of one save, over all targets. This is also what the extension API publishes. */
-export interface UpdateReport {
-  /** Absolute path of the saved file. */
-  file: string;
-  /**
-   * `applied`: every target that runs the file took it; `rejected`: none did; `partial`: some, or
-   * part of it; `pending`: nothing yet, it waits for active functions (see `PendingChanged`).
-   */
-  outcome: 'applied' | 'rejected' | 'partial' | 'pending' | 'no-change';
-  /** Display names of the functions the update changes. */
-  functions: string[];
-  targets: TargetUpdateResult[];
-  /** One sentence for a status bar or a notification. */
-  summary: string;
-  /** From the server receiving the save to the last target's report. */
-  milliseconds: number;
-  /** Wall-clock time the update finished (ms since the epoch). */
-  time: number;
-  /** Set when the update was a rollback (or roll forward) to this version of its target. */
-  restores?: number;
-}
-
-export interface TargetUpdateResult {
-  targetId: string;
-  targetName: string;
-  /**
-   * `applied` may leave part pending (`report.scripts[].pending`); `pending`: all of it waits;
-   * `ended`: the target ended during the update (a worker that exited), so it runs nothing.
-   */
-  outcome: 'applied' | 'rejected' | 'unreachable' | 'pending' | 'ended';
-  reason?: string;
-  /** The runtime's own report, when it answered. */
-  report?: PatchReport;
-  /** The version the update created in the target's history (`VersionRecord.version`), when applied. */
-  version?: number;
-}
 
 /** Server → client: a save was processed (applied, rejected, or nothing to do). */
 export namespace DidUpdate {
@@ -411,25 +196,3 @@ export namespace DidUpdate {
   export const type = new NotificationType<Params>(method);
 }
 
-/** Diagnostic codes the server publishes; stable, so users and tests can rely on them. */
-export const DiagnosticCodes = {
-  activeFunction: 'LU001',
-  suspendedActivation: 'LU002',
-  syntaxError: 'LU003',
-  updateRejected: 'LU004',
-  staleBaseline: 'LU005',
-  staleClosures: 'LU006',
-  typeErrors: 'LU007',
-  esmTopLevelKept: 'LU008',
-  topLevelKept: 'LU009',
-  removedButUsed: 'LU010',
-  instancesNotMigrated: 'LU011',
-  kindChanged: 'LU012',
-  newDeclarationRefused: 'LU013',
-  pendingUpdate: 'LU014',
-  pendingDropped: 'LU015',
-  frameRestarted: 'LU016',
-  definitionReevaluated: 'LU017',
-} as const;
-
-export const DIAGNOSTIC_SOURCE = 'Live Update';

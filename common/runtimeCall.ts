@@ -10,7 +10,8 @@
 // the file's size (issue 9). Here the argument travels as a value of `Runtime.callFunctionOn` on
 // the runtime's own object, so the only text V8 compiles per call is the constant declaration
 // below. Without a CDP connection (js-debug offering no proxy) callers fall back to `evaluate`.
-import { RUNTIME_GLOBAL_KEY, type RuntimeMethod } from './patch';
+import { RUNTIME_GLOBAL_KEY } from './patch';
+import type { RuntimeCall, RuntimeMethod } from './runtimeApi';
 
 /** Enough of a CDP connection to call the runtime. */
 export interface CdpSender {
@@ -70,4 +71,10 @@ export class RuntimeCaller {
     });
     return found.result.type === 'object' ? found.result.objectId : undefined;
   }
+}
+
+/** A RuntimeCall over one CDP connection: the argument and the answer as values, not text. */
+export function cdpRuntimeCall(cdp: CdpSender): RuntimeCall {
+  const caller = new RuntimeCaller(cdp);
+  return async (method, argument) => JSON.parse(await caller.call(method, JSON.stringify(argument)));
 }

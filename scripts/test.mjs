@@ -47,7 +47,7 @@ const nodeStatus = run('node', [
   '--test',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  'dist/test/runtime/', 'dist/test/server/', 'dist/test/cli/',
+  'dist/test/architecture/', 'dist/test/runtime/', 'dist/test/server/', 'dist/test/cli/',
 ]);
 const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tapText)?.[1] ?? 0);

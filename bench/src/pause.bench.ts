@@ -10,7 +10,8 @@
 // The program is started the way the extension starts it (runtime preloaded, inspector on
 // loopback), and the bench's CDP session enables the Runtime and Debugger domains as js-debug does.
 import { performance } from 'node:perf_hooks';
-import { runtimeCallExpression, type PatchReport, type ScriptPatch } from '../../common/patch';
+import type { PatchReport, ScriptPatch } from '../../common/patch';
+import { runtimeCallExpression } from '../../common/runtimeApi';
 import { InspectedProcess } from '../../test/support/inspectedProcess';
 import { patchOf, scriptPatch } from '../../test/support/patches';
 import { summarize, type Summary } from './stats';

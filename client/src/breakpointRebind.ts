@@ -7,9 +7,8 @@
 // waited and landed later), js-debug keeps the old text: the user is told once per file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ScriptState } from '../../common/patch';
 import type { UpdateReport } from '../../common/protocol';
-import { callRuntime } from './delivery';
+import { askRuntime } from './delivery';
 import type { TargetTracker } from './targets';
 
 export class BreakpointRebinder {
@@ -34,7 +33,7 @@ export class BreakpointRebinder {
       const session = this.tracker.session(t.targetId);
       const key = `${t.targetId}\n${report.file}`;
       if (!session || this.warned.has(key)) continue;
-      const state = await callRuntime<ScriptState>(session, 'scriptState', { file: report.file }).catch((e: Error) => this.log.warn(`${t.targetName}: ${e.message}`));
+      const state = await askRuntime(session, 'scriptState', { file: report.file }).catch((e: Error) => this.log.warn(`${t.targetName}: ${e.message}`));
       if (!state?.changedByRuntime) continue;
       this.warned.add(key);
       this.log.info(`${t.targetName}: the debugger still sees ${report.file} as it was before an update (made while paused, or landed after waiting)`);

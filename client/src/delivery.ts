@@ -5,18 +5,21 @@
 // context (also while paused); its `clipboard` context returns the full, unquoted string result
 // (other contexts truncate it).
 import * as vscode from 'vscode';
-import { runtimeCallExpression, type RuntimeMethod } from '../../common/patch';
+import { callTimeoutMs, isRuntimeError, runtimeCallExpression, type AnswerOf, type ArgumentOf, type RuntimeError, type RuntimeMethod } from '../../common/runtimeApi';
 import { RuntimeCaller } from '../../common/runtimeCall';
 import { cdpProxy, type CdpProxy } from './cdpProxy';
 
-/** How long a target may take to answer before the call counts as failed. */
-const EVALUATE_TIMEOUT_MS = 15_000;
-export async function callRuntime<T>(
+/**
+ * Calls a runtime method in a debug session: its answer, or the runtime's error. Rejects when the
+ * session could not be asked (a timeout, js-debug's error) and with `RuntimeMissingError` when the
+ * program has no runtime.
+ */
+export async function callRuntime<M extends RuntimeMethod>(
   session: vscode.DebugSession,
-  method: RuntimeMethod,
-  argument: unknown,
-  { timeoutMs = EVALUATE_TIMEOUT_MS, viaEvaluate = false }: { timeoutMs?: number; viaEvaluate?: boolean } = {},
-): Promise<T> {
+  method: M,
+  argument: ArgumentOf<M>,
+  { timeoutMs = callTimeoutMs(method), viaEvaluate = false }: { timeoutMs?: number; viaEvaluate?: boolean } = {},
+): Promise<AnswerOf<M> | RuntimeError> {
   const argJson = JSON.stringify(argument);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -28,11 +31,18 @@ export async function callRuntime<T>(
   } finally {
     clearTimeout(timer);
   }
-  const parsed = JSON.parse(answer) as T | { error: string };
+  const parsed = JSON.parse(answer) as AnswerOf<M> | RuntimeError;
   if (parsed && typeof parsed === 'object' && 'error' in parsed && parsed.error === 'runtime-missing') {
     throw new RuntimeMissingError(session.name);
   }
-  return parsed as T;
+  return parsed;
+}
+
+/** `callRuntime`, for callers that want the answer: the runtime's error rejects as an Error. */
+export async function askRuntime<M extends RuntimeMethod>(session: vscode.DebugSession, method: M, argument: ArgumentOf<M>, options?: { timeoutMs?: number; viaEvaluate?: boolean }): Promise<AnswerOf<M>> {
+  const answer = await callRuntime(session, method, argument, options);
+  if (isRuntimeError(answer)) throw new Error(answer.error);
+  return answer;
 }
 
 const callers = new WeakMap<CdpProxy, RuntimeCaller>();

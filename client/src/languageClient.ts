@@ -1,8 +1,9 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { EvaluateResult, LiveStack, ModulesState, Patch, PatchReport, SetScriptSourceResult, PendingState, RuntimeMethod, ScriptState, UpdatePointsState, VersionHistory, VersionTexts } from '../../common/patch';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryStack, QueryUpdatePoints, QueryScriptState, QueryVersionTexts, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import type { Patch, PatchReport, SetScriptSourceResult } from '../../common/patch';
+import { CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import type { RuntimeError } from '../../common/runtimeApi';
 import { applyThroughDebugger } from '../../common/debuggerApply';
 import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
@@ -49,39 +50,17 @@ export async function startLanguageClient(
       return (await tracker.endsWithin(targetId, ENDING_GRACE_MS)) ? failed(ENDED_DURING_CALL) : failed(messageOf(e), session);
     }
   };
-  const asError = (reason: string) => ({ error: reason });
-  /** A query the runtime answers as is (`{error}` when the program cannot be asked). */
-  const ask =
-    <T>(method: RuntimeMethod, options?: { timeoutMs: number }) =>
-    ({ targetId, query }: { targetId: string; query: unknown }): Promise<T | { error: string }> =>
-      reach(targetId, (session) => callRuntime<T | { error: string }>(session, method, query, options), asError);
-
-  client.onRequest(QueryScriptState.type, ask<ScriptState>('scriptState'));
-  client.onRequest(ApplyPatch.type, ({ targetId, patch }) =>
+  // Each call to a runtime goes through as it is; `apply` alone is made through js-debug's own
+  // session where it can be, so that its breakpoints see the new text.
+  client.onRequest(CallRuntime.type, ({ targetId, method, argument }) =>
     reach(
       targetId,
-      (session) => applyPatch(session, patch),
-      // Ended while the update was under way (a program killed, a worker that exited in it): it runs
-      // no version now, and the engine reports it `ended`. Otherwise the call failed or timed out:
-      // the runtime may or may not have applied it, and the report says so.
-      (reason, session): PatchReport =>
-        reason === ENDED_DURING_CALL
-          ? { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: ENDED_DURING_UPDATE, ended: true }
-          : { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: session ? `could not reach ${session.name}: ${reason}` : reason },
+      (session) => (method === 'apply' ? applyPatch(session, argument as Patch) : callRuntime(session, method, argument)),
+      // Ended during the call (a program killed, a worker that exited in it): the server says so
+      // its way (an update's target is then `ended`). Otherwise the call failed or timed out.
+      (reason, session): RuntimeError => (reason === ENDED_DURING_CALL ? { error: reason, ended: true } : { error: session ? `could not reach ${session.name}: ${reason}` : reason }),
     ),
   );
-  client.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
-    reach(targetId, (session) => callRuntime<EvaluateResult>(session, 'evaluate', request), (reason, session): EvaluateResult => ({ ok: false, error: session ? `could not reach ${session.name}: ${reason}` : reason })),
-  );
-  // Asked every 100 ms while something waits: a program that does not answer soon is skipped
-  // this round rather than holding up the others.
-  client.onRequest(QueryPending.type, ({ targetId, query }) => ask<PendingState>('pending', { timeoutMs: 3_000 })({ targetId, query }));
-  client.onRequest(CancelPending.type, ({ targetId, request }) => ask<PendingState>('cancel')({ targetId, query: request }));
-  client.onRequest(QueryHistory.type, ask<VersionHistory>('history'));
-  client.onRequest(QueryVersionTexts.type, ask<VersionTexts>('versionTexts'));
-  client.onRequest(QueryModules.type, ask<ModulesState>('modules'));
-  client.onRequest(QueryStack.type, ask<LiveStack>('stack'));
-  client.onRequest(QueryUpdatePoints.type, ask<UpdatePointsState>('points'));
   client.onRequest(RestartFrame.type, (params) => reach(params.targetId, (session) => restartFrameInto(session, params), (reason): RestartFrame.Result => ({ ok: false, reason })));
 
   client.onNotification(PendingChanged.type, ({ targets }) => onPending(targets));
@@ -116,7 +95,6 @@ export async function startLanguageClient(
 const ENDING_GRACE_MS = 2_000;
 /** Why a call got no answer when its program ended first (an update's report says it its way). */
 const ENDED_DURING_CALL = 'the program ended before it answered (it exited or was killed)';
-const ENDED_DURING_UPDATE = 'the program ended during the update (it exited or was killed)';
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -127,7 +105,7 @@ function messageOf(e: unknown): string {
  * (its CDP proxy), so its breakpoints stay right (common/debuggerApply.ts); without a proxy, or
  * with a runtime that cannot, the runtime makes them itself.
  */
-async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<PatchReport> {
+async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<PatchReport | RuntimeError> {
   const proxy = patch.dryRun ? undefined : await cdpProxy(session);
   if (proxy) {
     const report = await applyThroughDebugger(
@@ -139,5 +117,5 @@ async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<P
     );
     if (!('unsupported' in report)) return report;
   }
-  return callRuntime<PatchReport>(session, 'apply', patch);
+  return callRuntime(session, 'apply', patch);
 }

@@ -10,11 +10,11 @@
 //   5. drop the runtime's pending copy of the same update.
 // Any failure leaves the update pending in the runtime, as `defer` would.
 import * as vscode from 'vscode';
-import { hashText, type ScriptState } from '../../common/patch';
+import { hashText } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
 import { cdpProxy } from './cdpProxy';
-import { callRuntime } from './delivery';
+import { askRuntime } from './delivery';
 
 interface DapFrame {
   id: number;
@@ -27,7 +27,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // js-debug's session resolves positions in a script the runtime changed against the text it
   // knew; an edit through it would then start from that text. Only a script the runtime has not
   // changed can be restarted into new code this way.
-  const before = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
+  const before = await askRuntime(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
   if (before.changedByRuntime) return { ok: false, reason: 'the debugger no longer sees this file as it runs (it was updated in the program before), so its frames cannot be restarted safely' };
   const paused = await pausedFrames(session);
   if (!paused) return { ok: false, reason: 'the program is not paused' };
@@ -41,7 +41,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
     const top = await waitForTop(session, paused.threadId, params.file);
     if (!top) return { ok: false, reason: `the frame of \`${params.functionName}\` did not restart` };
   }
-  const state = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file });
+  const state = await askRuntime(session, 'scriptState', { file: params.file });
   if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
   // The accessor in the other spelling than V8 holds, as the runtime itself edits (common/runningText).
   const status = await setScriptSource(session, state.scriptId, withAccessorForm(params.code, params.file, state.accessorForm === 1 ? 0 : 1));
@@ -51,9 +51,9 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // the first one entered and the step stops in it; js-debug's `evaluate` answers, so these two
   // small calls go that way.
   const afterEdit = { viaEvaluate: true };
-  if (params.pendingId) await callRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' }, afterEdit);
+  if (params.pendingId) await askRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' }, afterEdit);
   // The runtime's session still sees the text it knew: it must read the script from V8 again.
-  const after = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file, knownHash: hashText(params.code), refresh: true }, afterEdit);
+  const after = await askRuntime(session, 'scriptState', { file: params.file, knownHash: hashText(params.code), refresh: true }, afterEdit);
   if (after.hash !== hashText(params.code)) {
     const now = after.code ?? '';
     let at = 0;

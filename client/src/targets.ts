@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
 import { forgetCdpProxy } from './cdpProxy';
-import { callRuntime, RuntimeMissingError } from './delivery';
+import { askRuntime, RuntimeMissingError } from './delivery';
 import { warnNotLive } from './restrictedMode';
 
 /** How long a new session may take to load the runtime: 100 × 100 ms. */
@@ -76,7 +76,7 @@ export class TargetTracker implements vscode.Disposable {
     // Atomics.wait answers when it wakes, or never (then it never becomes a target).
     for (let attempt = 0; !info; attempt++) {
       try {
-        info = await callRuntime<RuntimeInfo>(session, 'info', {}, { timeoutMs: 0 });
+        info = await askRuntime(session, 'info', {}, { timeoutMs: 0 });
       } catch (e) {
         if (this.ended.has(session.id)) return;
         if (!(e instanceof RuntimeMissingError) || attempt >= HANDSHAKE_ATTEMPTS) {

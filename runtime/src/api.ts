@@ -1,26 +1,8 @@
-// The runtime's API, as the debugger reaches it through `evaluate`: JSON text in, JSON text out.
-// Nothing here may throw into the program: every failure becomes part of the answer.
-import {
-  PATCH_FORMAT_VERSION,
-  hashText,
-  type Patch,
-  type EvaluateRequest,
-  type EvaluateResult,
-  type PatchReport,
-  type RuntimeInfo,
-  type RuntimeApi,
-  type ScriptState,
-  type ScriptStateQuery,
-  type CancelRequest,
-  type PendingQuery,
-  type PendingState,
-  type HistoryQuery,
-  type VersionHistory,
-  type VersionTextsQuery,
-  type ModulesState,
-  type LiveStack,
-  type UpdatePointsState,
-} from '../../common/patch';
+// The runtime's methods (declared in common/runtimeApi.ts), as the debugger reaches them through
+// `evaluate` or `Runtime.callFunctionOn`: JSON text in, JSON text out. Nothing here may throw into
+// the program: every failure becomes the answer.
+import { PATCH_FORMAT_VERSION, hashText, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type RuntimeInfo, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import { RUNTIME_METHODS, type RuntimeError, type RuntimeMethod, type RuntimeMethods, type RuntimeWire } from '../../common/runtimeApi';
 import { applyUpdate } from './defer';
 // The step kinds the runtime carries out itself register with moduleSteps when loaded.
 import './declarations';
@@ -34,169 +16,110 @@ import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
 import { DebuggerApplies } from './debuggerEditor';
 
-export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
+export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   const versions = new Versions(session);
   const pending = new PendingUpdates(session, scopes, versions);
   const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
-  const throughDebugger = new DebuggerApplies((patchJson) => api.apply(patchJson));
-  const api: RuntimeApi = {
-    formatVersion: PATCH_FORMAT_VERSION,
+  const throughDebugger = new DebuggerApplies((patch) => methods.apply(patch) as PatchReport);
+  const methods: RuntimeMethods = {
+    info: () => runtimeInfo(false),
 
-    info(): string {
-      return JSON.stringify(runtimeInfo(false));
-    },
+    applyThroughDebugger: (patch) => throughDebugger.start(patch),
 
-    applyThroughDebugger(patchJson: string): string {
+    applyProgress: (request) => throughDebugger.progress(request),
+
+    apply(patch: Patch): PatchReport {
+      const id = String(patch.id ?? '');
       try {
-        return throughDebugger.start(patchJson);
-      } catch (e) {
-        return JSON.stringify({ error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` });
-      }
-    },
-
-    applyProgress(requestJson: string): string {
-      try {
-        return throughDebugger.progress(requestJson);
-      } catch (e) {
-        return JSON.stringify({ error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` });
-      }
-    },
-
-    apply(patchJson: string): string {
-      let id = '';
-      try {
-        const patch = JSON.parse(patchJson) as Patch;
-        id = String(patch.id ?? '');
         if (patch.format !== PATCH_FORMAT_VERSION) {
           return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
         }
         const before = versions.prepare(patch);
         const report = applyUpdate(session, pending, patch, scopes);
         versions.record(patch, report, 'apply', before);
-        return JSON.stringify(report);
+        return report;
       } catch (e) {
         return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     },
 
-    check(patchJson: string): string {
-      let patch: Patch;
-      try {
-        patch = JSON.parse(patchJson) as Patch;
-      } catch (e) {
-        return failure('', `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      return this.apply(JSON.stringify({ ...patch, dryRun: true }));
-    },
+    check: (patch) => methods.apply({ ...patch, dryRun: true }),
 
-    evaluate(requestJson: string): string {
+    evaluate(request: EvaluateRequest): EvaluateResult {
       try {
-        const request = JSON.parse(requestJson) as EvaluateRequest;
-        if (request.token !== undefined) return JSON.stringify(awaited.answer(String(request.token)) satisfies EvaluateResult);
+        if (request.token !== undefined) return awaited.answer(String(request.token));
         const value = scopes.evaluate(request.file, request.expression);
-        return JSON.stringify((request.await ? awaited.start(value) : { ok: true, value: preview(value) }) satisfies EvaluateResult);
+        return request.await ? awaited.start(value) : { ok: true, value: preview(value) };
       } catch (e) {
-        return JSON.stringify({ ok: false, error: errorLine(e) } satisfies EvaluateResult);
+        return { ok: false, error: errorLine(e) };
       }
     },
 
-    modules(): string {
-      try {
-        return JSON.stringify({ files: scopes.files() } satisfies ModulesState);
-      } catch (e) {
-        return JSON.stringify({ error: errorLine(e) });
-      }
+    modules: () => ({ files: scopes.files() }),
+
+    // Only the program's own modules: the runtime's frames (this call) and Node's are not its code.
+    stack: () => ({ frames: captureLiveStack().filter((f) => scopes.has(f.file)) }),
+
+    points: () => pending.pointsState(),
+
+    scriptState(query: ScriptStateQuery): ScriptState {
+      if (query.refresh) session.refresh();
+      const running = session.runningText(query.file);
+      if (!running) return { file: query.file, loaded: false };
+      const hash = hashText(running.code);
+      const state: ScriptState = {
+        file: query.file,
+        loaded: true,
+        hash,
+        scriptId: running.scriptId,
+        ...(session.changedHere.has(running.scriptId) ? { changedByRuntime: true } : {}),
+        ...(running.accessorForm !== undefined ? { accessorForm: running.accessorForm } : {}),
+      };
+      if (query.knownHash !== hash) state.code = running.code;
+      return state;
     },
 
-    stack(): string {
-      try {
-        // Only the program's own modules: the runtime's frames (this call) and Node's are not its code.
-        const frames = captureLiveStack().filter((f) => scopes.has(f.file));
-        return JSON.stringify({ frames } satisfies LiveStack);
-      } catch (e) {
-        return JSON.stringify({ error: errorLine(e) });
-      }
-    },
+    pending: (query) => pending.state(Number(query.since) || 0),
 
-    points(): string {
-      try {
-        return JSON.stringify(pending.pointsState() satisfies UpdatePointsState);
-      } catch (e) {
-        return JSON.stringify({ error: errorLine(e) });
-      }
-    },
+    cancel: (request) => pending.cancel(request),
 
-    scriptState(queryJson: string): string {
-      try {
-        const query = JSON.parse(queryJson) as ScriptStateQuery;
-        if (query.refresh) session.refresh();
-        const running = session.runningText(query.file);
-        if (!running) return JSON.stringify({ file: query.file, loaded: false } satisfies ScriptState);
-        const hash = hashText(running.code);
-        const state: ScriptState = {
-          file: query.file,
-          loaded: true,
-          hash,
-          scriptId: running.scriptId,
-          ...(session.changedHere.has(running.scriptId) ? { changedByRuntime: true } : {}),
-          ...(running.accessorForm !== undefined ? { accessorForm: running.accessorForm } : {}),
-        };
-        if (query.knownHash !== hash) state.code = running.code;
-        return JSON.stringify(state);
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    },
+    history: (query) => versions.history(query),
 
-    pending(queryJson: string): string {
-      try {
-        const query = JSON.parse(queryJson || '{}') as PendingQuery;
-        return JSON.stringify(pending.state(Number(query.since) || 0));
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    },
-
-    cancel(requestJson: string): string {
-      try {
-        return JSON.stringify(pending.cancel(JSON.parse(requestJson || '{}') as CancelRequest) satisfies PendingState);
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    },
-
-    history(queryJson: string): string {
-      try {
-        return JSON.stringify(versions.history(JSON.parse(queryJson || '{}') as HistoryQuery) satisfies VersionHistory);
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    },
-
-    versionTexts(queryJson: string): string {
-      try {
-        return JSON.stringify(versions.textsAt(Number((JSON.parse(queryJson || '{}') as VersionTextsQuery).version)));
-      } catch (e) {
-        return JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
-      }
-    },
-
-    // Called by the program on its own stack: it must never throw into it.
-    updatePoint(): void {
-      try {
-        pending.point();
-      } catch {
-        // An update that fails here is reported through its pending event; nothing to add.
-      }
-    },
+    versionTexts: (query) => versions.textsAt(Number(query.version)),
   };
-  return api;
+  // Called by the program on its own stack: it must never throw into it.
+  const updatePoint = () => {
+    try {
+      pending.point();
+    } catch {
+      // An update that fails here is reported through its pending event; nothing to add.
+    }
+  };
+  return wire(methods, updatePoint);
 }
 
-function failure(id: string, error: string): string {
-  const report: PatchReport = { id, ok: false, scripts: [], blockedMs: 0, error };
-  return JSON.stringify(report);
+/**
+ * The methods as the debugger reaches them: JSON text in, JSON text out. Nothing may throw into
+ * the program: a failure becomes the answer.
+ */
+function wire(methods: RuntimeMethods, updatePoint: () => void): RuntimeWire {
+  const api: Record<string, unknown> = { formatVersion: PATCH_FORMAT_VERSION, updatePoint };
+  for (const name of Object.keys(RUNTIME_METHODS) as RuntimeMethod[]) {
+    const method = methods[name] as (argument: unknown) => unknown;
+    api[name] = (argumentJson: string): string => {
+      try {
+        return JSON.stringify(method(argumentJson ? JSON.parse(argumentJson) : {}));
+      } catch (e) {
+        return JSON.stringify({ error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` } satisfies RuntimeError);
+      }
+    };
+  }
+  return api as RuntimeWire;
+}
+
+function failure(id: string, error: string): PatchReport {
+  return { id, ok: false, scripts: [], blockedMs: 0, error };
 }
 
 export function runtimeInfo(internal: boolean): RuntimeInfo {
@@ -212,37 +135,9 @@ function threadId(): number {
 }
 
 /** The API of a thread Node runs for itself: it answers, so the client can tell, and does nothing. */
-export function internalThreadApi(): RuntimeApi {
-  const refusal = 'this is an internal Node.js thread, not part of the program';
-  return {
-    formatVersion: PATCH_FORMAT_VERSION,
-    info: () => JSON.stringify(runtimeInfo(true)),
-    apply: (patchJson) => failure(patchIdOf(patchJson), refusal),
-    applyThroughDebugger: () => JSON.stringify({ error: refusal }),
-    applyProgress: () => JSON.stringify({ error: refusal }),
-    check: (patchJson) => failure(patchIdOf(patchJson), refusal),
-    evaluate: () => JSON.stringify({ ok: false, error: refusal } satisfies EvaluateResult),
-    scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),
-    pending: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
-    cancel: () => JSON.stringify({ pending: [], events: [], seq: 0, updatePoints: 0 } satisfies PendingState),
-    history: () => JSON.stringify({ versions: [], current: 0, oldestRestorable: 0, limits: { versionsWithTexts: 0, textBytes: 0, records: 0 } } satisfies VersionHistory),
-    versionTexts: () => JSON.stringify({ error: refusal }),
-    modules: () => JSON.stringify({ files: [] } satisfies ModulesState),
-    stack: () => JSON.stringify({ frames: [] } satisfies LiveStack),
-    points: () => JSON.stringify({ total: 0, sites: [] } satisfies UpdatePointsState),
-    updatePoint: () => undefined,
-  };
-}
-
-/** The id of a patch given as JSON, or '' when the text is not one: never throws. */
-function patchIdOf(patchJson: string): string {
-  return fieldOf(patchJson, 'id');
-}
-
-function fieldOf(json: string, field: string): string {
-  try {
-    return String((JSON.parse(json) as Record<string, unknown>)[field] ?? '');
-  } catch {
-    return '';
-  }
+export function internalThreadApi(): RuntimeWire {
+  const refusal: RuntimeError = { error: 'this is an internal Node.js thread, not part of the program' };
+  const methods = Object.fromEntries(Object.keys(RUNTIME_METHODS).map((name) => [name, () => refusal])) as unknown as RuntimeMethods;
+  methods.info = () => runtimeInfo(true);
+  return wire(methods, () => undefined);
 }

@@ -13,7 +13,8 @@
 // handled, so an edit asked from inside the debugger's `evaluate` would never come. A program
 // that gives the runtime no turn (paused, or busy in a loop) gets the update the in-process way
 // when the debugger next asks (`QUEUE_LIMIT_MS`), as before.
-import type { EditProgress, PatchReport, SetScriptSourceResult } from '../../common/patch';
+import type { EditProgress, Patch, PatchReport, SetScriptSourceResult } from '../../common/patch';
+import type { ProgressRequest } from '../../common/runtimeApi';
 import { setImmediate, wallNow } from './clock';
 
 export type { SetScriptSourceResult };
@@ -75,11 +76,11 @@ export class DebuggerEditor {
 }
 
 interface QueuedApply {
-  patchJson: string;
+  patch: Patch;
   queuedAt: number;
   editor: DebuggerEditor;
   state: 'queued' | 'running' | 'done';
-  report?: string;
+  report?: PatchReport;
 }
 
 /**
@@ -91,35 +92,34 @@ export class DebuggerApplies {
   private readonly queue = new Map<string, QueuedApply>();
   private next = 0;
 
-  constructor(private readonly applyNow: (patchJson: string) => string) {}
+  constructor(private readonly applyNow: (patch: Patch) => PatchReport) {}
 
-  start(patchJson: string): string {
+  start(patch: Patch): { token: string } {
     const token = `u${++this.next}`;
-    const entry: QueuedApply = { patchJson, queuedAt: wallNow(), editor: new DebuggerEditor(), state: 'queued' };
+    const entry: QueuedApply = { patch, queuedAt: wallNow(), editor: new DebuggerEditor(), state: 'queued' };
     this.queue.set(token, entry);
     setImmediate(() => this.execute(entry, true));
-    return JSON.stringify({ token });
+    return { token };
   }
 
-  progress(requestJson: string): string {
-    const { token, answer } = JSON.parse(requestJson) as { token: string; answer?: { seq: number; result: SetScriptSourceResult } };
+  progress({ token, answer }: ProgressRequest): EditProgress {
     const entry = this.queue.get(token);
-    if (!entry) return JSON.stringify({ error: `no update ${token} is being applied` } satisfies EditProgress);
+    if (!entry) return { error: `no update ${token} is being applied` };
     if (answer) entry.editor.answered(answer.seq, answer.result);
     // No turn came (paused, or a loop that never yields): apply it here, the in-process way.
     if (entry.state === 'queued' && wallNow() - entry.queuedAt > QUEUE_LIMIT_MS) this.execute(entry, false);
     if (entry.state === 'done') {
       this.queue.delete(token);
-      return JSON.stringify({ state: 'done', report: JSON.parse(entry.report!) as PatchReport } satisfies EditProgress);
+      return { state: 'done', report: entry.report! };
     }
     const edit = entry.editor.pendingEdit();
-    return JSON.stringify((edit ? { state: 'edit', ...edit } : { state: entry.state }) satisfies EditProgress);
+    return edit ? { state: 'edit', ...edit } : { state: entry.state };
   }
 
   private execute(entry: QueuedApply, throughDebugger: boolean): void {
     if (entry.state !== 'queued') return;
     entry.state = 'running';
-    entry.report = throughDebugger ? entry.editor.run(() => this.applyNow(entry.patchJson)) : this.applyNow(entry.patchJson);
+    entry.report = throughDebugger ? entry.editor.run(() => this.applyNow(entry.patch)) : this.applyNow(entry.patch);
     entry.state = 'done';
   }
 }

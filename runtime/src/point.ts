@@ -2,9 +2,10 @@
 // while the runtime runs it (the runtime resolves that name to this file, see hooks.ts). Without
 // Live Update, the same import resolves to the installed package, whose `updatePoint` does the
 // same: nothing, unless a runtime is present.
-import { RUNTIME_GLOBAL_KEY, type RuntimeApi } from '../../common/patch';
+import { RUNTIME_GLOBAL_KEY } from '../../common/patch';
+import type { RuntimeWire } from '../../common/runtimeApi';
 
-const runtime = (globalThis as unknown as Record<symbol, RuntimeApi | undefined>)[Symbol.for(RUNTIME_GLOBAL_KEY)];
+const runtime = (globalThis as unknown as Record<symbol, RuntimeWire | undefined>)[Symbol.for(RUNTIME_GLOBAL_KEY)];
 const point: () => void = typeof runtime?.updatePoint === 'function' ? runtime.updatePoint : () => undefined;
 
 /**

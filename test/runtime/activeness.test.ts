@@ -2,7 +2,7 @@
 // are not on the synchronous stack, and the query that checks without applying.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { runtimeCallExpression } from '../../common/patch';
+import { runtimeCallExpression } from '../../common/runtimeApi';
 import { fixturePrograms } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
 import { fixture } from '../support/paths';

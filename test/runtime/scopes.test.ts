@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { runtimeCallExpression, type EvaluateResult, type UpdatePointsState } from '../../common/patch';
+import type { EvaluateResult } from '../../common/patch';
+import { runtimeCallExpression } from '../../common/runtimeApi';
 import { eventually } from '../support/eventually';
 import { InspectedProcess } from '../support/inspectedProcess';
 import { patchOf, replaceOnce, scriptPatch } from '../support/patches';
@@ -72,7 +73,7 @@ describe('runtime: awaited evaluation and the REPL views', () => {
     const p = await InspectedProcess.start(fixture('repl-js', 'main.js'));
     processes.push(p);
     await eventually('the fixture', () => p.evaluate<boolean>('typeof fixture === "object"'));
-    const ask = (request: object) => p.callRuntime<EvaluateResult & { pending?: string }>('evaluate', { file, ...request });
+    const ask = (request: object) => p.ask('evaluate', { file, expression: '', ...request });
     // Without `await` (Quick Fixes, older callers): the promise itself, no token.
     assert.deepEqual(await ask({ expression: 'new Promise(() => {})' }), { ok: true, value: 'Promise { <pending> }' });
     const first = await ask({ expression: 'later(5)', await: true });
@@ -104,7 +105,7 @@ describe('runtime: awaited evaluation and the REPL views', () => {
     assert.deepEqual(await p.callRuntime('modules', {}), { files: [fixture('repl-js', 'counter.js'), main] });
     assert.deepEqual(await p.callRuntime('stack', {}), { frames: [] }, 'a running program has no frame of its own under an evaluate');
     await p.evaluate('fixture.loop(1000)');
-    const points = await p.callRuntime<UpdatePointsState>('points', {});
+    const points = await p.ask('points', {});
     assert.equal(points.total, 1000);
     assert.equal(points.sites.length, 1);
     const site = points.sites[0]!;

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { RUNTIME_GLOBAL_KEY, type EvaluateResult } from '../../common/patch';
+import { RUNTIME_GLOBAL_KEY } from '../../common/patch';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
 import { eventually } from '../support/eventually';
 import { InspectedProcess, testNode } from '../support/inspectedProcess';
@@ -34,7 +34,7 @@ describe('runtime: security', () => {
     const inspectorPort = Number(/ws:\/\/127\.0\.0\.1:(\d+)\//.exec(p.stderr())?.[1]);
     const report = await p.apply(patchOf(scriptPatch(file, replaceOnce("return 'v1';", "return 'v2';"))));
     assert.equal(report.ok, true, report.error);
-    const evaluated = await p.callRuntime<EvaluateResult>('evaluate', { file, expression: 'counter' });
+    const evaluated = await p.ask('evaluate', { file, expression: 'counter' });
     assert.equal(evaluated.ok, true);
     await p.callRuntime('history', {});
     await p.waitForLine(/^tick \d+ v2$/);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { hashText, PATCH_FORMAT_VERSION, type Patch, type PatchReport, type VersionHistory, type VersionTexts } from '../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type HistoryQuery, type Patch, type PatchReport, type VersionHistory, type VersionTexts } from '../../common/patch';
 import { compareVersions, patchFunctions } from '../../server/src/analysis/changes';
 import { runningTextOf } from '../../server/src/core/savedText';
 import type { InspectedProcess } from '../support/inspectedProcess';
@@ -22,13 +22,13 @@ const source = fs.readFileSync(file, 'utf8');
 const names = ['v1', 'one', 'two', 'three'];
 const sourceAt = (n: number) => (n === 0 ? source : replaceOnce("return 'v1';", `return '${names[n]}';`)(source));
 
-async function history(p: InspectedProcess, query: object = {}): Promise<VersionHistory> {
-  return p.callRuntime('history', query);
+async function history(p: InspectedProcess, query: HistoryQuery = {}): Promise<VersionHistory> {
+  return p.ask('history', query);
 }
 
 /** What the server does for a rollback: the texts of version K, applied as an update from what runs. */
 async function restore(p: InspectedProcess, version: number): Promise<PatchReport> {
-  const texts = await p.callRuntime<VersionTexts | { error: string }>('versionTexts', { version });
+  const texts = await p.callRuntime('versionTexts', { version });
   if ('error' in texts) throw new Error(texts.error);
   const scripts = [];
   for (const t of texts.files) {
@@ -89,8 +89,10 @@ describe('runtime: versions and rollback', () => {
     assert.match(withTexts.versions[0]!.files[0]!.before!, /return 'v1';/);
 
     // Restoring the version that runs changes nothing; a version that never was is refused.
-    assert.deepEqual((await p.callRuntime<VersionTexts>('versionTexts', { version: 3 })).files, []);
-    assert.match((await p.callRuntime<{ error: string }>('versionTexts', { version: 7 })).error, /no version 7 \(its versions are 0 to 6\)/);
+    assert.deepEqual((await p.ask('versionTexts', { version: 3 })).files, []);
+    const missing = await p.callRuntime('versionTexts', { version: 7 });
+    assert.ok('error' in missing, JSON.stringify(missing));
+    assert.match(missing.error, /no version 7 \(its versions are 0 to 6\)/);
   });
 
   it('lists the module steps a rollback undoes the code of: their state stays as it is', async () => {
@@ -102,7 +104,7 @@ describe('runtime: versions and rollback', () => {
     assert.deepEqual((await history(p)).versions[0]!.steps, [{ file, kind: 'transformer', label: 'transformer of counter' }]);
     assert.ok((await counter(p)) >= 1000);
 
-    const texts = await p.callRuntime<VersionTexts>('versionTexts', { version: 0 });
+    const texts = await p.ask('versionTexts', { version: 0 });
     assert.deepEqual(texts.steps, [{ file, kind: 'transformer', label: 'transformer of counter', version: 1 }]);
     const back = await restore(p, 0);
     assert.equal(back.ok, true, JSON.stringify(back));

@@ -1,7 +1,7 @@
 // The command line's TargetPort (server/src/core/runtimePort.ts) over the test's own inspector
 // connections (InspectedProcess): what tests of the engine and the command interpreter use
 // without a language server.
-import type { TargetInfo } from '../../common/protocol';
+import type { TargetInfo } from '../../common/reports';
 import { RuntimeTargetPort } from '../../server/src/core/runtimePort';
 import type { InspectedProcess } from './inspectedProcess';
 
@@ -12,10 +12,7 @@ export interface InspectedTarget extends TargetInfo {
 export class InspectedPort extends RuntimeTargetPort {
   constructor(targets: InspectedTarget[]) {
     const processes = new Map(targets.map((t) => [t.id, t.process]));
-    super((targetId, method, argJson) => {
-      const process = processes.get(targetId);
-      return process ? process.callRuntimeRaw(method, argJson) : Promise.reject(new Error(`no target ${targetId}`));
-    });
+    super((targetId) => processes.get(targetId)?.runtimeCall);
     this.setTargets(targets.map(({ id, name }) => ({ id, name })));
   }
 }

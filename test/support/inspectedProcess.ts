@@ -2,9 +2,10 @@
 // over the Chrome DevTools Protocol the way the extension drives it through js-debug: the runtime
 // is reached only through the debugger's session (common/runtimeCall.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { type RuntimeMethod, type PendingState, type CancelRequest, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type ScriptState, type ScriptStateQuery } from '../../common/patch';
+import type { PendingState, CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
+import { isRuntimeError, type AnswerOf, type ArgumentOf, type RuntimeCall, type RuntimeError, type RuntimeMethod } from '../../common/runtimeApi';
 import { CdpConnection } from '../../server/src/cli/cdp';
-import { callRuntime, cdpRuntimeCall, type RuntimeCall } from '../../server/src/core/runtimePort';
+import { cdpRuntimeCall } from '../../common/runtimeCall';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -64,22 +65,25 @@ export class InspectedProcess {
   }
 
   /** Calls the runtime as the extension does through js-debug's CDP proxy (common/runtimeCall.ts). */
-  callRuntime<T>(method: RuntimeMethod, argument: unknown): Promise<T> {
-    return callRuntime<T>(this.runtimeCall, method, argument);
+  callRuntime<M extends RuntimeMethod>(method: M, argument: ArgumentOf<M>): Promise<AnswerOf<M> | RuntimeError> {
+    return this.runtimeCall(method, argument);
   }
 
-  /** The same, with the argument and the answer as JSON. */
-  callRuntimeRaw(method: RuntimeMethod, argJson: string): Promise<string> {
-    return this.runtimeCall(method, argJson);
+  /** `callRuntime` for the answer itself: a test that gets the runtime's error fails. */
+  async ask<M extends RuntimeMethod>(method: M, argument: ArgumentOf<M>): Promise<AnswerOf<M>> {
+    const answer = await this.runtimeCall(method, argument);
+    if (isRuntimeError(answer)) throw new Error(`the runtime's ${method} failed: ${answer.error}`);
+    return answer;
   }
 
   private runtimeCallOnce: RuntimeCall | undefined;
-  private get runtimeCall(): RuntimeCall {
+  /** The runtime of this process, called over the test's own inspector connection. */
+  get runtimeCall(): RuntimeCall {
     return (this.runtimeCallOnce ??= cdpRuntimeCall(this.cdp));
   }
 
   apply(patch: Patch): Promise<PatchReport> {
-    return this.callRuntime('apply', patch);
+    return this.ask('apply', patch);
   }
 
   /**
@@ -99,15 +103,15 @@ export class InspectedProcess {
   }
 
   pending(since = 0): Promise<PendingState> {
-    return this.callRuntime('pending', { since });
+    return this.ask('pending', { since });
   }
 
   cancel(request: CancelRequest = {}): Promise<PendingState> {
-    return this.callRuntime('cancel', request);
+    return this.ask('cancel', request);
   }
 
   scriptState(query: ScriptStateQuery): Promise<ScriptState> {
-    return this.callRuntime('scriptState', query);
+    return this.ask('scriptState', query);
   }
 
   /**
@@ -125,7 +129,7 @@ export class InspectedProcess {
 
   /** The runtime's evaluate in a module's scope (what the client does for the server). */
   evaluateInModule(request: EvaluateRequest): Promise<EvaluateResult> {
-    return this.callRuntime('evaluate', request);
+    return this.ask('evaluate', request);
   }
 
   /** Waits for an output line matching `pattern` after line index `from`. */

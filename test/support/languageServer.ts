@@ -18,9 +18,19 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged, QueryHistory, QueryModules, QueryPending, QueryScriptState, QueryStack, QueryUpdatePoints, QueryVersionTexts, RunningTextDiffers, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { CallRuntime, DidUpdate, PendingChanged, RunningTextDiffers, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver-protocol/node';
-import type { PatchReport } from '../../common/patch';
+import type { Patch, PatchReport, ScriptStateQuery } from '../../common/patch';
+
+/** A baseline the server asked for, and a patch it sent: what the tests look at. */
+export interface ScriptStateCall {
+  targetId: string;
+  query: ScriptStateQuery;
+}
+export interface ApplyCall {
+  targetId: string;
+  patch: Patch;
+}
 import { eventually } from './eventually';
 import type { InspectedProcess } from './inspectedProcess';
 import { serverEntry } from './paths';
@@ -36,8 +46,8 @@ export interface Target {
 
 export class LanguageServerClient {
   /** Everything the server sent, in arrival order. */
-  readonly queries: QueryScriptState.Params[] = [];
-  readonly applyRequests: ApplyPatch.Params[] = [];
+  readonly queries: ScriptStateCall[] = [];
+  readonly applyRequests: ApplyCall[] = [];
   readonly updates: UpdateReport[] = [];
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   readonly log: string[] = [];
@@ -49,7 +59,7 @@ export class LanguageServerClient {
    * Answers an ApplyPatch instead of the target's runtime when it returns a report: what the
    * extension answers when it cannot reach a target (e.g. one that ended during the update).
    */
-  answerApply: ((params: ApplyPatch.Params) => Promise<PatchReport | undefined>) | undefined;
+  answerApply: ((params: ApplyCall) => Promise<PatchReport | undefined>) | undefined;
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
   /** Requests of the server this client is still answering. */
@@ -60,66 +70,18 @@ export class LanguageServerClient {
   private constructor(private readonly child: ChildProcess, readonly connection: ProtocolConnection) {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     child.on('exit', () => (this.exited = true));
-    connection.onRequest(QueryScriptState.type, (params) =>
+    // The extension's part: each runtime call goes to the target's runtime as it is (the
+    // baselines asked and the patches sent are recorded for the tests).
+    connection.onRequest(CallRuntime.type, ({ targetId, method, argument }) =>
       this.answering(async () => {
-        this.queries.push(params);
-        const target = this.targets.find((t) => t.id === params.targetId);
-        if (!target) return { error: `no target ${params.targetId}` };
-        return target.process.scriptState(params.query);
-      }),
-    );
-    connection.onRequest(ApplyPatch.type, (params) =>
-      this.answering(async () => {
-        this.applyRequests.push(params);
-        const target = this.targets.find((t) => t.id === params.targetId);
-        if (!target) throw new Error(`no target ${params.targetId}`);
-        return (await this.answerApply?.(params)) ?? target.process.apply(params.patch);
-      }),
-    );
-    connection.onRequest(EvaluateInModule.type, ({ targetId, request }) =>
-      this.answering(async () => {
-        const target = this.targets.find((t) => t.id === targetId);
-        if (!target) return { ok: false, error: `no target ${targetId}` };
-        return target.process.evaluateInModule(request);
-      }),
-    );
-    connection.onRequest(QueryPending.type, ({ targetId, query }) =>
-      this.answering(async () => {
+        if (method === 'scriptState') this.queries.push({ targetId, query: argument as ScriptStateQuery });
+        if (method === 'apply') this.applyRequests.push({ targetId, patch: argument as Patch });
         const target = this.targets.find((t) => t.id === targetId);
         if (!target) return { error: `no target ${targetId}` };
-        return target.process.pending(query.since ?? 0);
+        if (method === 'apply') return (await this.answerApply?.({ targetId, patch: argument as Patch })) ?? target.process.callRuntime(method, argument);
+        return target.process.callRuntime(method, argument);
       }),
     );
-    connection.onRequest(CancelPending.type, ({ targetId, request }) =>
-      this.answering(async () => {
-        const target = this.targets.find((t) => t.id === targetId);
-        if (!target) return { error: `no target ${targetId}` };
-        return target.process.cancel(request);
-      }),
-    );
-    connection.onRequest(QueryHistory.type, ({ targetId, query }) =>
-      this.answering(async () => {
-        const target = this.targets.find((t) => t.id === targetId);
-        if (!target) return { error: `no target ${targetId}` };
-        return target.process.callRuntime('history', query);
-      }),
-    );
-    connection.onRequest(QueryVersionTexts.type, ({ targetId, query }) =>
-      this.answering(async () => {
-        const target = this.targets.find((t) => t.id === targetId);
-        if (!target) return { error: `no target ${targetId}` };
-        return target.process.callRuntime('versionTexts', query);
-      }),
-    );
-    const runtimeView = (method: 'modules' | 'stack' | 'points') => ({ targetId }: { targetId: string }) =>
-      this.answering(async () => {
-        const target = this.targets.find((t) => t.id === targetId);
-        if (!target) return { error: `no target ${targetId}` };
-        return target.process.callRuntime<never>(method, {});
-      });
-    connection.onRequest(QueryModules.type, runtimeView('modules'));
-    connection.onRequest(QueryStack.type, runtimeView('stack'));
-    connection.onRequest(QueryUpdatePoints.type, runtimeView('points'));
     connection.onNotification(PendingChanged.type, ({ targets }) => this.pendingChanges.push(targets));
     connection.onNotification(DidUpdate.type, (report) => this.updates.push(report));
     connection.onNotification(RunningTextDiffers.type, (notice) => this.runningTextDiffers.push(notice));

@@ -3,7 +3,7 @@
 // applies saved edits until `quit` (detach) or the program's end.
 import { runtimeLoadExpression } from '../../../common/nodeOptions';
 import type { RuntimeInfo } from '../../../common/patch';
-import { callRuntime, cdpRuntimeCall } from '../core/runtimePort';
+import { cdpRuntimeCall } from '../../../common/runtimeCall';
 import type { Command } from './args';
 import { CdpConnection } from './cdp';
 import { openFrontEnd } from './frontEnd';
@@ -79,7 +79,7 @@ async function inspectorOf(target: string, port: number): Promise<{ url: string;
 /** The runtime's info, loading it first when the program does not have it yet. */
 async function loadRuntime(cdp: CdpConnection, runtimeDir: string): Promise<RuntimeInfo> {
   const call = cdpRuntimeCall(cdp);
-  const info = () => callRuntime<RuntimeInfo | { error: string }>(call, 'info', {});
+  const info = () => call('info', {});
   const first = await info();
   if (!('error' in first)) return first;
   try {

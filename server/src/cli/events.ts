@@ -2,7 +2,7 @@
 // A stable surface for scripts and CI (documented in docs/cli.md): add fields freely, never change
 // what one means without bumping `v`.
 import * as fs from 'node:fs';
-import type { UpdateReport } from '../../../common/protocol';
+import type { UpdateReport } from '../../../common/reports';
 import type { LiveDiagnostic } from '../core/diagnostics';
 
 export const EVENTS_VERSION = 1;

@@ -1,6 +1,6 @@
 // What `run` and `attach` share once a program's inspector is connected: the terminal (prompt
 // or not), the event log, the live session and the command language answering the prompt.
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import type { CommonOptions } from './args';
 import type { CdpSession } from './cdp';
 import { commandLanguage } from './commands';

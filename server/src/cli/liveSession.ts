@@ -5,8 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
-import type { TargetInfo } from '../../../common/protocol';
-import { cdpRuntimeCall, RuntimeTargetPort, type RuntimeCall } from '../core/runtimePort';
+import type { TargetInfo } from '../../../common/reports';
+import type { RuntimeCall } from '../../../common/runtimeApi';
+import { cdpRuntimeCall } from '../../../common/runtimeCall';
+import { RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOutcome } from '../core/updateEngine';
@@ -40,10 +42,7 @@ export class LiveSession {
     private readonly events: EventLog,
     ignoredFolders: readonly string[],
   ) {
-    this.port = new RuntimeTargetPort((targetId, method, argJson) => {
-      const call = this.calls.get(targetId);
-      return call ? call(method, argJson) : Promise.reject(new Error('the target ended'));
-    });
+    this.port = new RuntimeTargetPort((targetId) => this.calls.get(targetId));
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
     this.engine = new UpdateEngine(this.port, typeGatePort(this.typeGate, log), () => settings);

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnnouncedInspector } from '../../../common/nodeOptions';
 import type { RuntimeInfo } from '../../../common/patch';
-import type { TargetInfo } from '../../../common/protocol';
-import { callRuntime, cdpRuntimeCall } from '../core/runtimePort';
+import type { TargetInfo } from '../../../common/reports';
+import { cdpRuntimeCall } from '../../../common/runtimeCall';
 import { CdpConnection, type CdpSession } from './cdp';
 import { isLoopbackUrl } from './inspectorUrl';
 import { WorkerSession } from './workerSession';
@@ -128,7 +128,7 @@ export async function handshake(session: CdpSession, timeoutMs: number, ended: (
   const deadline = Date.now() + timeoutMs;
   const call = cdpRuntimeCall(session);
   for (;;) {
-    const info = await callRuntime<RuntimeInfo | { error: string }>(call, 'info', {}).catch((e: Error) => ({ error: e.message }));
+    const info: RuntimeInfo | { error: string } = await call('info', {}).catch((e: Error) => ({ error: e.message }));
     if (!('error' in info) || ended() || Date.now() > deadline) return info;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

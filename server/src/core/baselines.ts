@@ -32,7 +32,7 @@ export class BaselineCache {
     const key = `${targetId}\0${file}`;
     const known = this.byTarget.get(key);
     if (known && !fresh) return known;
-    const state = await this.port.queryScriptState(targetId, { file, knownHash: known?.hash });
+    const state = await this.port.call(targetId, 'scriptState', { file, ...(known ? { knownHash: known.hash } : {}) });
     if ('error' in state) return { error: state.error };
     if (!state.loaded || !state.hash) {
       this.byTarget.delete(key);

@@ -1,7 +1,7 @@
 // What the analysis of one save tells the user before and after the runtime has answered: the
 // top-level statements that keep running as they were, changes in kind and signature, instances
 // that keep their old fields, names removed but still read. One sentence each, on the declaration.
-import { DiagnosticCodes } from '../../../common/protocol';
+import { DiagnosticCodes } from '../../../common/reports';
 import type { FileChanges, FunctionChange, TopLevelChange } from '../analysis/changes';
 import type { DefinitionPlan } from '../analysis/definitionSteps';
 import type { TopLevelStatement } from '../analysis/topLevel';

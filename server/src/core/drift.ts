@@ -10,11 +10,11 @@ import { runningTextOf } from './savedText';
  * they say nothing about what the program runs. Empty when the target cannot be asked.
  */
 export async function filesRunningOtherText(port: TargetPort, targetId: string, textOf: (file: string) => Promise<string | undefined>): Promise<string[]> {
-  const modules = await port.modules?.(targetId);
-  if (!modules || 'error' in modules) return [];
+  const modules = await port.call(targetId, 'modules', {});
+  if ('error' in modules) return [];
   // A file whose update waits in the program (a server restarted meanwhile) runs its older text
   // until the update lands: that is said by the pending update's own diagnostic, not as news.
-  const pending = await port.pendingState(targetId, {});
+  const pending = await port.call(targetId, 'pending', {});
   const waiting = new Set('error' in pending ? [] : pending.pending.map((p) => p.file));
   const differ: string[] = [];
   for (const file of modules.files) {
@@ -33,6 +33,6 @@ export async function runsOtherText(port: TargetPort, targetId: string, file: st
   const saved = runningTextOf(file, text);
   if (!saved.ok) return false;
   // With the saved text's hash known, the runtime sends no text when they agree.
-  const state = await port.queryScriptState(targetId, { file, knownHash: saved.hash });
+  const state = await port.call(targetId, 'scriptState', { file, knownHash: saved.hash });
   return !('error' in state) && state.loaded && state.hash !== saved.hash;
 }

@@ -2,7 +2,7 @@
 // the functions they concern.
 import * as path from 'node:path';
 import type { Activation, PendingUpdate } from '../../../common/patch';
-import { DiagnosticCodes } from '../../../common/protocol';
+import { DiagnosticCodes } from '../../../common/reports';
 import type { FileChanges } from '../analysis/changes';
 import type { FunctionInfo } from '../analysis/functions';
 import type { LiveDiagnostic } from './diagnostics';

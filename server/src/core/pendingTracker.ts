@@ -6,7 +6,7 @@
 // (`adopted`), and of the events the target kept only those settling an update the user last saw
 // waiting are news (the predecessor reported the others).
 import type { PendingEvent, PendingUpdate } from '../../../common/patch';
-import type { TargetInfo, TargetPending } from '../../../common/protocol';
+import type { TargetInfo, TargetPending } from '../../../common/reports';
 import type { TargetPort } from './targetPort';
 
 const POLL_MS = 100;
@@ -73,7 +73,7 @@ export class PendingTracker {
       [...this.watches.values()].map(async (w) => {
         const mine = w.pending.filter((p) => !ids || ids.includes(p.id)).map((p) => p.id);
         if (mine.length === 0) return;
-        const state = await this.port.cancelPending(w.target.id, { ids: mine, reason });
+        const state = await this.port.call(w.target.id, 'cancel', { ids: mine, reason });
         if (!('error' in state)) count += mine.length;
       }),
     );
@@ -112,7 +112,7 @@ export class PendingTracker {
   }
 
   private async ask(watch: Watch): Promise<void> {
-    const state = await this.port.pendingState(watch.target.id, { since: watch.seen });
+    const state = await this.port.call(watch.target.id, 'pending', { since: watch.seen });
     if ('error' in state || this.watches.get(watch.target.id) !== watch) return;
     const { adopting } = watch;
     delete watch.adopting;

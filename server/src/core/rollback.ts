@@ -7,7 +7,7 @@
 // says which one it restores. Knows nothing of LSP.
 import * as path from 'node:path';
 import type { ModuleStep, StepKind, VersionStep } from '../../../common/patch';
-import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/protocol';
+import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/reports';
 import type { SaveOutcome, UpdateEngine } from './updateEngine';
 import type { TargetPort } from './targetPort';
 import { reverseTransformerStep, TRANSFORMER_PREFIX } from '../analysis/transformers';
@@ -19,7 +19,7 @@ export async function targetHistories(port: TargetPort, request: HistoryRequest 
     targets.map(async (t): Promise<TargetHistory> => {
       try {
         const { limit, since, until, texts } = request;
-        const history = await port.history(t.id, { ...(limit ? { limit } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(texts ? { texts } : {}) });
+        const history = await port.call(t.id, 'history', { ...(limit ? { limit } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(texts ? { texts } : {}) });
         return 'error' in history ? { targetId: t.id, targetName: t.name, error: history.error } : { targetId: t.id, targetName: t.name, history };
       } catch (e) {
         return { targetId: t.id, targetName: t.name, error: e instanceof Error ? e.message : String(e) };
@@ -51,12 +51,12 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
   try {
     if (asked === undefined) {
       // One back: the version before the current one (which may itself be a rollback).
-      const history = await port.history(target.id, { limit: 1 });
+      const history = await port.call(target.id, 'history', { limit: 1 });
       if ('error' in history) throw new Error(history.error);
       if (history.current === 0) return { ...base, outcome: 'no-change', from: 0, to: 0, message: `${target.name}: nothing to roll back (no update was applied).` };
       version = history.current - 1;
     }
-    texts = await port.versionTexts(target.id, { version });
+    texts = await port.call(target.id, 'versionTexts', { version });
   } catch (e) {
     texts = { error: e instanceof Error ? e.message : String(e) };
   }
@@ -130,7 +130,7 @@ async function reverseTransformers(
   const texts = new Map<string, string | undefined>();
   const textOf = async (file: string): Promise<string | undefined> => {
     if (!texts.has(file)) {
-      const state = await port.queryScriptState(targetId, { file });
+      const state = await port.call(targetId, 'scriptState', { file });
       texts.set(file, 'error' in state ? undefined : state.code);
     }
     return texts.get(file);

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import { PATCH_FORMAT_VERSION, type ModuleStep, type Patch, type PatchReport, type ScriptReport } from '../../../common/patch';
-import { DiagnosticCodes } from '../../../common/protocol';
+import { DiagnosticCodes } from '../../../common/reports';
 import { migrationSteps, MIGRATOR_NAME, type MigrationPlan } from '../analysis/migrations';
 import { TRANSFORMER_PREFIX, transformerSteps, type TransformerIssue } from '../analysis/transformers';
 import type { FileChanges } from '../analysis/changes';

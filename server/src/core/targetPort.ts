@@ -1,29 +1,37 @@
-// How the update engine reaches running programs. The language server implements it with LSP
-// requests to the extension (which evaluates in js-debug sessions); tests and the command line
-// implement it over a direct inspector connection. The engine never knows which.
-import type { CancelRequest, EvaluateRequest, EvaluateResult, HistoryQuery, LiveStack, ModulesState, UpdatePointsState, Patch, PatchReport, PendingQuery, PendingState, ScriptState, ScriptStateQuery, VersionHistory, VersionTexts, VersionTextsQuery } from '../../../common/patch';
-import type { RestartFrame, TargetInfo } from '../../../common/protocol';
+// How the server reaches running programs: one typed call of a runtime method (common/runtimeApi.ts)
+// in one target. The language server relays it to the extension, or calls the runtime over the
+// debugger's CDP connection itself; the command line and the tests call over their own inspector
+// connection. The engine never knows which.
+import type { EvaluateRequest, EvaluateResult, Patch, PatchReport } from '../../../common/patch';
+import type { RestartFrameRequest, RestartFrameResult, TargetInfo } from '../../../common/reports';
+import { isRuntimeError, type AnswerOf, type ArgumentOf, type RuntimeError, type RuntimeMethod } from '../../../common/runtimeApi';
 
 export interface TargetPort {
   targets(): TargetInfo[];
-  queryScriptState(targetId: string, query: ScriptStateQuery): Promise<ScriptState | { error: string }>;
-  applyPatch(targetId: string, patch: Patch): Promise<PatchReport>;
-  /** Evaluates code in one module's scope (runs a top-level statement on the user's request). */
-  evaluate(targetId: string, request: EvaluateRequest): Promise<EvaluateResult>;
-  pendingState(targetId: string, query: PendingQuery): Promise<PendingState | { error: string }>;
-  cancelPending(targetId: string, request: CancelRequest): Promise<PendingState | { error: string }>;
-  /** The target's numbered versions. */
-  history(targetId: string, query: HistoryQuery): Promise<VersionHistory | { error: string }>;
-  /** The running texts the target had at a version (what restoring it applies). */
-  versionTexts(targetId: string, query: VersionTextsQuery): Promise<VersionTexts | { error: string }>;
-  // The REPL's views of a program (server/src/repl/). Optional, so a port made before them still
-  // compiles; the REPL says a view is unavailable where a port lacks it.
-  /** The user modules the target runs. */
-  modules?(targetId: string): Promise<ModulesState | { error: string }>;
-  /** The target's stack below the runtime (frames only while it is paused). */
-  liveStack?(targetId: string): Promise<LiveStack | { error: string }>;
-  /** The update points the target reached. */
-  updatePoints?(targetId: string): Promise<UpdatePointsState | { error: string }>;
+  /**
+   * Calls a runtime method in one target. Never rejects: a target that cannot be reached answers a
+   * `RuntimeError` (`ended` when it ended before answering).
+   */
+  call<M extends RuntimeMethod>(targetId: string, method: M, argument: ArgumentOf<M>): Promise<AnswerOf<M> | RuntimeError>;
   /** Restarts a paused frame into new code (policy `restartFrame`); absent where there is no debugger. */
-  restartFrame?(targetId: string, params: Omit<RestartFrame.Params, 'targetId'>): Promise<RestartFrame.Result>;
+  restartFrame?(targetId: string, request: RestartFrameRequest): Promise<RestartFrameResult>;
+}
+
+/** Why a patch has no report of the runtime's when its target ended first. */
+const ENDED_DURING_UPDATE = 'the program ended during the update (it exited or was killed)';
+
+/** Delivers a patch: the runtime's report, or a report saying why it could not be delivered. */
+export async function applyPatch(port: TargetPort, targetId: string, patch: Patch): Promise<PatchReport> {
+  const answer = await port.call(targetId, 'apply', patch);
+  if (!isRuntimeError(answer)) return answer;
+  // Ended while the update was under way (a program killed, a worker that exited in it): it runs
+  // no version now. Otherwise the call failed or timed out, and the runtime may or may not have
+  // applied it: the report says what is known.
+  return { id: patch.id, ok: false, scripts: [], blockedMs: 0, error: answer.ended ? ENDED_DURING_UPDATE : answer.error, ...(answer.ended ? { ended: true } : {}) };
+}
+
+/** Evaluates in one module's scope in one target; a target that cannot be reached is a failed evaluation. */
+export async function evaluateInModule(port: TargetPort, targetId: string, request: EvaluateRequest): Promise<EvaluateResult> {
+  const answer = await port.call(targetId, 'evaluate', request);
+  return isRuntimeError(answer) ? { ok: false, error: answer.error } : answer;
 }

@@ -1,7 +1,7 @@
 // How the update engine asks whether a save type-checks, and how it shows the answer. The language
 // server backs it with the incremental TypeScript service of server/src/typecheck; the engine only
 // sees problems the edit introduced (errors that were already there never hold an update).
-import { DiagnosticCodes } from '../../../common/protocol';
+import { DiagnosticCodes } from '../../../common/reports';
 import type { Position } from '../../../common/patch';
 import * as path from 'node:path';
 import type { LiveDiagnostic } from './diagnostics';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type ModuleStep, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { accessorFormOf, blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
-import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/reports';
 import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import { planDeclarations } from '../analysis/declarations';
 import { collectFunctions } from '../analysis/functions';
@@ -24,7 +24,7 @@ import { builtTopLevelDiagnostics, danglingDiagnostics, kindOnlyDiagnostics, res
 import type { LiveDiagnostic } from './diagnostics';
 import { findBuiltOutput, sourcePosition } from './builtOutput';
 import { runningTextOf, type SavedText } from './savedText';
-import type { TargetPort } from './targetPort';
+import { applyPatch, evaluateInModule, type TargetPort } from './targetPort';
 import { PendingTracker, type PendingSettlement } from './pendingTracker';
 import { DEFAULT_POLICY, type PolicySettings } from './policy';
 import { changedFunction, functionIn, pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
@@ -239,7 +239,7 @@ export class UpdateEngine {
     for (const target of this.port.targets()) {
       const baseline = await this.baselines.get(target.id, file);
       if (!baseline || 'error' in baseline) continue;
-      const result = await this.port.evaluate(target.id, { file, expression: code });
+      const result = await evaluateInModule(this.port, target.id, { file, expression: code });
       ok &&= result.ok;
       results.push(result.ok ? `${target.name}: ran (${result.value})` : `${target.name}: failed: ${result.error}`);
     }
@@ -259,7 +259,7 @@ export class UpdateEngine {
       const baseline = await this.baselines.get(targetId, file);
       return baseline && !('error' in baseline) ? baseline : undefined;
     };
-    return reinitialize(file, step, this.port.targets(), baselineOf, (id, patch) => this.port.applyPatch(id, patch), () => `p${++this.patchCounter}`);
+    return reinitialize(file, step, this.port.targets(), baselineOf, (id, patch) => applyPatch(this.port, id, patch), () => `p${++this.patchCounter}`);
   }
 
   forgetTarget(targetId: string): void {
@@ -497,7 +497,7 @@ export class UpdateEngine {
       ...(whenIdle?.length ? { whenIdle } : {}),
       ...(view.restores !== undefined ? { restores: view.restores } : {}),
     };
-    const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await this.port.applyPatch(target.id, patch);
+    const report = spliced && spliced.code === baseline.text && steps.length === 0 ? unchangedReport(patch) : await applyPatch(this.port, target.id, patch);
     if (report.ended) {
       // It ended before answering (a worker that exited in the update): nothing to say on the
       // file's lines, since no program runs what they would describe.

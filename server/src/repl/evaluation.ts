@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { EvaluateResult } from '../../../common/patch';
 import type { ReplEvaluation, ReplLine, TargetEvaluation } from '../../../common/repl';
+import { evaluateInModule } from '../core/targetPort';
 import type { ReplHost } from './host';
 import { displayPath, errorLine, line, textLines } from './format';
 import { looksLikePath } from './modules';
@@ -40,11 +41,11 @@ export async function evaluateIn(host: ReplHost, file: string, expression: strin
 async function awaited(host: ReplHost, targetId: string, file: string, expression: string): Promise<EvaluateResult> {
   const deadline = Date.now() + AWAIT_LIMIT_MS;
   try {
-    let result = await host.port.evaluate(targetId, { file, expression, await: true });
+    let result = await evaluateInModule(host.port, targetId, { file, expression, await: true });
     while (result.ok && result.pending !== undefined) {
       if (Date.now() >= deadline) return { ok: false, error: `still pending after ${AWAIT_LIMIT_MS / 1000} s: ${result.value}` };
       await new Promise((resolve) => setTimeout(resolve, AWAIT_POLL_MS));
-      result = await host.port.evaluate(targetId, { file, expression: '', token: result.pending });
+      result = await evaluateInModule(host.port, targetId, { file, expression: '', token: result.pending });
     }
     return result;
   } catch (e) {

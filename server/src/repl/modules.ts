@@ -1,21 +1,18 @@
 // The files the running programs run, and how a module argument names one of them: a path
 // relative to the root or absolute, or a unique basename or path suffix.
 import * as path from 'node:path';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import type { TargetPort } from '../core/targetPort';
 import { displayPath } from './format';
 
-/** The user modules each target runs (targets whose port cannot tell are left out). */
+/** The user modules each target runs (targets that cannot answer are left out). */
 export async function runningModules(port: TargetPort, targets: TargetInfo[] = port.targets()): Promise<Map<string, string[]>> {
   const byTarget = new Map<string, string[]>();
   await Promise.all(
     targets.map(async (t) => {
-      try {
-        const answer = await port.modules?.(t.id);
-        if (answer && !('error' in answer)) byTarget.set(t.id, answer.files);
-      } catch {
-        // A target that cannot answer contributes no module: resolution says what it found.
-      }
+      // A target that cannot answer contributes no module: resolution says what it found.
+      const answer = await port.call(t.id, 'modules', {});
+      if (!('error' in answer)) byTarget.set(t.id, answer.files);
     }),
   );
   return byTarget;

@@ -2,7 +2,7 @@
 // `cancel`, `history`, `rollback`, `stack`, `points`. Reuse the engine's pending tracker and
 // core/rollback.ts; the programs are asked through the port.
 import type { ReplLine } from '../../../common/repl';
-import type { TargetInfo } from '../../../common/protocol';
+import type { TargetInfo } from '../../../common/reports';
 import { rollback, targetHistories } from '../core/rollback';
 import type { CommandContext } from './host';
 import { ago, displayPath, errorLine, line, location, plural } from './format';
@@ -102,7 +102,7 @@ export async function stackCommand(context: CommandContext): Promise<ReplLine[]>
   const lines: ReplLine[] = [];
   for (const t of targets) {
     lines.push(line(`${t.name}:`, 'heading'));
-    const live = port.liveStack ? await port.liveStack(t.id).catch((e: unknown) => ({ error: String(e) })) : { error: 'this connection cannot show the stack' };
+    const live = await port.call(t.id, 'stack', {});
     if ('error' in live) lines.push(errorLine(`  stack: ${live.error}`));
     else if (live.frames.length === 0) lines.push(line('  running (not paused): no frame of the program is on the stack', 'dim'));
     else for (const f of live.frames) lines.push(line(`  at ${f.functionName} (${location(root, f.file, f.line, f.column)})`));
@@ -124,7 +124,7 @@ export async function pointsCommand(context: CommandContext): Promise<ReplLine[]
   if (targets.length === 0) return [line('No program is running.', 'dim')];
   const lines: ReplLine[] = [];
   for (const t of targets) {
-    const state = port.updatePoints ? await port.updatePoints(t.id).catch((e: unknown) => ({ error: String(e) })) : { error: 'this connection cannot show update points' };
+    const state = await port.call(t.id, 'points', {});
     if ('error' in state) {
       lines.push(errorLine(`${t.name}: ${state.error}`));
       continue;

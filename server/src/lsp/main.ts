@@ -11,17 +11,17 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../common/protocol';
-import { collectFunctions } from './analysis/functions';
+import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../../common/protocol';
+import { collectFunctions } from '../analysis/functions';
 import { codeActionsFor } from './codeActions';
-import { ofLiveTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
-import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
+import { ofLiveTargets, type LiveDiagnostic, type Severity } from '../core/diagnostics';
+import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from '../core/updateEngine';
 import { LspTargetPort } from './lspPort';
-import { rollback, targetHistories } from './core/rollback';
-import { filesRunningOtherText } from './core/drift';
-import { typeGatePort } from './typecheck/enginePort';
-import { CommandInterpreter } from './repl/interpreter';
-import { TypeGate } from './typecheck/typeGate';
+import { rollback, targetHistories } from '../core/rollback';
+import { filesRunningOtherText } from '../core/drift';
+import { typeGatePort } from '../typecheck/enginePort';
+import { CommandInterpreter } from '../repl/interpreter';
+import { TypeGate } from '../typecheck/typeGate';
 
 const connection = createConnection(ProposedFeatures.all);
 const port = new LspTargetPort(connection);

@@ -4,7 +4,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientCommands, DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../common/protocol';
+import { ClientCommands, DIAGNOSTIC_SOURCE, DiagnosticCodes, ServerCommands } from '../../../common/protocol';
 
 interface DiagnosticData {
   file?: string;
