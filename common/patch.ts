@@ -433,6 +433,11 @@ export interface RuntimeInfo {
   pid: number;
   threadId: number;
   node: string;
+  /**
+   * This process is a file watcher that restarts the program on every change (`tsx watch`,
+   * nodemon, `node --watch`): never a target, and the user is told to start the program without it.
+   */
+  restarter?: string;
 }
 
 /** V8's answer to `Debugger.setScriptSource`, as far as the runtime reads it. */

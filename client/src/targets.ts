@@ -7,6 +7,7 @@ import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
 import { forgetCdpProxy } from './cdpProxy';
 import { askRuntime, RuntimeMissingError } from './delivery';
+import { warnRestarter } from './launchAdvice';
 import { warnNotLive } from './restrictedMode';
 
 /** How long a new session may take to load the runtime: 100 × 100 ms. */
@@ -85,6 +86,12 @@ export class TargetTracker implements vscode.Disposable {
         }
         await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_INTERVAL_MS));
       }
+    }
+    // A file watcher that restarts the program at each change is not the program: say what to do.
+    if (info.restarter) {
+      this.log.info(`${session.name}: ${info.restarter}, which restarts the program at each change: not a Live Update target`);
+      warnRestarter(info.restarter);
+      return;
     }
     // A session that ended while the handshake was under way must not become a target.
     if (info.internal || this.ended.delete(session.id)) return;

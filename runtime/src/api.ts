@@ -15,6 +15,7 @@ import { migrationRunner } from './migration';
 import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
 import { DebuggerApplies } from './debuggerEditor';
+import { restarterOf } from './restarter';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   const versions = new Versions(session);
@@ -123,7 +124,8 @@ function failure(id: string, error: string): PatchReport {
 }
 
 export function runtimeInfo(internal: boolean): RuntimeInfo {
-  return { formatVersion: PATCH_FORMAT_VERSION, internal, pid: process.pid, threadId: threadId(), node: process.version };
+  const restarter = internal ? undefined : restarterOf();
+  return { formatVersion: PATCH_FORMAT_VERSION, internal, pid: process.pid, threadId: threadId(), node: process.version, ...(restarter ? { restarter } : {}) };
 }
 
 function threadId(): number {
