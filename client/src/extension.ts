@@ -6,6 +6,7 @@ import type { ReplStyle } from '../../common/repl';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { registerLiveEditor } from './editor/liveEditor';
 import { startLanguageClient } from './languageClient';
+import { adviceShown } from './launchAdvice';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
 import { InlineResult } from './repl/inlineResult';
 import { LiveRepl } from './repl/liveRepl';
@@ -88,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand('liveUpdate.evaluateSelection', () => evaluateSelection(languageClient, liveRepl, inline)),
     vscode.commands.registerCommand('liveUpdate.applyNow', () => applyNow(languageClient, liveRepl)),
     vscode.commands.registerCommand('liveUpdate.breakpointWarnings', () => breakpoints.shown.slice()),
+    vscode.commands.registerCommand('liveUpdate.launchAdvice', () => adviceShown.slice()),
     vscode.commands.registerCommand('liveUpdate.runningTextNotices', () => notices.shown.slice()),
     // Apply Now of that notice: each file as the editor shows it, to every program that runs it.
     vscode.commands.registerCommand(APPLY_FILES_COMMAND, async (files: string[]) => {

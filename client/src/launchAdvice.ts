@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { notify } from './notify';
 
 const told = new Set<string>();
+/** The advice shown, oldest first (the hidden command `liveUpdate.launchAdvice`, for the tests). */
+export const adviceShown: string[] = [];
 
 /** The same launch without the watcher, as the user would write it. */
 const WITHOUT: Record<string, string> = {
@@ -19,9 +21,11 @@ export function warnRestarter(restarter: string): void {
   if (told.has(restarter)) return;
   told.add(restarter);
   const instead = WITHOUT[restarter] ?? `the program without ${restarter}`;
+  const message = `Live Update: ${restarter} restarts this program whenever a file changes, so each save restarts it (and its state is lost) instead of updating it. Start it with ${instead} in your dev script or launch configuration: Live Update then applies each save to the running program.`;
+  adviceShown.push(message);
   void notify(
     'warning',
-    `Live Update: ${restarter} restarts this program whenever a file changes, so each save restarts it (and its state is lost) instead of updating it. Start it with ${instead} in your dev script or launch configuration: Live Update then applies each save to the running program.`,
+    message,
     {
       'Open package.json': async () => {
         const [manifest] = await vscode.workspace.findFiles('package.json', '**/node_modules/**', 1);

@@ -14,6 +14,8 @@ import { warnNotLive } from './restrictedMode';
 const HANDSHAKE_ATTEMPTS = 100;
 const HANDSHAKE_INTERVAL_MS = 100;
 
+const TARGET_SESSION_TYPES = new Set(['pwa-node', 'node-terminal']);
+
 export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
   /** Sessions that terminated before their handshake answered. */
@@ -64,7 +66,9 @@ export class TargetTracker implements vscode.Disposable {
   }
 
   private async handshake(session: vscode.DebugSession): Promise<void> {
-    if (session.type !== 'pwa-node' || typeof session.configuration.__pendingTargetId !== 'string') return;
+    // A process or worker js-debug attached to: a child session with a target id, of type pwa-node
+    // (launch and attach configurations) or node-terminal (the JavaScript Debug Terminal's).
+    if (!TARGET_SESSION_TYPES.has(session.type) || typeof session.configuration.__pendingTargetId !== 'string') return;
     // In Restricted Mode nothing is evaluated in the program, not even the handshake.
     if (!vscode.workspace.isTrusted) {
       this.log.info(`${session.name}: not a Live Update target (Restricted Mode)`);

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UpdateReport } from '../../../client/src/api';
+import { notifications, screenAvailable } from './screen';
 import { EXTENSION_ID, editAndSave, eventually, liveSuite, liveUpdateApi, workspaceFile } from './support';
 
 interface Project {
@@ -115,5 +116,34 @@ describe('Projects as people lay them out', function () {
 
       await stopsOn(session, file, line);
     });
+  });
+
+  it('a dev script that restarts the program at each change (tsx watch, in the JavaScript Debug Terminal): the user is told what to change', async function () {
+    this.timeout(120_000);
+    const dir = copyProject('commonjs-express', 'watched');
+    const node = process.env.LIVE_UPDATE_TEST_NODE || 'node';
+    const start = live.dap.output.length;
+    // What `npm run dev` runs when the dev script is `tsx watch src/server.ts`.
+    const ok = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+      type: 'node-terminal',
+      request: 'launch',
+      name: 'dev script with tsx watch',
+      command: `${JSON.stringify(node)} node_modules/tsx/dist/cli.mjs watch src/server.ts`,
+      cwd: dir,
+    });
+    assert.ok(ok);
+    await live.dap.waitForLine(/^value: .*v1/, start, 60_000);
+    const expected = /tsx watch restarts this program whenever a file changes.*`tsx src\/server\.ts` instead of `tsx watch src\/server\.ts`/;
+    const advice = async () => ((await vscode.commands.executeCommand('liveUpdate.launchAdvice')) as string[]).filter((m) => expected.test(m));
+    await eventually('the advice about tsx watch', async () => (await advice()).length > 0, 60_000);
+    // On screen, VS Code draws the `code` spans without their backticks.
+    const drawn = /tsx watch restarts this program whenever a file changes.*tsx src\/server\.ts instead of tsx watch src\/server\.ts/;
+    if (screenAvailable()) {
+      await vscode.commands.executeCommand('notifications.showList');
+      await eventually('the notification on screen', async () => (await notifications()).find((n) => drawn.test(n.message.replace(/`/g, ''))), 30_000).catch(async (e: Error) => {
+        throw new Error(`${e.message}; drawn: ${JSON.stringify(await notifications())}`);
+      });
+    }
+    assert.equal((await advice()).length, 1, 'told once');
   });
 });
