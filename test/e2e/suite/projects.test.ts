@@ -20,12 +20,15 @@ interface Project {
   before: string;
   after: string;
   runtimeArgs: string[];
+  /** The launch's runtimeExecutable, relative to the project (default: the tests' node). */
+  runtimeExecutable?: string;
 }
 
 const PROJECTS: Project[] = [
   { layout: 'commonjs-express', entry: 'src/server.ts', file: 'src/routes.ts', before: 'return `hello ${name} v1`;', after: 'return `hello ${name} v2`;', runtimeArgs: [] },
   { layout: 'nestjs-cli', entry: 'src/main.ts', file: 'src/app.service.ts', before: "return 'Hello World! v1';", after: "return 'Hello World! v2';", runtimeArgs: [] },
   { layout: 'commonjs-express', entry: 'src/server.ts', file: 'src/routes.ts', before: 'return `hello ${name} v1`;', after: 'return `hello ${name} v2`;', runtimeArgs: ['--import', 'tsx'] },
+  { layout: 'commonjs-express', entry: 'src/server.ts', file: 'src/routes.ts', before: 'return `hello ${name} v1`;', after: 'return `hello ${name} v2`;', runtimeArgs: [], runtimeExecutable: 'node_modules/.bin/tsx' },
 ];
 
 /** A copy of a layout in the workspace, with the layouts' npm packages (.tools/layouts) linked in. */
@@ -35,7 +38,7 @@ function copyProject(layout: string, as: string): string {
   fs.cpSync(path.join(repo, 'test', 'fixtures', 'layouts', layout), dir, { recursive: true, filter: (source) => path.basename(source) !== 'layout.json' });
   const packages = path.join(repo, '.tools', 'layouts', 'node_modules');
   fs.mkdirSync(path.join(dir, 'node_modules'));
-  for (const name of fs.readdirSync(packages)) if (!name.startsWith('.')) fs.symlinkSync(path.join(packages, name), path.join(dir, 'node_modules', name));
+  for (const name of fs.readdirSync(packages)) if (name !== '.package-lock.json') fs.symlinkSync(path.join(packages, name), path.join(dir, 'node_modules', name));
   return dir;
 }
 
@@ -45,9 +48,12 @@ describe('Projects as people lay them out', function () {
 
   /** Starts a project from an ordinary node launch configuration; resolves with its target session. */
   async function launchProject(dir: string, project: Project, name: string): Promise<vscode.DebugSession> {
+    // The session of the process that runs the entry (js-debug names it after its script): under a
+    // launcher such as tsx, the launch's first child is the launcher's own process.
+    const script = path.basename(project.entry);
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => {
-        if ((s.name === name || s.parentSession?.name === name) && s.configuration.__pendingTargetId) {
+        if (s.configuration.__pendingTargetId && s.name.startsWith(`${script} [`)) {
           sub.dispose();
           resolve(s);
         }
@@ -59,7 +65,7 @@ describe('Projects as people lay them out', function () {
       name,
       program: path.join(dir, project.entry),
       cwd: dir,
-      runtimeExecutable: process.env.LIVE_UPDATE_TEST_NODE || 'node',
+      runtimeExecutable: project.runtimeExecutable ? path.join(dir, project.runtimeExecutable) : process.env.LIVE_UPDATE_TEST_NODE || 'node',
       runtimeArgs: project.runtimeArgs,
       skipFiles: ['<node_internals>/**'],
     });
@@ -91,7 +97,7 @@ describe('Projects as people lay them out', function () {
   }
 
   PROJECTS.forEach((project, index) => {
-    const launchStyle = project.runtimeArgs.length ? `runtimeArgs ${project.runtimeArgs.join(' ')}` : 'an ordinary node launch configuration';
+    const launchStyle = project.runtimeExecutable ? `runtimeExecutable ${path.basename(project.runtimeExecutable)}` : project.runtimeArgs.length ? `runtimeArgs ${project.runtimeArgs.join(' ')}` : 'an ordinary node launch configuration';
     it(`${project.layout} from ${launchStyle}: a breakpoint stops on its line, the saved edit goes live in the same process, and the breakpoint still stops on its line`, async function () {
       this.timeout(180_000);
       const dir = copyProject(project.layout, `${project.layout}-${index}`);
