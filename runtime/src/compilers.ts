@@ -17,18 +17,23 @@ interface ModuleRequire {
   cache: Record<string, { parent?: { children?: unknown[] } | null } | undefined>;
 }
 
-/** The runtime's compilers, loaded with `load` (the runtime's own `require`) from `runtimeDir`. */
-export function runtimeCompilers(runtimeDir: string, load: ModuleRequire): Compilers {
+/**
+ * The runtime's compilers, loaded with `load` (the runtime's own `require`) from `runtimeDir`.
+ * `released` is called when one is let go: the main thread then collects the garbage once, for
+ * a compiler left for the next collection still costs every LiveEdit (measured on a NestJS app,
+ * Node 24: 600 ms with TypeScript loaded or uncollected, 190 ms after the collection).
+ */
+export function runtimeCompilers(runtimeDir: string, load: ModuleRequire, released: () => void = () => undefined): Compilers {
   const amaro = path.join(runtimeDir, 'amaro.js');
   const typescript = path.join(runtimeDir, 'typescript.js');
   return {
-    strip: cachedStripper(lazily<TypeStripper>(amaro, load), amaro),
-    transpile: cachedTranspiler(lazily<TypeScriptApi>(typescript, load), typescript),
+    strip: cachedStripper(lazily<TypeStripper>(amaro, load, released), amaro),
+    transpile: cachedTranspiler(lazily<TypeScriptApi>(typescript, load, released), typescript),
   };
 }
 
 /** A module loaded on first use and unloaded (out of the require cache, so collectable) when idle. */
-function lazily<T>(file: string, load: ModuleRequire): () => T {
+function lazily<T>(file: string, load: ModuleRequire, released: () => void): () => T {
   let loaded: T | undefined;
   let idle: ReturnType<typeof setTimeout> | undefined;
   const release = () => {
@@ -40,6 +45,7 @@ function lazily<T>(file: string, load: ModuleRequire): () => T {
       const at = siblings.indexOf(entry);
       if (at >= 0) siblings.splice(at, 1);
     }
+    released();
   };
   return () => {
     loaded ??= load(file) as T;

@@ -27,7 +27,14 @@ function startRuntime() {
   const session = new InProcessSession();
   const scopes = new ModuleScopes();
   scopes.install(host);
-  installModuleLoader();
+  // A compiler let go after start-up is garbage until the next full collection, and every
+  // LiveEdit walks the whole heap: collect it once, while the program is idle enough for a timer.
+  let collecting = false;
+  installModuleLoader(() => {
+    if (collecting) return;
+    collecting = true;
+    session.postLater('HeapProfiler.collectGarbage', () => (collecting = false));
+  });
   return createApi(session, scopes);
 }
 

@@ -22,8 +22,9 @@ interface SyncHooks {
 /** The extensions of the user's modules that CommonJS loads through the runtime. */
 const EXTENSIONS = ['.js', '.cjs', '.ts', '.cts', '.tsx', '.jsx'];
 
-export function installModuleLoader(): void {
-  const compilers = runtimeCompilers(__dirname, require as unknown as Parameters<typeof runtimeCompilers>[1]);
+/** `compilersReleased`: a compiler (amaro, TypeScript) was let go, after its last module loaded. */
+export function installModuleLoader(compilersReleased: () => void): void {
+  const compilers = runtimeCompilers(__dirname, require as unknown as Parameters<typeof runtimeCompilers>[1], compilersReleased);
   const registerHooks = (Module as unknown as { registerHooks?: (hooks: SyncHooks) => unknown }).registerHooks;
   if (typeof registerHooks === 'function') {
     registerHooks({

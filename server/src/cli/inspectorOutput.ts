@@ -2,7 +2,7 @@
 // our connection rather than the user's program (not passed on to the terminal).
 export const INSPECTOR_URL = /ws:\/\/[^\s]+/;
 
-const NOISE = [/^Debugger listening on ws:\/\//, /^For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector/, /^Debugger attached\.$/, /^Debugger ending on ws:\/\//, /^Waiting for the debugger to disconnect\.\.\.$/];
+const NOISE = [/^Debugger listening on ws:\/\//, /^For help, see: https:\/\/nodejs\.org\//, /^Debugger attached\.$/, /^Debugger ending on ws:\/\//, /^Waiting for the debugger to disconnect\.\.\.$/];
 
 export function inspectorNoise(line: string): boolean {
   return NOISE.some((pattern) => pattern.test(line));

@@ -91,7 +91,8 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
    * error first of all), and end with it. The command line never leaves it running behind.
    */
   const withoutLiveUpdate = async (why: string): Promise<number> => {
-    if (child.exitCode === null && child.signalCode === null) {
+    // `why` empty: the program is ending by itself (it closed its inspector connection).
+    if (why && child.exitCode === null && child.signalCode === null) {
       flushEarly();
       process.stderr.write(`live-update: ${why}; the program is stopped.\n`);
       stop('SIGTERM');
@@ -120,14 +121,23 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
     return withoutLiveUpdate(ended ? '' : `the Live Update runtime did not load into the program (${info.error})`);
   }
   const name = `${path.basename(script)} [${child.pid}]`;
-  frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name }, command, process.cwd(), [runtimeDir], {
-    onInterrupt: () => stop('SIGINT'),
-    onQuit: () => stop('SIGTERM'),
-  });
-  for (const [stream, text] of early.splice(0)) frontEnd.terminal.output(stream, text);
-  frontEnd.events.write({ event: 'started', pid: child.pid!, script, node: info.node });
-  await targets.watchWorkers(cdp, child.pid!, name);
-  targets.watchChildren(targetsDir, child.pid!);
+  try {
+    frontEnd = await openFrontEnd(cdp, { id: TARGET_ID, name }, command, process.cwd(), [runtimeDir], {
+      onInterrupt: () => stop('SIGINT'),
+      onQuit: () => stop('SIGTERM'),
+    });
+    for (const [stream, text] of early.splice(0)) frontEnd.terminal.output(stream, text);
+    frontEnd.events.write({ event: 'started', pid: child.pid!, script, node: info.node });
+    await targets.watchWorkers(cdp, child.pid!, name);
+    targets.watchChildren(targetsDir, child.pid!);
+  } catch (e) {
+    // A program that ends while the command line sets up (a short script) closes the connection
+    // under it: that is its end, not an error of ours.
+    if (!cdp.closed && child.exitCode === null && child.signalCode === null) return withoutLiveUpdate(e instanceof Error ? e.message : String(e));
+    const code = await exited;
+    flushEarly();
+    return code;
+  }
   return exited;
 }
 
