@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
-import { forgetCdpProxy } from './cdpProxy';
+import { cdpProxyUrl, forgetCdpProxy } from './cdpProxy';
 import { askRuntime, RuntimeMissingError } from './delivery';
 import { warnNotLive } from './restrictedMode';
 
@@ -15,6 +15,8 @@ const HANDSHAKE_INTERVAL_MS = 100;
 
 export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
+  /** The address of each target's CDP proxy, for the language server. */
+  private readonly proxies = new Map<string, string>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
   private readonly ends = new vscode.EventEmitter<string>();
@@ -29,13 +31,14 @@ export class TargetTracker implements vscode.Disposable {
         this.ended.add(s.id);
         forgetCdpProxy(s.id);
         this.ends.fire(s.id);
+        this.proxies.delete(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
   }
 
   targets(): TargetInfo[] {
-    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name }));
+    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name, ...(this.proxies.has(s.id) ? { cdp: this.proxies.get(s.id) } : {}) }));
   }
 
   session(id: string): vscode.DebugSession | undefined {
@@ -86,8 +89,11 @@ export class TargetTracker implements vscode.Disposable {
         await new Promise((resolve) => setTimeout(resolve, HANDSHAKE_INTERVAL_MS));
       }
     }
+    if (info.internal) return;
+    const proxy = await cdpProxyUrl(session);
     // A session that ended while the handshake was under way must not become a target.
-    if (info.internal || this.ended.delete(session.id)) return;
+    if (this.ended.delete(session.id)) return;
+    if (proxy) this.proxies.set(session.id, proxy);
     this.sessions.set(session.id, session);
     this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
     this.emitter.fire(this.targets());

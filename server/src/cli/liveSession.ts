@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/reports';
-import { cdpRuntimeCall } from '../../../common/runtimeCall';
+import { RuntimeConnection } from '../../../common/runtimeConnection';
 import { RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';
@@ -13,7 +13,7 @@ import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOu
 import { typeGatePort } from '../typecheck/enginePort';
 import { TypeGate } from '../typecheck/typeGate';
 import type { CommonOptions } from './args';
-import type { CdpConnection } from './cdp';
+import type { CdpConnection } from '../../../common/cdpConnection';
 import { updateEvent, type EventLog } from './events';
 import { LoadedFileWatcher } from './watcher';
 
@@ -40,8 +40,8 @@ export class LiveSession {
     private readonly events: EventLog,
     ignoredFolders: readonly string[],
   ) {
-    const call = cdpRuntimeCall(cdp);
-    this.port = new RuntimeTargetPort((targetId) => (targetId === target.id ? call : undefined));
+    const connection = new RuntimeConnection(cdp);
+    this.port = new RuntimeTargetPort((t) => (t.id === target.id ? connection : undefined));
     this.port.setTargets([target]);
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
@@ -70,6 +70,9 @@ export class LiveSession {
     this.cdp.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url));
     await this.cdp.send('Debugger.enable', { maxScriptsCacheSize: 0 });
     await this.cdp.send('Debugger.setSkipAllPauses', { skip: true });
+    // The runtime signals its pending changes to this session (before attach enables the Runtime
+    // domain for its own use: listening enables it briefly).
+    await this.port.connectAll();
   }
 
   watchedFiles(): string[] {

@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import * as path from 'node:path';
 import { runtimeNodeArgs } from '../../../common/nodeOptions';
 import type { Command } from './args';
-import { CdpConnection } from './cdp';
+import { CdpConnection } from '../../../common/cdpConnection';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
 import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
 import { cdpRuntimeCall } from '../../../common/runtimeCall';

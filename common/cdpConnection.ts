@@ -1,6 +1,8 @@
-// A Chrome DevTools Protocol connection over the inspector's WebSocket: commands with their
-// answers, and events by name. What the command line and the tests use to reach a program
-// directly (in VS Code, js-debug holds this connection instead).
+// A Chrome DevTools Protocol connection over a WebSocket: commands with their answers, and events
+// by name. The one CDP client of the house: the command line and the tests reach a program's own
+// inspector with it, the language server and the extension reach js-debug's session of a program
+// through js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`). Not for the runtime, which
+// has no dependencies.
 import WebSocket from 'ws';
 
 type Listener = (params: any) => void;
@@ -13,7 +15,10 @@ export class CdpConnection {
   /** Called once when the connection ends (the program exited, or `close`). */
   onClose: () => void = () => undefined;
 
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    closedMessage: string,
+  ) {
     socket.on('message', (data) => {
       const message = JSON.parse(String(data));
       if (message.id !== undefined) {
@@ -26,7 +31,7 @@ export class CdpConnection {
       }
     });
     socket.on('close', () => {
-      this.closedError = new Error('the program closed its inspector connection');
+      this.closedError = new Error(closedMessage);
       for (const waiter of this.waiting.values()) waiter.reject(this.closedError);
       this.waiting.clear();
       this.onClose();
@@ -35,10 +40,11 @@ export class CdpConnection {
     socket.on('error', () => undefined);
   }
 
-  static open(url: string): Promise<CdpConnection> {
+  /** `closedMessage`: what a command still waiting when the connection ends is rejected with. */
+  static open(url: string, closedMessage = 'the program closed its inspector connection'): Promise<CdpConnection> {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new CdpConnection(socket)));
+      socket.once('open', () => resolve(new CdpConnection(socket, closedMessage)));
       socket.once('error', (e) => reject(new Error(`cannot connect to ${url}: ${e.message}`)));
     });
   }
@@ -50,8 +56,14 @@ export class CdpConnection {
   send<T = any>(method: string, params: object = {}): Promise<T> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.socket.send(JSON.stringify({ id, method, params }), (e) => {
+        if (!e) return;
+        this.waiting.delete(id);
+        reject(e);
+      });
+    });
   }
 
   on(event: string, listener: Listener): void {
