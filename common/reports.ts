@@ -10,6 +10,12 @@ export interface TargetInfo {
   id: string;
   /** What the user sees in the Call Stack view, e.g. `demo.ts [1234]`. */
   name: string;
+  /**
+   * The WebSocket URL of js-debug's CDP proxy of the session, when it offers one: the language
+   * server calls the runtime through it itself (common/runtimeConnection.ts), else through the
+   * extension (`CallRuntime`).
+   */
+  cdp?: string;
 }
 
 /** A target's pending updates, as the status bar and the extension API show them. */

@@ -89,6 +89,12 @@ export const RUNTIME_METHODS = {
   stack: signature<NoArgument, LiveStack>(),
   /** The update points the program reached. */
   points: signature<NoArgument, UpdatePointsState>(),
+  /**
+   * Calls the caller's CDP binding (`Runtime.addBinding`) with `pending` whenever pending updates
+   * change, so the caller need not poll (runtime/src/signals.ts). The binding's global is taken
+   * out of the program.
+   */
+  listen: signature<{ binding: string }, { listening: true }>(),
 };
 
 type Methods = typeof RUNTIME_METHODS;

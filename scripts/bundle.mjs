@@ -28,7 +28,8 @@ const builds = [
   { ...common, entryPoints: ['runtime/src/point.ts'], outfile: 'dist/runtime/point.js', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/register.ts'], outfile: 'dist/runtime/register.mjs', target: 'node20', sourcemap: false },
   { ...common, format: 'esm', entryPoints: ['runtime/src/esmHooks.ts'], outfile: 'dist/runtime/esm-hooks.mjs', target: 'node20', sourcemap: false },
-  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server/main.js', target: 'node20' },
+  // ws (the CDP connection to js-debug's proxy) is bundled in; its optional native helpers are not.
+  { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server/main.js', target: 'node20', external: ['bufferutil', 'utf-8-validate'] },
   // The command line: the server's engine and type gate (TypeScript bundled in, as in the server,
   // with its lib files beside it), ws bundled in; it finds the runtime at ../runtime.
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/live-update.js', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['bufferutil', 'utf-8-validate'] },

@@ -1,82 +1,55 @@
 // js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`): a WebSocket into js-debug's own
 // inspector session of a debuggee. Edits made through it are seen by that session, so the
-// breakpoints js-debug sets afterwards resolve against the new text (ARCHITECTURE.md,
-// "Breakpoints after an update"). One connection per debug session, opened on first use and
-// dropped when it closes.
+// breakpoints js-debug sets afterwards resolve against the new text (ARCHITECTURE.md, "Breakpoints
+// after an update"). Its address goes to the language server, which calls the runtime through it
+// itself; the extension keeps one connection per debug session for what needs the debugger
+// (restarting a frame, the handshake), opened on first use and dropped when it closes.
 import * as vscode from 'vscode';
-import WebSocket from 'ws';
+import { CdpConnection } from '../../common/cdpConnection';
 
-export interface CdpProxy {
-  send<T>(method: string, params: object): Promise<T>;
+export type CdpProxy = CdpConnection;
+
+const addresses = new Map<string, Promise<string | undefined>>();
+const connections = new Map<string, Promise<CdpConnection | undefined>>();
+
+/** The WebSocket URL of `session`'s proxy, or undefined when js-debug offers none. */
+export function cdpProxyUrl(session: vscode.DebugSession): Promise<string | undefined> {
+  return once(addresses, session.id, () => requestProxy(session));
 }
 
-const connections = new Map<string, Promise<CdpProxy | undefined>>();
+async function requestProxy(session: vscode.DebugSession): Promise<string | undefined> {
+  const address = (await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', session.id)) as { host: string; port: number; path?: string } | undefined;
+  return address && `ws://${address.host}:${address.port}${address.path ?? ''}`;
+}
 
 /** The proxy connection of `session`, or undefined when js-debug offers none. */
 export function cdpProxy(session: vscode.DebugSession): Promise<CdpProxy | undefined> {
-  let connection = connections.get(session.id);
-  if (!connection) {
-    connection = open(session).catch(() => undefined);
-    connections.set(session.id, connection);
-    void connection.then((c) => c ?? connections.delete(session.id));
+  return once(connections, session.id, () => open(session));
+}
+
+/** What `make` gives for a session, asked once; asked again after it gave nothing or failed. */
+function once<T>(cache: Map<string, Promise<T | undefined>>, sessionId: string, make: () => Promise<T | undefined>): Promise<T | undefined> {
+  let value = cache.get(sessionId);
+  if (!value) {
+    value = make().catch(() => undefined);
+    cache.set(sessionId, value);
+    void value.then((v) => v ?? cache.delete(sessionId));
   }
-  return connection;
+  return value;
 }
 
 /** Closes the connection of a session that ended. */
 export function forgetCdpProxy(sessionId: string): void {
   const connection = connections.get(sessionId);
   connections.delete(sessionId);
-  void connection?.then((c) => (c as Connection | undefined)?.close());
+  addresses.delete(sessionId);
+  void connection?.then((c) => c?.close());
 }
 
-async function open(session: vscode.DebugSession): Promise<CdpProxy | undefined> {
-  const address = (await vscode.commands.executeCommand('extension.js-debug.requestCDPProxy', session.id)) as { host: string; port: number; path?: string } | undefined;
-  if (!address) return undefined;
-  const socket = new WebSocket(`ws://${address.host}:${address.port}${address.path ?? ''}`);
-  await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
-  const connection = new Connection(socket);
-  socket.once('close', () => {
-    connection.failAll('js-debug closed its CDP proxy');
-    connections.delete(session.id);
-  });
+async function open(session: vscode.DebugSession): Promise<CdpConnection | undefined> {
+  const url = await cdpProxyUrl(session);
+  if (!url) return undefined;
+  const connection = await CdpConnection.open(url, 'js-debug closed its CDP proxy');
+  connection.onClose = () => connections.delete(session.id);
   return connection;
-}
-
-class Connection implements CdpProxy {
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (value: any) => void; reject: (e: Error) => void }>();
-
-  constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
-      const waiter = message.id === undefined ? undefined : this.waiting.get(message.id);
-      if (!waiter) return;
-      this.waiting.delete(message.id!);
-      if (message.error) waiter.reject(new Error(message.error.message));
-      else waiter.resolve(message.result);
-    });
-  }
-
-  send<T>(method: string, params: object): Promise<T> {
-    const id = ++this.next;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.socket.send(JSON.stringify({ id, method, params }), (e) => {
-        if (e) {
-          this.waiting.delete(id);
-          reject(e);
-        }
-      });
-    });
-  }
-
-  failAll(reason: string): void {
-    for (const waiter of this.waiting.values()) waiter.reject(new Error(reason));
-    this.waiting.clear();
-  }
-
-  close(): void {
-    this.socket.close();
-  }
 }

@@ -1,11 +1,8 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { Patch, PatchReport, SetScriptSourceResult } from '../../common/patch';
 import { CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import type { RuntimeError } from '../../common/runtimeApi';
-import { applyThroughDebugger } from '../../common/debuggerApply';
-import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
 import { restartFrameInto } from './restartFrame';
 import { liveUpdateOn } from './restrictedMode';
@@ -50,12 +47,12 @@ export async function startLanguageClient(
       return (await tracker.endsWithin(targetId, ENDING_GRACE_MS)) ? failed(ENDED_DURING_CALL) : failed(messageOf(e), session);
     }
   };
-  // Each call to a runtime goes through as it is; `apply` alone is made through js-debug's own
-  // session where it can be, so that its breakpoints see the new text.
+  // The server calls each runtime through js-debug's CDP proxy itself (TargetInfo.cdp); a target
+  // without one is called from here, through its debug session.
   client.onRequest(CallRuntime.type, ({ targetId, method, argument }) =>
     reach(
       targetId,
-      (session) => (method === 'apply' ? applyPatch(session, argument as Patch) : callRuntime(session, method, argument)),
+      (session) => callRuntime(session, method, argument),
       // Ended during the call (a program killed, a worker that exited in it): the server says so
       // its way (an update's target is then `ended`). Otherwise the call failed or timed out.
       (reason, session): RuntimeError => (reason === ENDED_DURING_CALL ? { error: reason, ended: true } : { error: session ? `could not reach ${session.name}: ${reason}` : reason }),
@@ -98,24 +95,4 @@ const ENDED_DURING_CALL = 'the program ended before it answered (it exited or wa
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/**
- * Sends a patch to the runtime. Through js-debug the LiveEdits are made by js-debug's own session
- * (its CDP proxy), so its breakpoints stay right (common/debuggerApply.ts); without a proxy, or
- * with a runtime that cannot, the runtime makes them itself.
- */
-async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<PatchReport | RuntimeError> {
-  const proxy = patch.dryRun ? undefined : await cdpProxy(session);
-  if (proxy) {
-    const report = await applyThroughDebugger(
-      {
-        call: (method, argument) => callRuntime(session, method, argument),
-        edit: (scriptId, scriptSource) => proxy.send<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource }),
-      },
-      patch,
-    );
-    if (!('unsupported' in report)) return report;
-  }
-  return callRuntime(session, 'apply', patch);
 }

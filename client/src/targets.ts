@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
-import { forgetCdpProxy } from './cdpProxy';
+import { cdpProxyUrl, forgetCdpProxy } from './cdpProxy';
 import { askRuntime, RuntimeMissingError } from './delivery';
 import { warnRestarter } from './launchAdvice';
 import { warnNotLive } from './restrictedMode';
@@ -18,6 +18,8 @@ const TARGET_SESSION_TYPES = new Set(['pwa-node', 'node-terminal']);
 
 export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
+  /** The address of each target's CDP proxy, for the language server. */
+  private readonly proxies = new Map<string, string>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
   private readonly ends = new vscode.EventEmitter<string>();
@@ -32,13 +34,14 @@ export class TargetTracker implements vscode.Disposable {
         this.ended.add(s.id);
         forgetCdpProxy(s.id);
         this.ends.fire(s.id);
+        this.proxies.delete(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
   }
 
   targets(): TargetInfo[] {
-    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name }));
+    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name, ...(this.proxies.has(s.id) ? { cdp: this.proxies.get(s.id) } : {}) }));
   }
 
   session(id: string): vscode.DebugSession | undefined {
@@ -97,8 +100,11 @@ export class TargetTracker implements vscode.Disposable {
       warnRestarter(info.restarter);
       return;
     }
+    if (info.internal) return;
+    const proxy = await cdpProxyUrl(session);
     // A session that ended while the handshake was under way must not become a target.
-    if (info.internal || this.ended.delete(session.id)) return;
+    if (this.ended.delete(session.id)) return;
+    if (proxy) this.proxies.set(session.id, proxy);
     this.sessions.set(session.id, session);
     this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
     this.emitter.fire(this.targets());

@@ -16,6 +16,7 @@ import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
 import { DebuggerApplies } from './debuggerEditor';
 import { restarterOf } from './restarter';
+import { listen } from './signals';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   const versions = new Versions(session);
@@ -88,6 +89,8 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     history: (query) => versions.history(query),
 
     versionTexts: (query) => versions.textsAt(Number(query.version)),
+
+    listen: ({ binding }) => listen(String(binding)),
   };
   // Called by the program on its own stack: it must never throw into it.
   const updatePoint = () => {

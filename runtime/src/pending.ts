@@ -23,6 +23,7 @@ import { applyPatch, probeSuspended } from './transaction';
 import type { Versions } from './versions';
 import { UpdatePointSites } from './updatePoints';
 import * as clock from './clock';
+import { signal } from './signals';
 
 /** Attempts blocked by a suspended activation take at most 1/ATTEMPT_BUDGET of the time. */
 const ATTEMPT_BUDGET = 50;
@@ -267,6 +268,7 @@ export class PendingUpdates {
   private settle(entry: Entry, outcome: PendingEvent['outcome'], details: Partial<PendingEvent>): void {
     this.events.push({ seq: ++this.seq, pending: { ...entry.info }, outcome, at: clock.wallNow(), ...details });
     if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
+    signal('pending');
   }
 
   /**

@@ -12,7 +12,7 @@ export interface InspectedTarget extends TargetInfo {
 export class InspectedPort extends RuntimeTargetPort {
   constructor(targets: InspectedTarget[]) {
     const processes = new Map(targets.map((t) => [t.id, t.process]));
-    super((targetId) => processes.get(targetId)?.runtimeCall);
+    super((target) => processes.get(target.id)?.runtimeConnection);
     this.setTargets(targets.map(({ id, name }) => ({ id, name })));
   }
 }

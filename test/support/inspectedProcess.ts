@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { PendingState, CancelRequest, EvaluateRequest, EvaluateResult, Patch, PatchReport, ScriptState, ScriptStateQuery } from '../../common/patch';
 import { isRuntimeError, type AnswerOf, type ArgumentOf, type RuntimeCall, type RuntimeError, type RuntimeMethod } from '../../common/runtimeApi';
-import { CdpConnection } from '../../server/src/cli/cdp';
-import { cdpRuntimeCall } from '../../common/runtimeCall';
+import { CdpConnection } from '../../common/cdpConnection';
+import { RuntimeConnection } from '../../common/runtimeConnection';
 import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
@@ -76,10 +76,15 @@ export class InspectedProcess {
     return answer;
   }
 
-  private runtimeCallOnce: RuntimeCall | undefined;
-  /** The runtime of this process, called over the test's own inspector connection. */
+  private connection: RuntimeConnection | undefined;
+  /** The runtime of this process over the test's own inspector connection. */
+  get runtimeConnection(): RuntimeConnection {
+    return (this.connection ??= new RuntimeConnection(this.cdp));
+  }
+
+  /** Calls the runtime of this process over the test's own inspector connection. */
   get runtimeCall(): RuntimeCall {
-    return (this.runtimeCallOnce ??= cdpRuntimeCall(this.cdp));
+    return this.runtimeConnection.call;
   }
 
   apply(patch: Patch): Promise<PatchReport> {

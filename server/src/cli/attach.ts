@@ -5,7 +5,7 @@ import { runtimeLoadExpression } from '../../../common/nodeOptions';
 import type { RuntimeInfo } from '../../../common/patch';
 import { cdpRuntimeCall } from '../../../common/runtimeCall';
 import type { Command } from './args';
-import { CdpConnection } from './cdp';
+import { CdpConnection } from '../../../common/cdpConnection';
 import { openFrontEnd } from './frontEnd';
 import { inspectorWebSocketUrl, isLoopbackUrl } from './inspectorUrl';
 import { TARGET_ID } from './liveSession';

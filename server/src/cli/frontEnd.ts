@@ -2,7 +2,7 @@
 // or not), the event log, the live session and the command language answering the prompt.
 import type { TargetInfo } from '../../../common/reports';
 import type { CommonOptions } from './args';
-import type { CdpSession } from './cdp';
+import type { CdpSession } from '../../../common/cdpConnection';
 import { commandLanguage } from './commands';
 import { EventLog } from './events';
 import { historyFile } from './history';

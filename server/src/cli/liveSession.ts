@@ -6,8 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/reports';
-import type { RuntimeCall } from '../../../common/runtimeApi';
-import { cdpRuntimeCall } from '../../../common/runtimeCall';
+import { RuntimeConnection } from '../../../common/runtimeConnection';
 import { RuntimeTargetPort } from '../core/runtimePort';
 import type { LiveDiagnostic } from '../core/diagnostics';
 import { runsOtherText } from '../core/drift';
@@ -15,7 +14,7 @@ import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type SaveOu
 import { typeGatePort } from '../typecheck/enginePort';
 import { TypeGate } from '../typecheck/typeGate';
 import type { CommonOptions } from './args';
-import type { CdpSession } from './cdp';
+import type { CdpSession } from '../../../common/cdpConnection';
 import { updateEvent, type EventLog } from './events';
 import { LoadedFileWatcher } from './watcher';
 
@@ -31,7 +30,7 @@ export class LiveSession {
   readonly engine: UpdateEngine;
   private readonly typeGate = new TypeGate();
   private readonly watcher: LoadedFileWatcher;
-  private readonly calls = new Map<string, RuntimeCall>();
+  private readonly connections = new Map<string, RuntimeConnection>();
   private readonly targets = new Map<string, TargetInfo>();
   private warmed = false;
 
@@ -42,7 +41,7 @@ export class LiveSession {
     private readonly events: EventLog,
     ignoredFolders: readonly string[],
   ) {
-    this.port = new RuntimeTargetPort((targetId) => this.calls.get(targetId));
+    this.port = new RuntimeTargetPort((t) => this.connections.get(t.id));
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const log = (message: string) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]);
     this.engine = new UpdateEngine(this.port, typeGatePort(this.typeGate, log), () => settings);
@@ -67,19 +66,22 @@ export class LiveSession {
    * source in the program (common/runtimeCall.ts says why that grows with each update).
    */
   async addTarget(target: TargetInfo, session: CdpSession): Promise<void> {
-    this.calls.set(target.id, cdpRuntimeCall(session));
+    this.connections.set(target.id, new RuntimeConnection(session));
     this.targets.set(target.id, target);
     this.port.setTargets([...this.targets.values()]);
     this.engine.adoptTarget(target);
     session.on('Debugger.scriptParsed', (params: { url: string }) => this.watcher.scriptParsed(params.url, target.id));
     await session.send('Debugger.enable', { maxScriptsCacheSize: 0 });
     await session.send('Debugger.setSkipAllPauses', { skip: true });
+    // The runtime signals its pending changes to this session (before attach enables the Runtime
+    // domain for its own use: listening enables it briefly).
+    await this.port.connectAll();
   }
 
   /** A worker or child process that ended. */
   removeTarget(targetId: string): void {
     if (!this.targets.delete(targetId)) return;
-    this.calls.delete(targetId);
+    this.connections.delete(targetId);
     this.port.setTargets([...this.targets.values()]);
     this.engine.forgetTarget(targetId);
   }

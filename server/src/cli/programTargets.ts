@@ -9,7 +9,7 @@ import type { AnnouncedInspector } from '../../../common/nodeOptions';
 import type { RuntimeInfo } from '../../../common/patch';
 import type { TargetInfo } from '../../../common/reports';
 import { cdpRuntimeCall } from '../../../common/runtimeCall';
-import { CdpConnection, type CdpSession } from './cdp';
+import { CdpConnection, type CdpSession } from '../../../common/cdpConnection';
 import { isLoopbackUrl } from './inspectorUrl';
 import { WorkerSession } from './workerSession';
 

@@ -8,7 +8,7 @@ import { constants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runtimeNodeOptions, TARGETS_DIR_VARIABLE } from '../../../common/nodeOptions';
 import type { Command } from './args';
-import { CdpConnection } from './cdp';
+import { CdpConnection } from '../../../common/cdpConnection';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
 import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
 import { TARGET_ID } from './liveSession';

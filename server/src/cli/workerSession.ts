@@ -1,7 +1,7 @@
 // A CDP session with a worker thread, carried by its process's connection (the NodeWorker domain:
 // `sendMessageToWorker` out, `receivedMessageFromWorker` back). Each worker runs the runtime too
 // (preloads run in workers), so it is a target of its own, as in VS Code.
-import { CdpMessages, type CdpSession } from './cdp';
+import { CdpMessages, type CdpSession } from '../../../common/cdpConnection';
 
 export class WorkerSession extends CdpMessages {
   constructor(private readonly parent: CdpSession, readonly sessionId: string) {
@@ -18,9 +18,8 @@ export class WorkerSession extends CdpMessages {
     this.ended(new Error('the worker thread ended'));
   }
 
-  protected transmit(text: string): void {
-    const id = (JSON.parse(text) as { id: number }).id;
-    this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: text }).catch((e: Error) => this.failed(id, e));
+  protected transmit(text: string, failed: (error: Error) => void): void {
+    this.parent.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: text }).catch(failed);
   }
 
   close(): void {

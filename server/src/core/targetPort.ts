@@ -15,6 +15,10 @@ export interface TargetPort {
   call<M extends RuntimeMethod>(targetId: string, method: M, argument: ArgumentOf<M>): Promise<AnswerOf<M> | RuntimeError>;
   /** Restarts a paused frame into new code (policy `restartFrame`); absent where there is no debugger. */
   restartFrame?(targetId: string, request: RestartFrameRequest): Promise<RestartFrameResult>;
+  /** Whether the target signals changes of its pending updates itself (then nobody polls it). */
+  listens?(targetId: string): boolean;
+  /** Who hears those signals: a target's pending updates changed. */
+  onSignal?(listener: (targetId: string) => void): void;
 }
 
 /** Why a patch has no report of the runtime's when its target ended first. */

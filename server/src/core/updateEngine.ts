@@ -570,8 +570,10 @@ export class UpdateEngine {
     const fn = changes.changed.find((c) => c.after.displayName === deepest.function)?.before;
     if (fn && (fn.isAsync || fn.isGenerator)) return { ok: false, reason: `\`${deepest.function}\` is ${fn.isAsync ? 'an async function' : 'a generator'}, whose frame V8 cannot restart` };
     this.restarted.add(pending.id);
-    const result = await this.port
-      .restartFrame(target.id, { file: view.running, functionName: deepest.function, line: deepest.line, code, baseHash: script.currentHash, pendingId: pending.id })
+    const restart = this.port.restartFrame.bind(this.port);
+    const request = { file: view.running, functionName: deepest.function, line: deepest.line, code, baseHash: script.currentHash, pendingId: pending.id };
+    const result = await this.pending
+      .quietWhile(target.id, () => restart(target.id, request))
       .catch((e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }));
     if (!result.ok) this.restarted.delete(pending.id);
     return result;

@@ -1,11 +1,14 @@
-// A Chrome DevTools Protocol connection over the inspector's WebSocket: commands with their
-// answers, and events by name. What the command line and the tests use to reach a program
-// directly (in VS Code, js-debug holds this connection instead).
+// A Chrome DevTools Protocol connection over a WebSocket: commands with their answers, and events
+// by name. The one CDP client of the house: the command line and the tests reach a program's own
+// inspector with it, the language server and the extension reach js-debug's session of a program
+// through js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`), and a worker thread's session
+// rides on its process's connection (server/src/cli/workerSession.ts). Not for the runtime, which
+// has no dependencies.
 import WebSocket from 'ws';
 
 type Listener = (params: any) => void;
 
-/** A CDP session: a process's own connection, or a worker's carried by it (workerSession.ts). */
+/** A CDP session: a process's own connection, or a worker's carried by it. */
 export interface CdpSession {
   send<T = any>(method: string, params?: object): Promise<T>;
   on(event: string, listener: Listener): void;
@@ -23,8 +26,8 @@ export abstract class CdpMessages implements CdpSession {
   /** Called once when the session ends (the program or thread exited, or `close`). */
   onClose: () => void = () => undefined;
 
-  /** Carries one command (its JSON text) to the other side. */
-  protected abstract transmit(text: string): void;
+  /** Carries one command (its JSON text) to the other side; `failed` if it cannot. */
+  protected abstract transmit(text: string, failed: (error: Error) => void): void;
   abstract close(): void;
 
   /** A message from the other side. */
@@ -56,14 +59,13 @@ export abstract class CdpMessages implements CdpSession {
   send<T = any>(method: string, params: object = {}): Promise<T> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = this.nextId++;
-    const answer = new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.transmit(JSON.stringify({ id, method, params }));
-    return answer;
-  }
-
-  protected failed(id: number, error: Error): void {
-    this.waiting.get(id)?.reject(error);
-    this.waiting.delete(id);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.transmit(JSON.stringify({ id, method, params }), (e) => {
+        this.waiting.delete(id);
+        reject(e);
+      });
+    });
   }
 
   on(event: string, listener: Listener): void {
@@ -79,24 +81,28 @@ export abstract class CdpMessages implements CdpSession {
 }
 
 export class CdpConnection extends CdpMessages {
-  private constructor(private readonly socket: WebSocket) {
+  private constructor(
+    private readonly socket: WebSocket,
+    closedMessage: string,
+  ) {
     super();
     socket.on('message', (data) => this.received(String(data)));
-    socket.on('close', () => this.ended(new Error('the program closed its inspector connection')));
+    socket.on('close', () => this.ended(new Error(closedMessage)));
     // An error always precedes 'close', which settles what waits.
     socket.on('error', () => undefined);
   }
 
-  static open(url: string): Promise<CdpConnection> {
+  /** `closedMessage`: what a command still waiting when the connection ends is rejected with. */
+  static open(url: string, closedMessage = 'the program closed its inspector connection'): Promise<CdpConnection> {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new CdpConnection(socket)));
+      socket.once('open', () => resolve(new CdpConnection(socket, closedMessage)));
       socket.once('error', (e) => reject(new Error(`cannot connect to ${url}: ${e.message}`)));
     });
   }
 
-  protected transmit(text: string): void {
-    this.socket.send(text);
+  protected transmit(text: string, failed: (error: Error) => void): void {
+    this.socket.send(text, (e) => e && failed(e));
   }
 
   close(): void {
