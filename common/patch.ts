@@ -313,6 +313,12 @@ export interface VersionFile {
   /** The texts, only when asked for (`HistoryQuery.texts`) and still kept. */
   before?: string;
   after?: string;
+  /**
+   * Added by the language server, never by the runtime: the file as written (TypeScript with its
+   * types) whose running text is `before` / `after`, when it saw that text (server/src/core/sourceTexts.ts).
+   */
+  beforeSource?: string;
+  afterSource?: string;
 }
 
 /** A module step a version ran (state transformers, re-evaluated definitions, …). */

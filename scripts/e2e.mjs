@@ -4,6 +4,8 @@
 //   node scripts/e2e.mjs               the suite (test/e2e/suite) with workspace trust disabled
 //   node scripts/e2e.mjs --restricted  the Restricted Mode suite (test/e2e/restricted): workspace
 //                                      trust on, its folder not trusted
+// While developing: LIVE_UPDATE_E2E_ONLY=todos,view runs only those files of the suite,
+// LIVE_UPDATE_E2E_GREP=<text> only the tests whose titles match.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

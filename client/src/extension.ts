@@ -60,12 +60,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     tracker,
     log,
     (report) => {
-      log.info(`${report.file}: ${report.summary}`);
+      // A save of a file no program runs: kept for the views it makes current, said nowhere.
+      const quiet = report.outcome === 'no-change' && report.targets.length === 0;
+      if (!quiet) log.info(`${report.file}: ${report.summary}`);
       for (const t of report.targets) if (t.reason) log.info(`  ${t.targetName}: ${t.outcome} — ${t.reason}`);
       status.showReport(report);
       void breakpoints.afterUpdate(report);
       history.add(report);
-      repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
+      if (!quiet) repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
     },
     (targets) => {
       status.setPending(targets);

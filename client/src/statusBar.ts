@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import type { PendingUpdate } from '../../common/patch';
 import type { TargetInfo, TargetPending, UpdateReport } from '../../common/protocol';
+import * as path from 'node:path';
+import { durationText, shortReason, shorten, STATE_TEXT, stated, stateOf } from '../../common/liveStates';
+import { markdownText, subjectOf, time } from './display';
 import type { ServerState } from './serverLifecycle';
 
 export class LiveStatusBar implements vscode.Disposable {
@@ -42,6 +45,9 @@ export class LiveStatusBar implements vscode.Disposable {
   }
 
   showReport(report: UpdateReport): void {
+    // A save with nothing to apply to any program says nothing new, except about a failure of its
+    // own file shown now: that is stale (the program runs the file as saved).
+    if (report.outcome === 'no-change' && report.targets.length === 0 && this.last?.file !== report.file) return;
     this.last = report;
     this.render();
   }
@@ -79,10 +85,10 @@ export class LiveStatusBar implements vscode.Disposable {
     if (waiting.length > 0) {
       // What waits matters more than the last save: it is still to happen (or to be cancelled).
       const functions = [...new Set(waiting.flatMap((w) => w.p.functions))];
-      this.item.text = `$(clock) Pending: ${functions.join(', ')}`;
-      const md = new vscode.MarkdownString('**Live Update: waiting for active functions**\n\n');
+      this.item.text = `$(clock) ${stated('waiting', shorten(functions.join(', '), 40))}`;
+      const md = new vscode.MarkdownString(`**${STATE_TEXT.waiting.label} for active functions**\n\n`);
       for (const { target, p } of waiting) {
-        md.appendMarkdown(`- ${target}: ${p.functions.join(', ')} — waiting for ${waitingFor(p)}, dropped after ${Math.round((p.deadline - p.since) / 1000)} s\n`);
+        md.appendMarkdown(`- ${markdownText(`${target}: ${p.functions.join(', ')} — waiting for ${waitingFor(p)} since ${time(p.since)}; dropped at ${time(p.deadline)} unless it lands`)}\n`);
       }
       md.appendMarkdown('\nClick to cancel.');
       this.item.tooltip = md;
@@ -92,16 +98,20 @@ export class LiveStatusBar implements vscode.Disposable {
       return;
     }
     this.item.command = 'liveUpdate.showOutput';
-    if (!report || report.outcome === 'no-change') {
+    const state = report && stateOf(report.outcome);
+    if (!report || !state) {
       this.item.text = '$(zap) Live';
       this.item.tooltip = `Live Update: saving a file applies it to ${programs} (${this.targets.map((t) => t.name).join(', ')})`;
       this.item.backgroundColor = undefined;
     } else if (report.outcome === 'applied') {
-      this.item.text = `$(zap) ${report.summary}`;
+      this.item.text = `$(zap) ${stated('live', subjectOf(report))}`;
       this.item.tooltip = tooltip(report);
       this.item.backgroundColor = undefined;
     } else {
-      this.item.text = `$(warning) ${report.outcome === 'partial' ? 'Partly applied' : report.outcome === 'pending' ? 'Pending' : 'Not applied'}`;
+      // Not applied: why, in short (what it was about is in the tooltip); partly live: what.
+      const reason = report.targets.find((t) => t.reason && t.outcome !== 'applied')?.reason ?? report.targets.find((t) => t.reason)?.reason;
+      const text = report.outcome === 'partial' ? `Partly ${STATE_TEXT.live.word}: ${subjectOf(report)}` : stated(state, reason ? shortReason(reason, 48) : subjectOf(report));
+      this.item.text = `$(warning) ${text}`;
       this.item.tooltip = tooltip(report);
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }
@@ -114,11 +124,12 @@ export class LiveStatusBar implements vscode.Disposable {
 }
 
 function tooltip(report: UpdateReport): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(`**${report.summary}**\n\n`);
+  const md = new vscode.MarkdownString(`**${markdownText(report.summary)}**\n\n`);
   for (const t of report.targets) {
-    md.appendMarkdown(`- ${t.targetName}: ${t.outcome}${t.reason ? ` — ${t.reason}` : ''}\n`);
+    const state = t.outcome === 'applied' ? STATE_TEXT.live.word : t.outcome === 'pending' ? STATE_TEXT.waiting.word : t.outcome === 'rejected' ? STATE_TEXT.notApplied.word : t.outcome;
+    md.appendMarkdown(`- ${markdownText(`${t.targetName}: ${state}${t.reason ? ` — ${t.reason}` : ''}`)}\n`);
   }
-  md.appendMarkdown(`\n${Math.round(report.milliseconds)} ms from save to verified`);
+  md.appendMarkdown(`\n${markdownText(`${path.basename(report.file)} at ${time(report.time)}: ${durationText(report.outcome, report.milliseconds)} from the save`)}`);
   return md;
 }
 

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { VersionRecord } from '../../common/patch';
 import { ServerCommands, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetHistory } from '../../common/protocol';
+import { time } from './display';
 import { notify, showHistoryAction, startDebugging } from './notify';
 
 export function versionHistories(client: LanguageClient, request: HistoryRequest = {}): Promise<TargetHistory[]> {
@@ -28,7 +29,7 @@ function itemFor(t: TargetHistory, v: VersionRecord, current: number): VersionIt
   const restores = v.restores !== undefined ? `restores version ${v.restores} · ` : '';
   return {
     label: `${v.version === current ? '$(circle-filled)' : '$(circle-outline)'} Version ${v.version}`,
-    description: `${new Date(v.at).toLocaleTimeString()} · ${restores}${v.outcome === 'partial' ? 'applied in part, the rest waited' : 'applied'}${how}`,
+    description: `${time(v.at)} · ${restores}${v.outcome === 'partial' ? 'applied in part, the rest waited' : 'applied'}${how}`,
     detail: `${files}: ${v.functions.length ? v.functions.join(', ') : 'no function changed'}${v.steps?.length ? ` · ran ${v.steps.map((s) => s.label).join(', ')}` : ''}`,
     targetId: t.targetId,
     targetName: t.targetName,

@@ -57,6 +57,12 @@ const QUERIES = {
     if (!panel) return null;
     return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
   },
+  /** The hovers drawn now (a status bar item's tooltip, an editor hover), as text. */
+  hover: () =>
+    [...document.querySelectorAll('.workbench-hover, .monaco-hover')]
+      .filter((h) => h.getClientRects().length > 0 && !h.classList.contains('hidden'))
+      .map((h) => (h.textContent ?? '').replace(/\u00a0/g, ' ').trim())
+      .filter(Boolean),
   /** The notifications drawn (toasts, and the notification center when open): message and buttons. */
   notifications: () =>
     [...document.querySelectorAll('.notification-list-item')]
@@ -69,7 +75,8 @@ const QUERIES = {
 /**
  * What a user does, by fixed name: `/press/<label>` presses the visible button of that label (in
  * the dialog shown, if any, else anywhere in the workbench, such as the Workspace Trust editor);
- * `/status/<text>` clicks the status bar item whose text contains `text`.
+ * `/status/<text>` clicks the status bar item whose text contains `text`; `/hoverStatus/<text>`
+ * moves the mouse over it (then `hover` reads its tooltip as drawn).
  */
 const ACTIONS = {
   press: (label) => {
@@ -107,6 +114,15 @@ export async function startScreenChannel({ captureDir } = {}) {
       } catch (e) {
         return void res.writeHead(500).end(e instanceof Error ? e.message : String(e));
       }
+    }
+    const hover = /^\/hoverStatus\/(.+)$/.exec(req.url ?? '');
+    if (hover) {
+      // A real mouse over the item (VS Code shows a status bar tooltip on hover, after a delay).
+      if (!page) return void res.writeHead(503).end();
+      const text = decodeURIComponent(hover[1]);
+      const item = page.locator('.statusbar .statusbar-item', { hasText: text }).first();
+      const done = await item.hover({ timeout: 2_000 }).then(() => true, () => false);
+      return void res.writeHead(done ? 200 : 404).end();
     }
     const action = /^\/([a-z]+)\/(.+)$/.exec(req.url ?? '');
     if (action && ACTIONS[action[1]]) {

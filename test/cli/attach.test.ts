@@ -28,7 +28,7 @@ test('attach <pid>: a function edit applies to a program started without Live Up
   await terminal.waitFor(/live> $/m);
 
   edit(path.join(dir, 'greet.js'), 'return `${PREFIX} ${name}`;', 'return `${PREFIX}, ${name}!`;');
-  await terminal.waitFor(/greet\.js: Live: greet in 1 target/, 60_000);
+  await terminal.waitFor(/greet\.js: Live: greet in 1 program/, 60_000);
   const mark = output.length;
   await eventually('the new greeting', () => output.slice(mark).includes('hello, world!'), 60_000);
 

@@ -15,10 +15,10 @@ describe('runtime: closures that keep old code', () => {
     const p = await start();
     assert.equal(await p.evaluate('fixture.g()'), 1);
     const patch = scriptPatch(file, replaceOnce('    return a;\n', '    return a + hidden;\n'));
-    assert.match(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk ?? '', /reads `hidden`, which no function read before/);
+    assert.match(patch.functions.find((f) => f.name === 'make › <function>')?.closureRisk ?? '', /reads `hidden`, which no function read before/);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true, 'V8 said Ok');
-    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['make/<arrow>', 1]]);
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['make › <function>', 1]]);
     assert.equal(await p.evaluate('fixture.g()'), 1, 'the existing closure runs the old code');
     assert.equal(await p.evaluate('fixture.make()()'), 42, 'a new closure runs the new code');
   });
@@ -27,7 +27,7 @@ describe('runtime: closures that keep old code', () => {
     const p = await start();
     assert.equal(await p.evaluate('fixture.g()'), 1);
     const patch = scriptPatch(file, replaceOnce('    return a;\n', '    return a + shared;\n'));
-    assert.equal(patch.functions.find((f) => f.name === 'make/<arrow>')?.closureRisk, undefined);
+    assert.equal(patch.functions.find((f) => f.name === 'make › <function>')?.closureRisk, undefined);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true);
     assert.equal(report.scripts[0]!.staleClosures, undefined);
@@ -47,10 +47,10 @@ describe('runtime: closures that keep old code', () => {
     const p = await start();
     assert.equal(await p.evaluate('fixture.h()'), 1);
     const patch = scriptPatch(file, replaceOnce('return () => a;', 'return () => a + 100;'));
-    assert.match(patch.functions.find((f) => f.name === 'makeConcise/<arrow>')?.closureRisk ?? '', /first or last token/);
+    assert.match(patch.functions.find((f) => f.name === 'makeConcise › <function>')?.closureRisk ?? '', /first or last token/);
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, true);
-    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['makeConcise/<arrow>', 1]]);
+    assert.deepEqual(report.scripts[0]!.staleClosures?.map((s) => [s.function, s.count]), [['makeConcise › <function>', 1]]);
     assert.equal(await p.evaluate('fixture.h()'), 1, 'the existing closure runs old code');
     assert.equal(await p.evaluate('fixture.makeConcise()()'), 101, 'a new closure runs new code');
   });

@@ -42,7 +42,7 @@ const cases: Case[] = [
     file: 'x.js',
     before: 'function outer() {\n  const x = 1;\n  return () => x + 1;\n}\n',
     after: 'function outer() {\n  const x = 1;\n  return () => x + 2;\n}\n',
-    expect: { ...nothing, changed: ['outer/<arrow>'] },
+    expect: { ...nothing, changed: ['outer › <function>'] },
   },
   {
     // The closure moved down a line but kept its identity; only the enclosing function's own text
@@ -143,11 +143,11 @@ const cases: Case[] = [
     expect: { ...nothing, changed: ['exports.handle'] },
   },
   {
-    name: 'an anonymous callback is named by the call it is passed to',
+    name: 'an anonymous callback is named by the call it is passed to, as the outline names it',
     file: 'x.js',
     before: 'setInterval(() => {\n  tick(1);\n}, 50);\n',
     after: 'setInterval(() => {\n  tick(2);\n}, 50);\n',
-    expect: { ...nothing, changed: ['<arrow in setInterval>'] },
+    expect: { ...nothing, changed: ['setInterval() callback'] },
   },
   {
     // A new top-level declaration is top-level code too: the running script will not re-run it.
@@ -399,6 +399,33 @@ describe('analysis: collectFunctions', () => {
     assert.match(collected.topLevelText, /const greetAda = makeGreeter \( 'Ada' \) ;/);
     assert.match(collected.topLevelText, /setInterval \( < function > , 50 \) ;/);
     assert.doesNotMatch(collected.topLevelText, /return 'v1'/);
+  });
+
+  it("names anonymous functions as VS Code's outline does (TypeScript's navigation tree), numbered among siblings", () => {
+    const text = [
+      "todos.get('/', (req, res) => res.json(all));",
+      "todos.get('/:id', function (req, res) {",
+      '  setTimeout(() => {}, 1);',
+      '  setTimeout(() => {}, 2);',
+      '  return () => 1;',
+      '});',
+      'app.use((req) => req);',
+      'run(() => 1, `x`);',
+      '(function () {})();',
+    ].join('\n');
+    assert.deepEqual(
+      collectFunctions('x.js', text).functions.map((f) => f.displayName),
+      [
+        "todos.get('/') callback",
+        "todos.get('/:id') callback",
+        'setTimeout() callback',
+        'setTimeout() callback (2)',
+        "todos.get('/:id') callback › <function>",
+        'app.use() callback',
+        'run(`x`) callback',
+        '<function>',
+      ],
+    );
   });
 
   it('records async, generator and kind flags', () => {

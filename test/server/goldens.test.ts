@@ -241,7 +241,7 @@ const relative = (dir: string, file: string): string => path.relative(dir, file)
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function projectUpdate(report: UpdateReport, dir: string, saved: string): NonNullable<RecordedUpdate> {
-  assert.equal(report.file, saved, 'the report names the saved file');
+  assert.equal(report.file, saved.startsWith('file:') ? fileURLToPath(saved) : saved, 'the report names the saved file');
   return {
     outcome: report.outcome,
     functions: report.functions,

@@ -196,8 +196,10 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     assert.equal(held.outcome, 'rejected', JSON.stringify(held));
     assert.match(held.targets[0]!.reason!, /type error/);
     const published = await client.nextDiagnostics(source, 0);
-    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity]), [[DiagnosticCodes.typeErrors, 1]]);
-    assert.match(published.diagnostics[0]!.message, /^Held: Type 'number' is not assignable to type 'string'/);
+    // One diagnostic saying what the error means for the update (TypeScript shows the error itself).
+    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity]), [[DiagnosticCodes.typeErrors, 2]]);
+    assert.match(published.diagnostics[0]!.message, /^Not applied: the edit introduces a type error \(line \d+: Type 'number' is not assignable to type 'string'\)\. The program keeps running the previous version/);
+    assert.deepEqual(published.diagnostics[0]!.relatedInformation?.map((r) => r.message), ["Type 'number' is not assignable to type 'string'. (TS2322)"]);
     assert.deepEqual(client.applyRequests, [], 'nothing was sent to the program');
 
     await client.connection.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.applyIgnoringTypeErrors, arguments: [source] });

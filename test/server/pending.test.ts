@@ -46,18 +46,18 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
     await client.save(file, withMain('v2', withHandle()));
     const waiting = await client.nextUpdate(1);
     assert.equal(waiting.outcome, 'pending', JSON.stringify(waiting));
-    assert.match(waiting.summary, /^Waiting: main, waiting until `main` is inactive/);
+    assert.match(waiting.summary, /^Waiting: main, until `main` is inactive/);
     await client.settle();
     const [diagnostic] = shown(client);
     assert.equal(diagnostic?.code, DiagnosticCodes.pendingUpdate);
-    assert.match(diagnostic!.message, /`main` is waiting to be updated: it has a suspended activation/);
+    assert.match(diagnostic!.message, /^Waiting: `main` has a suspended activation/);
     assert.equal(diagnostic!.range.start.line, original.split('\n').findIndex((l) => l.includes('async function main')));
     assert.deepEqual(client.pendingChanges.at(-1)?.map((t) => t.pending.map((p) => p.functions)), [[['main']]]);
 
     await debuggee.evaluate('fixture.release()');
     const landed = await client.nextUpdate(2);
     assert.equal(landed.outcome, 'applied');
-    assert.match(landed.summary, /^Live: `main` in server\.js \[test\], when it became inactive \(waited [\d.]+ s\)$/);
+    assert.match(landed.summary, /^Live: main in server\.js \[test\], once it was inactive \(after waiting [\d.]+ s\)$/);
     await eventually('the waiting diagnostic to go', () => shown(client).length === 0);
     await eventually('no pending update', () => client.pendingChanges.at(-1)?.length === 0);
     assert.match((await debuggee.scriptState({ file })).code!, /main v2/);
@@ -114,7 +114,7 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
     assert.equal(waiting.outcome, 'pending', JSON.stringify(waiting));
     await client.settle();
     assert.equal(client.updates.length, 1, 'the save itself changed nothing');
-    assert.match(shown(client)[0]!.message, /`handle` is waiting to be updated: it waits until `main` is idle, as asked/);
+    assert.match(shown(client)[0]!.message, /^Waiting: `handle` waits until `main` is idle, as asked/);
     assert.equal(await debuggee.evaluate('fixture.handle("y")'), 'v1:y');
     await debuggee.evaluate('fixture.release()');
     assert.equal((await client.nextUpdate(1)).outcome, 'applied');

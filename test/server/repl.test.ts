@@ -82,7 +82,7 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     assert.match(await run('targets'), /^main\.js \[test\]  \[t1\]  2 modules$/);
     const status = await run('status');
     assert.match(status, /^1 program running$/m);
-    assert.match(status, /^main\.js \[test\]  \[t1\]: version 0, 2 modules, nothing pending$/m);
+    assert.match(status, /^main\.js \[test\]: version 0, 2 modules, nothing waiting$/m);
   });
 
   it("reads and assigns a module's state, remembers the module, awaits promises, and says what fails in one line", async () => {
@@ -110,20 +110,20 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     const { run, debuggee, editor, published } = await session();
     assert.match(await run('update'), /^Nothing to update: the programs run the current text of all 2 files\.$/);
     editor.set(counter, edit(original, "return 'v1';", "return 'v2';"));
-    assert.match(await run('update counter.js'), /^Live: label in 1 target/);
+    assert.match(await run('update counter.js'), /^Live: label in 1 program/);
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'v2');
     assert.equal(published.at(-1)?.file, counter);
     assert.equal(published.at(-1)?.outcome.report.outcome, 'applied');
 
     editor.set(counter, edit(edit(original, "return 'v1';", "return 'v3';"), "return 'quiet';", "return 'loud';"));
     const only = await run('update shout');
-    assert.match(only, /^Live: shout in 1 target/, only);
+    assert.match(only, /^Live: shout in 1 program/, only);
     assert.equal(await debuggee.evaluate('fixture.counter.shout()'), 'loud');
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'v2', 'label was not named, so it keeps running v2');
     assert.match(await run('update shout'), /shout runs as written; nothing to apply/);
     assert.equal(await run('update nosuch'), 'No function nosuch in the files the programs run (and no such module).');
     // Plain `update`: every file whose text differs, here label's v3.
-    assert.match(await run('update'), /^Live: label in 1 target/);
+    assert.match(await run('update'), /^Live: label in 1 program/);
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'v3');
   });
 
@@ -141,14 +141,14 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     });
     assert.match(pending, /waiting for worker to be idle/, pending);
     assert.equal(await run('update'), 'repl-js/counter.js: an update of it is pending (see `pending`); left as it is.');
-    assert.match(await run('status'), /1 pending update/);
+    assert.match(await run('status'), /1 update waiting/);
     const stack = await run('stack');
     assert.match(stack, /running \(not paused\): no frame of the program is on the stack/);
     assert.match(stack, /^ {2}suspended: worker, holding update p\d+$/m, stack);
 
     await debuggee.evaluate('fixture.counter.release()');
     await eventually('the update to land', async () => (await debuggee.evaluate('fixture.counter.shout()')) === 'hushed');
-    await eventually('nothing pending', async () => (await run('pending')) === 'Nothing is pending.');
+    await eventually('nothing pending', async () => (await run('pending')) === 'Nothing is waiting.');
   });
 
   it('cancels a pending update by id and all of them', async () => {
@@ -159,8 +159,8 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     assert.equal(await run('cancel p999'), 'No pending update p999 (see `pending`).');
     const id = await eventually('the pending update listed', async () => /^ {2}(p\d+) {2}repl-js\/counter\.js: worker/m.exec(await run('pending'))?.[1]);
     assert.deepEqual((await repl.complete('cancel ', 7)).items, [id]);
-    assert.equal(await run(`cancel ${id}`), 'Cancelled 1 pending update.');
-    assert.equal(await run('cancel'), 'Nothing is pending.');
+    assert.equal(await run(`cancel ${id}`), 'Cancelled 1 waiting update.');
+    assert.equal(await run('cancel'), 'Nothing is waiting.');
     await debuggee.evaluate('fixture.counter.release()');
     assert.equal(await eventually('the worker to finish', () => debuggee.evaluate<string>('globalThis.worked')), 'worker v1', 'the cancelled update never landed');
   });
@@ -171,7 +171,8 @@ describe('command interpreter', { timeout: 60_000 }, () => {
     editor.set(counter, edit(original, "return 'v1';", "return 'v2';"));
     await run('update counter.js');
     const history = await run('history');
-    assert.match(history, /^ {2}1 {2}[\d.]+ s ago {2}repl-js\/counter\.js: label \(current\)$/m, history);
+    // The time as the clock reads (the one time format, in the locale the REPL was given).
+    assert.match(history, /^ {2}1 {2}\d{1,2}:\d\d:\d\d(?:\s?[AP]M)? {2}repl-js\/counter\.js: label \(current\)$/m, history);
     const rolled = await run('rollback');
     assert.match(rolled, /^main\.js \[test\]: rolled back to version 0 \(from 1; now version 2\): `label` in counter\.js\./m, rolled);
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'v1');
@@ -212,7 +213,7 @@ describe('command interpreter over LSP', { timeout: 60_000 }, () => {
     await client.setTargets([{ id: 't1', name: 'main.js [lsp]', process: debuggee }]);
     const command = (line: string, activeFile?: string) => client.connection.sendRequest(ReplCommand.type, { line, ...(activeFile ? { activeFile } : {}) });
 
-    assert.match(text(await command('status')), /main\.js \[lsp\]  \[t1\]: version 0, 2 modules, nothing pending/);
+    assert.match(text(await command('status')), /main\.js \[lsp\]: version 0, 2 modules, nothing waiting/);
     assert.equal(text(await command('count = 5', counter)), 'Unknown command: count. Type `help` for the commands.');
     assert.equal(text(await command('eval count = 5', counter)), '5');
     assert.equal(await debuggee.evaluate('fixture.counter.count'), 5);
@@ -223,7 +224,7 @@ describe('command interpreter over LSP', { timeout: 60_000 }, () => {
     // `update` applies the text the editor last sent (here, at open), published as a save's outcome.
     const edited = edit(original, "return 'v1';", "return 'lsp';");
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: pathToFileURL(counter).href, languageId: 'javascript', version: 1, text: edited } });
-    assert.match(text(await command('update counter.js')), /^Live: label in 1 target/);
+    assert.match(text(await command('update counter.js')), /^Live: label in 1 program/);
     assert.equal((await client.nextUpdate(0)).outcome, 'applied');
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'lsp');
     assert.match(text(await command('history')), /^ {2}1 .*label \(current\)$/m);
@@ -236,7 +237,7 @@ describe('command interpreter over LSP', { timeout: 60_000 }, () => {
     // a path with a space is one argument when quoted.
     const unsaved = edit(original, "return 'v1';", "return 'unsaved';");
     const applied = await client.connection.sendRequest(ReplCommand.type, { line: `update ${JSON.stringify(counter)}`, unsaved: [{ file: counter, text: unsaved }] });
-    assert.match(text(applied), /^Live: label in 1 target/);
+    assert.match(text(applied), /^Live: label in 1 program/);
     assert.equal(await debuggee.evaluate('fixture.counter.label()'), 'unsaved');
     assert.match(text(await command('update "/no such/dir/x.js"')), /no such\/dir\/x\.js/);
   });

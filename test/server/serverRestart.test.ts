@@ -69,7 +69,7 @@ describe('language server: restarted with updates waiting in a program', { timeo
     await second.setTargets([target], [{ targetId: target.id, pendingIds: [pendingId] }]);
     await eventually('the waiting update listed', () => second.pendingChanges.at(-1)?.[0]?.pending.map((p) => p.id).join() === pendingId);
     const diagnostic = await eventually('the LU014 diagnostic on main', () => shown(second).find((d) => d.code === DiagnosticCodes.pendingUpdate));
-    assert.match(diagnostic.message, /`main` is waiting to be updated: it has a suspended activation/);
+    assert.match(diagnostic.message, /^Waiting: `main` has a suspended activation/);
     assert.equal(diagnostic.range.start.line, original.split('\n').findIndex((l) => l.includes('async function main')));
     await second.settle();
     assert.deepEqual(second.updates, [], 'the dropped update was reported by the first server already');
@@ -78,7 +78,7 @@ describe('language server: restarted with updates waiting in a program', { timeo
     await target.process.evaluate('fixture.release()');
     const landed = await second.nextUpdate(0);
     assert.equal(landed.outcome, 'applied', JSON.stringify(landed));
-    assert.match(landed.summary, /^Live: `main` in server\.js \[test\], when it became inactive/);
+    assert.match(landed.summary, /^Live: main in server\.js \[test\], once it was inactive/);
     await eventually('the waiting diagnostic to go', () => shown(second).length === 0);
     await eventually('nothing pending', () => second.pendingChanges.at(-1)?.length === 0);
     await second.stop();
@@ -109,7 +109,7 @@ describe('language server: restarted with updates waiting in a program', { timeo
     await second.setTargets([target], [{ targetId: target.id, pendingIds: [pendingId] }]);
     const landed = await second.nextUpdate(0);
     assert.equal(landed.outcome, 'applied', JSON.stringify(landed));
-    assert.match(landed.summary, /^Live: `main` in server\.js \[test\], when it became inactive/);
+    assert.match(landed.summary, /^Live: main in server\.js \[test\], once it was inactive/);
     await second.settle();
     assert.equal(second.updates.length, 1);
     assert.deepEqual(shown(second), []);

@@ -52,7 +52,7 @@ describe('a target that ends during an update', { timeout: 60_000 }, () => {
         ['worker', 'ended', '[worker 2] ended during the update'],
       ],
     );
-    assert.match(report.summary, /^Live: f in 1 target \(\d+ ms\); \[worker 2\] ended during the update$/);
+    assert.match(report.summary, /^Live: f in 1 program \(\d+ ms\); \[worker 2\] ended during the update$/);
     await main.process.waitForLine(/^tick \d+ v2$/);
     await client.settle();
     assert.deepEqual(codesPublished(client).filter((c) => c === DiagnosticCodes.updateRejected), []);

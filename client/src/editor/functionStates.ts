@@ -3,6 +3,7 @@
 // Keyed by file and by the function's display name, the name reports and pending updates use.
 import * as vscode from 'vscode';
 import type { Activation, PendingUpdate } from '../../../common/patch';
+import { supersedesFailure, type LiveState } from '../../../common/liveStates';
 import type { TargetInfo, TargetPending, UpdateReport } from '../../../common/protocol';
 
 /** One function in one program, as the newest report that changed it left it. */
@@ -26,8 +27,8 @@ export interface FunctionState {
   name: string;
   targets: TargetFunctionState[];
   waiting: WaitingState[];
-  /** What to show first: waiting now, else refused in some program, else live. */
-  status: 'pending' | 'rejected' | 'live';
+  /** What to show first: waiting now, else not applied in some program, else live. */
+  status: LiveState;
 }
 
 export class FunctionStates implements vscode.Disposable {
@@ -38,8 +39,24 @@ export class FunctionStates implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
 
   addReport(report: UpdateReport): void {
-    if (report.outcome === 'no-change' || report.functions.length === 0) return;
     const functions = this.byFile.get(report.file) ?? new Map<string, Map<string, TargetFunctionState>>();
+    // A newer save the program took (or that had nothing to apply) makes every refusal of the
+    // file's functions there stale, not only of the functions it names.
+    let cleared = false;
+    for (const perTarget of functions.values()) {
+      for (const [targetId, state] of perTarget) {
+        if (!state.rejected || !supersedesFailure(report, targetId)) continue;
+        cleared = true;
+        if (state.live) perTarget.set(targetId, { targetId, targetName: state.targetName, live: state.live });
+        else perTarget.delete(targetId);
+      }
+    }
+    for (const [name, perTarget] of functions) if (perTarget.size === 0) functions.delete(name);
+    if (report.outcome === 'no-change' || report.functions.length === 0) {
+      if (functions.size === 0) this.byFile.delete(report.file);
+      if (cleared) this.emitter.fire();
+      return;
+    }
     for (const t of report.targets) {
       if (t.outcome !== 'applied' && t.outcome !== 'rejected') continue; // pending: see `waiting`
       // An applied update may leave some functions waiting; those are not live yet.
@@ -60,7 +77,11 @@ export class FunctionStates implements vscode.Disposable {
         functions.set(name, perTarget);
       }
     }
-    if (functions.size === 0) return;
+    if (functions.size === 0) {
+      this.byFile.delete(report.file);
+      if (cleared) this.emitter.fire();
+      return;
+    }
     this.byFile.set(report.file, functions);
     this.emitter.fire();
   }
@@ -99,19 +120,13 @@ export class FunctionStates implements vscode.Disposable {
         for (const name of pending.functions) state(name).waiting.push({ targetName: t.targetName, pending, activations: pending.activations.filter((a) => a.function === name) });
       }
     }
-    for (const s of out.values()) s.status = s.waiting.length > 0 ? 'pending' : s.targets.some((t) => t.rejected) ? 'rejected' : 'live';
+    for (const s of out.values()) s.status = s.waiting.length > 0 ? 'waiting' : s.targets.some((t) => t.rejected) ? 'notApplied' : 'live';
     return out;
   }
 
   dispose(): void {
     this.emitter.dispose();
   }
-}
-
-/** `10:42:05`: the local wall-clock time, 24-hour, the same in every locale. */
-export function clock(time: number): string {
-  const d = new Date(time);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 /** `active in 2 frames`, `suspended at an await`, `until handle is idle`: why one waiting update waits. */

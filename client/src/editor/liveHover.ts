@@ -1,7 +1,9 @@
 // The hover on the name of a function an update touched: its version and when it was applied in
 // each program, what waits and why, what was refused and why, and a link to the update history.
 import * as vscode from 'vscode';
-import { clock, whyWaiting, type FunctionState, type FunctionStates } from './functionStates';
+import { STATE_TEXT } from '../../../common/liveStates';
+import { markdownText, time } from '../display';
+import { whyWaiting, type FunctionState, type FunctionStates } from './functionStates';
 import type { FunctionRanges } from './functionRanges';
 
 export class LiveHover implements vscode.HoverProvider {
@@ -21,18 +23,20 @@ export class LiveHover implements vscode.HoverProvider {
 
 function markdown(state: FunctionState): vscode.MarkdownString {
   const lines: string[] = [];
+  const { live, waiting, notApplied } = STATE_TEXT;
   for (const t of state.targets) {
     if (t.live) {
-      const version = t.live.version !== undefined ? `version ${t.live.version}` : 'live';
-      const restores = t.live.restores !== undefined ? ` (restores version ${t.live.restores})` : '';
-      lines.push(`**Live Update**: ${version} in ${t.targetName}${restores}, applied at ${clock(t.live.time)} (${Math.round(t.live.milliseconds)} ms)${t.live.note ? ` — ${t.live.note}` : ''}`);
+      const version = t.live.version !== undefined ? ` (version ${t.live.version})` : '';
+      const restores = t.live.restores !== undefined ? `, restoring version ${t.live.restores}` : '';
+      const note = t.live.note ? ` — ${t.live.note}` : '';
+      lines.push(`**Live Update: ${live.word}**${version} ${markdownText(`in ${t.targetName}${restores} since ${time(t.live.time)}, applied and verified in ${Math.round(t.live.milliseconds)} ms${note}`)}`);
     }
-    if (t.rejected) lines.push(`**Live Update**: not applied in ${t.targetName} at ${clock(t.rejected.time)}: ${t.rejected.reason}`);
+    if (t.rejected) lines.push(`**Live Update: ${notApplied.word}** ${markdownText(`in ${t.targetName} at ${time(t.rejected.time)}: ${t.rejected.reason}`)}`);
   }
   for (const w of state.waiting) {
     const frameLines = [...new Set(w.activations.flatMap((a) => (a.kind === 'stack' && a.line !== undefined ? [a.line + 1] : [])))];
     const at = frameLines.length ? ` (line ${frameLines.join(', ')})` : '';
-    lines.push(`**Live Update**: pending in ${w.targetName} since ${clock(w.pending.since)}, ${whyWaiting(w)}${at}; dropped at ${clock(w.pending.deadline)} unless it lands`);
+    lines.push(`**Live Update: ${waiting.word}** ${markdownText(`in ${w.targetName} since ${time(w.pending.since)}, ${whyWaiting(w)}${at}; dropped at ${time(w.pending.deadline)} unless it lands`)}`);
   }
   const md = new vscode.MarkdownString(`${lines.join('\n\n')}\n\n[Show Update History](command:liveUpdate.showHistory)`);
   md.isTrusted = { enabledCommands: ['liveUpdate.showHistory'] };

@@ -1,9 +1,11 @@
-// A CodeLens above each function an update touched in this window: live (with its version and
-// time), pending (why it waits), or rejected (why). Clicking it shows the versions, offers to
+// A CodeLens above each function an update touched in this window, in the states of
+// common/liveStates.ts: live (with its version and time), waiting (why), or not applied (why). Clicking it shows the versions, offers to
 // cancel what waits, or shows the reason. `liveUpdate.codeLens` turns it off.
 import * as vscode from 'vscode';
 import { ServerCommands } from '../../../common/protocol';
-import { clock, whyWaiting, type FunctionState, type FunctionStates } from './functionStates';
+import { shortReason, STATE_TEXT } from '../../../common/liveStates';
+import { time } from '../display';
+import { whyWaiting, type FunctionState, type FunctionStates } from './functionStates';
 import type { FunctionRanges } from './functionRanges';
 
 /** The lens's own commands (not in the palette: they take the lens's arguments). */
@@ -49,26 +51,20 @@ export class LiveLens implements vscode.CodeLensProvider, vscode.Disposable {
 }
 
 function lensCommand(state: FunctionState): vscode.Command {
-  if (state.status === 'pending') {
+  if (state.status === 'waiting') {
     const why = [...new Set(state.waiting.map(whyWaiting))].join('; ');
     const ids = [...new Set(state.waiting.map((w) => w.pending.id))];
-    return { title: `$(watch) pending — ${why}`, command: LensCommands.pendingActions, arguments: [ids], tooltip: 'Cancel, or apply when idle' };
+    return { title: `$(watch) ${STATE_TEXT.waiting.word} — ${why}`, command: LensCommands.pendingActions, arguments: [ids], tooltip: 'Cancel, or apply when idle' };
   }
   const rejected = state.targets.filter((t) => t.rejected).sort((a, b) => b.rejected!.time - a.rejected!.time)[0]?.rejected;
   if (rejected) {
-    return { title: `$(error) rejected — ${short(rejected.reason)}`, command: LensCommands.showRejection, arguments: [rejected.reason], tooltip: rejected.reason };
+    return { title: `$(error) ${STATE_TEXT.notApplied.word} — ${shortReason(rejected.reason)}`, command: LensCommands.showRejection, arguments: [rejected.reason], tooltip: rejected.reason };
   }
   const live = state.targets.flatMap((t) => (t.live ? [t.live] : []));
   const versions = [...new Set(live.map((l) => l.version).filter((v) => v !== undefined))];
-  const time = Math.max(...live.map((l) => l.time));
+  const at = Math.max(...live.map((l) => l.time));
   const where = live.length > 1 ? ` in ${live.length} programs` : '';
-  return { title: `$(pass) live${versions.length ? ` v${versions.join(', v')}` : ''}${where} · ${clock(time)}`, command: 'liveUpdate.showHistory', tooltip: 'Show Update History' };
-}
-
-/** The reason's first clause, at most about 60 characters. */
-function short(reason: string): string {
-  const first = reason.split(/(?<=[.;:])\s/)[0]!.replace(/[.;:]$/, '');
-  return first.length <= 60 ? first : `${first.slice(0, 59).trimEnd()}…`;
+  return { title: `$(pass) ${STATE_TEXT.live.word}${versions.length ? ` v${versions.join(', v')}` : ''}${where} · ${time(at)}`, command: 'liveUpdate.showHistory', tooltip: 'Show Update History' };
 }
 
 async function pendingActions(ids: string[]): Promise<void> {
@@ -78,6 +74,6 @@ async function pendingActions(ids: string[]): Promise<void> {
 }
 
 async function showRejection(reason: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(`Live Update: not applied — ${reason}`, 'Show Problems');
+  const choice = await vscode.window.showWarningMessage(`Live Update: ${STATE_TEXT.notApplied.word} — ${reason}`, 'Show Problems');
   if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

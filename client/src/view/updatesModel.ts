@@ -3,6 +3,7 @@
 // target's versions, which only its runtime knows (asked through the server's `liveUpdate.history`
 // after each event that can change them, debounced, and only while the view is visible).
 import * as vscode from 'vscode';
+import { supersedesFailure } from '../../../common/liveStates';
 import type { TargetHistory, TargetInfo, TargetPending, UpdateReport } from '../../../common/protocol';
 
 /** Where the model reads from: the extension's trackers and the server's history command. */
@@ -54,11 +55,17 @@ export class UpdatesModel implements vscode.Disposable {
     return this.histories.get(targetId);
   }
 
-  /** This window's reports of updates the target refused, oldest first. */
+  /**
+   * This window's reports of updates the target refused, oldest first, until a later save of the
+   * same file that the target took (or that had nothing to apply) makes them stale.
+   */
   rejected(targetId: string): { report: UpdateReport; reason: string }[] {
-    return this.source.reports().flatMap((report) => {
+    const reports = this.source.reports();
+    return reports.flatMap((report, i) => {
       const mine = report.targets.find((t) => t.targetId === targetId);
-      return mine?.outcome === 'rejected' ? [{ report, reason: mine.reason ?? report.summary }] : [];
+      if (mine?.outcome !== 'rejected') return [];
+      const stale = reports.slice(i + 1).some((later) => later.file === report.file && supersedesFailure(later, targetId));
+      return stale ? [] : [{ report, reason: mine.reason ?? report.summary }];
     });
   }
 

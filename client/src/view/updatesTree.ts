@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PendingUpdate, VersionHistory, VersionRecord, VersionStep } from '../../../common/patch';
 import type { UpdateReport } from '../../../common/protocol';
+import { shortReason, STATE_TEXT, stated } from '../../../common/liveStates';
+import { markdownText, time } from '../display';
 import { waitingFor } from '../statusBar';
 import type { UpdatesModel } from './updatesModel';
 
@@ -44,7 +46,6 @@ const icon = (id: string, color?: string): vscode.ThemeIcon => new vscode.ThemeI
 const PASSED = 'testing.iconPassed';
 const ERROR = 'problemsErrorIcon.foreground';
 const WAITING = 'charts.yellow';
-const time = (ms: number): string => new Date(ms).toLocaleTimeString();
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.Disposable {
@@ -71,6 +72,14 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
       default:
         return [];
     }
+  }
+
+  /** The node a node is under (for `TreeView.reveal`); the notes are never revealed. */
+  getParent(node: UpdateNode): UpdateNode | undefined {
+    if (node.kind === 'target' || node.kind === 'note') return undefined;
+    if (node.kind === 'function' || node.kind === 'step') return { kind: 'version', targetId: node.targetId, version: node.version };
+    const target = this.model.targets().find((t) => t.id === node.targetId);
+    return target && { kind: 'target', targetId: target.id, name: target.name };
   }
 
   private targetChildren(targetId: string): UpdateNode[] {
@@ -106,10 +115,10 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
         return this.targetItem(node.targetId, node.name);
       case 'pending': {
         const p = node.pending;
-        const item = new vscode.TreeItem(`Pending: ${p.functions.join(', ')}`);
+        const item = new vscode.TreeItem(stated('waiting', p.functions.join(', ')));
         item.id = `${node.targetId}/pending/${p.id}`;
-        item.description = `waiting for ${waitingFor(p)} · ${path.basename(p.file)}`;
-        item.tooltip = `${p.functions.join(', ')} in ${p.file} waits for ${waitingFor(p)} (since ${time(p.since)}, ${plural(p.attempts, 'attempt')}); dropped at ${time(p.deadline)} unless it lands first.`;
+        item.description = `for ${waitingFor(p)} · ${path.basename(p.file)}`;
+        item.tooltip = `${STATE_TEXT.waiting.label}: ${p.functions.join(', ')} in ${p.file}, for ${waitingFor(p)} since ${time(p.since)} (${plural(p.attempts, 'attempt')}); dropped at ${time(p.deadline)} unless it lands first.`;
         item.iconPath = icon('clock', WAITING);
         item.contextValue = 'pending';
         return item;
@@ -118,10 +127,13 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
         return this.versionItem(node);
       case 'rejected': {
         const { report, reason } = node;
-        const item = new vscode.TreeItem(`Rejected: ${path.basename(report.file)}`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(stated('notApplied', path.basename(report.file)), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = rejectedId(node);
-        item.description = `${time(report.time)} · ${reason}`;
-        item.tooltip = new vscode.MarkdownString().appendText(`${report.summary}\n\n${reason}\n\nNothing of this update was applied to this program.`);
+        item.description = `${time(report.time)} · ${shortReason(reason, 30)}`;
+        const what = report.functions.length ? ` (${report.functions.join(', ')})` : '';
+        item.tooltip = new vscode.MarkdownString(
+          `**${markdownText(stated('notApplied', path.basename(report.file)))}**${markdownText(`${what}, saved at ${time(report.time)}: ${reason}`)}\n\n${markdownText('Nothing of this save was applied to this program; it keeps running the previous version.')}`,
+        );
         item.iconPath = icon('error', ERROR);
         item.contextValue = 'rejected';
         return item;
@@ -130,7 +142,7 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
         const item = new vscode.TreeItem(node.name);
         item.id = `${node.targetId}/v${node.version}/f/${node.file}/${node.name}`;
         item.description = path.basename(node.file);
-        item.tooltip = `${node.name} in ${node.file}: applied in version ${node.version}. Select to see the file's change.`;
+        item.tooltip = `${node.name} in ${node.file}: changed by version ${node.version}. Select to see the file's change.`;
         item.iconPath = icon('symbol-function');
         item.command = { command: 'liveUpdate.view.showDiff', title: 'Show Changes', arguments: [node] };
         return item;
@@ -158,7 +170,7 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
     const history = this.model.history(targetId);
     const waiting = this.model.pending(targetId).length;
     const version = history?.history ? `version ${history.history.current}` : history?.error !== undefined ? 'versions unavailable' : '…';
-    item.description = waiting ? `${version} · ${waiting} pending` : version;
+    item.description = waiting ? `${version} · ${waiting} ${STATE_TEXT.waiting.word}` : version;
     item.tooltip = `${name}: saves are applied to this program.${history?.history ? ` It runs version ${history.history.current}; versions ${history.history.oldestRestorable} to ${history.history.current} can be restored.` : ''}`;
     item.iconPath = icon('debug-alt');
     item.contextValue = 'target';
@@ -181,9 +193,10 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
       item.tooltip = 'The program as it loaded, before any update.';
       return item;
     }
-    const restores = record.restores !== undefined ? ` · restores version ${record.restores}` : '';
+    const restores = record.restores !== undefined ? ` · restores v${record.restores}` : '';
     const functions = record.functions.length ? record.functions.join(', ') : 'no function changed';
-    item.description = `${time(record.at)} · ${functions}${restores}${running}`;
+    // Short enough for the side bar's default width: the functions are the version's children and in its tooltip.
+    item.description = `${time(record.at)}${restores}${running}`;
     item.iconPath =
       state === 'current'
         ? icon('pass-filled', PASSED)
@@ -197,7 +210,7 @@ export class UpdatesTree implements vscode.TreeDataProvider<UpdateNode>, vscode.
     const files = record.files.map((f) => path.basename(f.file)).join(', ');
     const how = record.where === 'apply' ? 'when saved' : record.where === 'update point' ? 'at an update point' : record.where === 'turn' ? 'when its functions were inactive' : 'on request';
     const md = new vscode.MarkdownString().appendText(
-      `Version ${version}: ${files}, applied ${how} at ${time(record.at)} (${Math.round(record.blockedMs)} ms blocked)${restores}.` +
+      `Version ${version}: ${files} (${functions}), applied ${how} at ${time(record.at)} (${Math.round(record.blockedMs)} ms blocked)${record.restores !== undefined ? `, restoring version ${record.restores}` : ''}.` +
         `${record.outcome === 'partial' ? ' Part of the update waited for active functions.' : ''}` +
         `${record.steps?.length ? ` Ran ${record.steps.map((s) => s.label).join(', ')}.` : ''}`,
     );

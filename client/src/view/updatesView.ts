@@ -51,10 +51,22 @@ export function registerUpdatesView({ client, tracker, pending, history, reapply
   const rollBackTo = (node: UpdateNode): Promise<RollbackResult | undefined> | undefined =>
     node.kind === 'version' ? rollBackToVersion(client, { version: node.version, target: node.targetId }) : undefined;
 
+  // A program that becomes live shows at once, expanded, in the Run and Debug side bar (the view
+  // would otherwise stay collapsed below Variables, Watch, Call Stack and Breakpoints).
+  const shown = new Set<string>();
+  const revealNew = (targets: readonly { id: string; name: string }[]) => {
+    for (const t of targets) {
+      if (shown.has(t.id)) continue;
+      shown.add(t.id);
+      void Promise.resolve(view.reveal({ kind: 'target', targetId: t.id, name: t.name }, { expand: true, select: false, focus: false })).catch(() => undefined);
+    }
+  };
+
   return vscode.Disposable.from(
     model,
     tree,
     view,
+    tracker.onDidChange(revealNew),
     registration,
     view.onDidChangeVisibility(({ visible }) => model.setVisible(visible)),
     vscode.commands.registerCommand('liveUpdate.view.refresh', () => model.refresh()),

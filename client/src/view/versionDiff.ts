@@ -1,7 +1,8 @@
-// The change a version applied, in a diff editor: the running texts of a file before and after the
-// version, as the program's runtime keeps them (for its last 50 versions), served on a scheme of
-// our own and read-only. What is shown is the code V8 ran (TypeScript with its types blanked to
-// whitespace), without the line Live Update appends to each module.
+// The change a version applied, in a diff editor: a file before and after the version, served on a
+// scheme of our own and read-only. The program's runtime keeps the running texts (for its last 50
+// versions); shown is the file as written at each (TypeScript with its types) when the server saw
+// that text, else the code V8 ran (types blanked to whitespace) without the line Live Update
+// appends to each module.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VersionRecord } from '../../../common/patch';
@@ -48,7 +49,9 @@ export class VersionDiffs implements vscode.TextDocumentContentProvider {
     const side = query.get('side') === 'before' ? 'before' : 'after';
     const file = (await this.record(query.get('target') ?? '', version))?.files.find((f) => f.file === query.get('file'));
     const text = file?.[side];
-    return text === undefined ? `// The program no longer keeps this text of version ${version}.\n` : displayText(text, file!.file);
+    if (text === undefined) return `// The program no longer keeps this text of version ${version}.\n`;
+    // The file as written at that version (TypeScript with its types) when the server knows it.
+    return file![side === 'before' ? 'beforeSource' : 'afterSource'] ?? displayText(text, file!.file);
   }
 
   private record(targetId: string, version: number): Promise<VersionRecord | undefined> {

@@ -4,13 +4,17 @@
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
 import { exposed, exposedRange, exposedShort, recordExposures, type Exposure } from './exposure';
+import { anonymousDisplay } from './functionNames';
 import { scopeFacts, topLevelNames, type ScopeFacts } from './scopes';
 import { topLevelStatements, type TopLevelStatement } from './topLevel';
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
   path: string;
-  /** What a user reads in a message: the declared name, or the path for anonymous functions. */
+  /**
+   * What a user reads: the declared name (`f`, `Greeter.greet`), or for an anonymous function the
+   * name VS Code's outline gives it (`todos.get('/:id') callback`, see functionNames.ts).
+   */
   displayName: string;
   start: Position;
   end: Position;
@@ -139,9 +143,9 @@ export interface FunctionTree {
   /**
    * Adds `node` and what it contains, named within `scope`. With `path`, `node` is a function
    * known by that path (its own name and place are not looked at): the incremental path
-   * collects one function's subtree this way.
+   * collects one function's subtree this way, giving its display name as `enclosing`.
    */
-  visit(node: ts.Node, scope: string, path?: string): void;
+  visit(node: ts.Node, scope: string, path?: string, enclosing?: string): void;
   ambiguous(): boolean;
   /** Paths whose last name holds a `/`. */
   slashed: string[];
@@ -169,23 +173,35 @@ export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement
     return n === 1 ? path : `${path} #${n}`;
   };
   const join = (scope: string, name: string) => (scope ? `${scope}/${name}` : name);
+  const shown = new Map<string, number>();
+  /** Numbers an anonymous function's name when a sibling (same scope) is shown by the same. */
+  const numbered = (scope: string) => (name: string): string => {
+    const key = `${scope}\0${name}`;
+    const n = (shown.get(key) ?? 0) + 1;
+    shown.set(key, n);
+    return n === 1 ? name : `${name} (${n})`;
+  };
 
-  const visit = (node: ts.Node, scope: string, fixedPath?: string): void => {
+  /** `enclosing`: the display name of the function `node` is in (with `fixedPath`: `node`'s own). */
+  const visit = (node: ts.Node, scope: string, fixedPath?: string, enclosing?: string): void => {
     if (isFunctionNode(node)) {
       let path: string;
-      let own: string | undefined;
-      if (fixedPath !== undefined) path = fixedPath;
-      else {
-        own = memberName(node) ?? nameOf(node);
+      let displayName: string;
+      if (fixedPath !== undefined) {
+        path = fixedPath;
+        displayName = enclosing ?? path;
+      } else {
+        const own = memberName(node) ?? nameOf(node);
         checkName(own, false);
         path = unique(join(scope, own ?? `<${anonymousLabel(node)}>`));
         if (own?.includes('/')) slashed.push(path);
+        displayName = own ? displayOf(path) : anonymousDisplay(node, enclosing, numbered(scope));
       }
       const nameNode = nameRangeNode(node);
       const start = node.getStart(sf);
       functions.push({
         path,
-        displayName: own ? displayOf(path) : path,
+        displayName,
         start: at.pos(start),
         end: at.pos(node.getEnd()),
         startOffset: at.offset(start),
@@ -202,7 +218,7 @@ export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,
         kind: kindOf(node),
       });
-      ts.forEachChild(node, (child) => visit(child, path));
+      ts.forEachChild(node, (child) => visit(child, path, undefined, displayName));
       return;
     }
     if (ts.isClassLike(node) || ts.isObjectLiteralExpression(node)) {
@@ -212,10 +228,10 @@ export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement
       const container = name ?? `<${ts.isClassLike(node) ? 'class' : 'object'}>`;
       const containerPath = unique(join(scope, container + '{}'));
       if (name?.includes('/')) slashed.push(containerPath);
-      ts.forEachChild(node, (child) => visit(child, containerPath));
+      ts.forEachChild(node, (child) => visit(child, containerPath, undefined, enclosing));
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, scope));
+    ts.forEachChild(node, (child) => visit(child, scope, undefined, enclosing));
   };
   return { functions, visit, ambiguous: () => ambiguous, slashed };
 }
@@ -303,7 +319,7 @@ function displayOf(path: string): string {
   return `${prefix[1]}${container.slice(0, -2).replace(/ #\d+$/, '')}.${prefix[2]}`;
 }
 
-/** Anonymous functions are known by where they are passed: `<arrow in setInterval>`. */
+/** The identity of an anonymous function, by where it is passed: `<arrow in setInterval>` (never shown). */
 function anonymousLabel(node: FunctionNode): string {
   const kind = ts.isArrowFunction(node) ? 'arrow' : 'function';
   const parent = node.parent;

@@ -31,14 +31,15 @@ export function changeGroups(changed: FunctionChange[]): number[] {
 
 /** Whether `user`'s text (before or after the edit) names `used`. */
 function names(user: FunctionChange, used: FunctionChange): boolean {
-  const name = simpleName(used.after.displayName);
+  const name = simpleName(used.after.path);
   if (!name) return true; // An anonymous function with a new signature: keep it with everything.
   const word = new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`);
   return word.test(user.after.text) || word.test(user.before.text);
 }
 
-/** `f` → f, `Greeter.greet` / `get Greeter.x` → greet / x, `<arrow in f>` → undefined. */
-function simpleName(displayName: string): string | undefined {
-  const last = displayName.replace(/^(get|set|static) /, '').split(/[.\s]/).pop() ?? '';
+/** From a path: `f` → f, `Greeter{}/greet` / `Greeter{}/get x` → greet / x, `f/<arrow in g>` → undefined. */
+function simpleName(path: string): string | undefined {
+  const own = path.split('/').pop()!.replace(/ #\d+$/, '');
+  const last = own.replace(/^(static )?(get |set )?/, '').split('.').pop() ?? '';
   return /^[A-Za-z_$][\w$]*$/.test(last) ? last : undefined;
 }

@@ -277,7 +277,7 @@ function reparse(edit: Edit, index: number): Subtree | undefined {
   const exposures: Exposure[] = [];
   const tree = recordExposures(exposures, () => {
     const t = functionTree(sf, scope, place);
-    t.visit(node, '', fn.path);
+    t.visit(node, '', fn.path, fn.displayName);
     return t;
   });
   if (tree.ambiguous() || tree.slashed.length > 0) return undefined;

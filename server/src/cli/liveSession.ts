@@ -149,10 +149,14 @@ export class LiveSession {
 
   /** `file:line:col: severity message [code]`, the form terminals and editors link. */
   private diagnosticLines(file: string, diagnostics: readonly LiveDiagnostic[]): ReplLine[] {
-    return diagnostics.map((d) => ({
-      text: `${this.display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
-      style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
-    }));
+    // With no editor to show them, the errors a diagnostic links (the type errors of LU007) follow it as notes.
+    return diagnostics.flatMap((d) => [
+      {
+        text: `${this.display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+        style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
+      } satisfies ReplLine,
+      ...(d.related ?? []).map((r): ReplLine => ({ text: `${this.display(r.file)}:${r.start.line + 1}:${r.start.column + 1}: note: ${r.message}`, style: 'dim' })),
+    ]);
   }
 
   private display(file: string): string {

@@ -1,7 +1,8 @@
-// The sentences for updates that wait (LU014) and frames restarted into new code (LU016), placed on
+// The sentences for updates that wait (LU014, the state `waiting` of common/liveStates.ts) and frames restarted into new code (LU016), placed on
 // the functions they concern.
 import * as path from 'node:path';
 import type { Activation, PendingUpdate } from '../../../common/patch';
+import { stated } from '../../../common/liveStates';
 import { DiagnosticCodes } from '../../../common/reports';
 import type { FileChanges } from '../analysis/changes';
 import type { FunctionInfo } from '../analysis/functions';
@@ -31,12 +32,12 @@ export function pendingDiagnostics(find: FunctionByName, pending: PendingUpdate,
     const fn = find(name);
     if (!fn) continue;
     const why = pending.waitingFor?.length
-      ? `it waits until ${list(pending.waitingFor)} ${pending.waitingFor.length === 1 ? 'is' : 'are'} idle, as asked`
-      : activity(name, pending.activations);
+      ? `\`${name}\` waits until ${list(pending.waitingFor)} ${pending.waitingFor.length === 1 ? 'is' : 'are'} idle, as asked`
+      : `\`${name}\` ${activity(name, pending.activations)}`;
     out.push({
       severity: 'information',
       code: DiagnosticCodes.pendingUpdate,
-      message: `${lead}\`${name}\` is waiting to be updated: ${why}. The new code applies as soon as ${pending.waitingFor?.length ? 'they are' : 'it is'} inactive (checked at every event-loop turn and update point).${tail}`,
+      message: `${lead}${stated('waiting', `${why}.`)} Its new code applies as soon as ${pending.waitingFor?.length ? 'they are' : 'it is'} inactive (checked at every event-loop turn and update point).${tail}`,
       start: fn.nameStart,
       end: fn.nameEnd,
       data: { pendingId: pending.id, targetId },
@@ -48,10 +49,10 @@ export function pendingDiagnostics(find: FunctionByName, pending: PendingUpdate,
 function activity(name: string, activations: Activation[]): string {
   const mine = activations.filter((a) => a.function === name);
   const frame = mine.find((a) => a.kind === 'stack');
-  if (frame) return `it is running (on the call stack at ${path.basename(frame.file ?? '')}:${(frame.line ?? 0) + 1})`;
-  if (mine.some((a) => a.kind === 'suspended')) return 'it has a suspended activation (an async function waiting at an await, or a generator at a yield)';
+  if (frame) return `is running (on the call stack at ${path.basename(frame.file ?? '')}:${(frame.line ?? 0) + 1})`;
+  if (mine.some((a) => a.kind === 'suspended')) return 'has a suspended activation (an async function waiting at an await, or a generator at a yield)';
   const others = [...new Set(activations.map((a) => a.function))];
-  return others.length ? `it goes together with ${list(others)}, which ${others.length === 1 ? 'is' : 'are'} active` : 'it is active';
+  return others.length ? `goes together with ${list(others)}, which ${others.length === 1 ? 'is' : 'are'} active` : 'is active';
 }
 
 export function restartedDiagnostic(changes: FileChanges, name: string): LiveDiagnostic[] {

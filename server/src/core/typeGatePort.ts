@@ -1,6 +1,7 @@
 // How the update engine asks whether a save type-checks, and how it shows the answer. The language
 // server backs it with the incremental TypeScript service of server/src/typecheck; the engine only
 // sees problems the edit introduced (errors that were already there never hold an update).
+import { REASONS, stated } from '../../../common/liveStates';
 import { DiagnosticCodes } from '../../../common/reports';
 import type { Position } from '../../../common/patch';
 import * as path from 'node:path';
@@ -39,25 +40,32 @@ export interface TypeSettings {
 export const DEFAULT_TYPE_SETTINGS: TypeSettings = { typeCheck: 'block', blockOnJavaScriptErrors: false };
 
 /**
- * Problems in the saved file go where they are; a problem in another file (a caller that no longer
- * type-checks) goes on the saved file's first line with a link to the caller, since the update of
- * this file is what it holds.
+ * What the type errors an edit introduces mean for the update, in one diagnostic: TypeScript's own
+ * diagnostics already show each error where it is (Live Update repeats none of them), so this one
+ * says the update was not applied because of them (or applied with them), at the first error in
+ * the saved file (else on its first line, for a caller in another file), with every error linked.
  */
 export function typeDiagnostics(file: string, result: TypeProblems, blocking: boolean): LiveDiagnostic[] {
-  const lead = blocking ? 'Held: ' : 'Applied with a type error: ';
-  const tail = blocking ? ' The program keeps the previous version; fix it, or apply anyway (Quick Fix).' : '';
-  return result.problems.map((p) => {
-    const text = p.message.replace(/\.$/, '');
-    const own = path.resolve(p.file) === path.resolve(file);
-    const where = `${path.basename(p.file)}:${p.start.line + 1}`;
-    return {
-      severity: blocking ? 'error' : 'warning',
+  const problems = result.problems;
+  if (problems.length === 0) return [];
+  const isOwn = (p: TypeProblem) => path.resolve(p.file) === path.resolve(file);
+  const first = problems.find(isOwn) ?? problems[0]!;
+  const own = isOwn(first);
+  const where = own ? `line ${first.start.line + 1}` : `a caller, ${path.basename(first.file)}:${first.start.line + 1}`;
+  const detail = `${where}: ${first.message.replace(/\.$/, '')}${problems.length > 1 ? '; and more, linked' : ''}`;
+  const message = blocking
+    ? `${stated('notApplied', `${REASONS.typeErrors(problems.length)} (${detail}).`)} The program keeps running the previous version; fix ${problems.length === 1 ? 'it' : 'them'} and save, or apply anyway (Quick Fix).`
+    : `${stated('live', `with ${problems.length === 1 ? 'a type error' : `${problems.length} type errors`} the edit introduces (${detail}).`)}`;
+  return [
+    {
+      severity: blocking ? 'warning' : 'information',
       code: DiagnosticCodes.typeErrors,
-      message: own ? `${lead}${text} (TS${p.code}).${tail}` : `${lead}a caller no longer type-checks (${where}): ${text} (TS${p.code}).${tail}`,
-      start: own ? p.start : { line: 0, column: 0 },
-      end: own ? p.end : { line: 0, column: 0 },
-      ...(own ? {} : { related: [{ file: p.file, start: p.start, end: p.end, message: p.message }] }),
-      data: { applyIgnoringTypeErrors: blocking },
-    };
-  });
+      message,
+      start: own ? first.start : { line: 0, column: 0 },
+      end: own ? first.end : { line: 0, column: 0 },
+      related: problems.map((p) => ({ file: p.file, start: p.start, end: p.end, message: `${p.message} (TS${p.code})` })),
+      // `elsewhere`: the engine puts it on the changed function that broke the caller (anchorElsewhere).
+      data: { applyIgnoringTypeErrors: blocking, ...(own ? {} : { elsewhere: true }) },
+    },
+  ];
 }

@@ -28,6 +28,7 @@ import { applyPatch, evaluateInModule, type TargetPort } from './targetPort';
 import { PendingTracker, type PendingSettlement } from './pendingTracker';
 import { DEFAULT_POLICY, type PolicySettings } from './policy';
 import { changedFunction, functionIn, pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
+import { REASONS, STATE_TEXT, stated } from '../../../common/liveStates';
 import { DEFAULT_TYPE_SETTINGS, typeDiagnostics, type TypeGatePort, type TypeProblems, type TypeSettings } from './typeGatePort';
 
 interface TargetOutcome {
@@ -188,22 +189,22 @@ export class UpdateEngine {
     const { pending } = event;
     if (event.outcome === 'applied' || event.outcome === 'failed') this.baselines.forget(target.id, pending.file);
     if (event.outcome === 'cancelled' && this.restarted.delete(pending.id)) return this.onPendingOutcome({ file: pending.file, pendingId: pending.id, targetId: target.id });
-    const what = pending.functions.map((f) => `\`${f}\``).join(', ');
+    const what = pending.functions.join(', ');
     const waited = `${Math.round((event.at - pending.since) / 100) / 10} s`;
     const base = { file: pending.file, functions: pending.functions, milliseconds: event.at - pending.since, time: event.at };
     const result = (outcome: TargetUpdateResult['outcome'], reason?: string): TargetUpdateResult => ({ targetId: target.id, targetName: target.name, outcome, ...(reason ? { reason } : {}), ...(event.version ? { version: event.version } : {}) });
     let outcome: PendingOutcome = { file: pending.file, pendingId: pending.id, targetId: target.id };
     switch (event.outcome) {
       case 'applied': {
-        const where = event.where === 'update point' ? 'at an update point' : 'when it became inactive';
-        outcome.report = { ...base, outcome: 'applied', targets: [result('applied')], summary: `Live: ${what} in ${target.name}, ${where} (waited ${waited})` };
+        const where = event.where === 'update point' ? 'at an update point' : `once ${pending.functions.length === 1 ? 'it was' : 'they were'} inactive`;
+        outcome.report = { ...base, outcome: 'applied', targets: [result('applied')], summary: stated('live', `${what} in ${target.name}, ${where} (after waiting ${waited})`) };
         break;
       }
       case 'expired':
       case 'failed':
       case 'cancelled': {
         const reason = event.reason ?? 'dropped';
-        outcome = { ...outcome, report: { ...base, outcome: 'rejected', targets: [result('rejected', reason)], summary: `Not applied: ${reason}` } };
+        outcome = { ...outcome, report: { ...base, outcome: 'rejected', targets: [result('rejected', reason)], summary: stated('notApplied', reason) } };
         if (event.outcome !== 'cancelled') outcome.dropped = reason;
         break;
       }
@@ -616,7 +617,7 @@ export class UpdateEngine {
     const blocks = settings.typeCheck === 'block' && !options.ignoreTypeErrors && (!result.javaScript || settings.blockOnJavaScriptErrors);
     return {
       blocking: blocks,
-      reason: `the edit introduces ${result.problems.length === 1 ? 'a type error' : `${result.problems.length} type errors`}`,
+      reason: REASONS.typeErrors(result.problems.length),
       diagnostics: typeDiagnostics(file, result, blocks),
     };
   }
@@ -624,12 +625,14 @@ export class UpdateEngine {
   private syntaxErrorOutcome(target: TargetInfo, errors: SyntaxError[]): TargetOutcome {
     const first = errors[0]!;
     return {
-      result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason: 'syntax error' },
+      result: { targetId: target.id, targetName: target.name, outcome: 'rejected', reason: REASONS.syntaxError },
       diagnostics: [
         {
-          severity: 'error',
+          // The parser's error itself is the editor's to show (TypeScript's diagnostics): this one
+          // says what it means for the update.
+          severity: 'warning',
           code: DiagnosticCodes.syntaxError,
-          message: `Not applied: the file does not parse (${first.message}). The program keeps running the previous version.`,
+          message: `${stated('notApplied', `the saved file does not parse (line ${first.start.line + 1}: ${first.message.replace(/\.$/, '')}).`)} The program keeps running the previous version.`,
           start: first.start,
           end: first.end,
         },
@@ -650,7 +653,7 @@ export class UpdateEngine {
     if (waiting?.pending) {
       const who = waitingFor(waiting.pending);
       const tail = restartFailure ? ` (the frame could not be restarted: ${restartFailure})` : '';
-      if (waiting.outcome === 'pending') return { targetId, targetName, outcome: 'pending', reason: `waiting until ${who} ${waiting.pending.functions.length === 1 && !waiting.pending.waitingFor ? 'is' : 'are'} inactive${tail}`, report };
+      if (waiting.outcome === 'pending') return { targetId, targetName, outcome: 'pending', reason: `until ${who} ${waiting.pending.functions.length === 1 && !waiting.pending.waitingFor ? 'is' : 'are'} inactive${tail}`, report };
       return { targetId, targetName, outcome: 'applied', reason: `${who} will follow when inactive${tail}`, report };
     }
     const rejected = report.scripts.find((s) => s.outcome === 'rejected');
@@ -788,7 +791,7 @@ function mapChanges(changes: FileChanges, toSource: ((p: Position) => Position) 
 function anchorElsewhere(diagnostics: LiveDiagnostic[], changes: FileChanges): LiveDiagnostic[] {
   const culprit = changes.changed.find((c) => c.signature) ?? changes.changed[0];
   if (!culprit) return diagnostics;
-  return diagnostics.map((d) => (d.related ? { ...d, start: culprit.after.nameStart, end: culprit.after.nameEnd } : d));
+  return diagnostics.map((d) => (d.data?.['elsewhere'] ? { ...d, start: culprit.after.nameStart, end: culprit.after.nameEnd } : d));
 }
 
 /** A report for a patch that changes nothing V8 would see: the running text is already this. */
@@ -925,23 +928,21 @@ function summarize(file: string, functions: string[], results: TargetUpdateResul
           : 'partial';
   const name = path.basename(file);
   const what = functions.length ? functions.join(', ') : name;
-  const count = (n: number) => `${n} target${n === 1 ? '' : 's'}`;
+  const count = (n: number) => `${n} program${n === 1 ? '' : 's'}`;
   const endedNote = ended.length ? `${ended.map((t) => t.targetName).join(', ')} ended during the update` : '';
   const summary =
     (outcome === 'applied'
       ? functions.length === 0
-        ? `Live: ${name} in ${count(applied.length)}, no function changed (${Math.round(ms)} ms)`
-        : `Live: ${what} in ${count(applied.length)} (${Math.round(ms)} ms)`
+        ? stated('live', `${name} in ${count(applied.length)}, no function changed (${Math.round(ms)} ms)`)
+        : stated('live', `${what} in ${count(applied.length)} (${Math.round(ms)} ms)`)
       : outcome === 'partial'
         ? applied.length === targets.length
-          ? `Partly live: ${applied.find((t) => t.reason)!.reason}`
-          : `Partly live: ${what} in ${applied.length} of ${count(targets.length)}`
+          ? `Partly ${STATE_TEXT.live.word}: ${applied.find((t) => t.reason)!.reason}`
+          : `Partly ${STATE_TEXT.live.word}: ${what} in ${applied.length} of ${count(targets.length)}`
         : outcome === 'rejected'
-          ? targets.length === 0
-            ? `Not applied: ${endedNote}`
-            : `Not applied: ${targets.find((t) => t.reason && t.outcome !== 'pending')?.reason ?? targets.find((t) => t.reason)?.reason ?? 'refused'}`
+          ? stated('notApplied', targets.length === 0 ? endedNote : (targets.find((t) => t.reason && t.outcome !== 'pending')?.reason ?? targets.find((t) => t.reason)?.reason ?? 'refused'))
           : outcome === 'pending'
-            ? `Waiting: ${what}, ${waiting[0]!.reason}`
+            ? stated('waiting', `${what}, ${waiting[0]!.reason}`)
             : `No change to apply in ${name}`) + (endedNote && targets.length > 0 ? `; ${endedNote}` : '');
   return { file, outcome, functions, targets: results, summary, milliseconds: ms, time: Date.now() };
 }

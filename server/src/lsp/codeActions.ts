@@ -16,6 +16,7 @@ interface DiagnosticData {
 
 export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  const unsafe: CodeAction[] = [];
   let offeredApply = false;
   for (const d of diagnostics) {
     if (d.source !== DIAGNOSTIC_SOURCE) continue;
@@ -23,15 +24,17 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
     const file = data.file ?? fileURLToPath(uri);
     if (d.code === DiagnosticCodes.typeErrors && data.applyIgnoringTypeErrors && !offeredApply) {
       offeredApply = true;
-      actions.push({
+      // The unsafe choice is never the first: VS Code lists actions tied to a diagnostic first
+      // (and highlights the first), so this one names none and comes after the fixes of the error.
+      unsafe.push({
         title: 'Apply this update anyway (ignore its type errors)',
         kind: CodeActionKind.QuickFix,
-        diagnostics: [d],
         command: { title: 'Apply anyway', command: ServerCommands.applyIgnoringTypeErrors, arguments: [file] },
       });
     }
     for (const related of d.relatedInformation ?? []) {
       const { uri: target, range } = related.location;
+      if (path.resolve(fileURLToPath(target)) === path.resolve(fileURLToPath(uri))) continue; // an error in this file: the editor shows it where it is
       actions.push({
         title: `Open the caller at ${path.basename(fileURLToPath(target))}:${range.start.line + 1}`,
         kind: CodeActionKind.QuickFix,
@@ -66,5 +69,5 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
       });
     }
   }
-  return actions;
+  return [...actions, ...unsafe];
 }

@@ -11,13 +11,16 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { stated } from '../../../common/liveStates';
 import { DIAGNOSTIC_SOURCE, DiagnosticCodes, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../../common/protocol';
 import { collectFunctions } from '../analysis/functions';
 import { codeActionsFor } from './codeActions';
+import { revertAction } from './revertAction';
 import { ofLiveTargets, type LiveDiagnostic, type Severity } from '../core/diagnostics';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from '../core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from '../core/rollback';
+import { SourceTexts } from '../core/sourceTexts';
 import { filesRunningOtherText } from '../core/drift';
 import { typeGatePort } from '../typecheck/enginePort';
 import { CommandInterpreter } from '../repl/interpreter';
@@ -34,10 +37,14 @@ const saveCounts = new Map<string, number>();
 const published = new Map<string, LiveDiagnostic[]>();
 /** The last text the client sent per open document (at open, then at each save): what the REPL's `update` applies. */
 const documents = new Map<string, string>();
+/** The texts of each file as written that the server saw: what a version's diff shows. */
+const sources = new SourceTexts();
 /** The editors' unsaved texts the client sent with the REPL command running now. */
 let unsaved = new Map<string, string>();
 /** The workspace folder (from initialize): the REPL shows and resolves module paths relative to it. */
 let root = process.cwd();
+/** The editor's display language (from initialize): the REPL writes times as the editor does. */
+let locale: string | undefined;
 
 const interpreter = new CommandInterpreter({
   engine,
@@ -46,6 +53,10 @@ const interpreter = new CommandInterpreter({
   get root() {
     return root;
   },
+  get locale() {
+    return locale;
+  },
+  frontEnd: 'editor',
   textOf: async (file) => unsaved.get(file) ?? (await textOf(file)),
   // As a save's outcome: the report now, type warnings that could not hold it when known (unless
   // a newer update of the file came since).
@@ -64,7 +75,9 @@ async function textOf(file: string): Promise<string | undefined> {
   return documents.get(file) ?? (await fs.readFile(file, 'utf8').catch(() => undefined));
 }
 
-connection.onInitialize(({ rootUri, workspaceFolders }) => {
+connection.onInitialize(({ rootUri, workspaceFolders, locale: clientLocale }) => {
+  // The language client sends the editor's display language (LSP `locale`).
+  locale = clientLocale;
   const folder = workspaceFolders?.[0]?.uri ?? rootUri;
   const local = folder ? localPath(folder) : undefined;
   if (local) root = local;
@@ -100,6 +113,7 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
   const file = localPath(textDocument.uri);
   if (file === undefined) return;
   documents.set(file, textDocument.text);
+  sources.remember(file, textDocument.text);
   typeGate.didOpen(file, textDocument.text);
   // Type-check the opened text soon, in the background of the user's editing: the first save then
   // checks only its own text (the project's cold start costs seconds).
@@ -134,7 +148,7 @@ engine.onPendingOutcome = (outcome: PendingOutcome) => {
     !mine(d)
       ? [d]
       : outcome.dropped
-        ? [{ ...d, severity: 'error' as const, code: DiagnosticCodes.pendingDropped, message: outcome.dropped, data: {} }]
+        ? [{ ...d, severity: 'warning' as const, code: DiagnosticCodes.pendingDropped, message: stated('notApplied', outcome.dropped), data: {} }]
         : [],
   );
   if (next.length !== current.length || current.some(mine)) void publish(outcome.file, next);
@@ -147,17 +161,24 @@ engine.onPendingAdopted = (file, pendingIds, diagnostics) => {
   void publish(file, [...others, ...diagnostics]);
 };
 
-connection.onCodeAction(({ textDocument, context }) => codeActionsFor(textDocument.uri, context.diagnostics));
+connection.onCodeAction(async ({ textDocument, context }) => {
+  const file = localPath(textDocument.uri);
+  const revert = file === undefined ? undefined : await revertAction(textDocument.uri, context.diagnostics, documents.get(file), port, sources);
+  return [...(revert ? [revert] : []), ...codeActionsFor(textDocument.uri, context.diagnostics)];
+});
 
 connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
   if (command === ServerCommands.cancelPending) {
     const ids = Array.isArray(args[0]) ? args[0].map(String) : undefined;
     const count = await engine.cancelPending(ids);
-    void connection.window.showInformationMessage(count ? `Live Update: cancelled ${count} pending update${count === 1 ? '' : 's'}.` : 'Live Update: no update is pending.');
+    void connection.window.showInformationMessage(count ? `Live Update: cancelled ${count} waiting update${count === 1 ? '' : 's'}.` : 'Live Update: no update is waiting.');
     return count;
   }
   if (command === ServerCommands.history) {
-    return targetHistories(port, (args[0] ?? {}) as HistoryRequest);
+    const request = (args[0] ?? {}) as HistoryRequest;
+    const histories = await targetHistories(port, request);
+    // A version's diff shows the file as written (TypeScript with its types), where it is known.
+    return request.texts ? histories.map((h) => (h.history ? { ...h, history: sources.addSources(h.history) } : h)) : histories;
   }
   if (command === ServerCommands.rollback) {
     const request = (args[0] ?? {}) as RollbackRequest;
@@ -240,6 +261,7 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
   const file = localPath(textDocument.uri);
   if (text === undefined || file === undefined) return;
   documents.set(file, text);
+  sources.remember(file, text);
   if (engine.isIdleSave(file, text)) return;
   try {
     const save = (saveCounts.get(file) ?? 0) + 1;
@@ -261,8 +283,10 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
 async function publishOutcome(file: string, outcome: SaveOutcome): Promise<void> {
   const { report } = outcome;
   const diagnostics = ofLiveTargets(outcome.diagnostics, liveTargets());
+  // A save with nothing to apply is reported too: what the client shows of an earlier failure of
+  // the file (status bar, CodeLens, view) is stale once the program runs the file as saved.
   if (report.outcome === 'no-change' && diagnostics.length === 0 && report.targets.length === 0) {
-    if (published.has(file)) await publish(file, []);
+    await Promise.all([published.has(file) ? publish(file, []) : undefined, connection.sendNotification(DidUpdate.type, report)]);
     return;
   }
   await Promise.all([publish(file, diagnostics), connection.sendNotification(DidUpdate.type, report)]);

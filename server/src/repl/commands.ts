@@ -17,10 +17,11 @@ export interface Command {
 }
 
 /** `eval` needs the interpreter's memory of the last module: it is given by the interpreter. */
-export function commandTable(evalCommand: Handler): Command[] {
+export function commandTable(evalCommand: Handler, frontEnd: 'editor' | 'terminal' = 'terminal'): Command[] {
+  const quit = frontEnd === 'editor' ? 'Close this terminal. The programs keep running.' : 'Leave the command interpreter. The programs keep running, except the one `live-update run` started, which stops.';
   const table: Command[] = [
     { name: 'help', usage: 'help [<command>]', help: 'List the commands, or how to use one.', args: 'command', run: async (_, rest) => helpLines(table, rest) },
-    { name: 'status', usage: 'status', help: 'The running programs: version, modules, pending updates.', args: 'none', run: statusCommand },
+    { name: 'status', usage: 'status', help: 'The running programs: version, modules, updates waiting.', args: 'none', run: statusCommand },
     { name: 'targets', usage: 'targets', help: 'The running programs (targets) and their ids.', args: 'none', run: targetsCommand },
     {
       name: 'update',
@@ -30,13 +31,13 @@ export function commandTable(evalCommand: Handler): Command[] {
       run: updateCommand,
     },
     { name: 'pending', usage: 'pending', help: 'The updates waiting for their functions to become inactive.', args: 'none', run: pendingCommand },
-    { name: 'cancel', usage: 'cancel [<id>, …]', help: 'Drop pending updates (all by default).', args: 'pending', run: cancelCommand },
+    { name: 'cancel', usage: 'cancel [<id>, …]', help: 'Drop waiting updates (all by default).', args: 'pending', run: cancelCommand },
     { name: 'history', usage: 'history [<how many>]', help: "Each program's numbered versions, newest last.", args: 'none', run: historyCommand },
     { name: 'rollback', usage: 'rollback [<version>]', help: 'Restore the code of a version (one back by default); state is kept.', args: 'none', run: rollbackCommand },
     { name: 'eval', usage: 'eval [<module>] <expression>', help: "Evaluate in a module's scope (its top-level bindings readable and assignable); promises are awaited.", args: 'module', run: evalCommand },
     { name: 'stack', usage: 'stack', help: 'The live stack (when paused) and the suspended activations that hold updates back.', args: 'none', run: stackCommand },
     { name: 'points', usage: 'points', help: 'Where the programs reached update points, and how often (approximately).', args: 'none', run: pointsCommand },
-    { name: 'quit', usage: 'quit', help: 'Leave the command interpreter. The programs keep running, except the one `live-update run` started, which stops.', args: 'none', run: async () => ({ lines: [], quit: true }) },
+    { name: 'quit', usage: 'quit', help: quit, args: 'none', run: async () => ({ lines: [], quit: true }) },
   ];
   return table;
 }

@@ -11,14 +11,6 @@ export function displayPath(root: string, file: string): string {
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
-/** `3.2 s ago`, `5 min ago`. */
-export function ago(epochMs: number, now = Date.now()): string {
-  const s = Math.max(0, (now - epochMs) / 1000);
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
-}
-
 /** `file:line:column`, 1-based as editors show positions. */
 export function location(root: string, file: string, line0: number, column0: number): string {
   return `${displayPath(root, file)}:${line0 + 1}:${column0 + 1}`;

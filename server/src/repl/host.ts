@@ -13,6 +13,10 @@ export interface ReplHost {
   publish(file: string, outcome: SaveOutcome): Promise<void>;
   /** Root folder used to show and resolve relative module paths (cwd for the CLI, the workspace folder in VS Code). */
   root: string;
+  /** The editor's display language, for times (common/liveStates.ts `clockTime`); the system's when absent. */
+  locale?: string;
+  /** Where the prompt is: the editor's Live REPL terminal, or the command line's own (the default). */
+  frontEnd?: 'editor' | 'terminal';
 }
 
 export interface CommandContext {

@@ -18,7 +18,7 @@ export class CommandInterpreter {
   private lastEvalModule: string | undefined;
 
   constructor(private readonly host: ReplHost) {
-    this.table = commandTable((context, rest) => this.evalCommand(context, rest));
+    this.table = commandTable((context, rest) => this.evalCommand(context, rest), host.frontEnd);
   }
 
   /** Runs one command line. Never throws: a failure is one error line. */

@@ -5,7 +5,8 @@ import type { ReplLine } from '../../../common/repl';
 import type { TargetInfo } from '../../../common/reports';
 import { rollback, targetHistories } from '../core/rollback';
 import type { CommandContext } from './host';
-import { ago, displayPath, errorLine, line, location, plural } from './format';
+import { clockTime, STATE_TEXT } from '../../../common/liveStates';
+import { displayPath, errorLine, line, location, plural } from './format';
 import { words } from './parse';
 
 export async function targetsCommand(context: CommandContext): Promise<ReplLine[]> {
@@ -27,7 +28,7 @@ export async function statusCommand(context: CommandContext): Promise<ReplLine[]
     const version = history?.history ? `version ${history.history.current}` : `version unknown (${history?.error ?? 'no answer'})`;
     const pending = waiting.find((p) => p.targetId === t.id)?.pending.length ?? 0;
     const count = modules.has(t.id) ? `, ${plural(modules.get(t.id)!.length, 'module')}` : '';
-    lines.push(line(`${t.name}  ${dimId(t)}: ${version}${count}, ${pending ? plural(pending, 'pending update') : 'nothing pending'}`, pending ? 'warn' : 'plain'));
+    lines.push(line(`${t.name}: ${version}${count}, ${pending ? `${plural(pending, 'update')} ${STATE_TEXT.waiting.word}` : `nothing ${STATE_TEXT.waiting.word}`}`, pending ? 'warn' : 'plain'));
   }
   return lines;
 }
@@ -35,13 +36,13 @@ export async function statusCommand(context: CommandContext): Promise<ReplLine[]
 export async function pendingCommand(context: CommandContext): Promise<ReplLine[]> {
   const { host } = context;
   const all = host.engine.pending.all().filter((t) => t.pending.length > 0);
-  if (all.length === 0) return [line('Nothing is pending.', 'dim')];
+  if (all.length === 0) return [line(`Nothing is ${STATE_TEXT.waiting.word}.`, 'dim')];
   const lines: ReplLine[] = [];
   for (const target of all) {
     lines.push(line(`${target.targetName}:`, 'heading'));
     for (const p of target.pending) {
       const waitingFor = p.waitingFor?.length ? `, waiting for ${p.waitingFor.join(', ')} to be idle` : '';
-      lines.push(line(`  ${p.patchId}  ${displayPath(host.root, p.file)}: ${p.functions.join(', ')} (since ${ago(p.since)}${waitingFor}, expires in ${Math.max(0, Math.round((p.deadline - Date.now()) / 1000))} s)`, 'warn'));
+      lines.push(line(`  ${p.patchId}  ${displayPath(host.root, p.file)}: ${p.functions.join(', ')} (since ${clockTime(p.since, host.locale)}${waitingFor}; dropped at ${clockTime(p.deadline, host.locale)} unless it lands)`, 'warn'));
       for (const a of p.activations) lines.push(line(`    ${a.function} is ${a.kind === 'suspended' ? 'suspended' : 'on the stack'}${a.file !== undefined && a.line !== undefined ? ` at ${location(host.root, a.file, a.line, a.column ?? 0)}` : ''}`, 'dim'));
     }
   }
@@ -61,7 +62,7 @@ export async function cancelCommand(context: CommandContext, rest: string): Prom
   }
   if (unknown.length) return [errorLine(`No pending update ${unknown.join(', ')} (see \`pending\`).`)];
   const count = await context.host.engine.cancelPending(asked.length ? [...ids] : undefined);
-  return [count ? line(`Cancelled ${plural(count, 'pending update')}.`, 'ok') : line('Nothing is pending.', 'dim')];
+  return [count ? line(`Cancelled ${plural(count, 'waiting update')}.`, 'ok') : line(`Nothing is ${STATE_TEXT.waiting.word}.`, 'dim')];
 }
 
 export async function historyCommand(context: CommandContext, rest: string): Promise<ReplLine[]> {
@@ -82,7 +83,7 @@ export async function historyCommand(context: CommandContext, rest: string): Pro
       const files = v.files.map((f) => displayPath(context.host.root, f.file)).join(', ');
       const what = v.restores !== undefined ? `restores version ${v.restores}` : v.functions.length ? v.functions.join(', ') : 'top level';
       const marks = `${v.version === current ? ' (current)' : ''}${v.version < oldestRestorable ? ' (no longer restorable)' : ''}`;
-      lines.push(line(`  ${v.version}  ${ago(v.at)}  ${files}: ${what}${v.outcome === 'partial' ? ', part pending' : ''}${marks}`, v.version === current ? 'ok' : 'plain'));
+      lines.push(line(`  ${v.version}  ${clockTime(v.at, context.host.locale)}  ${files}: ${what}${v.outcome === 'partial' ? `, part ${STATE_TEXT.waiting.word}` : ''}${marks}`, v.version === current ? 'ok' : 'plain'));
     }
   }
   return lines;
@@ -131,7 +132,7 @@ export async function pointsCommand(context: CommandContext): Promise<ReplLine[]
     }
     lines.push(line(`${t.name}: ${plural(state.total, 'update point')} reached`, 'heading'));
     if (state.total === 0) lines.push(line('  (add `updatePoint()` from `live-update` in a long-running loop)', 'dim'));
-    for (const s of state.sites) lines.push(line(`  ${location(root, s.file, s.line, s.column)}  in ${s.functionName}  ~${s.approximateCount} calls, last seen ${ago(s.lastSeen)}`));
+    for (const s of state.sites) lines.push(line(`  ${location(root, s.file, s.line, s.column)}  in ${s.functionName}  ~${s.approximateCount} calls, last seen at ${clockTime(s.lastSeen, context.host.locale)}`));
   }
   return lines;
 }

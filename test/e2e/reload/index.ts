@@ -37,10 +37,10 @@ async function setScene(file: string): Promise<void> {
   await eventually('label v2 to run', async () => (await evaluate('state.last')) === "'v2'");
   await editAndSave(program, "'crunch v1 done'", "'crunch v2 done'");
   await eventually('the waiting diagnostic on crunch', () => liveDiagnostics(program).find((d) => d.code === 'LU014'));
-  await eventually('the status bar to show it', async () => /Pending: crunch/.test(await liveStatusText()));
+  await eventually('the status bar to show it', async () => /Waiting: crunch/.test(await liveStatusText()));
   // And Problems lists it: what the second host must no longer see.
   await vscode.commands.executeCommand('workbench.actions.view.problems');
-  await eventually('Problems to list it', async () => (await problemRows())?.some((r) => /`crunch` is waiting to be updated/.test(r)));
+  await eventually('Problems to list it', async () => (await problemRows())?.some((r) => /Waiting: `crunch` is running/.test(r)));
   const scene: Scene = { pid: Number(await evaluate('process.pid')), readyAt: Date.now() };
   fs.writeFileSync(file, JSON.stringify(scene));
 }

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { UpdateReport } from '../../../client/src/api';
 import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
 
-const CLOCK = '\\d\\d:\\d\\d:\\d\\d';
+/** A time as the editor's locale writes it (`7:48:01 PM`, `19:48:01`). */
+const CLOCK = '\\d{1,2}:\\d\\d:\\d\\d(?:\\s?[AP]M)?';
 
 /** The titles of Live Update's lenses (other extensions may add their own) in the document, by line (0-based). */
 async function lenses(file: vscode.Uri): Promise<Map<number, string>> {
@@ -18,7 +19,8 @@ async function lenses(file: vscode.Uri): Promise<Map<number, string>> {
 async function hoverText(file: vscode.Uri, position: vscode.Position): Promise<string> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, position);
   // Only Live Update's: the TypeScript extension answers hovers on the same names.
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).filter((t) => t.includes('Live Update')).join('\n');
+  // As read: the Markdown's escapes undone (names and paths are escaped where they are rendered).
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).filter((t) => t.includes('Live Update')).join('\n').replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 /** The lines the gutter marks of the paused stack are on now, in that file (0-based). */
@@ -60,8 +62,8 @@ describe('The editor shows live state', function () {
     await editAndSave(file, "'v1'", "'v2'");
     const waiting = await nextReport(reports, file);
     assert.equal(waiting.outcome, 'pending', waiting.summary);
-    await lensOn(file, 4, /^\$\(watch\) pending — active in 1 frame$/);
-    assert.match(await hoverText(file, new vscode.Position(4, 9)), new RegExp(`pending in lens\\.js \\[\\d+\\].* since ${CLOCK}, active in 1 frame \\(line 7\\)`));
+    await lensOn(file, 4, /^\$\(watch\) waiting — active in 1 frame$/);
+    assert.match(await hoverText(file, new vscode.Position(4, 9)), new RegExp(`Live Update: waiting\\*\\* in lens\\.js \\[\\d+\\].* since ${CLOCK}, active in 1 frame \\(line 7\\)`));
 
     // Continue (js-debug may stop once more before the breakpoint is gone): the marks go, the update lands.
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
@@ -86,7 +88,7 @@ describe('The editor shows live state', function () {
     assert.equal(report.outcome, 'applied', report.summary);
     await lensOn(file, 4, new RegExp(`^\\$\\(pass\\) live v2 · ${CLOCK}$`));
     const hover = await hoverText(file, new vscode.Position(4, 9));
-    assert.match(hover, new RegExp(`Live Update\\*\\*: version 2 in lens\\.js \\[\\d+\\][^,]*, applied at ${CLOCK} \\(\\d+ ms\\)`));
+    assert.match(hover, new RegExp(`Live Update: live\\*\\* \\(version 2\\) in lens\\.js \\[\\d+\\].* since ${CLOCK}, applied and verified in \\d+ ms`));
     assert.match(hover, /\[Show Update History\]\(command:liveUpdate\.showHistory\)/);
     assert.equal(await hoverText(file, new vscode.Position(2, 5)), '', 'no hover off the changed function');
     await live.dap.waitForLine(/^tick \d+ v3$/, live.dap.output.length);
@@ -102,8 +104,8 @@ describe('The editor shows live state', function () {
     await editAndSave(file, "return 'v1';", 'return 42;');
     const held = await nextReport(reports, file);
     assert.equal(held.outcome, 'rejected', held.summary);
-    await lensOn(file, 4, /^\$\(error\) rejected — the edit introduces a type error$/);
-    assert.match(await hoverText(file, new vscode.Position(4, 9)), new RegExp(`not applied in lens\\.ts \\[\\d+\\].* at ${CLOCK}: the edit introduces a type error`));
+    await lensOn(file, 4, /^\$\(error\) not applied — the edit introduces a type error$/);
+    assert.match(await hoverText(file, new vscode.Position(4, 9)), new RegExp(`Live Update: not applied\\*\\* in lens\\.ts \\[\\d+\\].* at ${CLOCK}: the edit introduces a type error`));
 
     const settings = vscode.workspace.getConfiguration('liveUpdate');
     try {
@@ -112,6 +114,6 @@ describe('The editor shows live state', function () {
     } finally {
       await settings.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await lensOn(file, 4, /^\$\(error\) rejected/);
+    await lensOn(file, 4, /^\$\(error\) not applied/);
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UpdateReport } from '../../../client/src/api';
 import { editAllAndSave, editAndSave, eventually, liveDiagnostics, liveSuite, launch, workspaceFile } from './support';
-import { liveStatusText, notifications, screenAvailable } from './screen';
+import { liveStatusText, notifications, screenAvailable, statusShows } from './screen';
 
 /** The pid of the Live Update language server: this extension host's child running dist/server/main.js. */
 function serverPid(): number | undefined {
@@ -44,16 +44,6 @@ describe('Faults in a real VS Code', function () {
   const nextReport = (from: number, file: vscode.Uri, timeoutMs?: number): Promise<UpdateReport> =>
     eventually(`an update report for ${file.fsPath}`, () => reportsFor(from, file)[0], timeoutMs);
 
-  /** Waits until Live Update's status bar item shows text matching `pattern`. */
-  async function statusShows(pattern: RegExp): Promise<string> {
-    let last = '';
-    try {
-      return await eventually(`the status bar to show ${pattern}`, async () => pattern.test((last = await liveStatusText())) && last);
-    } catch (e) {
-      throw new Error(`${e instanceof Error ? e.message : String(e)} (it shows "${last}")`);
-    }
-  }
-
   it('a killed language server is restarted, learns the programs again, and what waited still lands and is reported', async () => {
     const file = workspaceFile('faults-crunch.js');
     const session = await launch(file, 'live faults-crunch.js');
@@ -84,9 +74,9 @@ describe('Faults in a real VS Code', function () {
     }).finally(() => watch.dispose());
     const waiting = liveDiagnostics(file).find((d) => d.code === 'LU014')!;
     assert.deepEqual([waiting.range.start.line, waiting.range.start.character], [line, 9]);
-    assert.match(waiting.message, /`crunch` is waiting to be updated: it is running \(on the call stack at faults-crunch\.js:\d+\)/);
+    assert.match(waiting.message, /^Waiting: `crunch` is running \(on the call stack at faults-crunch\.js:\d+\)/);
     assert.deepEqual(live.api.pending().flatMap((t) => t.pending.flatMap((p) => p.functions)), ['crunch']);
-    if (screenAvailable()) await statusShows(/Pending: crunch/);
+    if (screenAvailable()) await statusShows(/Waiting: crunch/);
 
     // It lands when crunch returns, and the restarted server reports it.
     const marks = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-faults-'));
@@ -95,7 +85,7 @@ describe('Faults in a real VS Code', function () {
     fs.writeFileSync(stop, '');
     const landed = await nextReport(afterCrash, file);
     assert.equal(landed.outcome, 'applied', landed.summary);
-    assert.match(landed.summary, /Live: `crunch` in .*when it became inactive/);
+    assert.match(landed.summary, /Live: crunch in .*once it was inactive/);
     await eventually('the waiting diagnostic to go', () => liveDiagnostics(file).length === 0);
     await eventually('nothing pending', () => live.api.pending().length === 0);
 

@@ -48,7 +48,7 @@ describe('The Live REPL in a real VS Code', function () {
     const session = await launch(file, 'live repl.js');
     await live.dap.waitForLine(/^repl hello \d+$/, start);
     const name = live.api.targets().find((t) => t.id === session.id)!.name;
-    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`);
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`);
   }
 
   async function openRepl(): Promise<vscode.Terminal> {

@@ -95,6 +95,16 @@ export async function liveStatusText(): Promise<string> {
   return items.find((i) => i.id.endsWith('liveUpdate.status'))?.text ?? '';
 }
 
+/** Waits until Live Update's status bar item shows text matching `pattern`; returns that text. */
+export async function statusShows(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  let last = '';
+  try {
+    return await eventually(`the status bar to show ${pattern}`, async () => pattern.test((last = await liveStatusText())) && last, timeoutMs);
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)} (it shows "${last}")`);
+  }
+}
+
 /** The notifications drawn now (toasts, and the notification center when open): message and buttons. */
 export async function notifications(): Promise<{ message: string; buttons: string[] }[]> {
   return (await ask<{ message: string; buttons: string[] }[]>('notifications')) ?? [];
@@ -103,4 +113,14 @@ export async function notifications(): Promise<{ message: string; buttons: strin
 /** The rows the Problems panel draws; undefined while it is not shown (`workbench.actions.view.problems` opens it). */
 export async function problemRows(): Promise<string[] | undefined> {
   return (await ask<string[] | null>('problems')) ?? undefined;
+}
+
+/** The tooltip drawn when the mouse rests on the status bar item whose text contains `text` ('' if none shows). */
+export async function statusBarTooltip(text: string): Promise<string> {
+  if (!(await act('hoverStatus', text))) return '';
+  try {
+    return await eventually(`the tooltip of the status bar item "${text}"`, async () => ((await ask<string[]>('hover')) ?? []).join('\n') || undefined, 5_000);
+  } catch {
+    return '';
+  }
 }

@@ -77,7 +77,8 @@ describe('The Live Updates view in a real VS Code', function () {
       assert.deepEqual(outlines(t), ['Version 2 [version.current]', 'Version 1 [version.past]', 'Version 0 [version.past.start]']);
     });
     const version2 = child(two, 'Version 2');
-    assert.match(version2.description ?? '', / · f · running$/);
+    assert.match(version2.description ?? '', /^\d{1,2}:\d\d:\d\d(?:\s?[AP]M)? · running$/);
+    assert.match((version2.tooltip ?? '').replace(/\\(.)/g, '$1').replace(/&nbsp;/g, ' '), /view\.js \(f\)/, 'the functions are in the tooltip');
     assert.deepEqual(version2.children.map((c) => [c.label, c.description]), [['f', 'view.js']]);
     assert.match(child(two, 'Version 0').description ?? '', /^as the program started$/);
     // And so the workbench draws it, in the Run and Debug side bar (when the runner can read the screen).
@@ -86,7 +87,7 @@ describe('The Live Updates view in a real VS Code', function () {
         const drawn = (await sideBarViews()).find((v) => v.title === 'Live Updates');
         assert.ok(drawn, 'no Live Updates view in the side bar');
         assert.equal(drawn.welcome, '');
-        assert.deepEqual(drawn.rows.map((r) => r.replace(/\d+:\d+:\d+\s*[AP]?M?/, 'TIME')), [`${two.label} — version 2`, 'Version 2 — TIME · f · running', 'Version 1 — TIME · f', 'Version 0 — as the program started']);
+        assert.deepEqual(drawn.rows.map((r) => r.replace(/\d+:\d+:\d+\s*[AP]?M?/, 'TIME')), [`${two.label} — version 2`, 'Version 2 — TIME · running', 'Version 1 — TIME', 'Version 0 — as the program started']);
         return true;
       });
     }
@@ -115,7 +116,7 @@ describe('The Live Updates view in a real VS Code', function () {
       assert.equal(t.description, 'version 3');
       assert.deepEqual(outlines(t), ['Version 3 [version.current]', 'Version 2 [version.undone]', 'Version 1 [version.past]', 'Version 0 [version.past.start]']);
     });
-    assert.match(child(three, 'Version 3').description ?? '', / · f · restores version 1 · running$/);
+    assert.match(child(three, 'Version 3').description ?? '', / · restores v1 · running$/);
     assert.match(child(three, 'Version 2').description ?? '', / · rolled back$/);
 
     // "Re-apply" on version 2, which was rolled back: a roll forward to its texts, as version 4.
@@ -125,7 +126,7 @@ describe('The Live Updates view in a real VS Code', function () {
     await live.dap.waitForLine(/^view \d+ three$/, lines);
     await targetNode(session.id, 'version 4, restoring 2', (t) => {
       assert.equal(t.description, 'version 4');
-      assert.match(child(t, 'Version 4').description ?? '', /restores version 2 · running$/);
+      assert.match(child(t, 'Version 4').description ?? '', /restores v2 · running$/);
       assert.equal(child(t, 'Version 2').contextValue, 'version.past');
     });
 
@@ -134,10 +135,10 @@ describe('The Live Updates view in a real VS Code', function () {
     await editAndSave(file, `return 'three';`, `return 'four' +;`);
     assert.equal((await nextReport(reports, file)).outcome, 'rejected');
     const refused = await targetNode(session.id, 'the refused save', (t) => {
-      assert.deepEqual(outlines(t).slice(0, 2), ['Rejected: view.js [rejected]', 'Version 4 [version.current]']);
+      assert.deepEqual(outlines(t).slice(0, 2), ['Not applied: view.js [rejected]', 'Version 4 [version.current]']);
       assert.equal(t.description, 'version 4', 'a refused save makes no version');
     });
-    const rejected = child(refused, 'Rejected: view.js');
+    const rejected = child(refused, 'Not applied: view.js');
     assert.match(rejected.description ?? '', / · syntax error$/);
     assert.deepEqual(rejected.children.map((c) => c.label)[0], 'syntax error');
     // The program still runs version 4's code.
@@ -149,22 +150,23 @@ describe('The Live Updates view in a real VS Code', function () {
     const again = live.recorder.reports.length;
     await vscode.commands.executeCommand('liveUpdate.view.reapply', rejected.node);
     assert.equal((await nextReport(again, file)).outcome, 'rejected');
-    await targetNode(session.id, 'two refused saves', (t) => assert.deepEqual(outlines(t).slice(0, 3), ['Rejected: view.js [rejected]', 'Rejected: view.js [rejected]', 'Version 4 [version.current]']));
+    await targetNode(session.id, 'two refused saves', (t) => assert.deepEqual(outlines(t).slice(0, 3), ['Not applied: view.js [rejected]', 'Not applied: view.js [rejected]', 'Version 4 [version.current]']));
     for (const t of vscode.window.terminals.filter((t) => t.name === REPL_TERMINAL_NAME)) t.dispose();
 
     // An edit of a function suspended at an await waits: it shows, with why, until cancelled.
     const more = live.recorder.reports.length;
     await editAllAndSave(file, [[`return 'four' +;`, `return 'three';`], [`'w1'`, `'w2'`]]);
     assert.equal((await nextReport(more, file)).outcome, 'pending');
-    const waiting = await targetNode(session.id, 'the pending update', (t) => {
-      assert.equal(t.description, 'version 4 · 1 pending');
-      assert.equal(outlines(t)[0], 'Pending: waitForever [pending]');
+    // That save fixed the syntax error: the refusals of view.js are stale and gone from the timeline.
+    const waiting = await targetNode(session.id, 'the pending update, and no refusal', (t) => {
+      assert.equal(t.description, 'version 4 · 1 waiting');
+      assert.deepEqual(outlines(t).slice(0, 2), ['Waiting: waitForever [pending]', 'Version 4 [version.current]']);
     });
-    assert.equal(waiting.children[0]!.description, 'waiting for waitForever (suspended) · view.js');
+    assert.equal(waiting.children[0]!.description, 'for waitForever (suspended) · view.js');
     await vscode.commands.executeCommand('liveUpdate.view.cancel', waiting.children[0]!.node);
     await targetNode(session.id, 'nothing pending', (t) => {
       assert.equal(t.description, 'version 4');
-      assert.ok(!outlines(t).some((o) => o.startsWith('Pending')), outlines(t).join(', '));
+      assert.ok(!outlines(t).some((o) => o.startsWith('Waiting')), outlines(t).join(', '));
     });
   });
 });

@@ -43,7 +43,7 @@ describe('A worker thread that exits during an update', function () {
       `${report.summary}: ${report.targets.map((t) => `${t.targetName} ${t.outcome} (${t.reason ?? ''})`).join('; ')} in ${Math.round(report.milliseconds)} ms; diagnostics: ${liveDiagnostics(shared).map((d) => `${d.code} ${d.message}`).join(' | ')}`,
     );
     assert.equal(report.outcome, 'applied', report.summary);
-    assert.match(report.summary, /^Live: label in 1 target .*; .*worker.* ended during the update/);
+    assert.match(report.summary, /^Live: label in 1 program .*; .*worker.* ended during the update/);
     await eventually('the worker to be no target any more', () => live.api.targets().every((t) => t.id !== worker.id));
     // What the save says is about the main thread only: nothing names the ended worker.
     assert.ok(liveDiagnostics(shared).every((d) => !d.message.includes(worker.name)), liveDiagnostics(shared).map((d) => d.message).join('\n'));
