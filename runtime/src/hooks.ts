@@ -60,15 +60,24 @@ export function markedForImport(resolved: unknown, context: { parentURL?: string
   const url = (resolved as { url?: string } | undefined)?.url;
   if (!url?.startsWith('file:') || url.includes('?') || !context.parentURL || !context.conditions?.includes('import')) return resolved;
   const file = fileURLToPath(url);
-  if (!isUserModule(file) || !/\.(?:c?[jt]s|[jt]sx)$/.test(file)) return resolved;
-  let source: string;
-  try {
-    source = fs.readFileSync(file, 'utf8');
-  } catch {
-    return resolved;
-  }
-  if (moduleFormat(file, source) !== 'commonjs' || !hasModuleSyntax(source)) return resolved;
+  if (!isUserModule(file) || !/\.(?:c?[jt]s|[jt]sx)$/.test(file) || !commonJsWithImports(file)) return resolved;
   return { ...(resolved as object), url: `${url}?${ESM_IMPORT_MARK}`, format: 'commonjs', shortCircuit: true };
+}
+
+/** Per file, whether it is CommonJS written with import/export (read once: a file's format only changes with a restart). */
+const commonJsFiles = new Map<string, boolean>();
+function commonJsWithImports(file: string): boolean {
+  let known = commonJsFiles.get(file);
+  if (known === undefined) {
+    try {
+      const source = fs.readFileSync(file, 'utf8');
+      known = moduleFormat(file, source) === 'commonjs' && hasModuleSyntax(source);
+    } catch {
+      known = false;
+    }
+    commonJsFiles.set(file, known);
+  }
+  return known;
 }
 
 /** A load of a marked import (see above): the running text, given to Node with its format. */
