@@ -144,10 +144,13 @@ export class InspectedProcess {
 
   async kill(): Promise<void> {
     this.cdp.close();
-    if (this.exitCode === undefined) {
+    if (this.exitCode === undefined && this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill();
+      // A test file must end: a program that does not go on SIGTERM is killed.
+      const killer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(killer);
     }
   }
 }

@@ -195,7 +195,10 @@ export class LanguageServerClient {
     if (!this.exited && this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill();
+      // A test file must end: a server that does not go on SIGTERM is killed.
+      const killer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(killer);
     }
   }
 }
