@@ -1,6 +1,7 @@
 // How the update engine asks whether a save type-checks, and how it shows the answer. The language
 // server backs it with the incremental TypeScript service of server/src/typecheck; the engine only
 // sees problems the edit introduced (errors that were already there never hold an update).
+import { isTypeScriptFile } from '../../../common/runningText';
 import { DiagnosticCodes } from '../../../common/reports';
 import type { Position } from '../../../common/patch';
 import * as path from 'node:path';
@@ -37,6 +38,48 @@ export interface TypeSettings {
 }
 
 export const DEFAULT_TYPE_SETTINGS: TypeSettings = { typeCheck: 'block', blockOnJavaScriptErrors: false };
+
+/** Whether a save may go ahead as far as types go, and what to show about them. */
+export interface TypeVerdict {
+  blocking: boolean;
+  reason: string;
+  diagnostics: LiveDiagnostic[];
+}
+
+/** No type problem: what a save gets when the type gate is not asked. */
+export const NO_VERDICT: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
+
+/** Files longer than this are not type-checked (see typeVerdict). */
+const TYPECHECK_MAX_CHARS = 1_000_000;
+
+/** Whether a type error could hold this save (else the check runs after it is applied). */
+export function typeCheckMayHold(types: TypeGatePort | undefined, settings: TypeSettings, file: string, ignoreTypeErrors: boolean): boolean {
+  if (!types || settings.typeCheck !== 'block' || ignoreTypeErrors) return false;
+  return isTypeScriptFile(file) || settings.blockOnJavaScriptErrors;
+}
+
+/** The type gate's verdict on a save: problems the edit introduces, blocking or not by settings. */
+export async function typeVerdict(types: TypeGatePort | undefined, settings: TypeSettings, file: string, text: string, ignoreTypeErrors: boolean): Promise<TypeVerdict> {
+  if (!types || settings.typeCheck === 'off') return NO_VERDICT;
+  // A generated or vendored file of megabytes (a bundle, typescript.js) takes the checker tens of
+  // seconds and is nobody's source: not checked.
+  if (text.length > TYPECHECK_MAX_CHARS) return NO_VERDICT;
+  let result: TypeProblems;
+  try {
+    result = await types.check(file, text);
+  } catch (e) {
+    // A broken checker must not stop updates: say so once in the log, apply unchecked.
+    types.log?.(`type check of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    return NO_VERDICT;
+  }
+  if (result.problems.length === 0) return NO_VERDICT;
+  const blocks = settings.typeCheck === 'block' && !ignoreTypeErrors && (!result.javaScript || settings.blockOnJavaScriptErrors);
+  return {
+    blocking: blocks,
+    reason: `the edit introduces ${result.problems.length === 1 ? 'a type error' : `${result.problems.length} type errors`}`,
+    diagnostics: typeDiagnostics(file, result, blocks),
+  };
+}
 
 /**
  * Problems in the saved file go where they are; a problem in another file (a caller that no longer
