@@ -5,13 +5,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { constants } from 'node:os';
 import * as path from 'node:path';
-import { runtimeNodeArgs } from '../../../common/nodeOptions';
+import { runtimeNodeArgs } from '../../common/nodeOptions';
 import type { Command } from './args';
-import { CdpConnection } from '../../../common/cdpConnection';
+import { CdpConnection } from '../../common/cdpConnection';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
 import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
-import { cdpRuntimeCall } from '../../../common/runtimeCall';
-import type { RuntimeInfo } from '../../../common/patch';
+import { cdpRuntimeCall } from '../../common/runtimeCall';
+import type { RuntimeInfo } from '../../common/patch';
 import { TARGET_ID } from './liveSession';
 
 /** How long the program has to print its inspector URL. */
