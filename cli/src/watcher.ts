@@ -1,22 +1,32 @@
 // Watches the files a program runs: its user modules as V8 reports them (`Debugger.scriptParsed`,
-// also replayed for scripts loaded before we connected), never node_modules or Node's own. A file
-// is watched through its folder, since editors often save by writing a new file and renaming it
-// over the old one, which ends a watch on the file itself.
+// also replayed for scripts loaded before we connected), never node_modules or Node's own. The
+// watching is chokidar's: an editor's atomic save (a new file renamed over the old one) is one
+// change, and a file is read only once its size has stopped changing (the end of a write). One
+// watcher per file, so that each tells when it is ready: a save made between the file's first
+// read and then is found by reading it again.
+import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** How long a file must be quiet before its text is read (an editor's save can be several writes). */
+/** How long a file's size must stay the same before its text is read (a save can be several writes). */
 const SETTLE_MS = 30;
-/** How often each watched file's modification time is read, besides its folder's events. */
-const POLL_MS = 1_000;
 /** How long an emptied file must stay empty to be an edit rather than a save half done. */
 const EMPTY_SETTLE_MS = 500;
+
+const WATCH_OPTIONS: ChokidarOptions = {
+  // Watching never keeps the command line alive: the program's end does.
+  persistent: false,
+  ignoreInitial: true,
+  atomic: true,
+  awaitWriteFinish: { stabilityThreshold: SETTLE_MS, pollInterval: 10 },
+};
 
 export class LoadedFileWatcher {
   /** File → the text last seen (on load, or at the last change). */
   private readonly files = new Map<string, string>();
-  private readonly folders = new Map<string, fs.FSWatcher>();
+  private readonly watchers: FSWatcher[] = [];
+  /** Per file, the second look at a file that was emptied. */
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -38,12 +48,13 @@ export class LoadedFileWatcher {
       return;
     }
     this.files.set(file, text);
-    this.watchFolder(path.dirname(file));
-    // A safety net under the folder's events, which a busy machine or a network file system can
-    // drop (a save missed once in CI): the file's own modification time, polled.
-    fs.watchFile(file, { persistent: false, interval: POLL_MS }, (now, before) => {
-      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) this.touched(file);
-    });
+    const watcher = watch(file, WATCH_OPTIONS);
+    // A file replaced more slowly than an atomic save is removed, then added back.
+    for (const event of ['change', 'add'] as const) watcher.on(event, () => this.touched(file));
+    watcher.once('ready', () => this.touched(file));
+    // A file that cannot be watched is not updated (said nowhere better than here).
+    watcher.on('error', () => undefined);
+    this.watchers.push(watcher);
     this.onLoaded(file, text);
   }
 
@@ -51,49 +62,36 @@ export class LoadedFileWatcher {
     return [...this.files.keys()];
   }
 
-  private watchFolder(folder: string): void {
-    if (this.folders.has(folder)) return;
-    try {
-      const watcher = fs.watch(folder, { persistent: false }, (_event, name) => {
-        if (name) this.touched(path.join(folder, name.toString()));
-      });
-      watcher.on('error', () => this.folders.delete(folder));
-      this.folders.set(folder, watcher);
-    } catch {
-      // A folder that cannot be watched: its files are not updated (said nowhere better than here).
-    }
-  }
-
-  private touched(file: string, settleMs = SETTLE_MS): void {
+  private touched(file: string, again = false): void {
     if (!this.files.has(file)) return;
     clearTimeout(this.timers.get(file));
-    this.timers.set(
-      file,
-      setTimeout(() => {
-        this.timers.delete(file);
-        let text: string;
-        try {
-          text = fs.readFileSync(file, 'utf8');
-        } catch {
-          return; // Removed or being replaced: the next event brings the new file.
-        }
-        const before = this.files.get(file);
-        if (text === before) return;
-        // A save that writes in place truncates first; a writer descheduled between the two (a
-        // busy machine) leaves an empty file for longer than SETTLE_MS. Emptying a module is rare
-        // enough to be believed only once it lasts.
-        if (text === '' && before !== '' && settleMs === SETTLE_MS) return this.touched(file, EMPTY_SETTLE_MS);
-        this.files.set(file, text);
-        this.onChanged(file, text);
-      }, settleMs),
-    );
+    this.timers.delete(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return; // Removed or being replaced: the next event brings the new file.
+    }
+    const before = this.files.get(file);
+    if (text === before) return;
+    // A save that writes in place truncates first; a writer descheduled between the two (a busy
+    // machine) leaves an empty file for longer than SETTLE_MS. Emptying a module is rare enough
+    // to be believed only once it lasts.
+    if (text === '' && !again) {
+      this.timers.set(
+        file,
+        setTimeout(() => this.touched(file, true), EMPTY_SETTLE_MS),
+      );
+      return;
+    }
+    this.files.set(file, text);
+    this.onChanged(file, text);
   }
 
   close(): void {
-    for (const file of this.files.keys()) fs.unwatchFile(file);
-    for (const watcher of this.folders.values()) watcher.close();
+    for (const watcher of this.watchers) void watcher.close();
     for (const timer of this.timers.values()) clearTimeout(timer);
-    this.folders.clear();
+    this.timers.clear();
   }
 }
 
