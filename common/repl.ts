@@ -1,6 +1,6 @@
 // The command language's data shapes (DYMOS's command interpreter), shared by its one
 // implementation (server/src/repl/) and its two front ends: the Live REPL terminal in VS Code
-// (client/src/repl/) and the `live-update` command line (server/src/cli/). Types and the
+// (client/src/repl/) and the `live-update` command line (cli/src/). Types and the
 // terminal rendering only: no I/O.
 
 /** How a front end shows a line: colour in a terminal, nothing else. */

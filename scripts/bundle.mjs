@@ -32,7 +32,7 @@ const builds = [
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server/main.js', target: 'node20', external: ['bufferutil', 'utf-8-validate'] },
   // The command line: the server's engine and type gate (TypeScript bundled in, as in the server,
   // with its lib files beside it), ws bundled in; it finds the runtime at ../runtime.
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/live-update.js', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['bufferutil', 'utf-8-validate'] },
+  { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli/live-update.js', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', target: 'node20', external: ['vscode', 'bufferutil', 'utf-8-validate'] },
   { ...common, entryPoints: testEntries('test'), outdir: 'dist/test', outbase: 'test', target: 'node20', packages: 'external', external: ['vscode'] },
   // Benchmarks (`npm run bench`): bench/src/*.ts → dist/bench/src/, as deep as dist/test/<area>/,

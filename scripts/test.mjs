@@ -37,6 +37,14 @@ if (run('npx', ['tsc', '-b']) !== 0 || run('node', ['scripts/bundle.mjs']) !== 0
 
 let passed = 0;
 let failed = 0;
+// What failed, by name, repeated just above the last line: CI logs keep only their tail.
+const failures = [];
+// Failing tests in a TAP file: every `not ok` line (file, suite, test), its nesting kept.
+const failedInTap = (text, where) => {
+  for (const match of text.matchAll(/^(\s*)not ok \d+ - (.+)$/gm)) {
+    failures.push(`${where}: ${match[1].replace(/ {4}/g, '  ')}${match[2].replace(`${repoRoot}/`, '')}`);
+  }
+};
 
 // 3. Node-level tests: runtime (real child processes), language server (real LSP) and the command
 // line (in a tmux terminal).
@@ -53,7 +61,11 @@ const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tapText)?.[1] ?? 0);
 passed += count('pass');
 failed += count('fail') + count('cancelled');
-if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) failed += 1;
+failedInTap(tapText, 'Node tests');
+if (nodeStatus !== 0 && count('fail') + count('cancelled') === 0) {
+  failed += 1;
+  failures.push(`Node tests: the test runner exited with ${nodeStatus}`);
+}
 
 // 3b. The runtime and the command line's programs again on Node 22 and 24 (the debuggee's Node,
 // not the test runner's).
@@ -67,7 +79,11 @@ for (const [name, node] of [['22', tools.node22], ['24', tools.node24]]) {
   const n = (key) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   passed += n('pass');
   failed += n('fail') + n('cancelled');
-  if (status !== 0 && n('fail') + n('cancelled') === 0) failed += 1;
+  failedInTap(text, `Node ${name}`);
+  if (status !== 0 && n('fail') + n('cancelled') === 0) {
+    failed += 1;
+    failures.push(`Node ${name}: the test runner exited with ${status}`);
+  }
 }
 
 // 4. End to end in a real VS Code.
@@ -79,7 +95,11 @@ const runCountedSuite = (script, label, scriptArgs = []) => {
   const summary = new RegExp(`^${label}: (\\d+) passed, (\\d+) failed$`, 'm').exec(result.stdout ?? '');
   passed += Number(summary?.[1] ?? 0);
   failed += Number(summary?.[2] ?? 0);
-  if (result.status !== 0 && !Number(summary?.[2])) failed += 1;
+  if (Number(summary?.[2])) failures.push(`${label}: ${summary[2]} failed (their names are in its output above)`);
+  if (result.status !== 0 && !Number(summary?.[2])) {
+    failed += 1;
+    failures.push(`${label}: ${script} exited with ${result.status} without its summary`);
+  }
 };
 if (!args.includes('--no-e2e')) {
   step('end-to-end tests in VS Code (code-server)');
@@ -113,7 +133,10 @@ if (!args.includes('--no-e2e')) {
   const result = spawnSync('node', ['scripts/demo.mjs', '--smoke'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   process.stdout.write(result.stdout ?? '');
   if (result.status === 0) passed += 1;
-  else failed += 1;
+  else {
+    failed += 1;
+    failures.push(`demo smoke run: exited with ${result.status}`);
+  }
 }
 
 // 6. The benchmark's quick form: CI keeps `npm run bench` working (it checks that it runs, not the
@@ -123,8 +146,16 @@ if (!args.includes('--no-bench')) {
   const results = mkdtempSync(join(tmpdir(), 'live-update-bench-'));
   const status = run('node', ['dist/bench/src/main.js', '--quick'], { env: { ...process.env, LIVE_UPDATE_BENCH_RESULTS: results } });
   if (status === 0) passed += 1;
-  else failed += 1;
+  else {
+    failed += 1;
+    failures.push(`benchmark, quick form: exited with ${status}`);
+  }
 }
 
+if (failures.length > 0) {
+  const shown = failures.slice(0, 40).map((line) => `  ${line}`);
+  if (failures.length > shown.length) shown.push(`  … and ${failures.length - shown.length} more above`);
+  console.log(`\nFailed:\n${shown.join('\n')}`);
+}
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 // js-debug's CDP proxy (`extension.js-debug.requestCDPProxy`): a WebSocket into js-debug's own
 // inspector session of a debuggee. Edits made through it are seen by that session, so the
-// breakpoints js-debug sets afterwards resolve against the new text (ARCHITECTURE.md, "Breakpoints
+// breakpoints js-debug sets afterwards resolve against the new text (docs/decisions/029, "Breakpoints
 // after an update"). Its address goes to the language server, which calls the runtime through it
 // itself; the extension keeps one connection per debug session for what needs the debugger
 // (restarting a frame, the handshake), opened on first use and dropped when it closes.

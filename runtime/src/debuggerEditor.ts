@@ -1,5 +1,5 @@
-// Updates made through the debugger's own inspector session (ARCHITECTURE.md, "Breakpoints after
-// an update"). V8's inspector keeps each session's view of a script, and a LiveEdit announces
+// Updates made through the debugger's own inspector session (docs/decisions/029, "Breakpoints
+// after an update"). V8's inspector keeps each session's view of a script, and a LiveEdit announces
 // nothing to the other sessions: after an edit made in the runtime's in-process session, js-debug
 // resolves breakpoints against the text it knew, and they land on other statements. So while a
 // debugger that can edit is attached, the runtime runs the update's transaction in a turn of its

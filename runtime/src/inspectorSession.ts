@@ -17,7 +17,7 @@ export class InProcessSession {
   /**
    * Scripts this session has changed. V8's inspector keeps per-session script state: after a
    * change made here, the debugger's own session resolves positions in that script against the
-   * text it knew (see ARCHITECTURE.md, "Breakpoints after an update").
+   * text it knew (docs/decisions/029, "Breakpoints after an update").
    */
   readonly changedHere = new Set<string>();
 

@@ -12,9 +12,9 @@ const LSP_PACKAGES = ['vscode-languageserver', 'vscode-languageserver-protocol',
 /** The LSP layer: the only files that may import the LSP library. */
 const LSP_LAYER = ['server/src/lsp/', 'common/protocol.ts', 'client/src/languageClient.ts', 'client/src/serverLifecycle.ts'];
 /** The common files the runtime may load into the user's program (besides Node's own modules). */
-const RUNTIME_COMMON = ['common/moduleResolution.ts', 'common/nodeOptions.ts', 'common/patch.ts', 'common/positions.ts', 'common/projectConfig.ts', 'common/runningText.ts', 'common/runtimeApi.ts', 'common/transpile.ts', 'common/twoStepTexts.ts'];
+const RUNTIME_COMMON = ['common/moduleResolution.ts', 'common/nodeOptions.ts', 'common/patch.ts', 'common/positions.ts', 'common/projectConfig.ts', 'common/runningText.ts', 'common/runtimeApi.ts', 'common/transpile.ts', 'common/twoStepTexts.ts', 'common/versions.ts'];
 /** The command line's bundle entry. */
-const CLI_ENTRY = 'server/src/cli/main.ts';
+const CLI_ENTRY = 'cli/src/main.ts';
 
 const inLayer = (file: string, layer: readonly string[]) => layer.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
 const isLsp = (pkg: string) => LSP_PACKAGES.includes(pkg);
@@ -50,9 +50,9 @@ function violations(graph: ImportGraph, cliPackages: string[]): string[] {
     const lsp = packages.filter(isLsp);
     if (lsp.length && !inLayer(file, LSP_LAYER)) out.push(`${file} imports ${lsp.join(', ')}: only the LSP layer may (${LSP_LAYER.join(', ')})`);
   }
-  // The analysis, the engine and everything else of the server but its LSP layer are usable
-  // without LSP: no value of the LSP library, however indirectly.
-  for (const file of files.filter((f) => f.startsWith('server/src/') && !inLayer(f, LSP_LAYER))) {
+  // The analysis, the engine, the host and everything else of the server but its LSP layer, and
+  // the command line, are usable without LSP: no value of the LSP library, however indirectly.
+  for (const file of files.filter((f) => (f.startsWith('server/src/') || f.startsWith('cli/src/')) && !inLayer(f, LSP_LAYER))) {
     const chain = pathTo(graph, file, (f) => f !== file && (inLayer(f, LSP_LAYER) || (graph.get(f)?.packages ?? []).some(isLsp)));
     if (chain) out.push(`${file} reaches the LSP layer: ${chain}`);
   }

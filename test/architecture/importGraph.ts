@@ -15,7 +15,7 @@ export interface FileImports {
 export type ImportGraph = Map<string, FileImports>;
 
 /** Folders of product code, relative to the repository root. */
-export const SOURCE_FOLDERS = ['client/src', 'server/src', 'runtime/src', 'common'];
+export const SOURCE_FOLDERS = ['client/src', 'server/src', 'cli/src', 'runtime/src', 'common'];
 
 /** Appends `code` to a file as esbuild reads it: how a test shows that a stray import is caught. */
 export type Strays = Record<string, string>;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LoadedFileWatcher } from '../../server/src/cli/watcher';
+import { LoadedFileWatcher } from '../../cli/src/watcher';
 import { eventually } from '../support/eventually';
 
 const watchers: LoadedFileWatcher[] = [];

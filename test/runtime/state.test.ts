@@ -221,7 +221,7 @@ describe('runtime: instance migration', () => {
     if ((await nodeMajor(p)) >= 24) {
       // FINDING (Node 24, V8 13.6): LiveEdit keeps a class's field initializer, so objects built
       // after the update lack fields added to the class body (constructor assignments do reach
-      // them); Node 20 and 22 give them the new fields. See ARCHITECTURE.md, "State transformers".
+      // them); Node 20 and 22 give them the new fields. See docs/decisions/016, "State transformers".
       assert.deepEqual(created, ['cy', null, null]); // undefined, as JSON
     } else assert.deepEqual(created, ['cy', 0, []], 'new instances get the new fields');
     assert.equal(await p.evaluate('Object.keys(fixture.Session.prototype).length + Object.keys(fixture.Admin.prototype).length'), 0, 'prototypes are not instances');
@@ -242,7 +242,7 @@ describe('runtime: instance migration', () => {
     assert.equal(await p.evaluate('new fixture.Point(5, 12).describe()'), 'r=13');
     // FINDING (Node 24): evaluating in a module's scope after an update of that module, when the
     // runtime had evaluated there before, makes V8 abort ("Check failed: stored_info ==
-    // context->scope_info()"). Node 20 and 22 are fine. See ARCHITECTURE.md.
+    // context->scope_info()"). Node 20 and 22 are fine. See docs/decisions/009.
     if ((await nodeMajor(p)) >= 24) return;
     // The module keeps its running class body, so the next save sends the migrator again: the
     // runtime knows it ran, and visits no instance.

@@ -60,7 +60,7 @@ function sources(): Array<[string, string]> {
     }
   };
   walk(fixturesDir);
-  for (const file of ['server/src/analysis/topLevel.ts', 'server/src/core/updateEngine.ts', 'runtime/src/index.ts']) {
+  for (const file of ['server/src/analysis/topLevel.ts', 'server/src/core/planner.ts', 'runtime/src/index.ts']) {
     const full = path.join(repoRoot, file);
     if (fs.existsSync(full)) out.push([full, fs.readFileSync(full, 'utf8')]);
   }

@@ -1,19 +1,12 @@
-// Builds patches the way the language server does (same analysis core, same running text), for
+// Builds patches the way the language server does (its planner, the same running text), for
 // runtime-level tests.
 import * as fs from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { PATCH_FORMAT_VERSION, hashText, type Patch, type ScriptPatch } from '../../common/patch';
-import { moduleFormat } from '../../common/runningText';
 import { compareCollected, patchFunctions } from '../../server/src/analysis/changes';
-import { planDeclarations } from '../../server/src/analysis/declarations';
-import { definitionSteps } from '../../server/src/analysis/definitionSteps';
 import { collectFunctions } from '../../server/src/analysis/functions';
-import { withGapRisk } from '../../server/src/analysis/gaps';
-import { planLiveEdit, withPredictedRisk } from '../../server/src/analysis/liveEditOrder';
-import { remadeFunctionSteps } from '../../server/src/analysis/remadeFunctions';
-import { spliceFunctions } from '../../server/src/analysis/splice';
+import { plan, type Plan } from '../../server/src/core/planner';
+import { DEFAULT_POLICY } from '../../server/src/core/policy';
 import { runningTextOf } from '../../server/src/core/savedText';
-import { orderedSteps, stateSteps } from '../../server/src/core/stateUpdates';
 
 let counter = 0;
 
@@ -49,64 +42,34 @@ export function replaceOnce(search: string, replacement: string): (text: string)
   };
 }
 
-/**
- * What the update engine does with a save, short of talking to a program: the patch it sends, or
- * why it holds the update (the analysis's holds: a syntax error, a name removed but still read, a
- * kind change V8 would not carry out, a statement mixing new and existing top-level names).
- */
-export function serverUpdate(file: string, before: string, after: string): { patch: ScriptPatch } | { held: string } {
-  const to = runningTextOf(file, after);
-  if (!to.ok) return { held: `syntax error: ${to.syntaxErrors[0]?.message}` };
-  const changes = compareCollected(collectFunctions(file, running(file, before).code), collectFunctions(file, to.code));
-  if (changes.dangling.length) return { held: `\`${changes.dangling[0]!.name}\` was removed but is still used (LU010)` };
-  const kindOnly = changes.changed.find((c) => c.kindOnly);
-  if (kindOnly) return { held: `V8 cannot change the kind of \`${kindOnly.after.displayName}\` alone (LU012)` };
-  const patch = enginePatch(file, before, after);
-  return 'refused' in patch ? { held: `a new top-level declaration ${patch.refused} (LU013)` } : { patch };
+/** What the planner (server/src/core/planner.ts) makes of a save, from `before` (a source text, or the text the program runs now) to source `after`. */
+export function planSave(file: string, before: string | { runningCode: string }, after: string): Plan {
+  const code = typeof before === 'string' ? running(file, before).code : before.runningCode;
+  const baseline = { hash: hashText(code), text: code, functions: collectFunctions(file, code) };
+  return plan({ view: { running: file, saved: runningTextOf(file, after), splice: false, source: after }, baseline }, { ...DEFAULT_POLICY, newPatchId: () => `t${++counter}` });
 }
 
 /**
- * The patch of `file` from `before` (a source text, or the text the program runs now) to source
- * `after`, as the update engine builds it (server/src/core/updateEngine.ts): new or removed
- * top-level declarations keep the running layout (analysis/declarations), an ES module whose top
- * level changed keeps it and takes only the changed functions, and the module steps are new
- * declarations, re-made functions V8 is predicted to leave on old code, re-evaluated definitions,
- * then state transformers and migrations.
+ * What the update engine does with a save, short of talking to a program: the patch it sends, or
+ * why it holds the update (the planner's reason and the diagnostic's code: a syntax error, a name
+ * removed but still read, a kind change V8 would not carry out, a statement mixing new and
+ * existing top-level names).
  */
-function enginePatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch | { refused: string } {
-  const from = typeof before === 'string' ? running(file, before) : { code: before.runningCode, hash: hashText(before.runningCode) };
-  const to = runningTextOf(file, after);
-  // A new text that does not parse still makes a patch: the runtime must refuse it by itself.
-  if (!to.ok) return { file, baseHash: from.hash, code: after, functions: [] };
-  const old = collectFunctions(file, from.code);
-  const saved = collectFunctions(file, to.code);
-  const esModule = moduleFormat(file, after) === 'module';
-  const declarations = planDeclarations(pathToFileURL(file).href, old, to.code, saved, { blankNew: !esModule });
-  if (declarations && 'refused' in declarations) return { refused: declarations.refused };
-  const text = declarations && !esModule ? declarations.code : to.code;
-  const next = text === to.code ? saved : collectFunctions(file, text);
-  const changes = withGapRisk(compareCollected(old, next), old, from.code, next, text);
-  const code = esModule && changes.rawTopLevelChanged ? spliceFunctions(from.code, to.code, changes).code : text;
-  const definitions = changes.topLevel.length > 0 ? definitionSteps(old, next, changes, { esModule }).steps : [];
-  const state = stateSteps(file, from.code, to.code, code).steps;
-  const functions = patchFunctions(changes);
-  const plan = planLiveEdit(file, changes, from.code, code, functions, old, () => next, code !== text);
-  const remade = code === text ? remadeFunctionSteps(file, pathToFileURL(file).href, from.code, code, next, new Set(changes.changed.map((c) => c.after.path)), [...plan.unmatched, ...changes.moved]) : [];
-  const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...definitions], state);
-  return {
-    file,
-    baseHash: from.hash,
-    code,
-    functions: withPredictedRisk(functions, plan, () => next),
-    ...(steps.length ? { steps } : {}),
-    ...(plan.twoStep ? { twoStep: plan.twoStep } : {}),
-    ...(plan.accessorAfter ? { accessorAfter: true as const } : {}),
-  };
+export function serverUpdate(file: string, before: string, after: string): { patch: ScriptPatch } | { held: string } {
+  const planned = planSave(file, before, after);
+  if (planned.kind === 'held') return { held: `${planned.reason} (${planned.diagnostics[0]?.code ?? 'no diagnostic'})` };
+  if (planned.kind !== 'patch') return { held: 'nothing to update' };
+  return { patch: planned.patch.scripts[0]! };
 }
 
 /** The patch the engine sends for a save it would send (a test's own mistake otherwise). */
 export function serverPatch(file: string, before: string | { runningCode: string }, after: string): ScriptPatch {
-  const patch = enginePatch(file, before, after);
-  if ('refused' in patch) throw new Error(`the server would hold this save: ${patch.refused}`);
-  return patch;
+  // A new text that does not parse still makes a patch: the runtime must refuse it by itself.
+  if (!runningTextOf(file, after).ok) {
+    const code = typeof before === 'string' ? running(file, before).code : before.runningCode;
+    return { file, baseHash: hashText(code), code: after, functions: [] };
+  }
+  const planned = planSave(file, before, after);
+  if (planned.kind !== 'patch') throw new Error(`the server would not send this save: ${planned.kind === 'held' ? planned.reason : planned.kind}`);
+  return planned.patch.scripts[0]!;
 }

@@ -12,7 +12,7 @@ import { notify, openRepl } from '../notify';
 
 export function replBackend(client: LanguageClient): ReplBackend {
   return {
-    command: (line) => client.sendRequest(ReplCommand.type, { line, activeFile: activeFile()?.fsPath, unsaved: unsavedTexts() }),
+    run: (line) => client.sendRequest(ReplCommand.type, { line, activeFile: activeFile()?.fsPath, unsaved: unsavedTexts() }),
     complete: (line, cursor) => client.sendRequest(ReplComplete.type, { line, cursor }),
   };
 }

@@ -1,5 +1,5 @@
 // The statements of a module's top level, each with a stable identity and a class that says what
-// an update may do with it (see ARCHITECTURE.md, "Top-level code"):
+// an update may do with it (docs/decisions/015, "Top-level code is classified"):
 //   definition — declarations, exports wiring and constant data computed from literals and other
 //                definitions: what the new version would compute the same way at start;
 //   state      — bindings the program changes at run time (counters, caches, connections);

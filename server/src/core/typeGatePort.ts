@@ -2,6 +2,7 @@
 // server backs it with the incremental TypeScript service of server/src/typecheck; the engine only
 // sees problems the edit introduced (errors that were already there never hold an update).
 import { REASONS, stated } from '../../../common/liveStates';
+import { isTypeScriptFile } from '../../../common/runningText';
 import { DiagnosticCodes } from '../../../common/reports';
 import type { Position } from '../../../common/patch';
 import * as path from 'node:path';
@@ -38,6 +39,48 @@ export interface TypeSettings {
 }
 
 export const DEFAULT_TYPE_SETTINGS: TypeSettings = { typeCheck: 'block', blockOnJavaScriptErrors: false };
+
+/** Whether a save may go ahead as far as types go, and what to show about them. */
+export interface TypeVerdict {
+  blocking: boolean;
+  reason: string;
+  diagnostics: LiveDiagnostic[];
+}
+
+/** No type problem: what a save gets when the type gate is not asked. */
+export const NO_VERDICT: TypeVerdict = { blocking: false, reason: '', diagnostics: [] };
+
+/** Files longer than this are not type-checked (see typeVerdict). */
+const TYPECHECK_MAX_CHARS = 1_000_000;
+
+/** Whether a type error could hold this save (else the check runs after it is applied). */
+export function typeCheckMayHold(types: TypeGatePort | undefined, settings: TypeSettings, file: string, ignoreTypeErrors: boolean): boolean {
+  if (!types || settings.typeCheck !== 'block' || ignoreTypeErrors) return false;
+  return isTypeScriptFile(file) || settings.blockOnJavaScriptErrors;
+}
+
+/** The type gate's verdict on a save: problems the edit introduces, blocking or not by settings. */
+export async function typeVerdict(types: TypeGatePort | undefined, settings: TypeSettings, file: string, text: string, ignoreTypeErrors: boolean): Promise<TypeVerdict> {
+  if (!types || settings.typeCheck === 'off') return NO_VERDICT;
+  // A generated or vendored file of megabytes (a bundle, typescript.js) takes the checker tens of
+  // seconds and is nobody's source: not checked.
+  if (text.length > TYPECHECK_MAX_CHARS) return NO_VERDICT;
+  let result: TypeProblems;
+  try {
+    result = await types.check(file, text);
+  } catch (e) {
+    // A broken checker must not stop updates: say so once in the log, apply unchecked.
+    types.log?.(`type check of ${file} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    return NO_VERDICT;
+  }
+  if (result.problems.length === 0) return NO_VERDICT;
+  const blocks = settings.typeCheck === 'block' && !ignoreTypeErrors && (!result.javaScript || settings.blockOnJavaScriptErrors);
+  return {
+    blocking: blocks,
+    reason: REASONS.typeErrors(result.problems.length),
+    diagnostics: typeDiagnostics(file, result, blocks),
+  };
+}
 
 /**
  * What the type errors an edit introduces mean for the update, in one diagnostic: TypeScript's own

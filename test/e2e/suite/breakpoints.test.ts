@@ -2,7 +2,7 @@
 // lines above it. VS Code moves the breakpoint with the edit and sends its new line on save; the
 // program must run the new text at the file's positions for js-debug to bind it there.
 // Not yet true of an update made while the program is paused (the runtime's own session makes that
-// edit; ARCHITECTURE.md, "Breakpoints after an update"): there the test is that the user is told.
+// edit; docs/decisions/029, "Breakpoints after an update"): there the test is that the user is told.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';

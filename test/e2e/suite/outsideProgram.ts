@@ -1,4 +1,4 @@
-// A program started outside VS Code, as `live-update run` starts one (server/src/cli/run.ts): the
+// A program started outside VS Code, as `live-update run` starts one (cli/src/run.ts): the
 // runtime preloaded, the inspector on loopback at a port the system picks. The tests attach to it
 // with an ordinary js-debug `attach` configuration and read its output from its own stdout (an
 // attached debugger does not own the program's streams).

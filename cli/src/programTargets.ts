@@ -5,11 +5,11 @@
 // is never a target.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AnnouncedInspector } from '../../../common/nodeOptions';
-import type { RuntimeInfo } from '../../../common/patch';
-import type { TargetInfo } from '../../../common/reports';
-import { cdpRuntimeCall } from '../../../common/runtimeCall';
-import { CdpConnection, type CdpSession } from '../../../common/cdpConnection';
+import type { AnnouncedInspector } from '../../common/nodeOptions';
+import type { RuntimeInfo } from '../../common/patch';
+import type { TargetInfo } from '../../common/reports';
+import { cdpRuntimeCall } from '../../common/runtimeCall';
+import { CdpConnection, type CdpSession } from '../../common/cdpConnection';
 import { isLoopbackUrl } from './inspectorUrl';
 import { WorkerSession } from './workerSession';
 

@@ -1,7 +1,7 @@
 // A CDP session with a worker thread, carried by its process's connection (the NodeWorker domain:
 // `sendMessageToWorker` out, `receivedMessageFromWorker` back). Each worker runs the runtime too
 // (preloads run in workers), so it is a target of its own, as in VS Code.
-import { CdpMessages, type CdpSession } from '../../../common/cdpConnection';
+import { CdpMessages, type CdpSession } from '../../common/cdpConnection';
 
 export class WorkerSession extends CdpMessages {
   constructor(private readonly parent: CdpSession, readonly sessionId: string) {

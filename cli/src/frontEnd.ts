@@ -1,8 +1,8 @@
 // What `run` and `attach` share once a program's inspector is connected: the terminal (prompt
 // or not), the event log, the live session and the command language answering the prompt.
-import type { TargetInfo } from '../../../common/reports';
+import type { TargetInfo } from '../../common/reports';
 import type { CommonOptions } from './args';
-import type { CdpSession } from '../../../common/cdpConnection';
+import type { CdpSession } from '../../common/cdpConnection';
 import { commandLanguage } from './commands';
 import { EventLog } from './events';
 import { historyFile } from './history';

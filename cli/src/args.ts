@@ -1,7 +1,7 @@
 // The command line's grammar: `live-update run|attach [options] …`. Options come before the
 // script (everything after it is the program's own arguments, as with `node`).
-import type { WhenActive } from '../../../common/patch';
-import type { TypeSettings } from '../core/typeGatePort';
+import type { WhenActive } from '../../common/patch';
+import type { TypeSettings } from '../../server/src/core/typeGatePort';
 
 export const USAGE = `Usage:
   live-update run [options] [node options] <script> [args…]

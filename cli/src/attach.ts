@@ -1,11 +1,11 @@
 // `live-update attach <pid|ws-url>`: opens a running program's inspector (for a pid: SIGUSR1,
 // which makes Node listen on 127.0.0.1:<port>), loads the runtime into it over the inspector, and
 // applies saved edits until `quit` (detach) or the program's end.
-import { runtimeLoadExpression } from '../../../common/nodeOptions';
-import type { RuntimeInfo } from '../../../common/patch';
-import { cdpRuntimeCall } from '../../../common/runtimeCall';
+import { runtimeLoadExpression } from '../../common/nodeOptions';
+import type { RuntimeInfo } from '../../common/patch';
+import { cdpRuntimeCall } from '../../common/runtimeCall';
 import type { Command } from './args';
-import { CdpConnection } from '../../../common/cdpConnection';
+import { CdpConnection } from '../../common/cdpConnection';
 import { openFrontEnd } from './frontEnd';
 import { inspectorWebSocketUrl, isLoopbackUrl } from './inspectorUrl';
 import { TARGET_ID } from './liveSession';

@@ -2,8 +2,8 @@
 // A stable surface for scripts and CI (documented in docs/cli.md): add fields freely, never change
 // what one means without bumping `v`.
 import * as fs from 'node:fs';
-import type { UpdateReport } from '../../../common/reports';
-import type { LiveDiagnostic } from '../core/diagnostics';
+import type { UpdateReport } from '../../common/reports';
+import type { LiveDiagnostic } from '../../server/src/core/diagnostics';
 
 export const EVENTS_VERSION = 1;
 

@@ -1,0 +1,46 @@
+// What the command line shows of updates: the update service's news (server/src/host/service.ts)
+// as lines above the prompt (`file: summary`, then `file:line:col: severity message [code]`, the
+// form terminals and editors link) and as JSON events (`--json`).
+import * as path from 'node:path';
+import type { ReplLine } from '../../common/repl';
+import type { UpdateReport } from '../../common/reports';
+import type { LiveDiagnostic } from '../../server/src/core/diagnostics';
+import type { UpdateSink } from '../../server/src/host/service';
+import { updateEvent, type EventLog } from './events';
+
+export interface TerminalOutput {
+  message(lines: ReplLine[]): void;
+}
+
+export function terminalSink(out: TerminalOutput, events: EventLog): UpdateSink {
+  return {
+    // A report carries its diagnostics; late type warnings are shown as they come.
+    diagnostics: (file, _all, { cause, fresh }) => {
+      if (cause === 'types' && fresh.length) out.message(diagnosticLines(file, fresh));
+    },
+    report: (report, cause, diagnostics) => {
+      out.message([{ text: `${display(report.file)}: ${report.summary}`, style: reportStyle(report) }, ...diagnosticLines(report.file, diagnostics)]);
+      events.write(updateEvent(cause, report, diagnostics));
+    },
+    pendingChanged: () => undefined,
+    warn: (message) => out.message([{ text: `live-update: ${message}`, style: 'warn' }]),
+    warmedUp: () => events.write({ event: 'ready' }),
+  };
+}
+
+function reportStyle(report: UpdateReport): ReplLine['style'] {
+  return report.outcome === 'applied' ? 'ok' : report.outcome === 'rejected' ? 'error' : report.outcome === 'no-change' ? 'dim' : 'warn';
+}
+
+function diagnosticLines(file: string, diagnostics: readonly LiveDiagnostic[]): ReplLine[] {
+  return diagnostics.map((d) => ({
+    text: `${display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+    style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
+  }));
+}
+
+/** A path relative to the working folder when it is below it. */
+function display(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
