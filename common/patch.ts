@@ -169,6 +169,13 @@ export interface Patch {
    * the version it creates says so (`VersionRecord.restores`). Changes nothing else.
    */
   restores?: number;
+  /**
+   * Set by a debugger that applies the patch through `applyThroughDebugger` while the program is
+   * paused: nothing of the program runs between its calls then, so the runtime hands it each
+   * LiveEdit in a call of its own (runtime/src/debuggerEditor.ts, `SteppedApply`) instead of
+   * waiting for a turn that would come only after Continue. Ignored by `apply`.
+   */
+  paused?: true;
 }
 
 /** Where a changed function is active at apply time. */
@@ -459,6 +466,11 @@ export interface RuntimeApi {
    * result and the edit's `seq`), or the `PatchReport` once done.
    */
   applyProgress(requestJson: string): string;
+  /**
+   * The debugger says the program paused (at a breakpoint, a step): the time until it runs again
+   * does not count toward a waiting update's timeout (`deferTimeoutMs`). Answers `{}`.
+   */
+  paused(unusedJson: string): string;
   /** The activeness query: `apply` with `dryRun`, so nothing changes. */
   check(patchJson: string): string;
   /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
@@ -506,6 +518,9 @@ export interface SetScriptSourceResult {
   status?: string;
   exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
 }
+
+/** `applyProgress`'s token of the edits of pending updates landing later (runtime `LandingEdits`). */
+export const LANDINGS_TOKEN = 'landings';
 
 /** What `RuntimeApi.applyProgress` answers the debugger. */
 export type EditProgress =

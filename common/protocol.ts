@@ -176,7 +176,8 @@ export namespace RestartFrame {
     /** The pending update the runtime keeps for it, cancelled once the restart applied the text. */
     pendingId?: string;
   }
-  export type Result = { ok: true; restarted: string } | { ok: false; reason: string };
+  /** `running`: the program is not paused, so there is no frame to restart (nothing to say: it waits). */
+  export type Result = { ok: true; restarted: string } | { ok: false; reason: string; running?: true };
   export const type = new RequestType<Params, Result, void>(method);
 }
 

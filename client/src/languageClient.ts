@@ -6,6 +6,7 @@ import { ApplyPatch, CancelPending, DidUpdate, EvaluateInModule, PendingChanged,
 import { applyThroughDebugger } from '../../common/debuggerApply';
 import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
+import { isPaused } from './pauses';
 import { restartFrameInto } from './restartFrame';
 import { liveUpdateOn } from './restrictedMode';
 import { RestartPolicy, watchServer, type ServerState } from './serverLifecycle';
@@ -135,7 +136,8 @@ async function applyPatch(session: vscode.DebugSession, patch: Patch): Promise<P
         call: (method, argument) => callRuntime(session, method, argument),
         edit: (scriptId, scriptSource) => proxy.send<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource }),
       },
-      patch,
+      // A paused program gets its edits one call at a time (client/src/pauses.ts).
+      isPaused(session.id) ? { ...patch, paused: true } : patch,
     );
     if (!('unsupported' in report)) return report;
   }

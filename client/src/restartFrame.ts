@@ -15,6 +15,7 @@ import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
 import { cdpProxy } from './cdpProxy';
 import { callRuntime } from './delivery';
+import { isPaused } from './pauses';
 
 interface DapFrame {
   id: number;
@@ -29,8 +30,8 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // changed can be restarted into new code this way.
   const before = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
   if (before.changedByRuntime) return { ok: false, reason: 'the debugger no longer sees this file as it runs (it was updated in the program before), so its frames cannot be restarted safely' };
-  const paused = await pausedFrames(session);
-  if (!paused) return { ok: false, reason: 'the program is not paused' };
+  const paused = isPaused(session.id) ? await pausedFrames(session) : undefined;
+  if (!paused) return { ok: false, reason: 'the program is not paused', running: true };
   const index = paused.frames.findIndex((f) => framePath(f) === params.file && f.line - 1 === params.line);
   if (index < 0) {
     const seen = paused.frames.slice(0, 5).map((f) => `${f.name} ${framePath(f) ?? '?'}:${f.line}`).join(', ');
@@ -60,6 +61,10 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
     while (at < now.length && now[at] === params.code[at]) at++;
     return { ok: false, reason: `V8 answered Ok but does not run the new text (differs at ${at}: ${JSON.stringify(now.slice(at, at + 40))} vs ${JSON.stringify(params.code.slice(at, at + 40))})` };
   }
+  // Said where the user steps, as Java's Hot Code Replace does when it drops a frame.
+  vscode.debug.activeDebugConsole.appendLine(
+    `Live Update: ${params.functionName} was paused in code you changed: its frame restarted from its beginning in the new code (what it did before the pause stays done). Step on in it, or set liveUpdate.whenActive to "defer" to let paused frames finish on their old code.`,
+  );
   return { ok: true, restarted: params.functionName };
 }
 

@@ -21,7 +21,8 @@ import {
   type LiveStack,
   type UpdatePointsState,
 } from '../../common/patch';
-import { applyUpdate } from './defer';
+import { applyUpdateSteps } from './defer';
+import { runEdits, type EditSteps } from './transaction';
 // The step kinds the runtime carries out itself register with moduleSteps when loaded.
 import './declarations';
 import { InProcessSession } from './inspectorSession';
@@ -32,14 +33,32 @@ import { registerStepRunner } from './moduleSteps';
 import { migrationRunner } from './migration';
 import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
-import { DebuggerApplies } from './debuggerEditor';
+import { DebuggerApplies, LandingEdits } from './debuggerEditor';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeApi {
   const versions = new Versions(session);
-  const pending = new PendingUpdates(session, scopes, versions);
+  const landings = new LandingEdits();
+  const pending = new PendingUpdates(session, scopes, versions, landings);
   const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
-  const throughDebugger = new DebuggerApplies((patchJson) => api.apply(patchJson));
+  /** `apply` as a transaction that yields its LiveEdits (transaction.ts `EditSteps`). */
+  function* applySteps(patchJson: string): EditSteps<string> {
+    let id = '';
+    try {
+      const patch = JSON.parse(patchJson) as Patch;
+      id = String(patch.id ?? '');
+      if (patch.format !== PATCH_FORMAT_VERSION) {
+        return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
+      }
+      const before = versions.prepare(patch);
+      const report = yield* applyUpdateSteps(session, pending, patch, scopes);
+      versions.record(patch, report, 'apply', before);
+      return JSON.stringify(report);
+    } catch (e) {
+      return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const throughDebugger = new DebuggerApplies(session, applySteps, landings);
   const api: RuntimeApi = {
     formatVersion: PATCH_FORMAT_VERSION,
 
@@ -64,19 +83,19 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     },
 
     apply(patchJson: string): string {
-      let id = '';
       try {
-        const patch = JSON.parse(patchJson) as Patch;
-        id = String(patch.id ?? '');
-        if (patch.format !== PATCH_FORMAT_VERSION) {
-          return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
-        }
-        const before = versions.prepare(patch);
-        const report = applyUpdate(session, pending, patch, scopes);
-        versions.record(patch, report, 'apply', before);
-        return JSON.stringify(report);
+        return runEdits(session, applySteps(patchJson));
       } catch (e) {
-        return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+        return failure(patchIdOf(patchJson), `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+
+    paused(): string {
+      try {
+        pending.paused();
+        return '{}';
+      } catch (e) {
+        return JSON.stringify({ error: errorLine(e) });
       }
     },
 
@@ -220,6 +239,7 @@ export function internalThreadApi(): RuntimeApi {
     apply: (patchJson) => failure(patchIdOf(patchJson), refusal),
     applyThroughDebugger: () => JSON.stringify({ error: refusal }),
     applyProgress: () => JSON.stringify({ error: refusal }),
+    paused: () => '{}',
     check: (patchJson) => failure(patchIdOf(patchJson), refusal),
     evaluate: () => JSON.stringify({ ok: false, error: refusal } satisfies EvaluateResult),
     scriptState: (queryJson) => JSON.stringify({ file: fieldOf(queryJson, 'file'), loaded: false } satisfies ScriptState),

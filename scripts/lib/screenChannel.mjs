@@ -57,6 +57,12 @@ const QUERIES = {
     if (!panel) return null;
     return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
   },
+  /** The Debug Console's rows as drawn (null while it is not shown). */
+  debugConsole: () => {
+    const repl = [...document.querySelectorAll('.repl')].find((r) => r.getClientRects().length > 0);
+    if (!repl) return null;
+    return [...repl.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+  },
   /** The hovers drawn now (a status bar item's tooltip, an editor hover), as text. */
   hover: () =>
     [...document.querySelectorAll('.workbench-hover, .monaco-hover')]

@@ -17,6 +17,7 @@ import { collectFunctions } from './analysis/functions';
 import { codeActionsFor } from './codeActions';
 import { revertAction } from './revertAction';
 import { ofLiveTargets, type LiveDiagnostic, type Severity } from './core/diagnostics';
+import { DEFAULT_POLICY } from './core/policy';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from './core/updateEngine';
 import { LspTargetPort } from './lspPort';
 import { rollback, targetHistories } from './core/rollback';
@@ -129,7 +130,7 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
 connection.onDidChangeConfiguration(({ settings: all }) => {
   const section = (all as { liveUpdate?: { typeCheck?: string; typeCheckJavaScript?: boolean; whenActive?: string; deferTimeoutMs?: number } } | undefined)?.liveUpdate;
   const typeCheck = section?.typeCheck === 'warn' || section?.typeCheck === 'off' ? section.typeCheck : 'block';
-  const whenActive = section?.whenActive === 'reject' || section?.whenActive === 'restartFrame' ? section.whenActive : 'defer';
+  const whenActive = section?.whenActive === 'reject' || section?.whenActive === 'defer' ? section.whenActive : DEFAULT_POLICY.whenActive;
   const timeout = Number(section?.deferTimeoutMs);
   settings = {
     typeCheck,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashText, PATCH_FORMAT_VERSION, type IdleCondition, type ModuleStep, type Patch, type PatchReport, type PendingUpdate, type Position, type ScriptReport } from '../../../common/patch';
 import { accessorFormOf, blankedPartOf, hasModuleSyntax, isTypeScriptFile, moduleFormat } from '../../../common/runningText';
-import { DiagnosticCodes, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
+import { DiagnosticCodes, type RestartFrame, type TargetInfo, type TargetPending, type TargetUpdateResult, type UpdateReport } from '../../../common/protocol';
 import { compareCollected, patchFunctions, strandedBy, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import { planDeclarations } from '../analysis/declarations';
 import { collectFunctions } from '../analysis/functions';
@@ -512,12 +512,14 @@ export class UpdateEngine {
     let pendingInfo = script?.pending;
     let restartedFrame: string | undefined;
     let restartFailure: string | undefined;
-    if (pendingInfo && policy.whenActive === 'restartFrame') {
+    // Only a frame the program is paused in is restarted; a running program's active functions,
+    // and suspended activations, wait as with `defer`, and nothing is said of restarting them.
+    if (pendingInfo && policy.whenActive === 'restartFrame' && pendingInfo.activations.some((a) => a.kind === 'stack')) {
       const attempt = await this.restartFrame(target, view, changes, code, script!, pendingInfo);
       if (attempt.ok) {
         restartedFrame = attempt.restarted;
         pendingInfo = undefined;
-      } else restartFailure = attempt.reason;
+      } else if (!attempt.running) restartFailure = attempt.reason;
     }
     if (restartedFrame) this.baselines.forget(target.id, running);
     else if (pendingInfo) {
@@ -559,8 +561,8 @@ export class UpdateEngine {
     code: string,
     script: ScriptReport,
     pending: PendingUpdate,
-  ): Promise<{ ok: true; restarted: string } | { ok: false; reason: string }> {
-    if (!this.port.restartFrame) return { ok: false, reason: 'no debugger can restart frames here' };
+  ): Promise<RestartFrame.Result> {
+    if (!this.port.restartFrame) return { ok: false, reason: 'no debugger can restart frames here', running: true };
     if (view.splice || view.toSource) return { ok: false, reason: 'frames are restarted only in files that run as written' };
     if (pending.waitingFor?.length) return { ok: false, reason: 'the update waits for idle functions, as asked' };
     if (pending.activations.some((a) => a.kind === 'suspended')) return { ok: false, reason: 'a suspended async function or generator cannot be restarted' };

@@ -95,6 +95,11 @@ export async function liveStatusText(): Promise<string> {
   return items.find((i) => i.id.endsWith('liveUpdate.status'))?.text ?? '';
 }
 
+/** The Debug Console's rows as drawn; undefined while it is not shown (`workbench.debug.action.toggleRepl` shows it). */
+export async function debugConsoleRows(): Promise<string[] | undefined> {
+  return (await ask<string[] | null>('debugConsole')) ?? undefined;
+}
+
 /** Waits until Live Update's status bar item shows text matching `pattern`; returns that text. */
 export async function statusShows(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   let last = '';
