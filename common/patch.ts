@@ -258,7 +258,7 @@ export interface PendingEvent {
   report?: ScriptReport;
   /** Time the program was blocked applying it, ms. */
   blockedMs?: number;
-  /** The version its landing created in the program's history (applied). */
+  /** The version its landing created in the program's history (applied; cancelled as `restarted`). */
   version?: number;
 }
 
@@ -280,6 +280,12 @@ export interface CancelRequest {
   /** Pending ids; absent: all. */
   ids?: string[];
   reason?: string;
+  /**
+   * The debugger made the update's text run itself, restarting a paused frame into it
+   * (client/src/restartFrame.ts): the update is a version of the program's history like any other
+   * (the cancelled event's `version`).
+   */
+  restarted?: true;
 }
 
 export interface StaleClosure {

@@ -177,7 +177,7 @@ export namespace RestartFrame {
     pendingId?: string;
   }
   /** `running`: the program is not paused, so there is no frame to restart (nothing to say: it waits). */
-  export type Result = { ok: true; restarted: string } | { ok: false; reason: string; running?: true };
+  export type Result = { ok: true; restarted: string; version?: number } | { ok: false; reason: string; running?: true };
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -10,7 +10,7 @@
 //   5. drop the runtime's pending copy of the same update.
 // Any failure leaves the update pending in the runtime, as `defer` would.
 import * as vscode from 'vscode';
-import { hashText, type ScriptState } from '../../common/patch';
+import { hashText, type PendingState, type ScriptState } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
 import { cdpProxy } from './cdpProxy';
@@ -28,7 +28,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // js-debug's session resolves positions in a script the runtime changed against the text it
   // knew; an edit through it would then start from that text. Only a script the runtime has not
   // changed can be restarted into new code this way.
-  const before = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
+  const before = await scriptState(session, params.file);
   if (before.changedByRuntime) return { ok: false, reason: 'the debugger no longer sees this file as it runs (it was updated in the program before), so its frames cannot be restarted safely' };
   const paused = isPaused(session.id) ? await pausedFrames(session) : undefined;
   if (!paused) return { ok: false, reason: 'the program is not paused', running: true };
@@ -42,7 +42,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
     const top = await waitForTop(session, paused.threadId, params.file);
     if (!top) return { ok: false, reason: `the frame of \`${params.functionName}\` did not restart` };
   }
-  const state = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file });
+  const state = await scriptState(session, params.file);
   if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
   // The accessor in the other spelling than V8 holds, as the runtime itself edits (common/runningText).
   const status = await setScriptSource(session, state.scriptId, withAccessorForm(params.code, params.file, state.accessorForm === 1 ? 0 : 1));
@@ -52,7 +52,11 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // the first one entered and the step stops in it; js-debug's `evaluate` answers, so these two
   // small calls go that way.
   const afterEdit = { viaEvaluate: true };
-  if (params.pendingId) await callRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' }, afterEdit);
+  // The waiting copy goes, and the update becomes a version of the program's history.
+  const cancelled = params.pendingId
+    ? await callRuntime<PendingState>(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame', restarted: true }, afterEdit)
+    : undefined;
+  const version = cancelled?.events?.find((e) => e.pending.id === params.pendingId && e.outcome === 'cancelled')?.version;
   // The runtime's session still sees the text it knew: it must read the script from V8 again.
   const after = await callRuntime<ScriptState>(session, 'scriptState', { file: params.file, knownHash: hashText(params.code), refresh: true }, afterEdit);
   if (after.hash !== hashText(params.code)) {
@@ -65,7 +69,20 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   vscode.debug.activeDebugConsole.appendLine(
     `Live Update: ${params.functionName} was paused in code you changed: its frame restarted from its beginning in the new code (what it did before the pause stays done). Step on in it, or set liveUpdate.whenActive to "defer" to let paused frames finish on their old code.`,
   );
-  return { ok: true, restarted: params.functionName };
+  return { ok: true, restarted: params.functionName, ...(version ? { version } : {}) };
+}
+
+/**
+ * What the runtime says of the file, asked while paused. Through the CDP proxy first; a call that
+ * does not answer soon is asked again through js-debug's `evaluate` (a \`callFunctionOn\` into a
+ * paused program went unanswered for 15 s, rarely, in the e2e runs on a loaded machine).
+ */
+async function scriptState(session: vscode.DebugSession, file: string): Promise<ScriptState> {
+  try {
+    return await callRuntime<ScriptState>(session, 'scriptState', { file }, { timeoutMs: 3_000 });
+  } catch {
+    return callRuntime<ScriptState>(session, 'scriptState', { file }, { viaEvaluate: true });
+  }
 }
 
 /** A frame's file: js-debug gives a path, or a URI in a remote window (code-server). */

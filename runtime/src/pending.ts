@@ -14,7 +14,7 @@
 // busy time only: when the event loop has been mostly idle since the last attempt (its
 // utilization at most IDLE_UTILIZATION), an attempt costs the program nothing it was using, so
 // one is made at once — the update lands as soon as its activations are done, not up to 5 s later.
-import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
+import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type PatchReport, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
 import type { LandingEdits } from './debuggerEditor';
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
@@ -176,10 +176,26 @@ export class PendingUpdates {
     for (const entry of [...this.byFile.values()]) {
       if (request.ids && !request.ids.includes(entry.info.id)) continue;
       this.byFile.delete(entry.info.file);
-      this.settle(entry, 'cancelled', { reason: request.reason ?? 'cancelled on request', where: 'request' });
+      const version = request.restarted ? this.recordRestarted(entry) : undefined;
+      this.settle(entry, 'cancelled', { reason: request.reason ?? 'cancelled on request', where: 'request', ...(version ? { version } : {}) });
     }
     this.schedule();
     return this.state(0);
+  }
+
+  /**
+   * The debugger ran the entry's text by restarting a frame into it: a version of its own. This
+   * session still sees the script as it was (the debugger's session made the edit), which is the
+   * text before; it reads the script again, and records what V8 runs now.
+   */
+  private recordRestarted(entry: Entry): number | undefined {
+    const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] };
+    const before = this.versions?.prepare(patch);
+    this.session.refresh();
+    const verified = this.session.runningText(entry.script.file)?.code === entry.script.code;
+    if (!before || !verified) return undefined;
+    const report: PatchReport = { id: patch.id, ok: true, scripts: [{ file: entry.script.file, outcome: 'applied', verified }], blockedMs: 0 };
+    return this.versions?.record(patch, report, 'request', before)?.version;
   }
 
   state(since: number): PendingState {

@@ -511,6 +511,7 @@ export class UpdateEngine {
     }
     let pendingInfo = script?.pending;
     let restartedFrame: string | undefined;
+    let restartedVersion: number | undefined;
     let restartFailure: string | undefined;
     // Only a frame the program is paused in is restarted; a running program's active functions,
     // and suspended activations, wait as with `defer`, and nothing is said of restarting them.
@@ -518,6 +519,7 @@ export class UpdateEngine {
       const attempt = await this.restartFrame(target, view, changes, code, script!, pendingInfo);
       if (attempt.ok) {
         restartedFrame = attempt.restarted;
+        restartedVersion = attempt.version;
         pendingInfo = undefined;
       } else if (!attempt.running) restartFailure = attempt.reason;
     }
@@ -540,7 +542,7 @@ export class UpdateEngine {
     const stated = stateDiagnostics(diagnostics, state, script);
     return {
       result: restartedFrame
-        ? { targetId: target.id, targetName: target.name, outcome: 'applied', report }
+        ? { targetId: target.id, targetName: target.name, outcome: 'applied', report: restartedReport(report), ...(restartedVersion !== undefined ? { version: restartedVersion } : {}) }
         : this.targetResult(target.id, target.name, report, restartFailure),
       diagnostics: stated,
       functions: changes.changed.map((c) => c.after.displayName),
@@ -883,6 +885,11 @@ function atFirstChange(changes: FileChanges, code: string, message: string): Liv
   const start = fn?.nameStart ?? { line: 0, column: 0 };
   const end = fn?.nameEnd ?? { line: 0, column: 0 };
   return { severity: 'error', code, message, start, end };
+}
+
+/** The runtime's report of an update whose waiting part the debugger applied by restarting a frame: nothing waits. */
+function restartedReport(report: PatchReport): PatchReport {
+  return { ...report, scripts: report.scripts.map(({ pending: _pending, ...s }) => ({ ...s, outcome: s.outcome === 'pending' ? 'applied' : s.outcome })) };
 }
 
 /** One diagnostic per place and message; the targets it came from are merged. */

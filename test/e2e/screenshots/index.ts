@@ -47,7 +47,12 @@ export function run(): Promise<void> {
     stops = dap.stopped.length;
     const saves = reports.reports.length;
     await editAndSave(file, 'Hello from version 2', 'Hello from version 3');
-    await eventually('the restarted frame', () => reports.reports.slice(saves).find((r) => r.outcome === 'applied') && dap.stopped[stops]);
+    const restarted = await eventually('the report of the save', () => reports.reports.slice(saves).find((r) => r.file === file.fsPath));
+    say(`screenshots: paused edit: ${restarted.summary}`);
+    await eventually('the restarted frame to stop', () => dap.stopped[stops]);
+    // The restart is version 2 of the program: in the view (and the lens above banner).
+    await eventually('the Live Updates view to draw version 2', async () => (await sideBarViews()).some((v) => /live updates/i.test(v.title) && v.rows.some((r) => /^Version 2\b/.test(r))));
+    await eventually('the lens above banner to say live v2', async () => (await editorScreen()).lenses.some((l) => /live v2 /.test(l)));
     await vscode.commands.executeCommand('workbench.debug.action.focusRepl');
     await eventually('the Debug Console to say the frame restarted', async () => (await debugConsoleRows())?.some((r) => r.includes('its frame restarted')));
     await vscode.window.showTextDocument(editor.document, { preserveFocus: false });

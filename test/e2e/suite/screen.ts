@@ -38,9 +38,9 @@ export async function rowsMatching(pattern: RegExp): Promise<string[]> {
   return (await terminalRows()).filter((r) => pattern.test(r));
 }
 
-/** What the editors draw after their text (decorations' `after.contentText`), their lines, and how many breakpoints. */
-export async function editorScreen(): Promise<{ after: string[]; lines: string[]; breakpointGlyphs: number }> {
-  return (await ask<{ after: string[]; lines: string[]; breakpointGlyphs: number }>('editor')) ?? { after: [], lines: [], breakpointGlyphs: 0 };
+/** What the editors draw after their text (decorations' `after.contentText`), their lines, how many breakpoints, and the CodeLenses. */
+export async function editorScreen(): Promise<{ after: string[]; lines: string[]; breakpointGlyphs: number; lenses: string[] }> {
+  return (await ask<{ after: string[]; lines: string[]; breakpointGlyphs: number; lenses: string[] }>('editor')) ?? { after: [], lines: [], breakpointGlyphs: 0, lenses: [] };
 }
 
 /** Saves a screenshot of the workbench as `<name>.png` (only under scripts/screenshots.mjs). */

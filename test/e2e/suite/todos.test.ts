@@ -326,6 +326,9 @@ describe('A TypeScript to-do API, edited while it runs (issue 21)', function () 
     ]);
     const restarted = await nextReport(from);
     assert.equal(restarted.outcome, 'applied', restarted.summary);
+    assert.equal(restarted.targets[0]?.version, 1, 'the restart is version 1 of the program, as any applied update');
+    const handler = document.getText().split('\n').findIndex((l) => l.startsWith("todos.get('/todos/:id'"));
+    await eventually('the lens to say live v1', async () => /^\$\(pass\) live v1 · /.test((await lenses()).get(handler) ?? ''));
     const note = await eventually('the restart note', () => vscode.languages.getDiagnostics(file).find((d) => d.code === 'LU016'));
     assert.match(note.message, new RegExp(`^\`${escape(HANDLER)}\` was paused; its frame restarted from the beginning in the new code`));
     // Said in the Debug Console, as Java's Hot Code Replace says a frame was dropped.
