@@ -3,7 +3,7 @@
 // own inspector session, until the report comes. The extension runs it over js-debug (DAP
 // `evaluate` for the calls, js-debug's CDP proxy for the edits); the tests over their own CDP
 // connection.
-import type { Patch, PatchReport, SetScriptSourceResult } from './patch';
+import { LANDINGS_TOKEN, type Patch, type PatchReport, type SetScriptSourceResult } from './patch';
 import type { RuntimeCall } from './runtimeApi';
 
 export interface DebuggerApplyPort {
@@ -40,5 +40,30 @@ export async function applyThroughDebugger(port: DebuggerApplyPort, patch: Patch
     }
     if (Date.now() > deadline) throw new Error(`the update did not finish within ${TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * While `wanted()` (something waits in the program), unless `skip()` (it is paused), polls for the edits of pending
+ * updates that land at the program's own turn (runtime/src/debuggerEditor.ts `LandingEdits`) and
+ * makes each on the debugger's session, so its breakpoints see the text an update that waited
+ * left. Every `intervalMs`; at once after an edit (the runtime waits for its answer).
+ */
+export async function pollLandingEdits(port: DebuggerApplyPort, wanted: () => boolean, { intervalMs = 20, skip = () => false }: { intervalMs?: number; skip?: () => boolean } = {}): Promise<void> {
+  let answer: { seq: number; result: SetScriptSourceResult } | undefined;
+  while (wanted() || answer) {
+    if (skip() && !answer) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      continue;
+    }
+    const progress = await port.call('applyProgress', { token: LANDINGS_TOKEN, ...(answer ? { answer } : {}) }).catch((e: Error) => ({ error: e.message }));
+    answer = undefined;
+    if ('error' in progress) return;
+    if (progress.state === 'edit') {
+      const result = await port.edit(progress.scriptId, progress.scriptSource).catch((e: Error): SetScriptSourceResult => ({ status: 'InternalError', exceptionDetails: { text: e.message } }));
+      answer = { seq: progress.seq, result };
+      continue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

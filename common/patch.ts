@@ -171,6 +171,13 @@ export interface Patch {
    * the version it creates says so (`VersionRecord.restores`). Changes nothing else.
    */
   restores?: number;
+  /**
+   * Set by a debugger that applies the patch through `applyThroughDebugger` while the program is
+   * paused: nothing of the program runs between its calls then, so the runtime hands it each
+   * LiveEdit in a call of its own (runtime/src/debuggerEditor.ts, `SteppedApply`) instead of
+   * waiting for a turn that would come only after Continue. Ignored by `apply`.
+   */
+  paused?: true;
 }
 
 /** Where a changed function is active at apply time. */
@@ -253,7 +260,7 @@ export interface PendingEvent {
   report?: ScriptReport;
   /** Time the program was blocked applying it, ms. */
   blockedMs?: number;
-  /** The version its landing created in the program's history (applied). */
+  /** The version its landing created in the program's history (applied; cancelled as `restarted`). */
   version?: number;
 }
 
@@ -275,6 +282,12 @@ export interface CancelRequest {
   /** Pending ids; absent: all. */
   ids?: string[];
   reason?: string;
+  /**
+   * The debugger made the update's text run itself, restarting a paused frame into it
+   * (client/src/restartFrame.ts): the update is a version of the program's history like any other
+   * (the cancelled event's `version`).
+   */
+  restarted?: true;
 }
 
 export interface StaleClosure {
@@ -364,6 +377,9 @@ export interface SetScriptSourceResult {
   status?: string;
   exceptionDetails?: { text?: string; lineNumber?: number; columnNumber?: number; exception?: { description?: string } };
 }
+
+/** `applyProgress`'s token of the edits of pending updates landing later (runtime `LandingEdits`). */
+export const LANDINGS_TOKEN = 'landings';
 
 /** What the runtime's `applyProgress` answers the debugger (common/runtimeApi.ts). */
 export type EditProgress =

@@ -29,6 +29,20 @@ export namespace TargetsChanged {
 }
 
 /**
+ * Client → server: a target's program paused in the debugger (DAP `stopped`), or runs again. An
+ * update of a paused program has the debugger's session make its LiveEdits one call at a time
+ * (`Patch.paused`, runtime/src/debuggerEditor.ts), since the program gives the runtime no turn.
+ */
+export namespace TargetPaused {
+  export const method = 'liveUpdate/targetPaused' as const;
+  export interface Params {
+    targetId: string;
+    paused: boolean;
+  }
+  export const type = new NotificationType<Params>(method);
+}
+
+/**
  * Server → client: a new target runs files whose text differs from the files on disk (a program
  * attached to again after saves made while it was not). Sent once per target, when it appears.
  */

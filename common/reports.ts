@@ -162,4 +162,5 @@ export interface RestartFrameRequest {
   pendingId?: string;
 }
 
-export type RestartFrameResult = { ok: true; restarted: string } | { ok: false; reason: string };
+/** `running`: the program is not paused, so there is no frame to restart (nothing to say: it waits). */
+export type RestartFrameResult = { ok: true; restarted: string; version?: number } | { ok: false; reason: string; running?: true };

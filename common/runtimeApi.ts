@@ -68,6 +68,11 @@ export const RUNTIME_METHODS = {
   applyThroughDebugger: signature<Patch, { token: string }>(),
   /** The edit the debugger is to make for an update it applies, or the report once done. */
   applyProgress: signature<ProgressRequest, EditProgress>(),
+  /**
+   * The debugger says the program paused (at a breakpoint, a step): the time until it runs again
+   * does not count toward a waiting update's timeout (`deferTimeoutMs`).
+   */
+  paused: signature<NoArgument, NoArgument>(),
   /** Evaluates an expression in one module's scope (its top-level bindings readable and assignable). */
   evaluate: signature<EvaluateRequest, EvaluateResult>(),
   /** What a file runs as: V8's own copy of the script, the baseline of every update. */

@@ -5,6 +5,8 @@ import { ClientCommands, RunningTextDiffers, ServerCommands, type RollbackReques
 import type { ReplStyle } from '../../common/repl';
 import { PendingView, UpdateHistory, type LiveUpdateApi } from './api';
 import { registerLiveEditor } from './editor/liveEditor';
+import { pollLandings } from './landings';
+import { trackPauses } from './pauses';
 import { startLanguageClient } from './languageClient';
 import { adviceShown } from './launchAdvice';
 import { NODE_DEBUG_TYPES, RuntimeInjector } from './launchConfig';
@@ -30,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   const tracker = new TargetTracker(log);
   const status = new LiveStatusBar();
   const pending = new PendingView();
-  context.subscriptions.push(log, history, tracker, status, pending);
+  context.subscriptions.push(log, history, tracker, status, pending, trackPauses(tracker, log), pollLandings(tracker, pending));
   status.setRestricted(!vscode.workspace.isTrusted);
   context.subscriptions.push(onTrustGranted(() => status.setRestricted(false), log));
 

@@ -1,9 +1,10 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetPaused, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import type { RuntimeError } from '../../common/runtimeApi';
 import { callRuntime } from './delivery';
+import { onDidChangePause, pausedSessions } from './pauses';
 import { restartFrameInto } from './restartFrame';
 import { liveUpdateOn } from './restrictedMode';
 import { RestartPolicy, watchServer, type ServerState } from './serverLifecycle';
@@ -66,6 +67,8 @@ export async function startLanguageClient(
   // changes nothing.
   const sendTargets = (unsettled?: TargetsChanged.Params['unsettled']) =>
     void client.sendNotification(TargetsChanged.type, { targets: liveUpdateOn() ? tracker.targets() : [], ...(unsettled ? { unsettled } : {}) });
+  // The server applies an update of a paused program its own way (`Patch.paused`): it hears each pause.
+  const sendPaused = (targetId: string, paused: boolean) => void client.sendNotification(TargetPaused.type, { targetId, paused });
   context.subscriptions.push(
     watchServer(client, {
       onState: (state) => server.onState(state),
@@ -75,12 +78,14 @@ export async function startLanguageClient(
       onRestarted: () => {
         client.diagnostics?.clear();
         sendTargets(server.pending().map((t) => ({ targetId: t.targetId, pendingIds: t.pending.map((p) => p.id) })));
+        for (const id of pausedSessions()) sendPaused(id, true);
       },
     }),
   );
   await client.start();
   context.subscriptions.push(
     tracker.onDidChange(() => sendTargets()),
+    onDidChangePause(({ sessionId, paused }) => sendPaused(sessionId, paused)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('liveUpdate.enabled') && sendTargets()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sendTargets()),
   );

@@ -10,11 +10,12 @@
 //   5. drop the runtime's pending copy of the same update.
 // Any failure leaves the update pending in the runtime, as `defer` would.
 import * as vscode from 'vscode';
-import { hashText } from '../../common/patch';
+import { hashText, type ScriptState } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
 import { cdpProxy } from './cdpProxy';
 import { askRuntime } from './delivery';
+import { isPaused } from './pauses';
 
 interface DapFrame {
   id: number;
@@ -27,10 +28,10 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // js-debug's session resolves positions in a script the runtime changed against the text it
   // knew; an edit through it would then start from that text. Only a script the runtime has not
   // changed can be restarted into new code this way.
-  const before = await askRuntime(session, 'scriptState', { file: params.file }, { timeoutMs: 5_000 });
+  const before = await scriptState(session, params.file);
   if (before.changedByRuntime) return { ok: false, reason: 'the debugger no longer sees this file as it runs (it was updated in the program before), so its frames cannot be restarted safely' };
-  const paused = await pausedFrames(session);
-  if (!paused) return { ok: false, reason: 'the program is not paused' };
+  const paused = isPaused(session.id) ? await pausedFrames(session) : undefined;
+  if (!paused) return { ok: false, reason: 'the program is not paused', running: true };
   const index = paused.frames.findIndex((f) => framePath(f) === params.file && f.line - 1 === params.line);
   if (index < 0) {
     const seen = paused.frames.slice(0, 5).map((f) => `${f.name} ${framePath(f) ?? '?'}:${f.line}`).join(', ');
@@ -41,7 +42,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
     const top = await waitForTop(session, paused.threadId, params.file);
     if (!top) return { ok: false, reason: `the frame of \`${params.functionName}\` did not restart` };
   }
-  const state = await askRuntime(session, 'scriptState', { file: params.file });
+  const state = await scriptState(session, params.file);
   if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
   // The accessor in the other spelling than V8 holds, as the runtime itself edits (common/runningText).
   const status = await setScriptSource(session, state.scriptId, withAccessorForm(params.code, params.file, state.accessorForm === 1 ? 0 : 1));
@@ -51,7 +52,11 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // the first one entered and the step stops in it; js-debug's `evaluate` answers, so these two
   // small calls go that way.
   const afterEdit = { viaEvaluate: true };
-  if (params.pendingId) await askRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame' }, afterEdit);
+  // The waiting copy goes, and the update becomes a version of the program's history.
+  const cancelled = params.pendingId
+    ? await askRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame', restarted: true }, afterEdit)
+    : undefined;
+  const version = cancelled?.events?.find((e) => e.pending.id === params.pendingId && e.outcome === 'cancelled')?.version;
   // The runtime's session still sees the text it knew: it must read the script from V8 again.
   const after = await askRuntime(session, 'scriptState', { file: params.file, knownHash: hashText(params.code), refresh: true }, afterEdit);
   if (after.hash !== hashText(params.code)) {
@@ -60,7 +65,24 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
     while (at < now.length && now[at] === params.code[at]) at++;
     return { ok: false, reason: `V8 answered Ok but does not run the new text (differs at ${at}: ${JSON.stringify(now.slice(at, at + 40))} vs ${JSON.stringify(params.code.slice(at, at + 40))})` };
   }
-  return { ok: true, restarted: params.functionName };
+  // Said where the user steps, as Java's Hot Code Replace does when it drops a frame.
+  vscode.debug.activeDebugConsole.appendLine(
+    `Live Update: ${params.functionName} was paused in code you changed: its frame restarted from its beginning in the new code (what it did before the pause stays done). Step on in it, or set liveUpdate.whenActive to "defer" to let paused frames finish on their old code.`,
+  );
+  return { ok: true, restarted: params.functionName, ...(version ? { version } : {}) };
+}
+
+/**
+ * What the runtime says of the file, asked while paused. Through the CDP proxy first; a call that
+ * does not answer soon is asked again through js-debug's `evaluate` (a `callFunctionOn` into a
+ * paused program went unanswered for 15 s, rarely, in the e2e runs on a loaded machine).
+ */
+async function scriptState(session: vscode.DebugSession, file: string): Promise<ScriptState> {
+  try {
+    return await askRuntime(session, 'scriptState', { file }, { timeoutMs: 3_000 });
+  } catch {
+    return askRuntime(session, 'scriptState', { file }, { viaEvaluate: true });
+  }
 }
 
 /** A frame's file: js-debug gives a path, or a URI in a remote window (code-server). */

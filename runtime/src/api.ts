@@ -3,7 +3,8 @@
 // the program: every failure becomes the answer.
 import { PATCH_FORMAT_VERSION, hashText, type EvaluateRequest, type EvaluateResult, type Patch, type PatchReport, type RuntimeInfo, type ScriptState, type ScriptStateQuery } from '../../common/patch';
 import { RUNTIME_METHODS, type RuntimeError, type RuntimeMethod, type RuntimeMethods, type RuntimeWire } from '../../common/runtimeApi';
-import { applyUpdate } from './defer';
+import { applyUpdateSteps } from './defer';
+import { runEdits, type EditSteps } from './transaction';
 // The step kinds the runtime carries out itself register with moduleSteps when loaded.
 import './declarations';
 import { InProcessSession } from './inspectorSession';
@@ -14,16 +15,32 @@ import { registerStepRunner } from './moduleSteps';
 import { migrationRunner } from './migration';
 import { AwaitedEvaluations, errorLine } from './evaluations';
 import { captureLiveStack } from './stack';
-import { DebuggerApplies } from './debuggerEditor';
+import { DebuggerApplies, LandingEdits } from './debuggerEditor';
 import { restarterOf } from './restarter';
 import { listen } from './signals';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   const versions = new Versions(session);
-  const pending = new PendingUpdates(session, scopes, versions);
+  const landings = new LandingEdits();
+  const pending = new PendingUpdates(session, scopes, versions, landings);
   const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
-  const throughDebugger = new DebuggerApplies((patch) => methods.apply(patch) as PatchReport);
+  /** `apply` as a transaction that yields its LiveEdits (transaction.ts `EditSteps`). */
+  function* applySteps(patch: Patch): EditSteps<PatchReport> {
+    const id = String(patch.id ?? '');
+    try {
+      if (patch.format !== PATCH_FORMAT_VERSION) {
+        return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
+      }
+      const before = versions.prepare(patch);
+      const report = yield* applyUpdateSteps(session, pending, patch, scopes);
+      versions.record(patch, report, 'apply', before);
+      return report;
+    } catch (e) {
+      return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const throughDebugger = new DebuggerApplies(session, applySteps, landings);
   const methods: RuntimeMethods = {
     info: () => runtimeInfo(false),
 
@@ -32,18 +49,16 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     applyProgress: (request) => throughDebugger.progress(request),
 
     apply(patch: Patch): PatchReport {
-      const id = String(patch.id ?? '');
       try {
-        if (patch.format !== PATCH_FORMAT_VERSION) {
-          return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
-        }
-        const before = versions.prepare(patch);
-        const report = applyUpdate(session, pending, patch, scopes);
-        versions.record(patch, report, 'apply', before);
-        return report;
+        return runEdits(session, applySteps(patch));
       } catch (e) {
-        return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
+        return failure(String(patch.id ?? ''), `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }
+    },
+
+    paused() {
+      pending.paused();
+      return {};
     },
 
     check: (patch) => methods.apply({ ...patch, dryRun: true }),

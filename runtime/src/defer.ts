@@ -10,13 +10,18 @@ import { splitUpdate } from './partial';
 import { atOrBefore } from '../../common/positions';
 import type { PendingUpdates } from './pending';
 import { captureLiveStack } from './stack';
-import { applyPatch, probeSuspended } from './transaction';
+import { applyPatch, applyPatchSteps, probeSuspended, runEdits, type EditSteps } from './transaction';
 import { now } from './clock';
 
 /** Rounds of "apply the rest, find what else is active" before the whole update waits. */
 const SPLIT_ROUNDS = 4;
 
 export function applyUpdate(session: InProcessSession, pending: PendingUpdates, patch: Patch, scopes?: ModuleScopes): PatchReport {
+  return runEdits(session, applyUpdateSteps(session, pending, patch, scopes));
+}
+
+/** `applyUpdate` as a transaction that yields its LiveEdits (transaction.ts `EditSteps`). */
+export function* applyUpdateSteps(session: InProcessSession, pending: PendingUpdates, patch: Patch, scopes?: ModuleScopes): EditSteps<PatchReport> {
   if (patch.dryRun) return applyPatch(session, patch, { scopes });
   // The newest update of a file decides: what waited for that file is dropped, never applied later.
   for (const script of patch.scripts) pending.replace(script.file, `a newer update of ${path.basename(script.file)} replaced it`);
@@ -25,13 +30,13 @@ export function applyUpdate(session: InProcessSession, pending: PendingUpdates, 
     const busy = busyIdleFunctions(session, patch);
     if (busy.length > 0) return waitWhole(session, pending, patch, busy, busy.map((a) => a.function));
   }
-  const report = applyPatch(session, patch, { scopes });
+  const report = yield* applyPatchSteps(session, patch, { scopes });
   const script = report.scripts[0];
   if (report.ok || !deferring || patch.scripts.length !== 1 || !script || !blockedByActivity(script)) return report;
   // Module steps (transformers, migrations, re-evaluated definitions) change state that the
   // deferred functions would read in its old form: such an update is never split, it waits whole.
   if (patch.scripts[0]!.steps?.length) return waitWhole(session, pending, patch, script.activations ?? [], undefined, report.blockedMs);
-  return deferActive(session, pending, patch, script, report.blockedMs, scopes);
+  return yield* deferActive(session, pending, patch, script, report.blockedMs, scopes);
 }
 
 function blockedByActivity(script: ScriptReport): boolean {
@@ -39,7 +44,7 @@ function blockedByActivity(script: ScriptReport): boolean {
 }
 
 /** Applies the groups that are not active, keeps the rest pending; all of it waits if it must. */
-function deferActive(session: InProcessSession, pending: PendingUpdates, patch: Patch, refused: ScriptReport, costMs: number, scopes?: ModuleScopes): PatchReport {
+function* deferActive(session: InProcessSession, pending: PendingUpdates, patch: Patch, refused: ScriptReport, costMs: number, scopes?: ModuleScopes): EditSteps<PatchReport> {
   const whole = patch.scripts[0]!;
   const running = session.runningText(whole.file);
   const activations: Activation[] = [...(refused.activations ?? [])];
@@ -51,7 +56,7 @@ function deferActive(session: InProcessSession, pending: PendingUpdates, patch: 
   for (let round = 0; running && blocked.size > 0 && round < SPLIT_ROUNDS; round++) {
     const split = splitUpdate(running.code, whole.code, whole.functions, blocked);
     if (!split) break;
-    const now = applyPatch(session, { ...patch, scripts: [{ ...whole, code: split.code, functions: split.applied }] }, { scopes });
+    const now = yield* applyPatchSteps(session, { ...patch, scripts: [{ ...whole, code: split.code, functions: split.applied }] }, { scopes });
     const script = now.scripts[0];
     if (now.ok && script) {
       script.pending = pending.add(patch, { file: whole.file, baseHash: hashText(split.code), code: whole.code, functions: split.deferred }, activations, undefined, costMs);

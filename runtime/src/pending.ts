@@ -14,7 +14,8 @@
 // busy time only: when the event loop has been mostly idle since the last attempt (its
 // utilization at most IDLE_UTILIZATION), an attempt costs the program nothing it was using, so
 // one is made at once — the update lands as soon as its activations are done, not up to 5 s later.
-import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
+import { PATCH_FORMAT_VERSION, type Activation, type CancelRequest, type PatchReport, type IdleCondition, type Patch, type PendingEvent, type PendingState, type PendingUpdate, type ScriptPatch, type UpdatePointsState } from '../../common/patch';
+import type { LandingEdits } from './debuggerEditor';
 import type { InProcessSession } from './inspectorSession';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore } from '../../common/positions';
@@ -70,6 +71,8 @@ export class PendingUpdates {
   private nextPointCheck = 0;
   /** Where update points are called from (sampled). */
   readonly sites: UpdatePointSites;
+  /** When the debugger said the program paused, until it runs again (`paused`). */
+  private pausedSince: number | undefined;
   /**
    * The count at which `point()` leaves its fast path: 0 while something is pending (every call
    * checks), else the next sample of the call sites.
@@ -80,12 +83,42 @@ export class PendingUpdates {
     private readonly session: InProcessSession,
     private readonly scopes?: ModuleScopes,
     private readonly versions?: Versions,
+    private readonly landings?: LandingEdits,
   ) {
     this.sites = new UpdatePointSites(scopes);
   }
 
   get size(): number {
     return this.byFile.size;
+  }
+
+  /**
+   * The debugger paused the program (a call made while paused, `RuntimeApi.paused`). Paused time
+   * does not count toward the timeouts: the first check once the program runs again (a turn, an
+   * update point, the deadline timer, all overdue then) moves every deadline by the time paused,
+   * and what is reported meanwhile says the deadline as it will be. Nothing is lost to a pause.
+   */
+  paused(): void {
+    this.pausedSince ??= clock.wallNow();
+  }
+
+  /**
+   * How long `entry` has been waiting while paused: since the pause, or since it began waiting if
+   * that came later (saved while paused). A pause that ended while nothing waited (no check ran to
+   * clear it) thus costs no entry anything.
+   */
+  private pausedFor(entry: Entry, now: number): number {
+    return this.pausedSince === undefined ? 0 : Math.max(0, now - Math.max(this.pausedSince, entry.info.since));
+  }
+
+  /** Moves the deadlines by the time the program was paused, once it runs again. */
+  private resumed(now: number): void {
+    if (this.pausedSince === undefined) return;
+    for (const entry of this.byFile.values()) entry.info.deadline += this.pausedFor(entry, now);
+    this.pausedSince = undefined;
+    // The debugger that said so polls for landing edits again now that the program runs (it does
+    // not while paused): the first check after Continue must not find it silent and edit here.
+    this.landings?.expectPolls();
   }
 
   /** Called by `updatePoint()`: cheap unless something is pending. */
@@ -144,15 +177,33 @@ export class PendingUpdates {
     for (const entry of [...this.byFile.values()]) {
       if (request.ids && !request.ids.includes(entry.info.id)) continue;
       this.byFile.delete(entry.info.file);
-      this.settle(entry, 'cancelled', { reason: request.reason ?? 'cancelled on request', where: 'request' });
+      const version = request.restarted ? this.recordRestarted(entry) : undefined;
+      this.settle(entry, 'cancelled', { reason: request.reason ?? 'cancelled on request', where: 'request', ...(version ? { version } : {}) });
     }
     this.schedule();
     return this.state(0);
   }
 
+  /**
+   * The debugger ran the entry's text by restarting a frame into it: a version of its own. This
+   * session still sees the script as it was (the debugger's session made the edit), which is the
+   * text before; it reads the script again, and records what V8 runs now.
+   */
+  private recordRestarted(entry: Entry): number | undefined {
+    const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] };
+    const before = this.versions?.prepare(patch);
+    this.session.refresh();
+    const verified = this.session.runningText(entry.script.file)?.code === entry.script.code;
+    if (!before || !verified) return undefined;
+    const report: PatchReport = { id: patch.id, ok: true, scripts: [{ file: entry.script.file, outcome: 'applied', verified }], blockedMs: 0 };
+    return this.versions?.record(patch, report, 'request', before)?.version;
+  }
+
   state(since: number): PendingState {
+    // While paused the clock of the timeouts stands still: the deadline as it will be on Continue.
+    const now = clock.wallNow();
     return {
-      pending: [...this.byFile.values()].map((e) => ({ ...e.info })),
+      pending: [...this.byFile.values()].map((e) => ({ ...e.info, deadline: e.info.deadline + this.pausedFor(e, now) })),
       events: this.events.filter((e) => e.seq > since),
       seq: this.seq,
       updatePoints: this.points,
@@ -170,26 +221,28 @@ export class PendingUpdates {
     this.checking = true;
     try {
       const now = clock.wallNow();
+      this.resumed(now);
       let stack: LiveFrame[] | undefined;
       for (const entry of [...this.byFile.values()]) {
-        if (now >= entry.info.deadline) {
-          this.byFile.delete(entry.info.file);
-          this.settle(entry, 'expired', { reason: expiredReason(entry) });
-          continue;
-        }
-        if (now < entry.nextAttemptAt && !idleSinceBackOff(entry, now)) continue;
+        // Past its deadline, an update still gets its last chance now: it expires only if its
+        // functions are still active (a program that ran on after a long pause is not too late).
+        const late = now >= entry.info.deadline;
+        if (!late && now < entry.nextAttemptAt && !idleSinceBackOff(entry, now)) continue;
         stack ??= captureLiveStack();
         const onStack = activeOnStack(entry, stack);
         if (onStack.length > 0) {
           entry.info.activations = onStack;
+          if (late) this.expire(entry);
           continue;
         }
         if (entry.whenIdle && this.suspendedIdle(entry)) {
           this.backOff(entry, now);
+          if (late) this.expire(entry);
           continue;
         }
-        if (where === 'turn' && this.collectFirst(entry)) continue;
+        if (where === 'turn' && !late && this.collectFirst(entry)) continue;
         this.attempt(entry, where, now);
+        if (late && this.byFile.get(entry.info.file) === entry) this.expire(entry);
       }
     } finally {
       this.checking = false;
@@ -202,7 +255,9 @@ export class PendingUpdates {
     const started = clock.now();
     const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script], ...(entry.restores !== undefined ? { restores: entry.restores } : {}) };
     const before = this.versions?.prepare(patch);
-    const report = applyPatch(this.session, patch, { explain: false, scopes: this.scopes });
+    // Through the debugger while it polls for the edits (its breakpoints stay exact), else here.
+    const apply = () => applyPatch(this.session, patch, { explain: false, scopes: this.scopes });
+    const report = this.landings?.polling() ? this.landings.editor.run(apply) : apply();
     const script = report.scripts[0];
     entry.costMs = clock.now() - started + (entry.gcMs ?? 0);
     entry.gcMs = undefined;
@@ -257,6 +312,11 @@ export class PendingUpdates {
     const still = entry.whenIdle!.filter((c) => (c.isAsync || c.isGenerator) && probeSuspended(this.session, c));
     entry.info.waitingFor = still.map((c) => c.name);
     return still.length > 0;
+  }
+
+  private expire(entry: Entry): void {
+    this.byFile.delete(entry.info.file);
+    this.settle(entry, 'expired', { reason: expiredReason(entry) });
   }
 
   private backOff(entry: Entry, now: number): void {

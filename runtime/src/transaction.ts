@@ -28,10 +28,39 @@ interface Prepared {
 }
 
 /**
+ * A LiveEdit the transaction makes (never a dry run): `code` is the canonical running text the
+ * script is to run. Who makes it is the driver's choice (`runEdits`, or a debugger one call at a
+ * time, debuggerEditor.ts `SteppedApply`): the transactions are written as generators that yield
+ * each edit and go on with V8's answer, so the same code runs in one synchronous call or across
+ * the debugger's calls while the program is paused.
+ */
+export interface EditRequest {
+  file: string;
+  scriptId: string;
+  code: string;
+  /** Keep the scope accessor's spelling as V8 holds it (see `ScriptPatch.accessorAfter`). */
+  keepAccessor: boolean;
+}
+
+/** A transaction that yields its LiveEdits and returns `T`. */
+export type EditSteps<T> = Generator<EditRequest, T, SetScriptSourceResult>;
+
+/** Runs `steps` to the end in one synchronous call, making each edit now (`makeEdit`). */
+export function runEdits<T>(session: InProcessSession, steps: EditSteps<T>): T {
+  let next = steps.next();
+  while (!next.done) next = steps.next(makeEdit(session, next.value));
+  return next.value;
+}
+
+/**
  * `explain: false` skips finding which functions are active when V8 refuses (a dry run per
  * async candidate): a pending update's retries already know, and must stay cheap.
  */
-export function applyPatch(session: InProcessSession, patch: Patch, { explain = true, scopes }: { explain?: boolean; scopes?: ModuleScopes } = {}): PatchReport {
+export function applyPatch(session: InProcessSession, patch: Patch, options: { explain?: boolean; scopes?: ModuleScopes } = {}): PatchReport {
+  return runEdits(session, applyPatchSteps(session, patch, options));
+}
+
+export function* applyPatchSteps(session: InProcessSession, patch: Patch, { explain = true, scopes }: { explain?: boolean; scopes?: ModuleScopes } = {}): EditSteps<PatchReport> {
   const reports: ScriptReport[] = [];
   const prepared: Prepared[] = [];
   const started = now();
@@ -77,7 +106,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
   if (patch.dryRun) {
     let refused = false;
     for (const p of prepared) {
-      const result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, true);
+      const result = dryRun(session, p.patch.file, p.scriptId, p.newRunning);
       const report = reportFor(reports, p.patch.file);
       report.v8Status = result.status;
       if (result.status !== 'Ok') {
@@ -104,10 +133,10 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     // LiveEdit, or in one of its own after the others (`ScriptPatch.accessorAfter`).
     const keepAccessor = p.patch.accessorAfter === true;
     const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
-    const halfway = via !== undefined && setScriptSource(session, p.patch.file, p.scriptId, via, false, keepAccessor).status === 'Ok';
-    let result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false, keepAccessor);
+    const halfway = via !== undefined && (yield* edit(p.patch.file, p.scriptId, via, keepAccessor)).status === 'Ok';
+    let result = yield* edit(p.patch.file, p.scriptId, p.newRunning, keepAccessor);
     const applied = result.status === 'Ok';
-    if (applied && keepAccessor) result = setScriptSource(session, p.patch.file, p.scriptId, p.newRunning, false);
+    if (applied && keepAccessor) result = yield* edit(p.patch.file, p.scriptId, p.newRunning);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
     if (result.status === 'Ok') {
@@ -119,7 +148,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     if (explain) report.activations = findActivations(session, p, stack, result.status);
     // A script left halfway (its first step, or all but the accessor, applied) is restored with the others.
     if (halfway || applied) done.push(p);
-    return undoApplied(session, done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` }).failed;
+    return (yield* undoApplied(done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` })).failed;
   }
 
   // 3. Module steps, in the order of the patch's scripts. A throw undoes everything.
@@ -141,7 +170,7 @@ export function applyPatch(session: InProcessSession, patch: Patch, { explain = 
     report.stepFailure = { kind, label, line, error };
     report.outcome = 'rejected';
     report.reason = `${stepNoun(kind, label)} threw ${error}; the update was undone and the program runs the version it ran before.`;
-    const { failed, restoredAll } = undoApplied(session, done, reports, finish, { when: 'a step of the update threw', what: 'A step of the update threw' });
+    const { failed, restoredAll } = yield* undoApplied(done, reports, finish, { when: 'a step of the update threw', what: 'A step of the update threw' });
     if (restoredAll) {
       // V8 matches functions through a text diff in the restore too, and may take a changed
       // function for a new one there (seen: a method added above another one): its existing
@@ -216,14 +245,14 @@ function reportFor(reports: ScriptReport[], file: string): ScriptReport {
  * Puts back every script already applied (newest first) and reports the update as not applied;
  * a script that could not be put back is reported as applied, never as unchanged.
  */
-function undoApplied(
-  session: InProcessSession,
+function* undoApplied(
   done: Prepared[],
   reports: ScriptReport[],
   finish: (ok: boolean) => PatchReport,
   cause: { when: string; what: string },
-): { failed: PatchReport; restoredAll: boolean } {
-  const unrestored = [...done].reverse().filter((undo) => !restore(session, undo));
+): EditSteps<{ failed: PatchReport; restoredAll: boolean }> {
+  const unrestored: Prepared[] = [];
+  for (const undo of [...done].reverse()) if (!(yield* restore(undo))) unrestored.push(undo);
   const failed = abandon(reports, finish);
   for (const u of unrestored) {
     const r = reportFor(reports, u.patch.file);
@@ -241,21 +270,43 @@ function undoApplied(
  * same flaw as the other way (in the e2e test, a transformer's lines above `login` made V8 leave
  * `login`'s closures on the new code when the transformer threw and the update was undone).
  */
-function restore(session: InProcessSession, p: Prepared): boolean {
+function* restore(p: Prepared): EditSteps<boolean> {
   const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
-  if (via !== undefined) setScriptSource(session, p.patch.file, p.scriptId, via, false);
-  return setScriptSource(session, p.patch.file, p.scriptId, p.oldRunning, false).status === 'Ok';
+  if (via !== undefined) yield* edit(p.patch.file, p.scriptId, via);
+  return (yield* edit(p.patch.file, p.scriptId, p.oldRunning)).status === 'Ok';
 }
 
-/** Makes `file`'s script run `code` (a canonical running text), or with `dryRun` only asks V8 whether it would. */
-function setScriptSource(session: InProcessSession, file: string, scriptId: string, code: string, dryRun: boolean, keepAccessor = false): SetScriptSourceResult {
-  const scriptSource = session.liveEditText(scriptId, file, code, { keepAccessor });
-  // A script this session changed before is stale in the debugger's session: an edit there would
-  // start from the text the debugger knew. It goes on being edited here.
-  const editor = dryRun || session.changedHere.has(scriptId) ? undefined : debuggerEditor();
-  if (editor) return editThroughDebugger(session, editor, file, scriptId, scriptSource);
+/** Makes `file`'s script run `code` (a canonical running text): an edit the driver makes. */
+function* edit(file: string, scriptId: string, code: string, keepAccessor = false): EditSteps<SetScriptSourceResult> {
+  return yield { file, scriptId, code, keepAccessor };
+}
+
+/** Whether V8 would make `file`'s script run `code`; changes nothing, so this session asks. */
+function dryRun(session: InProcessSession, file: string, scriptId: string, code: string): SetScriptSourceResult {
+  return post(session, scriptId, session.liveEditText(scriptId, file, code), true);
+}
+
+/**
+ * Makes an edit now: through the debugger making this transaction's edits (debuggerEditor.ts),
+ * else in this session. A script this session changed before is stale in the debugger's session
+ * (an edit there would start from the text the debugger knew): it goes on being edited here.
+ */
+export function makeEdit(session: InProcessSession, request: EditRequest): SetScriptSourceResult {
+  const scriptSource = session.liveEditText(request.scriptId, request.file, request.code, { keepAccessor: request.keepAccessor });
+  const editor = session.changedHere.has(request.scriptId) ? undefined : debuggerEditor();
+  if (editor) return editThroughDebugger(session, editor, request.file, request.scriptId, scriptSource);
+  return editHere(session, request.scriptId, scriptSource);
+}
+
+/** The edit made by this session (the debugger's then sees the script as it was: `changedHere`). */
+export function editHere(session: InProcessSession, scriptId: string, scriptSource: string): SetScriptSourceResult {
+  const result = post(session, scriptId, scriptSource, false);
+  if (result.status === 'Ok') session.changedHere.add(scriptId);
+  return result;
+}
+
+function post(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
-  if (!dryRun && !isError(result) && result.status === 'Ok') session.changedHere.add(scriptId);
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
 }
 
@@ -267,10 +318,10 @@ function editThroughDebugger(session: InProcessSession, editor: DebuggerEditor, 
   const answer = editor.edit(scriptId, scriptSource);
   session.refresh();
   if (answer) return answer;
+  // No answer in time: made, or not made at all (then this session makes it, as without a debugger).
   const now = session.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
-  return !isError(now) && now.scriptSource === scriptSource
-    ? { status: 'Ok' }
-    : { status: 'InternalError', exceptionDetails: { text: `the debugger did not make the edit of ${file} in time` } };
+  if (isError(now)) return { status: 'InternalError', exceptionDetails: { text: `the debugger did not make the edit of ${file} in time` } };
+  return now.scriptSource === scriptSource ? { status: 'Ok' } : editHere(session, scriptId, scriptSource);
 }
 
 
@@ -312,7 +363,7 @@ function findActivations(session: InProcessSession, p: Prepared, stack: LiveFram
           p.oldRunning.slice(0, offsetAt(p.oldRunning, fn.oldStart)) +
           textBetween(p.newRunning, fn.newStart, fn.newEnd) +
           p.oldRunning.slice(offsetAt(p.oldRunning, fn.oldEnd));
-        if (setScriptSource(session, p.patch.file, p.scriptId, alone, true).status !== 'BlockedByActiveGenerator') continue;
+        if (dryRun(session, p.patch.file, p.scriptId, alone).status !== 'BlockedByActiveGenerator') continue;
       }
       activations.push({ function: fn.name, kind: 'suspended' });
     }
@@ -343,5 +394,5 @@ export function probeSuspended(session: InProcessSession, fn: IdleCondition): bo
   const at = own.endsWith('}') ? end - 1 : own.includes('=>') ? start + own.indexOf('=>') + 2 : -1;
   if (at < 0) return false;
   const probe = running.code.slice(0, at) + ' ' + running.code.slice(at);
-  return setScriptSource(session, fn.file, running.scriptId, probe, true).status === 'BlockedByActiveGenerator';
+  return dryRun(session, fn.file, running.scriptId, probe).status === 'BlockedByActiveGenerator';
 }

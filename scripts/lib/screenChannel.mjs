@@ -26,7 +26,9 @@ const QUERIES = {
     const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
     // Breakpoints drawn in the glyph margin (VS Code moves a breakpoint with an edit only once drawn).
     const breakpointGlyphs = document.querySelectorAll('.monaco-editor .codicon[class*="codicon-debug-breakpoint"]').length;
-    return { after, lines, breakpointGlyphs };
+    // The CodeLenses drawn above lines.
+    const lenses = [...document.querySelectorAll('.monaco-editor .codelens-decoration')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+    return { after, lines, breakpointGlyphs, lenses };
   },
   /**
    * The side bar's views: each pane's title, the rows its tree draws (label and description, top
@@ -56,6 +58,12 @@ const QUERIES = {
     const panel = [...document.querySelectorAll('.markers-panel')].find((p) => p.getClientRects().length > 0);
     if (!panel) return null;
     return [...panel.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
+  },
+  /** The Debug Console's rows as drawn (null while it is not shown). */
+  debugConsole: () => {
+    const repl = [...document.querySelectorAll('.repl')].find((r) => r.getClientRects().length > 0);
+    if (!repl) return null;
+    return [...repl.querySelectorAll('.monaco-list-row')].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trim());
   },
   /** The hovers drawn now (a status bar item's tooltip, an editor hover), as text. */
   hover: () =>

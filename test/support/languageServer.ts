@@ -104,7 +104,12 @@ export class LanguageServerClient {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const reader = new StreamMessageReader(child.stdout!);
+    // No partial-message timer: vscode-jsonrpc re-arms it every 10 s for as long as a message stays
+    // half read, and disposing the reader does not clear it, so a server killed in the middle of a
+    // message kept the test file from ever ending (a goldens run, all its tests passed, hung).
+    reader.partialMessageTimeout = 0;
+    const connection = createProtocolConnection(reader, new StreamMessageWriter(child.stdin!));
     const client = new LanguageServerClient(child, connection);
     connection.listen();
     const initialize = await connection.sendRequest(InitializeRequest.type, {

@@ -104,13 +104,17 @@ export class Deliverer {
     }
     let pending = script?.pending;
     let restartedFrame: string | undefined;
+    let restartedVersion: number | undefined;
     let restartFailure: string | undefined;
-    if (pending && this.policy().whenActive === 'restartFrame') {
+    // Only a frame the program is paused in is restarted; a running program's active functions,
+    // and suspended activations, wait as with `defer`, and nothing is said of restarting them.
+    if (pending && this.policy().whenActive === 'restartFrame' && pending.activations.some((a) => a.kind === 'stack')) {
       const attempt = await this.restartFrame(target, view, plan.changes, plan.code, script!, pending);
       if (attempt.ok) {
         restartedFrame = attempt.restarted;
+        restartedVersion = attempt.version;
         pending = undefined;
-      } else restartFailure = attempt.reason;
+      } else if (!attempt.running) restartFailure = attempt.reason;
     }
     if (restartedFrame) this.baselines.forget(target.id, running);
     else if (pending) {
@@ -120,7 +124,7 @@ export class Deliverer {
     } else if (report.ok) {
       this.baselines.remember(target.id, running, plan.hash, plan.code, plan.spliced ? undefined : plan.patchAfter, strandedBy(plan.changes, baseline.stranded, remadeNames(plan.remade, script?.steps)));
     }
-    return deliveredOutcome(file, target, plan, { report, ...(restartedFrame ? { restartedFrame } : {}), ...(restartFailure ? { restartFailure } : {}), ...(pending ? { pending } : {}) });
+    return deliveredOutcome(file, target, plan, { report, ...(restartedFrame ? { restartedFrame } : {}), ...(restartedVersion !== undefined ? { restartedVersion } : {}), ...(restartFailure ? { restartFailure } : {}), ...(pending ? { pending } : {}) });
   }
 
   /**
@@ -129,7 +133,7 @@ export class Deliverer {
    * (V8 cannot restart their frames) nor for a program that is running: those wait instead.
    */
   private async restartFrame(target: TargetInfo, view: ScriptView, changes: FileChanges, code: string, script: ScriptReport, pending: PendingUpdate): Promise<RestartFrameResult> {
-    if (!this.port.restartFrame) return { ok: false, reason: 'no debugger can restart frames here' };
+    if (!this.port.restartFrame) return { ok: false, reason: 'no debugger can restart frames here', running: true };
     if (view.splice || view.toSource) return { ok: false, reason: 'frames are restarted only in files that run as written' };
     if (pending.waitingFor?.length) return { ok: false, reason: 'the update waits for idle functions, as asked' };
     if (pending.activations.some((a) => a.kind === 'suspended')) return { ok: false, reason: 'a suspended async function or generator cannot be restarted' };

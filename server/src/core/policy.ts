@@ -7,4 +7,8 @@ export interface PolicySettings {
   deferTimeoutMs: number;
 }
 
-export const DEFAULT_POLICY: PolicySettings = { whenActive: 'defer', deferTimeoutMs: 60_000 };
+/**
+ * `restartFrame` by default: an edit saved while paused in the function runs at once, stepping
+ * enters it (README, "Edit while paused"); a running program's active functions wait as with `defer`.
+ */
+export const DEFAULT_POLICY: PolicySettings = { whenActive: 'restartFrame', deferTimeoutMs: 60_000 };

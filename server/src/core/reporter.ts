@@ -40,6 +40,8 @@ export interface PendingOutcome {
 export interface Delivery {
   report: PatchReport;
   restartedFrame?: string;
+  /** The version the restart made in the program's history (the runtime records it, `CancelRequest.restarted`). */
+  restartedVersion?: number;
   restartFailure?: string;
   pending?: PendingUpdate;
 }
@@ -59,7 +61,7 @@ export function endedOutcome(target: TargetInfo, plan: PatchPlan, report: PatchR
 }
 
 /** A patch the runtime answered: its result, and every diagnostic of what it did and did not do. */
-export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPlan, { report, restartedFrame, restartFailure, pending }: Delivery): TargetOutcome {
+export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPlan, { report, restartedFrame, restartedVersion, restartFailure, pending }: Delivery): TargetOutcome {
   const { changes, spliced, definitions, declarations } = plan;
   const script = report.scripts[0];
   const diagnostics = diagnosticsFor(file, changes, report);
@@ -73,12 +75,19 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     else diagnostics.push(...topLevelDiagnostics(changes, definitions));
   }
   return {
-    result: restartedFrame ? { targetId: target.id, targetName: target.name, outcome: 'applied', report } : targetResult(target, report, restartFailure),
+    result: restartedFrame
+      ? { targetId: target.id, targetName: target.name, outcome: 'applied', report: restartedReport(report), ...(restartedVersion !== undefined ? { version: restartedVersion } : {}) }
+      : targetResult(target, report, restartFailure),
     diagnostics: stateDiagnostics(diagnostics, plan.state, script),
     functions: changes.changed.map((c) => c.after.displayName),
     changed: true,
     changes,
   };
+}
+
+/** The runtime's report of an update whose waiting part the debugger applied by restarting a frame: nothing waits. */
+function restartedReport(report: PatchReport): PatchReport {
+  return { ...report, scripts: report.scripts.map(({ pending: _pending, ...s }) => ({ ...s, outcome: s.outcome === 'pending' ? 'applied' : s.outcome })) };
 }
 
 function targetResult(target: TargetInfo, report: PatchReport, restartFailure?: string): TargetUpdateResult {

@@ -27,6 +27,8 @@ export class RuntimeTargetPort implements TargetPort {
   /** Per target, what to do when it ends: answer the calls under way. */
   private readonly endings = new Map<string, Set<() => void>>();
   private signalled: (targetId: string) => void = () => undefined;
+  /** Targets paused in the debugger now (`setPaused`). */
+  private readonly paused = new Set<string>();
 
   /**
    * `connect(target)`: the target's connection, undefined when it has none (then `relay`). It is
@@ -45,6 +47,7 @@ export class RuntimeTargetPort implements TargetPort {
       this.connections.delete(id);
       this.listening.delete(id);
       this.listened.delete(id);
+      this.paused.delete(id);
       void connection.then((c) => c?.cdp.close());
       for (const end of this.endings.get(id) ?? []) end();
       this.endings.delete(id);
@@ -53,6 +56,15 @@ export class RuntimeTargetPort implements TargetPort {
 
   targets(): TargetInfo[] {
     return this.current;
+  }
+
+  /**
+   * The target's program paused in the debugger, or runs again (the language client hears it): an
+   * update of a paused program is applied with `Patch.paused`, its edits one call at a time.
+   */
+  setPaused(targetId: string, paused: boolean): void {
+    if (paused) this.paused.add(targetId);
+    else this.paused.delete(targetId);
   }
 
   /** Whether the target tells of its pending changes itself (`onSignal`): then nobody polls it. */
@@ -74,7 +86,7 @@ export class RuntimeTargetPort implements TargetPort {
     const endings = this.endings.get(targetId) ?? new Set();
     this.endings.set(targetId, endings.add(ended));
     try {
-      const answer = (method === 'apply' ? connection.apply(argument as ArgumentOf<'apply'>) : connection.call(method, argument)) as Promise<AnswerOf<M> | RuntimeError>;
+      const answer = (method === 'apply' ? connection.apply(this.asApplied(targetId, argument as ArgumentOf<'apply'>)) : connection.call(method, argument)) as Promise<AnswerOf<M> | RuntimeError>;
       return await Promise.race([answer, end]);
     } catch (e) {
       // A program that is dying answers with a bare error (or closes the connection) just before
@@ -85,6 +97,11 @@ export class RuntimeTargetPort implements TargetPort {
     } finally {
       endings.delete(ended);
     }
+  }
+
+  /** The patch as sent to a target: marked `paused` while its program is paused. */
+  private asApplied(targetId: string, patch: ArgumentOf<'apply'>): ArgumentOf<'apply'> {
+    return this.paused.has(targetId) && !patch.dryRun ? { ...patch, paused: true } : patch;
   }
 
   /**

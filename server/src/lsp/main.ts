@@ -11,10 +11,11 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DIAGNOSTIC_SOURCE, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../../common/protocol';
+import { DIAGNOSTIC_SOURCE, DidUpdate, DocumentFunctions, PendingChanged, ReplCommand, RunningTextDiffers, ReplComplete, ReplEvaluate, ServerCommands, TargetPaused, TargetsChanged, type HistoryRequest, type RollbackRequest, type RollbackResult, type TargetInfo } from '../../../common/protocol';
 import { collectFunctions } from '../analysis/functions';
 import type { LiveDiagnostic, Severity } from '../core/diagnostics';
 import { filesRunningOtherText } from '../core/drift';
+import { DEFAULT_POLICY } from '../core/policy';
 import { rollback, targetHistories } from '../core/rollback';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/updateEngine';
 import { LiveService, type UpdateSink } from '../host/service';
@@ -92,7 +93,7 @@ connection.onDidSaveTextDocument(async ({ textDocument, text }) => {
 connection.onDidChangeConfiguration(({ settings: all }) => {
   const section = (all as { liveUpdate?: { typeCheck?: string; typeCheckJavaScript?: boolean; whenActive?: string; deferTimeoutMs?: number } } | undefined)?.liveUpdate;
   const typeCheck = section?.typeCheck === 'warn' || section?.typeCheck === 'off' ? section.typeCheck : 'block';
-  const whenActive = section?.whenActive === 'reject' || section?.whenActive === 'restartFrame' ? section.whenActive : 'defer';
+  const whenActive = section?.whenActive === 'reject' || section?.whenActive === 'defer' ? section.whenActive : DEFAULT_POLICY.whenActive;
   const timeout = Number(section?.deferTimeoutMs);
   settings = {
     typeCheck,
@@ -105,6 +106,8 @@ connection.onDidChangeConfiguration(({ settings: all }) => {
 connection.onNotification(TargetsChanged.type, ({ targets, unsettled }) => {
   for (const target of service.setTargets(targets, unsettled)) void tellRunningTextDiffers(target);
 });
+
+connection.onNotification(TargetPaused.type, ({ targetId, paused }) => port.setPaused(targetId, paused));
 
 /** A new target that runs other text than the files (attached again after saves): the user hears it once. */
 async function tellRunningTextDiffers(target: TargetInfo): Promise<void> {

@@ -1,8 +1,8 @@
 // End-to-end: a breakpoint keeps stopping on the statement it was set on after an update adds
 // lines above it. VS Code moves the breakpoint with the edit and sends its new line on save; the
 // program must run the new text at the file's positions for js-debug to bind it there.
-// Not yet true of an update made while the program is paused (the runtime's own session makes that
-// edit; docs/decisions/029, "Breakpoints after an update"): there the test is that the user is told.
+// Also after an update made while the program is paused, and after one that waited and landed later:
+// js-debug's own session makes every edit (docs/decisions/029, "Breakpoints after an update").
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -86,6 +86,8 @@ describe('Breakpoints after an update', function () {
     return { file, session, document, setLine, first };
   }
 
+  const breakpointWarnings = async (file: vscode.Uri) => ((await vscode.commands.executeCommand('liveUpdate.breakpointWarnings')) as string[]).filter((m) => m.includes(path.basename(file.fsPath)));
+
   /** The stop is on the breakpoint's line, in the file, and label() ran its new code on the way. */
   async function assertStoppedOn(session: vscode.DebugSession, stop: { line: number; path: string; frameId: number }, file: vscode.Uri, line: number): Promise<void> {
     assert.equal(stop.line, line + 1, `stopped on line ${stop.line}, the breakpoint is on line ${line + 1}`);
@@ -117,19 +119,51 @@ describe('Breakpoints after an update', function () {
       await assertStoppedOn(session, await nextStop(session, stops), file, movedLine);
     });
 
-    it(`tells the user once, precisely, when an update of ${name} made while paused leaves its breakpoints behind`, async () => {
-      const { file, session, first } = await pausedOnStatement(name, 'told');
+    it(`stops on the statement it was set on after lines are added above it in ${name} while the program is paused there`, async () => {
+      // Paused on the breakpoint in step(): label() is not active, so the update applies now,
+      // its edits made by js-debug's session one call at a time (Patch.paused).
+      const { file, session, document, setLine, first } = await pausedOnStatement(name, 'paused');
+      await vscode.window.showTextDocument(document);
+      await breakpointDrawn();
       await addLinesAboveAndSave(file, added);
-      const warned = async () => ((await vscode.commands.executeCommand('liveUpdate.breakpointWarnings')) as string[]).filter((m) => m.includes(path.basename(file.fsPath)));
-      const told = await eventually('a warning about the breakpoints', async () => (await warned())[0]);
-      assert.match(told, /may stop on another statement .* until it restarts/);
-      assert.match(told, /while the program was paused/);
-      // Once: another update of the same file says nothing more.
+      const movedLine = await movedBreakpointLine(document, setLine);
+      assert.deepEqual(await breakpointWarnings(file), [], 'no warning: the breakpoints are exact');
+      const stops = live.dap.stopped.length;
       await session.customRequest('continue', { threadId: first.threadId });
+      await assertStoppedOn(session, await nextStop(session, stops), file, movedLine);
+    });
+
+    it(`stops on the statement it was set on after lines are added above it in ${name} by an update that waited for the paused function`, async () => {
+      // Paused inside label() with the policy that lets a paused frame finish (\`defer\`): the
+      // update waits, lands on Continue once label() returned, its edits made by js-debug's
+      // session (the extension polls for them while something waits).
+      await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', 'defer', vscode.ConfigurationTarget.Workspace);
+      const file = freshCopy(name, 'waited');
+      const start = live.dap.output.length;
+      const session = await launch(file, `breakpoint ${name} (waited)`);
+      await live.dap.waitForLine(/^tick \d+ v1 pid/, start);
+      const document = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(document);
+      const inLabel = document.getText().split('\n').findIndex((l) => l.includes("return 'v1';"));
+      let stops = live.dap.stopped.length;
+      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(inLabel, 0)))]);
+      const paused = await nextStop(session, stops);
+      assert.equal(paused.line, inLabel + 1);
+      vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+
       const reports = live.recorder.reports.length;
-      await editAndSave(file, "// two lines added above the breakpoint", "// two lines added above the breakpoint, then edited");
-      await eventually('the second update', () => live.recorder.reports.slice(reports).find((r) => r.file === file.fsPath));
-      assert.equal((await warned()).length, 1);
+      await editAndSave(file, "return 'v1';", added);
+      const waiting: UpdateReport = await eventually('the waiting report', () => live.recorder.reports.slice(reports).find((r) => r.file === file.fsPath));
+      assert.equal(waiting.outcome, 'pending', waiting.summary);
+      await session.customRequest('continue', { threadId: paused.threadId });
+      const landed: UpdateReport = await eventually('the update to land', () => live.recorder.reports.slice(reports + 1).find((r) => r.file === file.fsPath));
+      assert.equal(landed.outcome, 'applied', landed.summary);
+
+      const setLine = statementLine(document);
+      stops = live.dap.stopped.length;
+      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(setLine, 0)))]);
+      await assertStoppedOn(session, await nextStop(session, stops), file, setLine);
+      assert.deepEqual(await breakpointWarnings(file), [], 'no warning: the breakpoints are exact');
     });
   }
 });

@@ -79,6 +79,7 @@ describe('Busy code in a real VS Code', function () {
   });
 
   it("applies an edit of a CPU-bound loop's work at its update point while the loop keeps running", async () => {
+    await setting('whenActive', 'defer'); // paused in `step`: it waits instead of restarting
     const file = workspaceFile('simulation.js');
     const start = live.dap.output.length;
     const session = await launch(file, 'live simulation.js');

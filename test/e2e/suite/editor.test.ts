@@ -43,6 +43,8 @@ describe('The editor shows live state', function () {
     });
 
   it('says pending while paused inside it, with its frame in the gutter; live v1 once it lands, v2 after the next save, with the time', async () => {
+    // The policy that lets a paused frame finish on its old code (the default restarts it).
+    await vscode.workspace.getConfiguration('liveUpdate').update('whenActive', 'defer', vscode.ConfigurationTarget.Workspace);
     const file = workspaceFile('lens.js');
     const start = live.dap.output.length;
     const session = await launch(file, 'live lens.js');

@@ -38,9 +38,9 @@ export async function rowsMatching(pattern: RegExp): Promise<string[]> {
   return (await terminalRows()).filter((r) => pattern.test(r));
 }
 
-/** What the editors draw after their text (decorations' `after.contentText`), their lines, and how many breakpoints. */
-export async function editorScreen(): Promise<{ after: string[]; lines: string[]; breakpointGlyphs: number }> {
-  return (await ask<{ after: string[]; lines: string[]; breakpointGlyphs: number }>('editor')) ?? { after: [], lines: [], breakpointGlyphs: 0 };
+/** What the editors draw after their text (decorations' `after.contentText`), their lines, how many breakpoints, and the CodeLenses. */
+export async function editorScreen(): Promise<{ after: string[]; lines: string[]; breakpointGlyphs: number; lenses: string[] }> {
+  return (await ask<{ after: string[]; lines: string[]; breakpointGlyphs: number; lenses: string[] }>('editor')) ?? { after: [], lines: [], breakpointGlyphs: 0, lenses: [] };
 }
 
 /** Saves a screenshot of the workbench as `<name>.png` (only under scripts/screenshots.mjs). */
@@ -93,6 +93,11 @@ async function act(action: string, argument: string): Promise<boolean> {
 export async function liveStatusText(): Promise<string> {
   const items = (await ask<{ id: string; text: string }[]>('statusBar')) ?? [];
   return items.find((i) => i.id.endsWith('liveUpdate.status'))?.text ?? '';
+}
+
+/** The Debug Console's rows as drawn; undefined while it is not shown (`workbench.debug.action.toggleRepl` shows it). */
+export async function debugConsoleRows(): Promise<string[] | undefined> {
+  return (await ask<string[] | null>('debugConsole')) ?? undefined;
 }
 
 /** Waits until Live Update's status bar item shows text matching `pattern`; returns that text. */

@@ -12,8 +12,8 @@ import type { UpdateReport } from '../../../client/src/api';
 import { REPL_TERMINAL_NAME } from '../../../client/src/repl/liveRepl';
 import type { ViewSnapshot } from '../../../client/src/view/updatesView';
 import { VERSION_SCHEME } from '../../../client/src/view/versionDiff';
-import { problemRows, screenAvailable, sideBarViews, statusBarTooltip, statusShows, terminalRows, waitForRow } from './screen';
-import { editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
+import { debugConsoleRows, editorScreen, problemRows, screenAvailable, sideBarViews, statusBarTooltip, statusShows, terminalRows, waitForRow } from './screen';
+import { editAllAndSave, editAndSave, eventually, launch, liveSuite, workspaceFile } from './support';
 
 const HANDLER = "todos.get('/todos/:id') callback";
 /** A time as the editor's locale writes it (`7:48:01 PM`, `19:48:01`). */
@@ -32,6 +32,13 @@ function sameTime(a: string, b: string, where: string): void {
     return ((/PM/.test(t) ? (h % 12) + 12 : /AM/.test(t) ? h % 12 : h) * 60 + m) * 60 + s;
   };
   assert.ok(Math.abs(seconds(a) - seconds(b)) <= 1, `${where}: ${a} vs ${b}`);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function topFrame(session: vscode.DebugSession, threadId: number): Promise<{ id: number; line: number }> {
+  const trace = await session.customRequest('stackTrace', { threadId, startFrame: 0, levels: 1 });
+  return trace.stackFrames[0];
 }
 
 function get(port: number, path: string): Promise<string> {
@@ -241,5 +248,112 @@ describe('A TypeScript to-do API, edited while it runs (issue 21)', function () 
     terminal.sendText('help', true);
     await waitForRow(/^ {2}quit\s+Close this terminal\. The programs keep running\.$/);
     assert.ok(!(await terminalRows()).some((r) => /live-update run/.test(r)), 'help does not mention the command line');
+  });
+
+  /** Stops the API in the handler (at `const todo = …`) with a request in flight; resolves with the stop and the request's answer to come. */
+  async function pausedInHandler(session: vscode.DebugSession, port: number) {
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('const todo = items.find'));
+    const stops = live.dap.stopped.length;
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
+    // Requests one after another until one stops at the breakpoint (it binds a moment after it is added).
+    const stopped = () => live.dap.stopped.slice(stops).find((s) => s.sessionId === session.id);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      const answer = get(port, '/todos/2');
+      const outcome = await Promise.race([answer.then(() => 'answered' as const), eventually('a stop', stopped, 5_000).then(() => 'stopped' as const)]);
+      if (outcome === 'stopped') return { stop: stopped()!, answer, line, document };
+    }
+    throw new Error('the program never stopped in the handler');
+  }
+
+  it('with whenActive "defer", an edit saved while paused in the handler waits, however long the program stays paused, and lands on Continue', async () => {
+    // A short timeout, and a pause three times as long: paused time does not count.
+    const settings = vscode.workspace.getConfiguration('liveUpdate');
+    await settings.update('whenActive', 'defer', vscode.ConfigurationTarget.Workspace);
+    await settings.update('deferTimeoutMs', 8_000, vscode.ConfigurationTarget.Workspace);
+    const { session, port } = await startApi();
+    const { stop, answer } = await pausedInHandler(session, port);
+
+    const waiting = await save(RUNNING, "res.json({ ...todo, version: 'v2' });");
+    assert.equal(waiting.outcome, 'pending', waiting.summary);
+    // Waiting, under the same name in the status bar, Problems, the view and the REPL.
+    await statusShows(new RegExp(`^Waiting: ${escape(HANDLER)}$`));
+    const lu014 = await eventually('the LU014 diagnostic', () => vscode.languages.getDiagnostics(file).find((d) => d.code === 'LU014'));
+    assert.match(lu014.message, new RegExp(`^Waiting: \`${escape(HANDLER)}\` is running \\(on the call stack at server\\.ts:\\d+\\)`));
+    const target = await eventually('the view to list what waits', async () => (await snapshot()).find((n) => n.node.kind === 'target' && n.children.some((c) => c.label === `Waiting: ${HANDLER}`)));
+    assert.ok(target);
+    await vscode.commands.executeCommand('liveUpdate.openRepl');
+    const terminal = await eventually('the REPL terminal', () => vscode.window.terminals.find((t) => t.name === REPL_TERMINAL_NAME));
+    await waitForRow(/^live>$/);
+    terminal.sendText('pending', true);
+    await waitForRow(new RegExp(`^ {2}p\\d+ {2}todos/server\\.ts: ${escape(HANDLER)} \\(since `));
+
+    const pausedFor = 24_000;
+    await new Promise((resolve) => setTimeout(resolve, pausedFor));
+    assert.deepEqual(live.api.pending().flatMap((t) => t.pending.flatMap((p) => p.functions)), [HANDLER], 'still waiting after a pause three times its timeout');
+    assert.ok(!vscode.languages.getDiagnostics(file).some((d) => d.code === 'LU015'), 'not dropped');
+
+    const from = live.recorder.reports.length;
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await session.customRequest('continue', { threadId: stop.threadId });
+    // The paused request finishes on the code it was in (what `defer` means); the update lands then.
+    assert.match(await answer, /"version":"v1"/);
+    const landed = await eventually('the update to land', () => live.recorder.reports.slice(from).find((r) => r.file === file.fsPath));
+    assert.equal(landed.outcome, 'applied', landed.summary);
+    assert.match(landed.summary, new RegExp(`^Live: ${escape(HANDLER)} in .*once it was inactive \\(after waiting \\d+(\\.\\d)? s\\)$`));
+    assert.match(await get(port, '/todos/1'), /"version":"v2"/);
+  });
+
+  it('by default, an edit saved while paused in the handler restarts its frame in the new code: stepping runs it, a breakpoint below added lines stops on its statement', async () => {
+    const { session, port } = await startApi();
+    const { stop, answer, line, document } = await pausedInHandler(session, port);
+    // A breakpoint on `res.json(…)`, two lines below: the edit adds two lines above it.
+    const below = line + 2;
+    assert.match(document.lineAt(below).text, /res\.json\(\{ \.\.\.todo, version: 'v1' \}\);/);
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(below, 0)))]);
+    await eventually('both breakpoints drawn', async () => (await editorScreen()).breakpointGlyphs >= 2);
+
+    // Paused: the breakpoint that stopped it is no longer needed.
+    const onLine = (n: number) => vscode.debug.breakpoints.filter((b) => (b as vscode.SourceBreakpoint).location.range.start.line === n);
+    vscode.debug.removeBreakpoints(onLine(line));
+    const stops = live.dap.stopped.length;
+    const from = live.recorder.reports.length;
+    const missing = "if (!todo) return res.status(404).json({ error: 'no such todo' });";
+    await editAllAndSave(file, [
+      [missing, `${missing}\n  const version = 'v2';\n  // two lines added while paused`],
+      ["res.json({ ...todo, version: 'v1' });", 'res.json({ ...todo, version });'],
+    ]);
+    const restarted = await nextReport(from);
+    assert.equal(restarted.outcome, 'applied', restarted.summary);
+    assert.equal(restarted.targets[0]?.version, 1, 'the restart is version 1 of the program, as any applied update');
+    const handler = document.getText().split('\n').findIndex((l) => l.startsWith("todos.get('/todos/:id'"));
+    await eventually('the lens to say live v1', async () => /^\$\(pass\) live v1 · /.test((await lenses()).get(handler) ?? ''));
+    const note = await eventually('the restart note', () => vscode.languages.getDiagnostics(file).find((d) => d.code === 'LU016'));
+    assert.match(note.message, new RegExp(`^\`${escape(HANDLER)}\` was paused; its frame restarted from the beginning in the new code`));
+    // Said in the Debug Console, as Java's Hot Code Replace says a frame was dropped.
+    await vscode.commands.executeCommand('workbench.debug.action.focusRepl');
+    await eventually('the Debug Console to say the frame restarted', async () => (await debugConsoleRows())?.some((r) => r.includes(`Live Update: ${HANDLER} was paused in code you changed: its frame restarted`)));
+
+    // The restarted frame stops at its start; on to the breakpoint below the added lines.
+    const restartStop = await eventually('the restarted frame to stop', () => live.dap.stopped.slice(stops).find((s) => s.sessionId === session.id));
+    await eventually('the breakpoint below to move with the edit', () => onLine(below + 2).length === 1);
+    assert.deepEqual(((await vscode.commands.executeCommand('liveUpdate.breakpointWarnings')) as string[]).filter((m) => m.includes('server.ts')), [], 'no warning: breakpoints are exact');
+    let at = live.dap.stopped.length;
+    let top = await topFrame(session, restartStop.threadId);
+    // js-debug may stop once more on the first breakpoint's statement before it is gone.
+    for (let i = 0; i < 3 && top.line - 1 !== below + 2; i++) {
+      await session.customRequest('continue', { threadId: restartStop.threadId });
+      const next = await eventually('the next stop', () => live.dap.stopped.slice(at).find((s) => s.sessionId === session.id));
+      at = live.dap.stopped.length;
+      top = await topFrame(session, next.threadId);
+    }
+    assert.equal(top.line - 1, below + 2, `stopped on the statement the breakpoint was set on (line ${below + 3}), at line ${top.line}`);
+    const value = await session.customRequest('evaluate', { expression: 'version', frameId: top.id, context: 'watch' });
+    assert.equal(value.result, "'v2'", 'the paused request runs the new code');
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await session.customRequest('continue', { threadId: restartStop.threadId });
+    assert.match(await answer, /"version":"v2"/, 'the request that was paused answers from the new code');
+    void stop;
   });
 });
