@@ -32,11 +32,18 @@ function reportStyle(report: UpdateReport): ReplLine['style'] {
   return report.outcome === 'applied' ? 'ok' : report.outcome === 'rejected' ? 'error' : report.outcome === 'no-change' ? 'dim' : 'warn';
 }
 
+/**
+ * Each diagnostic, then what it links (TypeScript's errors behind LU007): an editor shows those
+ * itself, a terminal has only these lines.
+ */
 function diagnosticLines(file: string, diagnostics: readonly LiveDiagnostic[]): ReplLine[] {
-  return diagnostics.map((d) => ({
-    text: `${display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
-    style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
-  }));
+  return diagnostics.flatMap((d): ReplLine[] => [
+    {
+      text: `${display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+      style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
+    },
+    ...(d.related ?? []).map((r): ReplLine => ({ text: `${display(r.file)}:${r.start.line + 1}:${r.start.column + 1}: note: ${r.message}`, style: 'dim' })),
+  ]);
 }
 
 /** A path relative to the working folder when it is below it. */

@@ -77,7 +77,7 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
       'function f() {\n  return 1;\n}\n',
       'function f() {\n  return 1 +;\n}\n',
       `held: syntax error
-       LU003 2:13 error: Not applied: the file does not parse (Expression expected.). The program keeps running the previous version.`,
+       LU003 2:13 warning: Not applied: the saved file does not parse (line 2: Expression expected). The program keeps running the previous version.`,
     );
   });
 
@@ -125,7 +125,7 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
       'function f(): number {\n  return 1;\n}\n',
       "function f(): number {\n  return 'one';\n}\n",
       `held: the edit introduces a type error
-       LU007 2:10 error: Held: Type 'string' is not assignable to type 'number' (TS2322). The program keeps the previous version; fix it, or apply anyway (Quick Fix).`,
+       LU007 2:10 warning: Not applied: the edit introduces a type error (line 2: Type 'string' is not assignable to type 'number'). The program keeps running the previous version; fix it and save, or apply anyway (Quick Fix).`,
       { file: 'main.ts', verdict: { blocking: true, reason: 'the edit introduces a type error', diagnostics: typeDiagnostics(file, { problems: [problem], javaScript: false }, true) } },
     );
   });
@@ -175,7 +175,7 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
     check(
       'function make() {\n  const count = 0;\n  return () => {\n    return 1;\n  };\n}\n',
       'function make() {\n  const count = 0;\n  return () => {\n    return count;\n  };\n}\n',
-      `patch: make/<arrow> (risk: it now reads \`count\`, which no function read before)`,
+      `patch: make › <function> (risk: it now reads \`count\`, which no function read before)`,
     );
   });
 });
