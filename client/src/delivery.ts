@@ -9,6 +9,20 @@ import { callTimeoutMs, isRuntimeError, runtimeCallExpression, type AnswerOf, ty
 import { RuntimeCaller } from '../../common/runtimeCall';
 import { cdpProxy, type CdpProxy } from './cdpProxy';
 
+/** Per session: the extension's calls through the proxy wait for this (`holdRuntimeCalls`). */
+const held = new Map<string, Promise<unknown>>();
+
+/**
+ * Holds the session's calls through the proxy until `until` settles. After a top-frame edit V8
+ * resumes with a step-in armed: a `callFunctionOn` sent then (any call of the runtime) is the first
+ * function entered, the step stops in it, and the program answers nothing (restartFrame.ts).
+ * Calls through `evaluate` are not held: those are the restart's own.
+ */
+export function holdRuntimeCalls(sessionId: string, until: Promise<unknown>): void {
+  const gate: Promise<unknown> = until.catch(() => undefined).finally(() => held.get(sessionId) === gate && held.delete(sessionId));
+  held.set(sessionId, gate);
+}
+
 /**
  * Calls a runtime method in a debug session: its answer, or the runtime's error. Rejects when the
  * session could not be asked (a timeout, js-debug's error) and with `RuntimeMissingError` when the
@@ -21,9 +35,10 @@ export async function callRuntime<M extends RuntimeMethod>(
   { timeoutMs = callTimeoutMs(method), viaEvaluate = false }: { timeoutMs?: number; viaEvaluate?: boolean } = {},
 ): Promise<AnswerOf<M> | RuntimeError> {
   const argJson = JSON.stringify(argument);
+  if (!viaEvaluate) await held.get(session.id);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    if (timeoutMs > 0) timer = setTimeout(() => reject(new Error(`${session.name} did not answer within ${timeoutMs / 1000} s (${method}${viaEvaluate ? ', through evaluate' : ''})`)), timeoutMs);
   });
   let answer: string;
   try {

@@ -13,6 +13,20 @@ import type { TargetTracker } from './targets';
 const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'restartFrame', 'goto', 'restart', 'disconnect', 'terminate']);
 
 const paused = new Set<string>();
+const stopWaiters = new Map<string, (() => void)[]>();
+
+/** Resolves at the session's next `stopped` event, or after `timeoutMs`. */
+export function nextStop(sessionId: string, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const list = stopWaiters.get(sessionId) ?? [];
+    list.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stopWaiters.set(sessionId, list);
+  });
+}
 const changes = new vscode.EventEmitter<{ sessionId: string; paused: boolean }>();
 /** A session paused, or runs again. */
 export const onDidChangePause = changes.event;
@@ -36,6 +50,8 @@ export function trackPauses(tracker: TargetTracker, log: vscode.LogOutputChannel
       onDidSendMessage: (m: { type?: string; event?: string }) => {
         if (m.type !== 'event') return;
         if (m.event === 'stopped') {
+          for (const wake of stopWaiters.get(session.id) ?? []) wake();
+          stopWaiters.delete(session.id);
           if (!paused.has(session.id)) {
             paused.add(session.id);
             changes.fire({ sessionId: session.id, paused: true });

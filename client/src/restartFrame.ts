@@ -14,8 +14,8 @@ import { hashText, type ScriptState } from '../../common/patch';
 import type { RestartFrame } from '../../common/protocol';
 import { withAccessorForm } from '../../common/runningText';
 import { cdpProxy } from './cdpProxy';
-import { askRuntime } from './delivery';
-import { isPaused } from './pauses';
+import { askRuntime, holdRuntimeCalls } from './delivery';
+import { isPaused, nextStop } from './pauses';
 
 interface DapFrame {
   id: number;
@@ -44,6 +44,10 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   }
   const state = await scriptState(session, params.file);
   if (!state.loaded || !state.scriptId || state.hash !== params.baseHash) return { ok: false, reason: 'the program no longer runs the text this update was computed from' };
+  // Nothing of the extension's enters the program until it stopped in the restarted frame
+  // (delivery.ts, holdRuntimeCalls); the restart's own calls below go through `evaluate` after it.
+  const stopped = nextStop(session.id, 3_000);
+  holdRuntimeCalls(session.id, stopped);
   // The accessor in the other spelling than V8 holds, as the runtime itself edits (common/runningText).
   const status = await setScriptSource(session, state.scriptId, withAccessorForm(params.code, params.file, state.accessorForm === 1 ? 0 : 1));
   if (status !== 'Ok') return { ok: false, reason: `V8 refused to restart it (${status})` };
@@ -52,6 +56,7 @@ export async function restartFrameInto(session: vscode.DebugSession, params: Res
   // the first one entered and the step stops in it; js-debug's `evaluate` answers, so these two
   // small calls go that way.
   const afterEdit = { viaEvaluate: true };
+  await stopped;
   // The waiting copy goes, and the update becomes a version of the program's history.
   const cancelled = params.pendingId
     ? await askRuntime(session, 'cancel', { ids: [params.pendingId], reason: 'applied by restarting the frame', restarted: true }, afterEdit)
