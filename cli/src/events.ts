@@ -79,7 +79,23 @@ export class EventLog {
     this.fd = destination ? fs.openSync(destination, 'a') : undefined;
   }
 
+  /** `ready` heard before the program's `started`/`attached`: it follows that line, as it means both. */
+  private readyHeld = false;
+  private begun = false;
+
   write(event: CliEvent): void {
+    if (event.event === 'ready' && !this.begun) {
+      this.readyHeld = true;
+      return;
+    }
+    this.writeLine(event);
+    if ((event.event === 'started' || event.event === 'attached') && !this.begun) {
+      this.begun = true;
+      if (this.readyHeld) this.writeLine({ event: 'ready' });
+    }
+  }
+
+  private writeLine(event: CliEvent): void {
     if (this.destination === undefined) return;
     const line = JSON.stringify({ v: EVENTS_VERSION, time: Date.now(), ...event });
     if (this.fd !== undefined) fs.writeSync(this.fd, line + '\n');

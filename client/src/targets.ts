@@ -1,11 +1,11 @@
 // Tracks the debuggees Live Update can update: js-debug's *child* sessions, one per process or
 // worker thread (the top-level launch session has no thread and never answers `evaluate`), that
 // answer the runtime's handshake. A session without the runtime, or a thread Node runs for itself
-// (its module-hooks thread), is never a target.
+// (its module-hooks thread, from which the debugger is detached), is never a target.
 import * as vscode from 'vscode';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
-import { cdpProxyUrl, forgetCdpProxy } from './cdpProxy';
+import { cdpProxy, cdpProxyUrl, forgetCdpProxy } from './cdpProxy';
 import { askRuntime, RuntimeMissingError } from './delivery';
 import { warnRestarter } from './launchAdvice';
 import { warnNotLive } from './restrictedMode';
@@ -100,7 +100,10 @@ export class TargetTracker implements vscode.Disposable {
       warnRestarter(info.restarter);
       return;
     }
-    if (info.internal) return;
+    if (info.internal) {
+      void this.detachInternal(session);
+      return;
+    }
     const proxy = await cdpProxyUrl(session);
     // A session that ended while the handshake was under way must not become a target.
     if (this.ended.delete(session.id)) return;
@@ -110,6 +113,25 @@ export class TargetTracker implements vscode.Disposable {
     this.emitter.fire(this.targets());
   }
 
+  /**
+   * Node's own module-hooks thread (Node < 22.15) is no thread of the user's program, yet js-debug
+   * lists it in the Call Stack (`[worker 1]`). The process's inspector connection, which js-debug's
+   * CDP proxy of the parent session shares, detaches from that worker (NodeWorker.detach with the
+   * worker's session id, the end of js-debug's target id); js-debug then ends the session as for a
+   * worker that exited. The thread runs on. (js-debug's own detach of a worker session sends
+   * NodeWorker.detach to the worker itself, which does not end it.)
+   */
+  private async detachInternal(session: vscode.DebugSession): Promise<void> {
+    const workerSession = /-([^-]+)$/.exec(String(session.configuration.__pendingTargetId))?.[1];
+    const proxy = session.parentSession && workerSession ? await cdpProxy(session.parentSession) : undefined;
+    if (!proxy) return;
+    try {
+      await proxy.send('NodeWorker.detach', { sessionId: workerSession });
+      this.log.info(`${session.name}: Node's module-hooks thread, not the program's: the debugger detached from it`);
+    } catch (e) {
+      this.log.info(`${session.name}: Node's module-hooks thread could not be detached (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();

@@ -7,10 +7,29 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { eventually } from '../support/eventually';
 import { fixture } from '../support/paths';
 import { cliEntry, programNodeArgs, readEvents } from './cliSupport';
+
+/** Command lines still running: a failed test must not leave one (its open pipes keep this file from ending). */
+const running = new Set<ReturnType<typeof spawn>>();
+after(async () => {
+  // Asked to stop (the command line then ends its program), killed if it does not within 5 s.
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          child.once('exit', () => {
+            clearTimeout(killer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+});
 
 function run(dir: string, ...args: string[]) {
   const child = spawn(process.execPath, [cliEntry, 'run', ...programNodeArgs(), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
@@ -18,7 +37,11 @@ function run(dir: string, ...args: string[]) {
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    running.delete(child);
+    resolve(code);
+  }));
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
@@ -54,7 +77,9 @@ test('the end of a redirected stdin does not stop the program, and the command l
     const all = readEvents(events);
     return all.some((e) => e.event === 'ready') ? all : undefined;
   }, 60_000);
-  const pid = log.find((e) => e.event === 'started')!['pid'] as number;
+  const started = log.findIndex((e) => e.event === 'started');
+  assert.ok(started >= 0 && started < log.findIndex((e) => e.event === 'ready'), `ready comes after started: ${JSON.stringify(log)}`);
+  const pid = log[started]!['pid'] as number;
   assert.match(cli.out(), /args: \["serve"\]/);
   assert.equal(cli.child.exitCode, null, cli.err());
   assert.ok(alive(pid));

@@ -90,8 +90,16 @@ export async function launch(program: vscode.Uri, name: string): Promise<vscode.
 
 /** Sessions that have started and not yet terminated. */
 const running = new Map<string, vscode.DebugSession>();
-vscode.debug.onDidStartDebugSession((s) => running.set(s.id, s));
+/** Every session that started, in order. */
+export const startedSessions: vscode.DebugSession[] = [];
+vscode.debug.onDidStartDebugSession((s) => {
+  running.set(s.id, s);
+  startedSessions.push(s);
+});
 vscode.debug.onDidTerminateDebugSession((s) => running.delete(s.id));
+
+/** Whether the session has started and not terminated. */
+export const isRunning = (session: vscode.DebugSession): boolean => running.has(session.id);
 
 /** Stops every debug session and waits until each has terminated. */
 export async function stopAll(): Promise<void> {
