@@ -310,6 +310,12 @@ export interface PatchReport {
   /** The version this apply created in the program's history (absent when nothing was applied). */
   version?: number;
   /**
+   * The program was in the middle of an event (its own code on the stack) when the update came:
+   * nothing is applied yet; the update lands whole when that event ends (runtime/src/atTurn.ts).
+   * Ask `applyProgress` with this token for the report (server/src/core/targetPort.ts).
+   */
+  queued?: string;
+  /**
    * Set by whoever delivered the patch (not the runtime): the program or thread ended before it
    * answered (a worker that exited, a process that quit). It runs no version any more; `error`
    * says what ended.

@@ -11,20 +11,19 @@
 //
 // Only in a turn of its own: inspector messages are not dispatched while another is being
 // handled, so an edit asked from inside the debugger's `evaluate` would never come. A program
-// that gives the runtime no turn (paused, or busy in a loop) gets the update the in-process way
-// when the debugger next asks (`QUEUE_LIMIT_MS`), as before.
+// that gives the runtime no turn (paused, or busy in a loop: atTurn.ts `EVENT_LIMIT_MS`, the same
+// wait as an update sent by `apply`) gets the update the in-process way when the debugger next asks.
 import { LANDINGS_TOKEN, type EditProgress, type Patch, type PatchReport, type SetScriptSourceResult } from '../../common/patch';
 import type { ProgressRequest } from '../../common/runtimeApi';
 import { clearTimeout, setImmediate, setTimeout, wallNow } from './clock';
 import { isError, type InProcessSession } from './inspectorSession';
+import { EVENT_LIMIT_MS } from './atTurn';
 import { editHere, makeEdit, runEdits, type EditRequest, type EditSteps } from './transaction';
 
 export type { SetScriptSourceResult };
 
 /** How long an edit may wait for the debugger before the runtime stops waiting. */
 const EDIT_TIMEOUT_MS = 10_000;
-/** How long an update may wait for its own turn before the next poll applies it in-process. */
-export const QUEUE_LIMIT_MS = 100;
 
 const slice = new Int32Array(new SharedArrayBuffer(4));
 
@@ -161,7 +160,7 @@ export class DebuggerApplies {
       this.settleStepped(entry);
     } else if (answer) entry.editor.answered(answer.seq, answer.result);
     // No turn came (paused, or a loop that never yields): apply it here, the in-process way.
-    if (entry.state === 'queued' && wallNow() - entry.queuedAt > QUEUE_LIMIT_MS) this.execute(entry, false);
+    if (entry.state === 'queued' && (wallNow() - entry.queuedAt > EVENT_LIMIT_MS || this.session.isPaused())) this.execute(entry, false);
     if (entry.state === 'done') {
       this.queue.delete(token);
       return { state: 'done', report: entry.report! };

@@ -77,6 +77,17 @@ export class InProcessSession {
   }
 
   /**
+   * Whether a debugger holds the program paused now. V8 answers a call-frame request with an
+   * unknown id by "Can only perform operation while paused" unless the program is paused (in any
+   * session): a probe that changes nothing.
+   */
+  isPaused(): boolean {
+    if (this.ensureDebugger()) return false;
+    const answer = this.post('Debugger.evaluateOnCallFrame', { callFrameId: 'live-update-probe', expression: '0' });
+    return isError(answer) && !/while paused/.test(answer.error);
+  }
+
+  /**
    * Forgets what this session knows of scripts and asks V8 again. Needed after another session
    * (the debugger's, restarting a frame) changed a script's text: V8's inspector keeps each
    * session's copy of a script's source, and only the session that edited it sees the new one.

@@ -10,6 +10,7 @@ import { eventually } from './eventually';
 import { runtimeDir } from './paths';
 import { runtimeNodeArgs } from '../../common/nodeOptions';
 import { applyThroughDebugger } from '../../common/debuggerApply';
+import { untilLanded } from '../../server/src/core/targetPort';
 
 /** The Node that runs test programs: LIVE_UPDATE_TEST_NODE (the 20/22/24 matrix) or this one. */
 export const testNode = (): string => process.env.LIVE_UPDATE_TEST_NODE || process.execPath;
@@ -87,8 +88,11 @@ export class InspectedProcess {
     return this.runtimeConnection.call;
   }
 
-  apply(patch: Patch): Promise<PatchReport> {
-    return this.ask('apply', patch);
+  /** `apply`, asked again until it landed when it waited for the program's event to end. */
+  async apply(patch: Patch): Promise<PatchReport> {
+    const landed = await untilLanded(await this.ask('apply', patch), (token) => this.ask('applyProgress', { token }));
+    if (isRuntimeError(landed)) throw new Error(landed.error);
+    return landed;
   }
 
   /**
