@@ -1,55 +1,33 @@
-// The npm acceptance of issue 6: consecutive published releases of small CommonJS libraries
-// (vendored under test/fixtures/npm-releases/<package>/<version>/index.js by
-// scripts/vendor-npm-releases.mjs), each loaded at release N in a real Node process under the
-// runtime as the user's own module, updated in place to N+1 the way the language server would
-// (test/support/patches.ts serverUpdate: the engine's analysis, holds, splice and definition
-// steps), and compared on a corpus of calls with a fresh process at N+1. The test runs a reduced
-// set (test/runtime/npmReleases.test.ts); the full set: `npm run test:npm-releases` (after a build).
+// The npm replay (issues 6 and 20): consecutive published releases of CommonJS libraries
+// (vendored under test/fixtures/npm-releases/<package>/<version>/ by scripts/vendor-npm-releases.mjs),
+// each loaded at release N in a real Node process under the runtime as the user's own code, its
+// files then saved as release N+1 through the update engine (the command line's engine, over the
+// test's inspector connection: analysis, holds, steps, delivery, report), and compared on a corpus
+// of calls (npmCorpus.ts) with a fresh process at N+1. Each pair is:
+//   correct — the live process answers every call as a fresh N+1;
+//   honest  — it does not, and the engine said so (some save was not reported `applied`, or left
+//             a warning or an error on its file);
+//   silent  — it does not, and every save was reported `applied` with at most information-level
+//             notes: what must never happen.
+// Each call of the corpus is compiled and run on its own, after the saves (live) or at start
+// (fresh): it builds its own arguments, so both processes compute on their own copy.
+// The test runs a reduced set (test/runtime/npmReleases.test.ts); the full set:
+// `npm run test:npm-releases` (after a build).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { UpdateReport } from '../../common/reports';
+import type { LiveDiagnostic } from '../../server/src/core/diagnostics';
+import { UpdateEngine } from '../../server/src/core/updateEngine';
+import { CORPUS } from './npmCorpus';
+import { InspectedPort } from './inspectedPort';
 import { InspectedProcess, testNode } from './inspectedProcess';
-import { patchOf, serverUpdate } from './patches';
 import { fixture } from './paths';
 
-export const releasesDir = fixture('npm-releases');
+export { CORPUS };
 
-/** Calls each package is compared on: an expression of `lib`, the module's exports as an importer holds them. */
-export const CORPUS: Record<string, string[]> = {
-  ms: [
-    "lib('1h')", "lib('2 days')", "lib('1.5h')", "lib('-1s')", "lib('100')", "lib('1y')", "lib('3 weeks')", "lib('1w')", "lib('10ms')", "lib('abc')",
-    "lib('')", 'lib(60000)', 'lib(60000, { long: true })', 'lib(-3600000)', 'lib(1e12, { long: true })', 'lib(1500)', 'lib(2 * 86400000, { long: true })',
-    "lib('5 mins')", "lib('1 hr')", "lib('.5 s')", 'lib(NaN)', 'lib(undefined)', "lib('1e3')", "lib(' 1h')", "lib('53 years')", 'lib(999)', 'lib(-1)',
-    'lib(36e5 * 1.5, { long: true })', "lib('2 Days')", "lib('1 msecs')", 'lib(Infinity)', "lib('a'.repeat(101))", 'lib(604800000)', 'lib(604800000, { long: true })',
-  ],
-  bytes: [
-    'lib(1024)', "lib('1KB')", "lib('1.5mb')", 'lib(1073741824)', 'lib(1024 ** 4)', 'lib(1024 ** 5)', 'lib(1000, { thousandsSeparator: "," })',
-    "lib(1000000, { thousandsSeparator: ',' })", 'lib(1536, { decimalPlaces: 0 })', 'lib(1536, { fixedDecimals: true })', "lib(1536, { unit: 'b' })",
-    "lib(1536, { unitSeparator: ' ' })", "lib('1 PB')", "lib('10')", "lib('abc')", 'lib(null)', 'lib(-2048)', 'lib.format && lib.format(100)',
-    "lib.parse && lib.parse('1tb')", 'lib(1.5)', "lib('1.5KB')", 'lib(1e20)', "lib('1024b')", 'lib(1023)', "lib(1536, { unit: 'KB', decimalPlaces: 3 })", 'lib(0)',
-  ],
-  cookie: [
-    "lib.parse('a=1; b=2')", "lib.parse('a=\"x y\"; c=%20')", "lib.parse('a=1;a=2')", "lib.parse('foo')", "lib.parse(' a = b ')", "lib.parse('a=%E0%A4%A')",
-    "lib.serialize('a', 'b')", "lib.serialize('a', 'b c')", "lib.serialize('a', 'b', { maxAge: 10 })", "lib.serialize('a', 'b', { httpOnly: true, secure: true, path: '/', domain: 'x.com' })",
-    "lib.serialize('a', 'b', { sameSite: 'lax' })", "lib.serialize('a', 'b', { sameSite: true })", "lib.serialize('a', 'b', { expires: new Date(0) })",
-    "lib.serialize('a b', 'c')", "lib.serialize('a', 'b', { priority: 'high' })", "lib.serialize('a', 'b', { partitioned: true })",
-    "lib.parse('a=1', { decode: (s) => s.toUpperCase() })", 'lib.parse(1)', 'Object.keys(lib).sort()', "lib.serialize('a', 'b', { maxAge: 1.5 })",
-    "lib.serialize('a', 'b', { path: 'x;y' })", "lib.parse('a=b; =c; d')", "lib.serialize('a', '\\u00e9')",
-  ],
-  camelcase: [
-    "lib('foo-bar')", "lib('foo_bar')", "lib('Foo-Bar')", "lib('foo bar')", "lib('--foo.bar')", "lib('fooBAR')", "lib('XMLHttpRequest')", "lib(['foo', 'bar'])",
-    "lib('foo-bar', { pascalCase: true })", "lib('ñandú-grande')", "lib('foo-1-bar')", "lib('__foo__')", "lib('')", "lib('a')", "lib('A')",
-    "lib('foo-BAR', { preserveConsecutiveUppercase: true })", "lib('Foo-BAR-baz', { locale: 'en-US' })", "lib('lodash.map')", "lib('foo.bar')", "lib('i-am-here')",
-    "lib('XMLHttpRequest', { preserveConsecutiveUppercase: true })", 'lib(1)', "lib('foo', 'bar')", "lib('Foo bar 2x')", "lib('I-ǅ-ı')", "lib('a1b')",
-  ],
-  'range-parser': [
-    "lib(1000, 'bytes=0-499')", "lib(1000, 'bytes=500-')", "lib(1000, 'bytes=-500')", "lib(1000, 'bytes=0-1,3-4')", "lib(1000, 'bytes=0-1,1-4', { combine: true })",
-    "lib(1000, 'bytes=1000-')", "lib(1000, 'items=0-5')", "lib(1000, 'bytes=x')", "lib(100, 'bytes=0-999')", "lib(1000, 'bytes=5-2')", "lib(1000, 'bytes= 0-1')",
-    "lib(0, 'bytes=0-1')", 'lib(1000)', "lib(1000, 'bytes=0-1, 2-3')", "lib(1000, 'bytes=-0')", "lib(1000, 'bytes=1-2-3')",
-  ],
-  'escape-html': ["lib('<a href=\"x\">&\\'</a>')", "lib('plain')", 'lib(123)', 'lib(null)', "lib('')", "lib('&amp;')", "lib('`x`')", "lib('a'.repeat(20) + '<')"],
-};
+export const releasesDir = fixture('npm-releases');
 
 /** Numeric order of `1.10.0` after `1.9.0`. */
 function compareVersions(a: string, b: string): number {
@@ -65,14 +43,26 @@ export function releasesOf(pkg: string): string[] {
 
 export const packages = (): string[] => Object.keys(CORPUS).filter((p) => fs.existsSync(path.join(releasesDir, p)));
 
-export function sourceOf(pkg: string, version: string): string {
-  return fs.readFileSync(path.join(releasesDir, pkg, version, 'index.js'), 'utf8');
+/** A release's files (relative paths, `/`-separated) and texts; `package.json` names the entry when there is one. */
+export function filesOf(pkg: string, version: string): Map<string, string> {
+  const root = path.join(releasesDir, pkg, version);
+  const out = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.set(path.relative(root, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf8'));
+    }
+  };
+  walk(root);
+  return out;
 }
 
-// The program: the library as the user's module `lib.js`, an importer holding its exports from the
-// start (`lib`), and `__corpus(calls)` giving each call's outcome as text.
+// The program: the library as the user's own code under `lib/`, an importer holding its exports
+// from the start (`lib`), and `__corpus(calls)` giving each call's outcome as text. Each call is
+// compiled and run on its own, so its arguments are its own.
 const MAIN = `const util = require('node:util');
-const lib = require('./lib.js');
+const lib = require('./lib');
 globalThis.__corpus = (calls) => JSON.stringify(calls.map((src) => {
   try {
     return 'ok ' + util.inspect((0, eval)('(lib) => ' + src)(lib), { depth: 6, sorted: true });
@@ -87,12 +77,20 @@ else {
 }
 `;
 
-function programDir(source: string): { dir: string; lib: string; main: string } {
+function programDir(files: Map<string, string>): { dir: string; lib: string; main: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lu-npm-'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "commonjs" }\n');
-  fs.writeFileSync(path.join(dir, 'lib.js'), source);
   fs.writeFileSync(path.join(dir, 'main.js'), MAIN);
-  return { dir, lib: path.join(dir, 'lib.js'), main: path.join(dir, 'main.js') };
+  const lib = path.join(dir, 'lib');
+  writeFiles(lib, files);
+  return { dir, lib, main: path.join(dir, 'main.js') };
+}
+
+function writeFiles(root: string, files: Map<string, string>): void {
+  for (const [file, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
 }
 
 const freshCache = new Map<string, string[]>();
@@ -101,9 +99,9 @@ export function fresh(pkg: string, version: string): string[] {
   const key = `${pkg}@${version}`;
   const cached = freshCache.get(key);
   if (cached) return cached;
-  const { dir, main } = programDir(sourceOf(pkg, version));
+  const { dir, main } = programDir(filesOf(pkg, version));
   try {
-    const out = execFileSync(testNode(), [main, 'once', JSON.stringify(CORPUS[pkg])], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const out = execFileSync(testNode(), [main, 'once', JSON.stringify(CORPUS[pkg])], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024 });
     const results = JSON.parse(out) as string[];
     freshCache.set(key, results);
     return results;
@@ -113,27 +111,49 @@ export function fresh(pkg: string, version: string): string[] {
 }
 
 /**
- * The pairs that do not match after the live update today, with why (the last full run: 98 pairs,
- * 55 behave differently, 50 of them match, 43 alike stay alike). A test fails when another pair fails, or when one of these
- * starts to match (then it comes off this list).
+ * The files to save for an update from `before` to `after`, in the order a save of each is made:
+ * what a file requires before the file (dependencies are new when their users' definitions run
+ * again, as in a fresh start). Files only in `after` are written, not saved (no program runs them
+ * yet); files only in `before` stay as they were loaded.
  */
-export const KNOWN_FAILURES: Record<string, string> = {
-  // V8 LiveEdit keeps existing closures on old code (LU006), which importers hold, when its text diff
-  // does not match the function to its new text. The server's model of that diff predicts these
-  // (analysis/liveEditOrder.ts), and no way of applying the update avoids them: a function that
-  // moved past others (its text deleted and inserted elsewhere), a header edited at its first token
-  // (`function(` → `function (`), a declaration that became an arrow. A changed function the module
-  // only calls is re-made instead (analysis/remadeFunctions.ts: cookie 1.0.2 → 1.1.0's `endIndex`);
-  // these are exported or are the exports themselves, which importers hold.
-  'ms 0.7.1 → 0.7.2': 'V8 stale closures (module.exports = function(…): a space inserted before its parameters)',
-  'cookie 0.7.2 → 1.0.0': 'V8 stale closures (parse, decode and isDate moved past other functions)',
-  'camelcase 4.1.0 → 5.0.0': 'V8 stale closures (function declarations became arrows)',
-  // The module was restructured around a different exported object: the importer holds the old one.
-  'ms 0.1.0 → 0.2.0': 'restructured (an IIFE assigning a global became module.exports = function)',
-  'bytes 1.0.0 → 2.1.0': 'exports replaced (module.exports = function … became module.exports = bytes, a new function)',
-};
+export function savesOf(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changed = [...after.keys()].filter((f) => /\.[cm]?js$/.test(f) && before.has(f) && before.get(f) !== after.get(f)).sort();
+  const requires = (file: string): string[] => {
+    const text = after.get(file) ?? '';
+    const out: string[] = [];
+    for (const m of text.matchAll(/\brequire\s*\(\s*(['"])(\.[^'"]*)\1\s*\)/g)) {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[2]!));
+      const found = [base, `${base}.js`, `${base}/index.js`].find((c) => after.has(c));
+      if (found) out.push(found);
+    }
+    return out;
+  };
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string): void => {
+    if (state.has(file)) return; // done, or a cycle: the file already on the way comes first
+    state.set(file, 'visiting');
+    for (const dep of requires(file)) visit(dep);
+    state.set(file, 'done');
+    if (changed.includes(file)) order.push(file);
+  };
+  for (const file of changed) visit(file);
+  return order;
+}
 
 export const pairName = (r: { pkg: string; from: string; to: string }): string => `${r.pkg} ${r.from} → ${r.to}`;
+
+export type Verdict = 'correct' | 'honest' | 'silent';
+
+export interface SaveRecord {
+  file: string;
+  outcome: UpdateReport['outcome'] | 'none';
+  summary?: string;
+  /** Warnings and errors the save left on the file (code: message). */
+  warnings: string[];
+  /** Information and hints it left (code: message). */
+  notes: string[];
+}
 
 export interface PairResult {
   pkg: string;
@@ -141,72 +161,84 @@ export interface PairResult {
   to: string;
   /** Fresh N and fresh N+1 answer the corpus differently. */
   differs: boolean;
-  /** After the live update, the process answers exactly as a fresh N+1. */
-  matches: boolean;
-  /** Why not: held, refused, a step that threw, or the calls that differ. */
+  verdict: Verdict;
+  /** Every save was reported `applied` (or changed nothing) and left no warning or error. */
+  claimedApplied: boolean;
+  saves: SaveRecord[];
+  /** Why not correct: the calls that differ. */
   failure?: string;
-  /** The engine held the update because a changed function reads a new top-level declaration (LU013). */
-  newDeclarations?: true;
-  /** Labels of the definition steps the update ran. */
-  steps: string[];
-  functions: number;
 }
 
-/** Loads `from` under the runtime, updates it in place to `to` as the server would, and compares. */
+/** Loads `from` under the runtime, saves `to` over it through the update engine, and compares. */
 export async function livePair(pkg: string, from: string, to: string): Promise<PairResult> {
   const calls = CORPUS[pkg]!;
   const expected = fresh(pkg, to);
   const differs = JSON.stringify(fresh(pkg, from)) !== JSON.stringify(expected);
-  const before = sourceOf(pkg, from);
-  const after = sourceOf(pkg, to);
+  const before = filesOf(pkg, from);
+  const after = filesOf(pkg, to);
   const { dir, lib, main } = programDir(before);
-  const base = { pkg, from, to, differs, steps: [] as string[], functions: 0 };
   let p: InspectedProcess | undefined;
+  let engine: UpdateEngine | undefined;
   try {
     p = await InspectedProcess.start(main, { cwd: dir });
     await p.waitForLine(/^ready/);
-    const run = async (): Promise<string[]> => JSON.parse(await p!.evaluate<string>(`__corpus(${JSON.stringify(calls)})`)) as string[];
-    const atStart = await run();
-    if (JSON.stringify(atStart) !== JSON.stringify(fresh(pkg, from))) return { ...base, matches: false, failure: `release ${from} under Live Update differs from a fresh ${from}` };
-    if (before === after) return { ...base, matches: true };
-    // Held or refused, the program keeps release N: it matches only where N and N+1 answer alike.
-    const kept = async (failure: string, extra: Partial<PairResult> = {}): Promise<PairResult> => {
-      const same = JSON.stringify(await run()) === JSON.stringify(expected);
-      return { ...base, ...extra, matches: same, ...(same ? {} : { failure }) };
-    };
-    const update = serverUpdate(lib, before, after);
-    if ('held' in update) return await kept(`held: ${update.held}`, update.held.endsWith('(LU013)') ? { newDeclarations: true } : {});
-    const steps = update.patch.steps?.map((s) => s.label) ?? [];
-    const functions = update.patch.functions.length;
-    const report = await p.apply(patchOf(update.patch));
-    if (!report.ok) {
-      const script = report.scripts[0];
-      return await kept(`refused: ${script?.reason ?? report.error ?? script?.v8Status}`, { steps, functions });
+    const process = p;
+    engine = new UpdateEngine(new InspectedPort([{ id: 't', name: pkg, process }]));
+    // The new release's files are on disk before the first save: a save that runs a `require`
+    // again finds them, as a fresh start would.
+    writeFiles(lib, after);
+    const saves: SaveRecord[] = [];
+    let got: string[];
+    try {
+      for (const file of savesOf(before, after)) {
+        const outcome = await engine.onSave(path.join(lib, file), after.get(file)!);
+        saves.push(record(file, outcome.report, outcome.diagnostics));
+      }
+      got = JSON.parse(await p.evaluate<string>(`__corpus(${JSON.stringify(calls)})`)) as string[];
+    } catch (e) {
+      // The program died (or stopped answering) during a save or the calls: no call answers.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const last = p.stderr().trim().split('\n').filter((l) => !/Debugger|inspector|help, see/.test(l)).slice(-1)[0];
+      const exit = p.exitCode === undefined ? '' : ` (exit code ${p.exitCode})`;
+      got = calls.map(() => `the program died: ${e instanceof Error ? e.message : String(e)}${exit}${last ? ` (${last.trim()})` : ''}`);
     }
-    const got = await run();
-    const stale = report.scripts[0]?.staleClosures?.map((c) => `${c.function} (${c.reason})`);
-    const why = stale?.length ? ` — V8 left existing closures on the old code (LU006): ${stale.join(', ')}` : '';
+    const claimedApplied = saves.every((s) => (s.outcome === 'applied' || s.outcome === 'no-change' || s.outcome === 'none') && s.warnings.length === 0);
     const wrong = calls.map((c, i) => ({ c, got: got[i], want: expected[i] })).filter((r) => r.got !== r.want);
-    if (wrong.length === 0) return { ...base, steps, functions, matches: true };
-    const shown = wrong.slice(0, 3).map((w) => `${w.c} → ${w.got} (fresh: ${w.want})`).join('; ');
-    return { ...base, steps, functions, matches: false, failure: `${wrong.length} of ${calls.length} calls differ${why}: ${shown}` };
+    const base = { pkg, from, to, differs, claimedApplied, saves };
+    if (wrong.length === 0) return { ...base, verdict: 'correct' };
+    const shown = wrong.slice(0, 2).map((w) => `${w.c} → ${clip(w.got)} (fresh: ${clip(w.want)})`).join('; ');
+    return { ...base, verdict: claimedApplied ? 'silent' : 'honest', failure: `${wrong.length} of ${calls.length} calls differ: ${shown}` };
   } finally {
+    engine?.forgetTarget('t');
     await p?.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export interface Figure {
+function record(file: string, report: UpdateReport, diagnostics: LiveDiagnostic[]): SaveRecord {
+  const text = (d: LiveDiagnostic): string => `${d.code}: ${d.message}`;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning' || d.severity === 'error').map(text);
+  const notes = diagnostics.filter((d) => d.severity !== 'warning' && d.severity !== 'error').map(text);
+  return { file, outcome: report.outcome, summary: report.summary, warnings, notes };
+}
+
+function clip(text: string | undefined): string {
+  return text === undefined ? 'undefined' : text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+export interface LibraryFigure {
+  pkg: string;
   pairs: number;
-  differing: number;
-  matched: number;
-  /** Pairs whose behaviour is the same, and still the same after the update. */
-  sameKept: number;
-  /** Differing pairs the engine held for new top-level declarations (LU013, not definitions' part). */
-  heldForNewDeclarations: number;
-  /** Differing pairs not held for new declarations, and how many of them match. */
-  withoutNewDeclarations: { differing: number; matched: number };
-  failures: PairResult[];
+  correct: number;
+  honest: number;
+  silent: number;
+  /** Correct pairs reported partial anyway (the engine could not prove what it did). */
+  cautious: number;
+}
+
+export interface Figure {
+  libraries: LibraryFigure[];
+  total: LibraryFigure;
   results: PairResult[];
 }
 
@@ -222,35 +254,60 @@ export async function runPairs(pairs: { pkg: string; from: string; to: string }[
       }
     }),
   );
-  const differing = results.filter((r) => r.differs);
-  return {
-    pairs: results.length,
-    differing: differing.length,
-    matched: differing.filter((r) => r.matches).length,
-    sameKept: results.filter((r) => !r.differs && r.matches).length,
-    heldForNewDeclarations: differing.filter((r) => r.newDeclarations).length,
-    withoutNewDeclarations: { differing: differing.filter((r) => !r.newDeclarations).length, matched: differing.filter((r) => !r.newDeclarations && r.matches).length },
-    failures: results.filter((r) => !r.matches),
-    results,
-  };
+  const tally = (pkg: string, of: PairResult[]): LibraryFigure => ({
+    pkg,
+    pairs: of.length,
+    correct: of.filter((r) => r.verdict === 'correct').length,
+    honest: of.filter((r) => r.verdict === 'honest').length,
+    silent: of.filter((r) => r.verdict === 'silent').length,
+    cautious: of.filter((r) => r.verdict === 'correct' && !r.claimedApplied).length,
+  });
+  const libraries = [...new Set(results.map((r) => r.pkg))].map((pkg) => tally(pkg, results.filter((r) => r.pkg === pkg)));
+  return { libraries, total: tally('total', results), results };
 }
 
-export function allPairs(): { pkg: string; from: string; to: string }[] {
+/** Every consecutive pair of the packages `only` names (all when absent); `name@version` names the one pair from that release. */
+export function allPairs(only?: string[]): { pkg: string; from: string; to: string }[] {
   const out: { pkg: string; from: string; to: string }[] = [];
   for (const pkg of packages()) {
+    const wanted = only?.filter((o) => o === pkg || o.startsWith(`${pkg}@`));
+    if (only && !wanted?.length) continue;
     const versions = releasesOf(pkg);
-    for (let i = 0; i + 1 < versions.length; i++) out.push({ pkg, from: versions[i]!, to: versions[i + 1]! });
+    for (let i = 0; i + 1 < versions.length; i++) {
+      if (wanted?.length && !wanted.some((o) => o === pkg || o === `${pkg}@${versions[i]}`)) continue;
+      out.push({ pkg, from: versions[i]!, to: versions[i + 1]! });
+    }
   }
   return out;
 }
 
+/** The last `n` consecutive pairs of each package. */
+export function lastPairs(n: number): { pkg: string; from: string; to: string }[] {
+  return packages().flatMap((pkg) => {
+    const v = releasesOf(pkg).slice(-(n + 1));
+    return v.slice(0, -1).map((from, i) => ({ pkg, from, to: v[i + 1]! }));
+  });
+}
+
+export const percent = (a: number, b: number): string => (b ? ((100 * a) / b).toFixed(1) : '100.0');
+
+/** The table: per library pairs, correct, honest partial, silent; then the totals and every pair that is not correct. */
 export function describeFigure(f: Figure): string {
-  const pct = (a: number, b: number): string => (b ? ((100 * a) / b).toFixed(1) : '100');
-  const w = f.withoutNewDeclarations;
+  const row = (l: LibraryFigure) =>
+    `${l.pkg.padEnd(16)} ${String(l.pairs).padStart(5)} ${String(l.correct).padStart(8)} ${String(l.honest).padStart(15)} ${String(l.silent).padStart(7)} ${String(l.cautious).padStart(9)}`;
   const lines = [
-    `npm releases: ${f.pairs} consecutive release pairs, ${f.differing} behave differently on the corpus; ${f.matched} of those (${pct(f.matched, f.differing)}%) match a fresh N+1 after the live update; ${f.sameKept} of ${f.pairs - f.differing} pairs that behave alike still do.`,
-    `  ${f.heldForNewDeclarations} differing pairs are held because a changed function reads a new top-level declaration (LU013); without them ${w.matched} of ${w.differing} (${pct(w.matched, w.differing)}%) match.`,
+    `${'library'.padEnd(16)} ${'pairs'.padStart(5)} ${'correct'.padStart(8)} ${'honest partial'.padStart(15)} ${'silent'.padStart(7)} ${'cautious'.padStart(9)}`,
+    ...f.libraries.map(row),
+    row(f.total),
+    `npm releases: ${f.total.pairs} release pairs of ${f.libraries.length} libraries: ${f.total.correct} correct (${percent(f.total.correct, f.total.pairs)}%), ${f.total.honest} honest partial, ${f.total.silent} silent; ${f.total.cautious} correct pairs were reported partial.`,
   ];
-  for (const r of f.failures) lines.push(`  FAIL ${r.pkg} ${r.from} → ${r.to}${r.differs ? '' : ' (same behaviour)'}: ${r.failure}`);
+  for (const r of f.results.filter((x) => x.verdict !== 'correct')) {
+    const said = r.saves.filter((s) => s.outcome !== 'applied').map((s) => `${s.file}: ${s.outcome}${s.summary ? ` (${clip(s.summary)})` : ''}`);
+    const saved = r.saves.map((s) => s.file).join(', ') || 'none';
+    lines.push(`  ${r.verdict.toUpperCase()} ${pairName(r)}${r.differs ? '' : ' (same behaviour)'} [saved: ${saved}]: ${r.failure}${said.length ? ` — said: ${said.join('; ')}` : ''}`);
+    if (!process.env.LIVE_UPDATE_NPM_DETAILS) continue;
+    for (const s of r.saves) for (const w of new Set(s.warnings)) lines.push(`      ${s.file}: ${w}`);
+    for (const s of r.saves) for (const n of [...new Set(s.notes)]) lines.push(`      ${s.file} (note): ${clip(n)}`);
+  }
   return lines.join('\n');
 }
