@@ -129,11 +129,14 @@ export interface ModuleStep {
    */
   once?: string;
   /**
-   * The top-level function this step re-makes (server/src/analysis/remadeFunctions.ts): its
+   * The function this step re-makes, by its display name (server/src/analysis/remadeFunctions.ts,
+   * classMembers.ts): its
    * binding takes a new closure of its new text, where V8 left the old one. The runtime does not
    * look for that function's old closures afterwards: the step's own undo record holds the old one.
    */
   remakes?: string;
+  /** The analysis's path of that function where it differs from its name (a class member: `C{}/m`). */
+  remakesPath?: string;
   /**
    * `once` keys this step reverses (a reverse transformer run by a rollback): the runtime forgets
    * them, so rolling forward again runs the forward transformer again.

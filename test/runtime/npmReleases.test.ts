@@ -32,7 +32,7 @@ const SHAPES = [
   'marked@0.3.15', // a regex table inside an IIFE wrapper, and tables merged from it at load
   'semver@5.7.1', // a regex table built by a counter (`R++`) and a compile loop
   'semver@6.3.2', // the entry moved (package.json `main`): no running file changed
-  'semver@7.6.2', // a getter added to a class that existing code relies on
+  'semver@7.6.2', // a getter added to a class that existing code relies on (now added to the running class)
   'qs@6.2.6', // the same name added by two modules: the second save is refused
   'qs@6.6.0', // an options object built at load, read with a new member
   'diff@3.0.1', // Babel's `exports.a = exports.b = … = undefined` header changed
@@ -40,33 +40,31 @@ const SHAPES = [
   'filesize@3.2.1', // a table inside a UMD wrapper, restructured
   'mime@2.4.6', // an object built at load (`new Mime(table)`) from a changed data module
   'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`)
-  'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added
+  'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added (now not run again)
 ];
 
 /** Today's verdicts of the pairs of the reduced set that are not correct, and what makes them so. */
 const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string; onlyOnNode?: number }> = {
-  'ms 0.1.0 → 0.2.0': { verdict: 'silent', why: 'an IIFE assigning module.exports became module.exports = function: the importer holds the old function (LU017 note only)' },
+  'ms 0.1.0 → 0.2.0': { verdict: 'honest', why: 'an IIFE assigning module.exports became module.exports = function: the importer holds the old function (partial: the wrapper and the new wiring not run, LU009 warnings)' },
   'ms 0.7.1 → 0.7.2': { verdict: 'honest', why: 'V8 stale closure of module.exports (LU006, partial)' },
-  'bytes 1.0.0 → 2.1.0': { verdict: 'silent', why: 'module.exports replaced by another function: the importer holds the old one (LU017 note only)' },
+  'bytes 1.0.0 → 2.1.0': { verdict: 'honest', why: 'module.exports replaced by another function: the importer holds the old one (partial, LU009 warning)' },
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
-  'marked 0.3.3 → 0.3.4': { verdict: 'silent', why: 'Renderer.prototype.text added inside the IIFE wrapper is not run; changed code calls it' },
-  'marked 0.3.15 → 0.3.16': { verdict: 'silent', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run' },
-  'mustache 4.0.1 → 4.1.0': { verdict: 'silent', why: 'Writer.prototype.getConfigEscape/getConfigTags added inside the UMD factory are not run' },
-  'mustache 4.1.0 → 4.2.0': { verdict: 'silent', why: 'mustache.version assigned inside the UMD factory is not re-run' },
-  'semver 5.7.1 → 5.7.2': { verdict: 'silent', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (LU009 notes)' },
+  'marked 0.3.3 → 0.3.4': { verdict: 'honest', why: 'Renderer.prototype.text added inside the IIFE wrapper is not run; changed code calls it (partial: the wrapper ran at load)' },
+  'marked 0.3.15 → 0.3.16': { verdict: 'honest', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run (partial)' },
+  'mustache 4.0.1 → 4.1.0': { verdict: 'honest', why: 'Writer.prototype.getConfigEscape/getConfigTags added inside the UMD factory are not run (partial: the factory ran at load)' },
+  'mustache 4.1.0 → 4.2.0': { verdict: 'honest', why: 'mustache.version assigned inside the UMD factory is not re-run (partial: the factory ran at load)' },
+  'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'silent', why: 'package.json main moved to index.js: no running file changed, nothing saved' },
-  'semver 7.6.2 → 7.6.3': { verdict: 'silent', why: 'class Range gained `get range()`: the live prototype does not get it (LU011 note)' },
   'qs 6.2.6 → 6.3.0': { verdict: 'honest', why: '`var utils` added by two modules: the second save is refused' },
-  'qs 6.6.0 → 6.6.1': { verdict: 'silent', why: 'stringify.js `defaults` gains `formatter`, not re-run (LU009 note); formats.js exports rebuilt' },
-  'diff 3.0.1 → 3.1.0': { verdict: 'silent', why: "Babel's chained `exports.… = undefined` header re-ran and wiped every export; the unchanged wiring after it did not" },
+  'qs 6.6.0 → 6.6.1': { verdict: 'honest', why: 'stringify.js `defaults` gains `formatter`, not re-run (partial, LU009 warning); formats.js exports rebuilt' },
+  'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
   'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'V8 stale closure of get; exports wiring kept (LU006, LU009 warnings)' },
-  'pluralize 1.0.3 → 1.1.0': { verdict: 'silent', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $&" },
-  'pluralize 6.0.0 → 7.0.0': { verdict: 'silent', why: 'Node 24 only: the program is killed by a signal after the save was reported applied', onlyOnNode: 24 },
-  'pluralize 7.0.0 → 8.0.0': { verdict: 'silent', why: 'rule lists registered inside the UMD factory are not re-run (on Node 24: the program is killed by a signal)' },
-  'filesize 3.2.1 → 3.3.0': { verdict: 'silent', why: 'the symbol table inside the UMD wrapper was restructured: not re-run' },
-  'mime 2.4.6 → 2.4.7': { verdict: 'silent', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt' },
-  'path-to-regexp 0.1.9 → 0.1.10': { verdict: 'silent', why: 'the exported function was renamed: the importer holds the old one' },
-  'path-to-regexp 6.1.0 → 6.2.0': { verdict: 'silent', why: "TypeScript's new `exports.… = void 0` header ran and wiped the exports; the unchanged wiring after it did not" },
+  'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
+  'pluralize 6.0.0 → 7.0.0': { verdict: 'honest', why: 'Node 24 only: the program is killed by a signal after the save (reported partial: the UMD factory ran at load)', onlyOnNode: 24 },
+  'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
+  'filesize 3.2.1 → 3.3.0': { verdict: 'honest', why: 'the symbol table inside the UMD wrapper was restructured: not re-run (partial: the wrapper ran at load)' },
+  'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },
+  'path-to-regexp 0.1.9 → 0.1.10': { verdict: 'honest', why: 'the exported function was renamed: the importer holds the old one (partial, LU009 warning)' },
 };
 
 describe('runtime: npm releases updated in place', () => {

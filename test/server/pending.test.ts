@@ -62,10 +62,12 @@ describe('language server: updates of busy code', { timeout: 60_000 }, () => {
     await eventually('no pending update', () => client.pendingChanges.at(-1)?.length === 0);
     assert.match((await debuggee.scriptState({ file })).code!, /main v2/);
 
-    // The next save starts from what runs now (the server re-reads it).
+    // The next save starts from what runs now (the server re-reads it). `main` has returned: its
+    // new code would run only at a fresh start, and the update says so (issue 20).
     await client.save(file, withMain('v3', withHandle()));
     const next = await client.nextUpdate(3);
-    assert.equal(next.outcome, 'applied', JSON.stringify(next));
+    assert.equal(next.outcome, 'partial', JSON.stringify(next));
+    assert.match(next.summary, /^Partly live: top-level code not run again: `call main\(\)\.then` stays as the module loaded it/);
   });
 
   it('drops an update that waits past liveUpdate.deferTimeoutMs, with the reason on the function', async () => {

@@ -135,7 +135,7 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
       "function f() {\n  return 1;\n}\nconsole.log('start');\n",
       "function f() {\n  return 1;\n}\nconsole.log('started');\n",
       `patch: (no function)
-       LU009 4:1 information: This top-level statement was not re-run: it acts outside the module (it calls \`console.log\`). The running program keeps what the previous version did; run it now with the Quick Fix.`,
+       LU009 4:1 warning: This top-level statement was not re-run: it acts outside the module (it calls \`console.log\`). The running program keeps what the previous version did; run it now with the Quick Fix.`,
     );
   });
 

@@ -91,7 +91,8 @@ describe('language server: restarted with updates waiting in a program', { timeo
     assert.deepEqual(third.updates, []);
     // And the next save starts from what runs: main v3.
     await third.save(file, withMain('v4'));
-    assert.equal((await third.nextUpdate(0)).outcome, 'applied');
+    // `main` has returned: its new code would run only at a fresh start, which the update says (issue 20).
+    assert.equal((await third.nextUpdate(0)).outcome, 'partial');
     assert.match((await target.process.scriptState({ file })).code!, /main v4/);
   });
 

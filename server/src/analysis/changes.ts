@@ -110,7 +110,7 @@ function reshapedOf(before: FileFunctions, after: FileFunctions, removed: Functi
 }
 
 /** A member removed in one kind and added in another under the same name (`size()` → `get size()`). */
-function reshapedMembers(removed: FunctionInfo[], added: FunctionInfo[]): ReshapedBinding[] {
+export function reshapedMembers(removed: FunctionInfo[], added: FunctionInfo[]): ReshapedBinding[] {
   const base = (fn: FunctionInfo) => fn.path.replace(/(^|\/)(get|set) /g, '$1');
   const out: ReshapedBinding[] = [];
   for (const fn of added) {

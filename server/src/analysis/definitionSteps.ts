@@ -29,8 +29,10 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
   const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   const runnable = new Map<string, Rerun>();
   const why = new Map<string, string>();
+  // Bindings declared as values (not functions or classes): what `module.exports = name` can merge.
+  const valueNames = new Set(after.topLevel.filter((s) => s.key.startsWith('var ') || s.key.startsWith('let ') || s.key.startsWith('const ')).filter((s) => s.reason !== 'declares a function').flatMap((s) => s.names));
   for (const s of after.topLevel) {
-    const r = rerunOf(s, newNames, options);
+    const r = rerunOf(s, newNames, options, valueNames);
     if (typeof r === 'string') why.set(s.key, r);
     else if (r) runnable.set(s.key, r);
   }
@@ -62,7 +64,10 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
     for (const s of included) {
       for (const root of s.fills) {
         const declaration = declaredBy.get(root);
-        if (declaration && runnable.has(declaration.key)) seeds.add(declaration.key);
+        // Made anew only when every statement that fills it runs again: a member that code not run
+        // again had put there (`var handlers = api.handlers = {}`) would be lost (issue 20, shape F).
+        const fillers = after.topLevel.filter((t) => t !== declaration && t.fills.includes(root));
+        if (declaration && runnable.has(declaration.key) && fillers.every((t) => runnable.has(t.key))) seeds.add(declaration.key);
       }
     }
     if (seeds.size === before) break;
@@ -85,13 +90,16 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModule: boolean }): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
   if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
   const readsNew = s.reads.find((n) => newNames.has(n));
   if (readsNew) return `it reads \`${readsNew}\`, new at the top level`;
   if (s.immutable) return 'its `const` binding cannot be assigned in the running module';
+  // Compilers' header (`exports.b = exports.a = void 0;`): it only resets what the wiring after it
+  // assigns; run again alone, it would wipe the exports importers hold.
+  if (resetsExportsOnly(s.source)) return undefined;
   const sf = ts.createSourceFile('statement.js', s.source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const statement = sf.statements[0];
   if (!statement || sf.statements.length !== 1) return 'Live Update could not isolate it';
@@ -114,6 +122,10 @@ function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModul
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = e.left.getText(sf).replace(/\s+/g, '');
       if (left === 'module.exports') {
+        // Anything but an object the merge can carry onto the exports object importers hold (a
+        // function, a class, what a call returns): they keep the one they loaded. Not run again,
+        // and said (issue 20).
+        if (!mergeable(skipParens(e.right), valueNames)) return 'it gives `module.exports` a new value that is not an object the update can merge: the modules that loaded it hold the previous one';
         return { code: `${MERGE_EXPORTS}(${e.right.getText(sf)});`, assigns: ['module.exports', 'module.exports.*'], produces: [EXPORTS_OBJECT], wiresExports: false };
       }
       const exportsRoot = /^(module\.exports|exports)[.[]/.exec(left)?.[1];
@@ -134,6 +146,16 @@ function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModul
     return { code: s.source, assigns: fills, produces: [], wiresExports: s.fills.includes('exports') || s.fills.includes('module') };
   }
   return 'Live Update does not re-run this kind of statement';
+}
+
+/** `module.exports = {…}` or `= name` of a value binding: an object the merge carries onto the exports importers hold. */
+function mergeable(value: ts.Expression, valueNames: ReadonlySet<string>): boolean {
+  return ts.isObjectLiteralExpression(value) || (ts.isIdentifier(value) && valueNames.has(value.text));
+}
+
+/** `exports.a = exports.b = void 0;` as tsc and Babel emit it before the exports are assigned. */
+export function resetsExportsOnly(source: string): boolean {
+  return /^(\s*(module\.)?exports(\.[\w$]+|\[["'][^"']+["']\])\s*=\s*)+(void 0|undefined)\s*;?\s*$/.test(source);
 }
 
 function skipParens(e: ts.Expression): ts.Expression {

@@ -38,6 +38,12 @@ export interface FunctionInfo {
   isAsync: boolean;
   isGenerator: boolean;
   kind: 'function' | 'method' | 'getter' | 'setter' | 'constructor' | 'arrow' | 'function-expression';
+  /**
+   * It runs once, when the module loads, and never again: an IIFE wrapper (`;(function () { … })()`)
+   * or the factory a UMD wrapper calls, at the top level or inside another such. Its own statements
+   * are a top level of their own: an update swaps their text but does not run them again.
+   */
+  loadTime?: true;
 }
 
 export interface FileFunctions {
@@ -217,6 +223,7 @@ export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement
         isAsync: hasModifier(node, ts.SyntaxKind.AsyncKeyword),
         isGenerator: !!(node as ts.FunctionDeclaration).asteriskToken,
         kind: kindOf(node),
+        ...(runsAtLoad(node) ? { loadTime: true as const } : {}),
       });
       ts.forEachChild(node, (child) => visit(child, path, undefined, displayName));
       return;
@@ -234,6 +241,41 @@ export function functionTree(sf: ts.SourceFile, facts: ScopeFacts, at: Placement
     ts.forEachChild(node, (child) => visit(child, scope, undefined, enclosing));
   };
   return { functions, visit, ambiguous: () => ambiguous, slashed };
+}
+
+/** The expression `node` is part of, past parentheses and `!`/`void` (`!function () {}()`). */
+function outerOf(node: ts.Node): ts.Node {
+  let n = node;
+  while (ts.isParenthesizedExpression(n.parent) || (ts.isPrefixUnaryExpression(n.parent) && n.parent.operator === ts.SyntaxKind.ExclamationToken) || ts.isVoidExpression(n.parent)) n = n.parent;
+  return n;
+}
+
+/** `fn` is called where it is written: `(function () {})()`, `(function () {}).call(this)`. */
+function isInvokedInPlace(fn: ts.Node): boolean {
+  const outer = outerOf(fn);
+  const parent = outer.parent;
+  if (ts.isCallExpression(parent) && parent.expression === outer) return true;
+  return ts.isPropertyAccessExpression(parent) && parent.expression === outer && (parent.name.text === 'call' || parent.name.text === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent;
+}
+
+/**
+ * Whether a function runs only while the module loads (`FunctionInfo.loadTime`): invoked in place,
+ * or handed to a function invoked in place (a UMD factory), with no function around it but such.
+ */
+function runsAtLoad(node: FunctionNode): boolean {
+  if (!ts.isFunctionExpression(node) && !ts.isArrowFunction(node)) return false;
+  const outer = outerOf(node);
+  const factoryOf = ts.isCallExpression(outer.parent) && outer.parent.arguments.includes(outer as ts.Expression) ? outer.parent : undefined;
+  const inPlace = isInvokedInPlace(node);
+  if (!inPlace && !(factoryOf && isFunctionNode(skipParens(factoryOf.expression)) && isInvokedInPlace(skipParens(factoryOf.expression)))) return false;
+  for (let up = node.parent; up; up = up.parent) if (isFunctionNode(up)) return runsAtLoad(up);
+  return true;
+}
+
+function skipParens(node: ts.Node): ts.Node {
+  let n = node;
+  while (ts.isParenthesizedExpression(n)) n = n.expression;
+  return n;
 }
 
 /** The parameters' text: a function nested in one is in a text the comparison reads. */
@@ -374,7 +416,7 @@ function textWithoutNestedFunctions(node: ts.Node, sf: ts.SourceFile): string {
 }
 
 /** The text's tokens joined by single spaces: equal for texts that differ only in comments and layout. */
-function withoutTrivia(text: string): string {
+export function withoutTrivia(text: string): string {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, text);
   const tokens: string[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) tokens.push(scanner.getTokenText());

@@ -25,7 +25,7 @@
 // The engine reads it after the patch is applied, to remember what the target now runs.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
-import { matchFunctions, movedAmong, MOVED_RISK, type FileChanges } from './changes';
+import { matchFunctions, movedAmong, MOVED_RISK, reshapedMembers, type FileChanges } from './changes';
 import { recordExposures, SHORT_TEXT, type Exposure } from './exposure';
 import {
   collectFunctions,
@@ -319,6 +319,9 @@ function subtreeChanges(before: FileFunctions, sub: Subtree): FileChanges {
     // An edit inside one body declares no top-level name and reads none new.
     moved: [...moved],
     syntaxErrors: [],
+    // A member of an object or class inside the body can change kind (`get p()` → `p()`), as the
+    // whole-file comparison says (found by the property test on semver's sources).
+    ...(reshapedMembers(removed, added).length > 0 ? { reshaped: reshapedMembers(removed, added) } : {}),
   };
 }
 

@@ -49,9 +49,9 @@ export function remadeFunctionSteps(file: string, fileUrl: string, running: stri
   return steps;
 }
 
-/** The names of the functions `steps` re-make (of those that ran, given `ran`). */
+/** The paths of the functions `steps` re-make (of those that ran, given `ran`). */
 export function remadeNames(steps: readonly ModuleStep[] | undefined, ran?: readonly string[]): string[] {
-  return (steps ?? []).flatMap((s) => (s.remakes !== undefined && (!ran || ran.includes(s.label)) ? [s.remakes] : []));
+  return (steps ?? []).flatMap((s) => (s.remakes !== undefined && (!ran || ran.includes(s.label)) ? [s.remakesPath ?? s.remakes] : []));
 }
 
 /**

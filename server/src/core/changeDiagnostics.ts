@@ -3,7 +3,9 @@
 // that keep their old fields, names removed but still read. One sentence each, on the declaration.
 import { DiagnosticCodes } from '../../../common/reports';
 import type { FileChanges, FunctionChange, TopLevelChange } from '../analysis/changes';
-import type { DefinitionPlan } from '../analysis/definitionSteps';
+import { resetsExportsOnly, type DefinitionPlan } from '../analysis/definitionSteps';
+import { withoutTrivia, type FunctionInfo } from '../analysis/functions';
+import type { LoadDependence } from '../analysis/loadDependence';
 import type { TopLevelStatement } from '../analysis/topLevel';
 import type { LiveDiagnostic } from './diagnostics';
 
@@ -54,9 +56,115 @@ export function reshapedDiagnostics(changes: FileChanges): LiveDiagnostic[] {
   }));
 }
 
+/**
+ * The top-level changes that leave the program unlike a fresh start of the saved text (issue 20,
+ * "applied" means it): a changed or added statement the update did not run (a definition kept at
+ * its old value, an effect or an unsure statement not run again, a new statement not run), and a
+ * removed effect or unsure statement (what it did stays). State is state: a changed initializer of
+ * a binding the program changes keeps the running value by design, and is not counted.
+ * Functions and classes are compared function by function, elsewhere.
+ */
+export function keptTopLevel(changes: FileChanges, definitions?: DefinitionPlan, declared: readonly string[] = []): TopLevelChange[] {
+  return changes.topLevel.filter(({ change, statement }) => {
+    if (definitions?.reevaluated.has(statement.key)) return false;
+    if (statement.reason === 'declares a function' || statement.reason === 'declares a class') return false;
+    // The state notation (`void function transform$x(old) {…}`, `revert$x`) is no program statement.
+    if (/^void\s+function\s+(transform|revert)\$/.test(statement.source)) return false;
+    // A compiler's `exports.a = … = void 0` header changes nothing the wiring after it does not set.
+    if (resetsExportsOnly(statement.source)) return false;
+    if (change === 'removed') return statement.class === 'effect' || statement.class === 'unsure';
+    // A new declaration whose binding the update made (a `declaration` step ran its initializer).
+    if (change === 'added' && statement.names.length > 0 && statement.names.every((n) => declared.includes(n))) return false;
+    return change === 'added' || statement.class !== 'state';
+  });
+}
+
+/**
+ * Functions that ran once when the module loaded (an IIFE or UMD wrapper, `FunctionInfo.loadTime`)
+ * whose own statements changed: V8 swaps their text, nothing runs them again. Layout and comments
+ * do not count.
+ */
+export function keptLoadTime(changes: FileChanges): FunctionInfo[] {
+  return changes.changed.filter((c) => c.after.loadTime && withoutTrivia(c.before.ownText) !== withoutTrivia(c.after.ownText)).map((c) => c.after);
+}
+
+/**
+ * A module that is only data (no function at all: a table, a configuration) whose exports the update
+ * re-evaluated: its importers read it while they loaded, and what they copied from it then (`new
+ * Mime(require('./types'))`) stays as it was. Live Update cannot see those copies, so it says so.
+ */
+export function dataModuleWarning(changes: FileChanges, definitions: DefinitionPlan | undefined, functionCount: number): LiveDiagnostic | undefined {
+  if (functionCount > 0 || !definitions) return undefined;
+  const wiring = changes.topLevel.find((c) => definitions.reevaluated.has(c.statement.key) && /^(module\.exports|exports)\b/.test(c.statement.key));
+  if (!wiring) return undefined;
+  return {
+    severity: 'warning',
+    code: DiagnosticCodes.topLevelKept,
+    message: 'This module is data only, and its exports now have the new values; but modules that read them while they loaded keep what they copied then (a table built from it, a value read once). Restart the program if one does.',
+    start: wiring.statement.anchorStart,
+    end: wiring.statement.anchorEnd,
+  };
+}
+
+/** What became of the members a class gained, added to the running class (analysis/classMembers.ts). */
+export function addedMemberDiagnostics(members: FunctionInfo[]): LiveDiagnostic[] {
+  return members.map((fn) => ({
+    severity: 'information',
+    code: DiagnosticCodes.definitionReevaluated,
+    message: `\`${fn.displayName}\` is new: it was added to the running class, made from an evaluated copy of this text, and existing instances have it. A breakpoint set here may not stop in it until the program restarts.`,
+    start: fn.nameStart,
+    end: fn.nameEnd,
+  }));
+}
+
+/** A warning on each new member of a class the running program defined before it, which the update could not add. */
+export function newMemberDiagnostics(members: FunctionInfo[]): LiveDiagnostic[] {
+  return members.map((fn) => ({
+    severity: 'warning',
+    code: DiagnosticCodes.topLevelKept,
+    message: `\`${fn.displayName}\` is new in a class the module defined when it loaded, and Live Update could not add it to the running class (a computed or private name, or a class that is no top-level declaration): code that uses it fails until the program restarts.`,
+    start: fn.nameStart,
+    end: fn.nameEnd,
+  }));
+}
+
+/** A warning on each wrapper whose changed statements do not run again. */
+export function loadTimeDiagnostics(wrappers: FunctionInfo[]): LiveDiagnostic[] {
+  return wrappers.map((fn) => ({
+    severity: 'warning',
+    code: DiagnosticCodes.topLevelKept,
+    message: `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`,
+    start: fn.nameStart,
+    end: fn.nameEnd,
+  }));
+}
+
+/** A warning on each unchanged statement that holds what the previous version's code made at load. */
+export function dependentDiagnostics(dependents: LoadDependence[]): LiveDiagnostic[] {
+  return dependents.map(({ statement, reason }) => ({
+    severity: 'warning',
+    code: DiagnosticCodes.topLevelKept,
+    message: `${statement.names.length ? statement.names.map((n) => `\`${n}\``).join(', ') : 'This statement'} ran when the module loaded and does not run again, but it ${reason}: the program keeps what the previous version made here. Restart the program to get what the new code makes.`,
+    start: statement.anchorStart,
+    end: statement.anchorEnd,
+    data: { statementKey: statement.key, runnable: RUNNABLE_CLASSES.has(statement.class) },
+  }));
+}
+
+/** The reason a target that took the update is only partly live: what still runs as the module loaded it. */
+export function keptReason(kept: TopLevelChange[], wrappers: FunctionInfo[] = [], dependents: LoadDependence[] = [], members: FunctionInfo[] = []): string | undefined {
+  const labels = [
+    ...new Set([...kept.map(({ statement }) => `\`${statement.key}\``), ...wrappers.map((fn) => `the statements of \`${fn.displayName}\``), ...dependents.map(({ statement }) => `\`${statement.key}\``), ...members.map((fn) => `new member \`${fn.displayName}\``)]),
+  ];
+  if (labels.length === 0) return undefined;
+  const shown = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
+  return `top-level code not run again: ${shown} ${labels.length === 1 ? 'stays' : 'stay'} as the module loaded ${labels.length === 1 ? 'it' : 'them'} (run ${labels.length === 1 ? 'it' : 'them'} with the Quick Fix, or restart to get ${labels.length === 1 ? 'it' : 'them'})`;
+}
+
 /** Top-level statements an update leaves as they ran (CommonJS and scripts: V8 swaps the text only). */
-export function topLevelDiagnostics(changes: FileChanges, definitions?: DefinitionPlan): LiveDiagnostic[] {
+export function topLevelDiagnostics(changes: FileChanges, definitions?: DefinitionPlan, declared: readonly string[] = []): LiveDiagnostic[] {
   const out: LiveDiagnostic[] = [];
+  const kept = new Set(keptTopLevel(changes, definitions, declared).map((c) => c.statement.key));
   for (const change of changes.topLevel) {
     if (change.change === 'removed') continue; // No line left to put it on; the report lists it.
     if (definitions?.reevaluated.has(change.statement.key)) {
@@ -66,8 +174,8 @@ export function topLevelDiagnostics(changes: FileChanges, definitions?: Definiti
     const message = topLevelMessage(change, definitions?.kept.get(change.statement.key));
     if (!message) continue;
     out.push({
-      // A definition kept at its old value makes new code compute with old data: worth a warning.
-      severity: change.statement.class === 'definition' ? 'warning' : 'information',
+      // What leaves the program unlike a fresh start is a warning: the update is only partly live.
+      severity: kept.has(change.statement.key) ? 'warning' : 'information',
       code: DiagnosticCodes.topLevelKept,
       message,
       start: change.statement.anchorStart,

@@ -18,6 +18,7 @@ import { collectFunctions, type FileFunctions, type SyntaxError } from '../analy
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
 import { esModuleSyntaxErrors } from '../analysis/moduleSyntax';
+import { memberSteps } from '../analysis/classMembers';
 import { REMADE_REASON, remadeFunctionSteps } from '../analysis/remadeFunctions';
 import { spliceFunctions, type Spliced } from '../analysis/splice';
 import type { Baseline } from './baselines';
@@ -197,7 +198,13 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   // What V8 still leaves on old code, and what an earlier update re-made (a LiveEdit no longer
   // reaches it), is re-made where only calls use it (analysis/remadeFunctions.ts).
   const stranded = baseline.stranded && 'paths' in baseline.stranded ? [...baseline.stranded.paths].filter(([, why]) => why === REMADE_REASON).map(([p]) => p) : [];
-  const remade = spliced ? [] : remadeFunctionSteps(running, pathToFileURL(running).href, baseline.text, code, patchAfter(), new Set(changes.changed.map((c) => c.after.path)), [...liveEdit.unmatched, ...changes.moved, ...stranded]);
+  const remade = spliced
+    ? []
+    : [
+        ...remadeFunctionSteps(running, pathToFileURL(running).href, baseline.text, code, patchAfter(), new Set(changes.changed.map((c) => c.after.path)), [...liveEdit.unmatched, ...changes.moved, ...stranded]),
+        // Members a class gains are added to the running class (analysis/classMembers.ts).
+        ...memberSteps(running, pathToFileURL(running).href, code, patchAfter(), changes, stranded),
+      ];
   const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...(definitions?.steps ?? [])], state.steps, view.steps);
   const patch: Patch = {
     format: PATCH_FORMAT_VERSION,

@@ -8,8 +8,10 @@ import type { PatchReport, PendingEvent, PendingUpdate, ScriptReport } from '../
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/reports';
 import type { FileChanges } from '../analysis/changes';
 import type { FunctionInfo } from '../analysis/functions';
+import { addedMembers } from '../analysis/classMembers';
+import { loadDependents } from '../analysis/loadDependence';
 import { remadeNames } from '../analysis/remadeFunctions';
-import { builtTopLevelDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, remadeDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
+import { builtTopLevelDiagnostics, esmTopLevelDiagnostic, functionNoteDiagnostics, dependentDiagnostics, keptLoadTime, keptReason, keptTopLevel, addedMemberDiagnostics, dataModuleWarning, loadTimeDiagnostics, newMemberDiagnostics, remadeDiagnostics, topLevelDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import { changedFunction, pendingDiagnostics, restartedDiagnostic } from './pendingDiagnostics';
 import type { Held, PatchPlan } from './planner';
@@ -68,16 +70,36 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
   if (report.ok) diagnostics.push(...remadeDiagnostics(changes, remadeNames(plan.remade, script?.steps)));
   if (pending) diagnostics.push(...pendingDiagnostics(changedFunction(changes), pending, target.id, restartFailure));
   if (restartedFrame) diagnostics.push(...restartedDiagnostic(changes, restartedFrame));
+  const declared = declarations && !('refused' in declarations) && report.ok ? declarations.declared : [];
+  let kept: string | undefined;
   if (report.ok || restartedFrame) {
     diagnostics.push(...plan.typeDiagnostics, ...functionNoteDiagnostics(changes));
-    if (plan.esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, definitions, declarations && !('refused' in declarations) && report.ok ? declarations.declared : []));
+    if (plan.esm && spliced) diagnostics.push(esmTopLevelDiagnostic(changes, changes.changed.map((c) => c.after.displayName), spliced.complete, spliced.lineDrift, definitions, declared));
     else if (spliced && !plan.only) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
-    else diagnostics.push(...topLevelDiagnostics(changes, definitions));
+    else diagnostics.push(...topLevelDiagnostics(changes, definitions, declared));
+    // "Applied" only when the program now runs as a fresh start of the saved text would (issue 20).
+    const wrappers = keptLoadTime(changes);
+    const after = spliced && !plan.esm ? undefined : plan.patchAfter();
+    const converted = { bindings: new Set(plan.state.transformed.values()), classes: new Set(plan.state.plans.filter((p) => script?.migrated?.some((m) => m.label === `class ${p.className}`)).map((p) => p.className)) };
+    const dependents = after ? loadDependents(after.topLevel, after.functions, changes, definitions?.reevaluated ?? new Set(), converted) : [];
+    const made = new Set(remadeNames(plan.remade, script?.steps));
+    const members = after ? addedMembers(changes, new Set(after.topLevel.filter((t) => t.key.startsWith('class ')).flatMap((t) => t.names))).filter((fn) => !made.has(fn.path)) : [];
+    diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
+    diagnostics.push(...loadTimeDiagnostics(wrappers), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
+    // The running text's scope accessor (common/runningText.ts) is no function of the user's.
+    const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !/^\((code|c\$de)\) => eval\((code|c\$de)\)$/.test(f.text)).length) : undefined;
+    if (data) diagnostics.push(data);
+    kept = keptReason(keptTopLevel(changes, definitions, declared).filter((c) => !plan.state.transformerLines.includes(c.statement.anchorStart.line)), wrappers, dependents, members);
+    if (data) kept = kept ? `${kept}; modules that read its data while loading keep their copies` : 'modules that read its data while loading keep what they copied then (restart to get it)';
+    // The one sentence of an ES module's or a compiled file's top level is then a warning too.
+    if (kept && spliced) for (const d of diagnostics) if (d.code === DiagnosticCodes.topLevelKept && d.severity === 'information') d.severity = 'warning';
   }
+  const result: TargetUpdateResult = restartedFrame
+    ? { targetId: target.id, targetName: target.name, outcome: 'applied', report: restartedReport(report), ...(restartedVersion !== undefined ? { version: restartedVersion } : {}) }
+    : targetResult(target, report, restartFailure);
+  if (kept && result.outcome === 'applied') result.reason = result.reason ? `${result.reason}; ${kept}` : kept;
   return {
-    result: restartedFrame
-      ? { targetId: target.id, targetName: target.name, outcome: 'applied', report: restartedReport(report), ...(restartedVersion !== undefined ? { version: restartedVersion } : {}) }
-      : targetResult(target, report, restartFailure),
+    result,
     diagnostics: stateDiagnostics(diagnostics, plan.state, script),
     functions: changes.changed.map((c) => c.after.displayName),
     changed: true,

@@ -1,0 +1,214 @@
+// The shapes of issue 20 ("Applied" means it), each a program saved from v1 to v2 through the update
+// engine (test/support/freshOrLive.ts) and compared with a fresh start of v2. Each was silent on the
+// engine before: reported applied while the program answered otherwise. Now each is either handled
+// (the live program answers as a fresh start, and the update says applied) or honest (the update
+// says partial or not applied, with a warning or an error on what still runs old).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { freshOrLive, type LiveOutcome } from '../support/freshOrLive';
+
+function said(outcome: LiveOutcome): string {
+  return outcome.saves.map((s) => `${s.file}: ${s.report.outcome} (${s.report.summary}) ${s.diagnostics.filter((d) => d.severity !== 'hint').map((d) => `[${d.code} ${d.severity}] ${d.message}`).join(' ')}`).join('; ');
+}
+
+/** Handled: answers as a fresh start, and every save says applied. */
+function assertFresh(outcome: LiveOutcome): void {
+  assert.deepEqual(outcome.live, outcome.fresh, `the live program answers otherwise than a fresh start; the engine said: ${said(outcome)}`);
+  for (const save of outcome.saves) assert.equal(save.report.outcome, 'applied', `${save.file}: ${save.report.summary}`);
+}
+
+/** Not silent: where the live program answers otherwise than a fresh start, some save said so, with a warning or an error. */
+function assertHonest(outcome: LiveOutcome): void {
+  if (JSON.stringify(outcome.live) === JSON.stringify(outcome.fresh)) return;
+  const told = outcome.saves.filter((s) => s.report.outcome !== 'applied' && s.diagnostics.some((d) => d.severity === 'warning' || d.severity === 'error'));
+  assert.ok(told.length > 0, `silent: live ${JSON.stringify(outcome.live)} vs fresh ${JSON.stringify(outcome.fresh)}; the engine said: ${said(outcome)}`);
+}
+
+const main = (lib: string) => `const lib = require('./${lib}');\nglobalThis.lib = lib;\n`;
+
+describe('shapes of real code, updated as a fresh start would run them (issue 20)', () => {
+  it('A: definitions inside a load-time wrapper (IIFE): said to stay as loaded', async () => {
+    const v1 = `;(function () {
+  'use strict';
+  var rules = { word: /^[a-z]+/ };
+  var defaults = { open: '<', close: '>' };
+  function Renderer() {}
+  Renderer.prototype.wrap = function (s) { return defaults.open + s + defaults.close; };
+  function render(src) { var m = rules.word.exec(src); return m ? new Renderer().wrap(m[0]) : ''; }
+  module.exports = render;
+})();
+`;
+    const v2 = `;(function () {
+  'use strict';
+  var rules = { word: /^[a-z0-9]+/ };
+  var defaults = { open: '[', close: ']' };
+  function Renderer() {}
+  Renderer.prototype.wrap = function (s) { return defaults.open + this.text(s) + defaults.close; };
+  Renderer.prototype.text = function (s) { return s.toUpperCase(); };
+  function render(src) { var m = rules.word.exec(src); return m ? new Renderer().wrap(m[0]) : ''; }
+  module.exports = render;
+})();
+`;
+    assertHonest(await freshOrLive({ 'main.js': main('render.js'), 'render.js': v1 }, { 'render.js': v2 }, "[lib('abc1'), lib('x')]"));
+  });
+
+  it('A: a UMD wrapper and the factory it calls: said to stay as loaded', async () => {
+    const umd = (version: string, extra: string) => `(function (root, factory) {
+  if (typeof exports === 'object' && exports) factory(exports);
+  else factory(root.lib = {});
+}(this, function (lib) {
+  var tags = ['{{', '}}'];
+  lib.version = '${version}';${extra}
+  lib.wrap = function (s) { return tags[0] + s + tags[1]; };
+}));
+`;
+    assertHonest(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '') }, { 'umd.js': umd('1.1.0', "\n  lib.name = 'umd.js';") }, '[lib.version, lib.name, lib.wrap("x")]'));
+  });
+
+  it('A: saved again and again, the factory\'s scope is reached each time (a change outside it in between)', async () => {
+    const umd = (version: string, open: string, outside: string) => `${outside}(function (root, factory) {
+  if (typeof exports === 'object' && exports) factory(exports);
+}(this, function (lib) {
+  var tags = ['${open}', '}}'];
+  lib.version = '${version}';
+  lib.wrap = function (s) { return tags[0] + s + tags[1]; };
+}));
+`;
+    const saves = [{ 'umd.js': umd('1.1.0', '{{', '') }, { 'umd.js': umd('1.1.0', '{{', 'var unused = 1;\n') }, { 'umd.js': umd('1.2.0', '<%', 'var unused = 1;\n') }];
+    assertHonest(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '{{', '') }, saves, '[lib.version, lib.wrap("x")]'));
+  });
+
+  it('B: tables built by chained assignments and a counter, and the table derived by a loop: said to stay as loaded', async () => {
+    const v1 = `var src = exports.src = [], re = exports.re = [], R = 0;
+var NUM = R++;  src[NUM] = '\\\\d+';
+var WORD = R++; src[WORD] = '[a-z]+';
+for (var i = 0; i < R; i++) { if (!re[i]) re[i] = new RegExp('^(?:' + src[i] + ')$'); }
+exports.isWord = function (s) { return re[WORD].test(s); };
+`;
+    const v2 = `var src = exports.src = [], re = exports.re = [], R = 0;
+var NUM = R++;  src[NUM] = '\\\\d+';
+var WORD = R++; src[WORD] = '[a-zA-Z]+';
+var HEX = R++;  src[HEX] = '0x[0-9a-f]+';
+for (var i = 0; i < R; i++) { if (!re[i]) re[i] = new RegExp('^(?:' + src[i] + ')$'); }
+exports.isWord = function (s) { return re[WORD].test(s); };
+exports.isHex = function (s) { return re[HEX].test(s); };
+`;
+    assertHonest(await freshOrLive({ 'main.js': main('re.js'), 're.js': v1 }, { 're.js': v2 }, "[lib.isWord('AbC'), lib.isWord('12'), lib.isHex && lib.isHex('0x1f'), lib.src.length, lib.re.length]"));
+  });
+
+  it('F: a rebuilt exports table keeps the members code not run again put there', async () => {
+    const v1 = `var api = {};
+api.names = { hello: 'Hello' };
+var handlers = api.handlers = {};
+api.on = function (name, fn) { handlers[name] = fn; };
+module.exports = api;
+`;
+    const main2 = `${main('api.js')}lib.on('hello', (n) => n + '!');
+`;
+    const probe = "[lib.names.hello, typeof lib.handlers, lib.handlers.hello ? lib.handlers.hello(lib.names.hello) : 'no handler']";
+    const outcome = await freshOrLive({ 'main.js': main2, 'api.js': v1 }, { 'api.js': v1.replace("'Hello'", "'Hi'") }, probe);
+    assertFresh(outcome);
+  });
+
+  it('E: an object built at load by `new`, when what its constructor runs changed: said to keep its old layout', async () => {
+    const v1 = `function index(items) { const byName = {}; for (const it of items) byName[it.name] = it; return byName; }
+class Registry {
+  constructor(items) { this.table = index(items); }
+  get(name) { return this.table[name]; }
+}
+const items = [{ name: 'a', v: 1 }, { name: 'b', v: 2 }];
+const DEFAULT = new Registry(items);
+exports.lookup = (name) => DEFAULT.get(name).v;
+exports.registry = DEFAULT;
+`;
+    const v2 = v1
+      .replace('const byName = {}; for (const it of items) byName[it.name] = it;', 'const byName = new Map(); for (const it of items) byName.set(it.name, it);')
+      .replace('return this.table[name];', 'return this.table.get(name);');
+    const held = `${main('registry.js')}globalThis.heldAtLoad = lib.registry;\n`;
+    assertHonest(await freshOrLive({ 'main.js': held, 'registry.js': v1 }, { 'registry.js': v2 }, "[lib.lookup('a'), lib.lookup('b'), globalThis.heldAtLoad === lib.registry, lib.registry.table instanceof Map]"));
+  });
+
+  it('C: the same new top-level name added by two modules: not silent', async () => {
+    const a = (extra: string) => `${extra}exports.owns = function (o, k) { return ${extra ? 'has.call(o, k)' : 'Object.prototype.hasOwnProperty.call(o, k)'}; };\n`;
+    const b = (extra: string) => `${extra}exports.label = function (s) { return ${extra ? 'has + s' : "'b:' + s"}; };\n`;
+    const v1 = { 'main.js': "const a = require('./a.js');\nconst b = require('./b.js');\nglobalThis.lib = { a, b };\n", 'a.js': a(''), 'b.js': b('') };
+    const v2 = { 'a.js': a('var has = Object.prototype.hasOwnProperty;\n'), 'b.js': b("var has = 'b:';\n") };
+    assertHonest(await freshOrLive(v1, v2, "[lib.a.owns({ x: 1 }, 'x'), lib.a.owns({}, 'x'), lib.b.label('z')]"));
+  });
+
+  it('B: only an entry of a table changed, the table derived from it by a loop at load: said to stay as loaded', async () => {
+    const v1 = `var src = [], re = [];
+src[0] = '\\\\d+';
+src[1] = '[a-z]+';
+for (var i = 0; i < src.length; i++) re[i] = new RegExp('^(?:' + src[i] + ')$');
+exports.isWord = function (s) { return re[1].test(s); };
+`;
+    const outcome = await freshOrLive({ 'main.js': main('re.js'), 're.js': v1 }, { 're.js': v1.replace("'[a-z]+'", "'[a-zA-Z]+'") }, "[lib.isWord('AbC'), lib.isWord('abc')]");
+    assertHonest(outcome);
+  });
+
+  it('a function the module ran once at load changed: said to have run with the old code', async () => {
+    const v1 = `const routes = {};
+function setup() { routes.hello = () => 'hello'; }
+setup();
+exports.call = (name) => (routes[name] ? routes[name]() : 'no route ' + name);
+`;
+    const v2 = v1.replace("routes.hello = () => 'hello';", "routes.hello = () => 'hello'; routes.bye = () => 'bye';");
+    const outcome = await freshOrLive({ 'main.js': main('routes.js'), 'routes.js': v1 }, { 'routes.js': v2 }, "[lib.call('hello'), lib.call('bye')]");
+    assert.notDeepEqual(outcome.live, outcome.fresh, 'the shape must differ from a fresh start to test anything');
+    assertHonest(outcome);
+  });
+
+  it('an edit of a handler the module only registers at load stays applied (no false partial)', async () => {
+    const v1 = `const handlers = [];
+function on(fn) { handlers.push(fn); }
+function greet(name) { return 'hello ' + name; }
+on(greet);
+exports.run = (name) => handlers.map((h) => h(name));
+`;
+    assertFresh(await freshOrLive({ 'main.js': main('handlers.js'), 'handlers.js': v1 }, { 'handlers.js': v1.replace("'hello '", "'hi '") }, "lib.run('ann')"));
+  });
+
+  it('module.exports replaced by another function: said, the importer holds the previous one', async () => {
+    const v1 = `module.exports = function (size) { return size + 'b'; };\n`;
+    const v2 = `module.exports = bytes;\nfunction bytes(size) { return size + 'B'; }\n`;
+    assertHonest(await freshOrLive({ 'main.js': main('bytes.js'), 'bytes.js': v1 }, { 'bytes.js': v2 }, 'lib(5)'));
+  });
+
+  it('a class gains a method and a getter its changed code uses: added to the running class', async () => {
+    const v1 = `class Range {
+  constructor(raw) { this.raw = raw; this.format(); }
+  format() { this.range = this.raw.trim(); return this.range; }
+}
+exports.valid = (raw) => new Range(raw).range;
+`;
+    const v2 = `class Range {
+  constructor(raw) { this.raw = raw; this.format(); }
+  format() { this.formatted = undefined; return this.range; }
+  get range() { return this.formatted ?? this.clean(); }
+  clean() { return this.raw.trim(); }
+}
+exports.valid = (raw) => new Range(raw).range;
+`;
+    assertFresh(await freshOrLive({ 'main.js': main('range.js'), 'range.js': v1 }, { 'range.js': v2 }, "String(lib.valid(' ~1.2 '))"));
+  });
+
+  it('an instance made before the save has the new method; a static and a subclass too; a later edit of it lands', async () => {
+    const v = (extra: string, shout: string) => `class Base {
+  hello() { return 'base'; }
+}
+class Greeter extends Base {
+  constructor(name) { super(); this.name = name; }
+  greet() { return 'hi ' + this.name; }${extra.replace('SHOUT', shout)}
+}
+const early = new Greeter('ann');
+exports.early = early;
+exports.Greeter = Greeter;
+`;
+    const extra = `
+  shout() { return this.greet().toUpperCase() + '${'SHOUT'}' + super.hello(); }
+  static make(name) { return new Greeter(name); }`;
+    const probe = "[lib.early.shout ? lib.early.shout() : 'no shout', lib.Greeter.make ? lib.Greeter.make('bo').shout() : 'no make']";
+    assertFresh(await freshOrLive({ 'main.js': main('greeter.js'), 'greeter.js': v('', '') }, [{ 'greeter.js': v(extra, '!') }, { 'greeter.js': v(extra, '?') }], probe));
+  });
+});
