@@ -211,4 +211,15 @@ exports.Greeter = Greeter;
     const probe = "[lib.early.shout ? lib.early.shout() : 'no shout', lib.Greeter.make ? lib.Greeter.make('bo').shout() : 'no make']";
     assertFresh(await freshOrLive({ 'main.js': main('greeter.js'), 'greeter.js': v('', '') }, [{ 'greeter.js': v(extra, '!') }, { 'greeter.js': v(extra, '?') }], probe));
   });
+
+  it('an edit of a handler that main registers at load stays applied (no false partial)', async () => {
+    const v1 = `let served = 0;
+function handle(name) { served++; return 'v1 ' + name; }
+const handlers = {};
+function main() { handlers.greet = (name) => handle(name); }
+main();
+exports.call = (name) => handlers.greet(name);
+`;
+    assertFresh(await freshOrLive({ 'main.js': main('server.js'), 'server.js': v1 }, { 'server.js': v1.replace("'v1 '", "'v2 '") }, "lib.call('ann')"));
+  });
 });

@@ -7,9 +7,10 @@
 //             (`const DEFAULT = new Registry(items)` after `index`, which the constructor calls,
 //             changed layout), directly or through the module's functions it reaches.
 // A statement that holds state is state (its running value is kept by design) and is not counted;
-// one the update runs again is not kept. Calls are what the statement calls itself (not what its
-// callbacks call later); through functions, every top-level name a function reads counts (an
-// over-approximation that can only make an update partial, never claim it whole).
+// one the update runs again is not kept. Calls are what the statement and the functions it reaches
+// call in their own text, not what the callbacks they create or pass call later: a handler
+// registered at load (`http.createServer((q, r) => handle(q, r))` inside `main`) runs its new code
+// at its next call, and its edit is whole.
 import ts from 'typescript';
 import type { FileChanges } from './changes';
 import { withoutTrivia, type FunctionInfo } from './functions';
@@ -83,7 +84,8 @@ function changedCode(changes: FileChanges): Map<string, string> {
 /**
  * From a top-level name a statement calls, the functions that may run: a function itself; for a
  * class, its constructor (`new C` runs that, not the methods); and from each, the module's
- * functions and classes it names and the methods of its own class it calls on `this`.
+ * functions and classes it calls in its own text (`f(…)`, `new C(…)`) and the methods of its own
+ * class it calls on `this`. Callbacks it creates or passes are not followed: they run later.
  */
 function reachability(functions: FunctionInfo[]): (name: string) => string[] {
   const byPath = new Map(functions.map((fn) => [fn.path, fn]));
@@ -100,9 +102,10 @@ function reachability(functions: FunctionInfo[]): (name: string) => string[] {
       seen.add(path);
       const fn = byPath.get(path);
       if (!fn) continue;
-      for (const free of fn.freeNames) queue.push(...entries(free));
+      // What it calls itself (its own text: the callbacks it creates run later, if ever).
+      for (const m of fn.ownText.matchAll(/(?<![.\w$])([A-Za-z_$][\w$]*)\s*\(/g)) queue.push(...entries(m[1]!));
       const owner = /^([^/]+)\{\}\//.exec(path)?.[1];
-      if (owner) for (const m of fn.text.matchAll(/this\.([A-Za-z_$][\w$]*)\s*\(/g)) if (byPath.has(`${owner}{}/${m[1]}`)) queue.push(`${owner}{}/${m[1]}`);
+      if (owner) for (const m of fn.ownText.matchAll(/this\.([A-Za-z_$][\w$]*)\s*\(/g)) if (byPath.has(`${owner}{}/${m[1]}`)) queue.push(`${owner}{}/${m[1]}`);
     }
     const found = [...seen];
     memo.set(name, found);
