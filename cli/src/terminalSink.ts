@@ -3,7 +3,7 @@
 // form terminals and editors link) and as JSON events (`--json`).
 import * as path from 'node:path';
 import type { ReplLine } from '../../common/repl';
-import type { UpdateReport } from '../../common/reports';
+import { DiagnosticCodes, type UpdateReport } from '../../common/reports';
 import type { LiveDiagnostic } from '../../server/src/core/diagnostics';
 import type { UpdateSink } from '../../server/src/host/service';
 import { updateEvent, type EventLog } from './events';
@@ -39,11 +39,19 @@ function reportStyle(report: UpdateReport): ReplLine['style'] {
 function diagnosticLines(file: string, diagnostics: readonly LiveDiagnostic[]): ReplLine[] {
   return diagnostics.flatMap((d): ReplLine[] => [
     {
-      text: `${display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${d.message} [${d.code}]`,
+      text: `${display(file)}:${d.start.line + 1}:${d.start.column + 1}: ${d.severity}: ${terminalMessage(d)} [${d.code}]`,
       style: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'dim',
     },
     ...(d.related ?? []).map((r): ReplLine => ({ text: `${display(r.file)}:${r.start.line + 1}:${r.start.column + 1}: note: ${r.message}`, style: 'dim' })),
   ]);
+}
+
+/**
+ * The message as a terminal user can act on it: the editor's "apply anyway" is a Quick Fix, the
+ * command line's is its `--type-check=warn` option.
+ */
+function terminalMessage(d: LiveDiagnostic): string {
+  return d.code === DiagnosticCodes.typeErrors ? d.message.replace('or apply anyway (Quick Fix).', 'or apply anyway: start again with --type-check=warn.') : d.message;
 }
 
 /** A path relative to the working folder when it is below it. */
