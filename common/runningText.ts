@@ -128,6 +128,11 @@ export function scopeAccessor(file: string, form: 0 | 1 = 0): string {
  */
 const ACCESSOR_FORMS = ['(code) => eval(code)', '(c$de) => eval(c$de)'] as const;
 
+/** Whether a function's text is the scope accessor's (in either form): no function of the user's. */
+export function isScopeAccessorText(text: string): boolean {
+  return (ACCESSOR_FORMS as readonly string[]).includes(text);
+}
+
 /** Which form of `file`'s scope accessor `text` carries (undefined: neither, not a user module's). */
 export function accessorFormOf(text: string, file: string): 0 | 1 | undefined {
   if (text.lastIndexOf(scopeAccessor(file, 1)) >= 0) return 1;

@@ -18,7 +18,7 @@ import { captureLiveStack } from './stack';
 import { DebuggerApplies, LandingEdits } from './debuggerEditor';
 import { restarterOf } from './restarter';
 import { listen } from './signals';
-import { inTheMiddleOfAnEvent, TurnApplies } from './atTurn';
+import { inTheMiddleOfAnEvent } from './atTurn';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   const versions = new Versions(session);
@@ -42,28 +42,22 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
     }
   }
   const throughDebugger = new DebuggerApplies(session, applySteps, landings);
-  const applyNow = (patch: Patch): PatchReport => runEdits(session, applySteps(patch));
-  const atTurn = new TurnApplies((patch) => {
-    try {
-      return applyNow(patch);
-    } catch (e) {
-      return failure(String(patch.id ?? ''), `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }, () => session.isPaused());
   const methods: RuntimeMethods = {
     info: () => runtimeInfo(false),
 
     applyThroughDebugger: (patch) => throughDebugger.start(patch),
 
-    applyProgress: (request) => (atTurn.has(request.token) ? atTurn.progress(request.token) : throughDebugger.progress(request)),
+    applyProgress: (request) => throughDebugger.progress(request),
 
     // Never in the middle of an event: with the program's code on the stack the update waits for
     // the event to end (atTurn.ts) and the answer is a token to ask `applyProgress` with. A dry
     // run changes nothing, and a paused program gives no turn: those are answered now.
     apply(patch: Patch): PatchReport {
       try {
-        if (!patch.dryRun && !patch.paused && inTheMiddleOfAnEvent() && !session.isPaused()) return atTurn.start(patch);
-        return applyNow(patch);
+        if (!patch.dryRun && !patch.paused && inTheMiddleOfAnEvent() && !session.isPaused()) {
+          return { id: String(patch.id ?? ''), ok: false, scripts: [], blockedMs: 0, queued: throughDebugger.start(patch, { inProcess: true }).token };
+        }
+        return runEdits(session, applySteps(patch));
       } catch (e) {
         return failure(String(patch.id ?? ''), `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -3,21 +3,17 @@
 // arrive while a request handler or a timer callback is half done; applied there, the rest of that
 // event would run the new version of what it had not called yet (the old `handle` calling the new
 // `label`: 22–78 of 80,000 answers mixed two versions under load). Such an apply waits for the
-// event to end: it runs at the next turn of the event loop (`setImmediate`: after the running
-// callback and its microtasks), where every function the save changes becomes visible at the same
-// instant. The caller asks `applyProgress` with the token until the report comes
-// (server/src/core/targetPort.ts `untilLanded`). A program that gives no turn — paused at a
+// event to end: it is queued as the debugger's updates are (debuggerEditor.ts `DebuggerApplies`,
+// edits made in the runtime's own session), for the next turn of the event loop (`setImmediate`:
+// after the running callback and its microtasks), where every function the save changes becomes
+// visible at the same instant. The caller asks `applyProgress` with the token until the report
+// comes (server/src/core/targetPort.ts `untilLanded`). A program that gives no turn — paused at a
 // breakpoint, or a loop that never returns (`EVENT_LIMIT_MS`) — gets the update at that ask, in the
 // middle: what is active then is split off and waits, and the report says so.
-import type { EditProgress, Patch, PatchReport } from '../../common/patch';
-import { setImmediate, wallNow } from './clock';
 import { captureLiveStack } from './stack';
 
 /** How long an update waits for the running event to end before it lands in the middle of it. */
 export const EVENT_LIMIT_MS = 1_000;
-
-/** A report nobody came for this long after it was queued is dropped (its caller went away). */
-const FORGET_AFTER_MS = 60_000;
 
 /** The runtime's own file (its bundle): its frames are the call itself, not the program's. */
 const RUNTIME_FILE = captureLiveStack()[0]?.file;
@@ -28,49 +24,4 @@ const RUNTIME_FILE = captureLiveStack()[0]?.file;
  */
 export function inTheMiddleOfAnEvent(): boolean {
   return captureLiveStack().some((f) => f.file !== RUNTIME_FILE && !f.file.startsWith('node:'));
-}
-
-interface Queued {
-  patch: Patch;
-  queuedAt: number;
-  report?: PatchReport;
-}
-
-/** Applies queued at the end of the running event; tokens start with `e`. */
-export class TurnApplies {
-  private readonly queue = new Map<string, Queued>();
-  private next = 0;
-
-  constructor(
-    private readonly applyNow: (patch: Patch) => PatchReport,
-    private readonly paused: () => boolean,
-  ) {}
-
-  /** Queues `patch` for the end of the running event; the answer carries the token to ask with. */
-  start(patch: Patch): PatchReport {
-    for (const [key, old] of this.queue) if (wallNow() - old.queuedAt > FORGET_AFTER_MS) this.queue.delete(key);
-    const token = `e${++this.next}`;
-    const entry: Queued = { patch, queuedAt: wallNow() };
-    this.queue.set(token, entry);
-    setImmediate(() => this.execute(entry));
-    return { id: String(patch.id ?? ''), ok: false, scripts: [], blockedMs: 0, queued: token };
-  }
-
-  has(token: string): boolean {
-    return this.queue.has(token);
-  }
-
-  progress(token: string): EditProgress {
-    const entry = this.queue.get(token);
-    if (!entry) return { error: `no update ${token} is being applied` };
-    // No turn will come soon: paused in the debugger, or a loop that never returns.
-    if (!entry.report && (wallNow() - entry.queuedAt > EVENT_LIMIT_MS || this.paused())) this.execute(entry);
-    if (!entry.report) return { state: 'queued' };
-    this.queue.delete(token);
-    return { state: 'done', report: entry.report };
-  }
-
-  private execute(entry: Queued): void {
-    entry.report ??= this.applyNow(entry.patch);
-  }
 }

@@ -120,6 +120,8 @@ interface QueuedApply {
   report?: PatchReport;
   /** A paused program's update, made one debugger call at a time. */
   stepped?: SteppedApply;
+  /** Sent by `apply` in the middle of an event (atTurn.ts): it waits for its turn the same way, and makes its edits in the runtime's own session. */
+  inProcess?: true;
 }
 
 /**
@@ -138,16 +140,16 @@ export class DebuggerApplies {
     private readonly landings?: LandingEdits,
   ) {}
 
-  start(patch: Patch): { token: string } {
+  start(patch: Patch, { inProcess = false }: { inProcess?: boolean } = {}): { token: string } {
     const token = `u${++this.next}`;
-    const entry: QueuedApply = { patch, queuedAt: wallNow(), editor: new DebuggerEditor(), state: 'queued' };
+    const entry: QueuedApply = { patch, queuedAt: wallNow(), editor: new DebuggerEditor(), state: 'queued', ...(inProcess ? { inProcess: true as const } : {}) };
     this.queue.set(token, entry);
     if (patch.paused) {
       entry.state = 'running';
       entry.stepped = new SteppedApply(this.session, this.steps(patch));
       entry.stepped.advance();
       this.settleStepped(entry);
-    } else setImmediate(() => this.execute(entry, true));
+    } else setImmediate(() => this.execute(entry, !entry.inProcess));
     return { token };
   }
 
@@ -179,7 +181,12 @@ export class DebuggerApplies {
     if (entry.state !== 'queued') return;
     entry.state = 'running';
     const apply = () => runEdits(this.session, this.steps(entry.patch));
-    entry.report = throughDebugger ? entry.editor.run(apply) : apply();
+    try {
+      entry.report = throughDebugger ? entry.editor.run(apply) : apply();
+    } catch (e) {
+      // At a turn of its own nothing may throw into the program: the failure is the report.
+      entry.report = { id: String(entry.patch.id ?? ''), ok: false, scripts: [], blockedMs: 0, error: `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
     entry.state = 'done';
   }
 }

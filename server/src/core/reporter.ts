@@ -3,6 +3,7 @@
 // right names; a save's outcomes over all targets become one report with one sentence; a pending
 // update's end becomes a report of its own. Sentences only: it decides nothing.
 import { STATE_TEXT, stated } from '../../../common/liveStates';
+import { isScopeAccessorText } from '../../../common/runningText';
 import * as path from 'node:path';
 import type { PatchReport, PendingEvent, PendingUpdate, ScriptReport } from '../../../common/patch';
 import { DiagnosticCodes, type TargetInfo, type TargetUpdateResult, type UpdateReport } from '../../../common/reports';
@@ -87,7 +88,7 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
     diagnostics.push(...loadTimeDiagnostics(wrappers), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
     // The running text's scope accessor (common/runningText.ts) is no function of the user's.
-    const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !/^\((code|c\$de)\) => eval\((code|c\$de)\)$/.test(f.text)).length) : undefined;
+    const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !isScopeAccessorText(f.text)).length) : undefined;
     if (data) diagnostics.push(data);
     kept = keptReason(keptTopLevel(changes, definitions, declared).filter((c) => !plan.state.transformerLines.includes(c.statement.anchorStart.line)), wrappers, dependents, members);
     if (data) kept = kept ? `${kept}; modules that read its data while loading keep their copies` : 'modules that read its data while loading keep what they copied then (restart to get it)';
