@@ -144,6 +144,7 @@ export const DiagnosticCodes = {
   pendingDropped: 'LU015',
   frameRestarted: 'LU016',
   definitionReevaluated: 'LU017',
+  manifestKept: 'LU018',
 } as const;
 
 export const DIAGNOSTIC_SOURCE = 'Live Update';

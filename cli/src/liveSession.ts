@@ -6,6 +6,7 @@ import type { CdpSession } from '../../common/cdpConnection';
 import type { TargetInfo } from '../../common/reports';
 import { RuntimeConnection } from '../../common/runtimeConnection';
 import { runsOtherText } from '../../server/src/core/drift';
+import { isManifest } from '../../server/src/core/manifestSave';
 import { RuntimeTargetPort } from '../../server/src/core/runtimePort';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../server/src/core/updateEngine';
 import { LiveService } from '../../server/src/host/service';
@@ -79,6 +80,7 @@ export class LiveSession {
    */
   private loaded(file: string, text: string, targetId: string): void {
     this.service.opened(file, text);
+    if (isManifest(file)) return; // not a module: nothing of it runs
     void runsOtherText(this.service.port, targetId, file, text)
       .catch(() => false)
       .then((differs) => (differs ? this.service.saved(file, text) : undefined));

@@ -41,6 +41,14 @@ export class LoadedFileWatcher {
   scriptParsed(url: string, targetId: string): void {
     const file = userFile(url);
     if (!file || this.files.has(file) || this.ignoredFolders.some((f) => file.startsWith(f + path.sep))) return;
+    this.watch(file, targetId);
+    // Its package's manifest too: a save of it that changes how Node resolves modules is told to
+    // need a restart (server/src/core/manifestSave.ts).
+    const manifest = manifestOf(file);
+    if (manifest && !this.files.has(manifest)) this.watch(manifest, targetId);
+  }
+
+  private watch(file: string, targetId: string): void {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -92,6 +100,15 @@ export class LoadedFileWatcher {
     for (const watcher of this.watchers) void watcher.close();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+}
+
+/** The package.json nearest above `file`, or undefined. */
+function manifestOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 

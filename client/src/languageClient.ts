@@ -24,7 +24,9 @@ export async function startLanguageClient(
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language })),
+    // package.json too: Node resolves modules with it only at start, so a save that changes how is
+    // told to need a restart (server/src/core/manifestSave.ts).
+    documentSelector: [...['javascript', 'typescript', 'javascriptreact', 'typescriptreact'].map((language) => ({ scheme: 'file', language })), { scheme: 'file', language: 'json', pattern: '**/package.json' }],
     outputChannel: log,
     // The server reads `liveUpdate.*` (type-check policy) from workspace/didChangeConfiguration.
     synchronize: { configurationSection: 'liveUpdate' },

@@ -149,6 +149,22 @@ test('run: an edit saved while the program loads the file is applied, not taken 
   }).finally(() => child.kill('SIGTERM'));
 });
 
+test('run --no-repl: a package.json edit that changes how Node resolves modules is said to need a restart', async () => {
+  const dir = scratchCopy('cli-http-ts');
+  // The program's manifest, read by Node at start only.
+  fs.writeFileSync(path.join(dir, 'package.json'), '{\n  "name": "cli-http-ts",\n  "main": "server.ts"\n}\n');
+  const { child, out } = startNoRepl(dir, 'server.ts');
+  await withOutput(out, async () => {
+    await eventually('the port', () => /listening on (\d+)/.exec(out.stdout)?.[1], 30_000);
+    // Ready: the program's files are watched, the manifest with them, as they were at start.
+    await eventually('the ready event', () => out.stderr.includes('"event":"ready"'), 30_000);
+    edit(path.join(dir, 'package.json'), '"server.ts"', '"handler.ts"');
+    await eventually('the warning on stderr', () => /package\.json:3:3: warning: `main` changed: .*restart to get the new `main`\. \[LU018\]/.test(out.stderr), 60_000);
+    const events = out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
+    assert.equal(events.find((e) => e.event === 'update')?.outcome, 'partial');
+  }).finally(() => child.kill('SIGTERM'));
+});
+
 test('run: usage errors are one line', async () => {
   const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [cliEntry, 'run', 'no-such-file.ts'], { stdio: ['ignore', 'ignore', 'pipe'] });

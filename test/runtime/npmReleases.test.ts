@@ -31,7 +31,7 @@ const SHAPES = [
   'marked@0.3.3', // a prototype method added inside an IIFE wrapper
   'marked@0.3.15', // a regex table inside an IIFE wrapper, and tables merged from it at load
   'semver@5.7.1', // a regex table built by a counter (`R++`) and a compile loop
-  'semver@6.3.2', // the entry moved (package.json `main`): no running file changed
+  'semver@6.3.2', // the entry moved (package.json `main`): the manifest's save says to restart
   'semver@7.6.2', // a getter added to a class that existing code relies on (now added to the running class)
   'qs@6.2.6', // the same name added by two modules: the second save is refused
   'qs@6.6.0', // an options object built at load, read with a new member
@@ -54,7 +54,7 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'mustache 4.0.1 → 4.1.0': { verdict: 'honest', why: 'Writer.prototype.getConfigEscape/getConfigTags added inside the UMD factory are not run (partial: the factory ran at load)' },
   'mustache 4.1.0 → 4.2.0': { verdict: 'honest', why: 'mustache.version assigned inside the UMD factory is not re-run (partial: the factory ran at load)' },
   'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
-  'semver 6.3.2 → 7.1.2': { verdict: 'silent', why: 'package.json main moved to index.js: no running file changed, nothing saved' },
+  'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'qs 6.2.6 → 6.3.0': { verdict: 'honest', why: '`var utils` added by two modules: the second save is refused' },
   'qs 6.6.0 → 6.6.1': { verdict: 'honest', why: 'stringify.js `defaults` gains `formatter`, not re-run (partial, LU009 warning); formats.js exports rebuilt' },
   'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },

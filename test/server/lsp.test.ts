@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { runningTextOf } from '../../server/src/core/savedText';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, ExecuteCommandRequest, type CodeAction } from 'vscode-languageserver-protocol';
@@ -288,6 +289,32 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     await client.setTargets([targets[1]!]);
     const cleared = await client.nextDiagnostics(file, mark);
     assert.deepEqual(cleared.diagnostics, []);
+  });
+
+  it("says a save of package.json that moves the entry needs a restart, and that a version bump changes nothing", async () => {
+    const { client } = await session();
+    // The fixture's folder: the program runs main.js from it. The save carries the text.
+    const manifest = path.join(path.dirname(file), 'package.json');
+    const opened = '{\n  "name": "counter",\n  "version": "1.0.0",\n  "main": "main.js"\n}\n';
+    await client.open(manifest, opened);
+
+    await client.save(manifest, opened.replace('1.0.0', '1.0.1'));
+    const bump = await client.nextUpdate(0);
+    assert.equal(bump.outcome, 'no-change', JSON.stringify(bump));
+    assert.equal(client.applyRequests.length, 0);
+
+    const mark = client.diagnostics.length;
+    await client.save(manifest, opened.replace('"main.js"', '"other.js"'));
+    const moved = await client.nextUpdate(1);
+    assert.equal(moved.outcome, 'partial', JSON.stringify(moved));
+    assert.match(moved.summary, /package\.json's `main` changed: .* keeps the modules it resolved at start \(restart to get it\)/);
+    const shown = await client.nextDiagnostics(manifest, mark);
+    assert.deepEqual(
+      shown.diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character]),
+      [[DiagnosticCodes.manifestKept, 2, 3, 2]],
+    );
+    assert.match(shown.diagnostics[0]!.message, /restart to get the new `main`/);
+    assert.equal(client.applyRequests.length, 0, 'no code is sent for a manifest');
   });
 
   it("names the functions of an editor's text as update reports name them, with their ranges (the editor's CodeLens)", async () => {

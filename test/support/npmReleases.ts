@@ -138,7 +138,9 @@ export function savesOf(before: Map<string, string>, after: Map<string, string>)
     if (changed.includes(file)) order.push(file);
   };
   for (const file of changed) visit(file);
-  return order;
+  // A manifest the new release changed is saved too, last, as a user's edit of it would be.
+  const manifests = [...after.keys()].filter((f) => path.posix.basename(f) === 'package.json' && before.has(f) && before.get(f) !== after.get(f)).sort();
+  return [...order, ...manifests];
 }
 
 export const pairName = (r: { pkg: string; from: string; to: string }): string => `${r.pkg} ${r.from} → ${r.to}`;
@@ -191,7 +193,7 @@ export async function livePair(pkg: string, from: string, to: string): Promise<P
     let got: string[];
     try {
       for (const file of savesOf(before, after)) {
-        const outcome = await engine.onSave(path.join(lib, file), after.get(file)!);
+        const outcome = await engine.onSave(path.join(lib, file), after.get(file)!, { before: before.get(file)! });
         saves.push(record(file, outcome.report, outcome.diagnostics));
       }
       got = JSON.parse(await p.evaluate<string>(`__corpus(${JSON.stringify(calls)})`)) as string[];

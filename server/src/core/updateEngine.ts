@@ -16,6 +16,7 @@ import type { LiveDiagnostic } from './diagnostics';
 import { functionIn, pendingDiagnostics } from './pendingDiagnostics';
 import { PendingTracker, type PendingSettlement } from './pendingTracker';
 import { anchorElsewhere } from './planner';
+import { isManifest, manifestSave } from './manifestSave';
 import { DEFAULT_POLICY, type PolicySettings } from './policy';
 import { dedupe, pendingOutcome, restoredReport, summarize, type PendingOutcome } from './reporter';
 import { runningTextOf, type SavedText } from './savedText';
@@ -52,6 +53,11 @@ export interface SaveOptions {
    * runs; the rest of the file keeps running as it is (the REPL's `update f, g`).
    */
   only?: string[];
+  /**
+   * The file's text before this save, when the host knows it (as opened, or as the program's start
+   * read it): a package.json save compares its fields with it (core/manifestSave.ts).
+   */
+  before?: string;
 }
 
 export class UpdateEngine {
@@ -208,7 +214,9 @@ export class UpdateEngine {
 
   onSave(file: string, text: string, options: SaveOptions = {}): Promise<SaveOutcome> {
     if (!options.whenIdle && this.idleSaves.get(file) !== text) this.idleSaves.delete(file);
+    const before = options.before ?? this.lastSaved.get(file);
     this.lastSaved.set(file, text);
+    if (isManifest(file)) return this.deliverer.enqueue(file, () => manifestSave(this.port, file, text, before, performance.now()), () => Promise.resolve());
     return this.deliverer.enqueue(file, () => this.process(file, text, options), (o) => o.later ?? Promise.resolve());
   }
 

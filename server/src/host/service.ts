@@ -9,6 +9,7 @@ import { stated } from '../../../common/liveStates';
 import type { ReplResponse } from '../../../common/repl';
 import { DiagnosticCodes, type TargetInfo, type TargetPending, type UpdateReport } from '../../../common/reports';
 import { ofLiveTargets, type LiveDiagnostic } from '../core/diagnostics';
+import { isManifest } from '../core/manifestSave';
 import type { RuntimeTargetPort } from '../core/runtimePort';
 import { SourceTexts } from '../core/sourceTexts';
 import { DEFAULT_ENGINE_SETTINGS, UpdateEngine, type EngineSettings, type PendingOutcome, type SaveOutcome } from '../core/updateEngine';
@@ -121,6 +122,8 @@ export class LiveService {
    */
   opened(file: string, text: string): void {
     this.documents.set(file, text);
+    // A package.json is kept only as the "before" of its saves (core/manifestSave.ts).
+    if (isManifest(file)) return;
     this.sources.remember(file, text);
     try {
       this.typeGate.didOpen(file, text);
@@ -152,14 +155,15 @@ export class LiveService {
 
   /** A file was saved: its update, published, then its type warnings unless a newer save came since. */
   async saved(file: string, text: string): Promise<void> {
+    const before = this.documents.get(file);
     this.documents.set(file, text);
-    this.sources.remember(file, text);
+    if (!isManifest(file)) this.sources.remember(file, text);
     if (this.engine.isIdleSave(file, text)) return;
     try {
       const save = this.nextSave(file);
       let published!: () => void;
       const afterPublished = new Promise<void>((resolve) => (published = resolve));
-      const outcome = await this.engine.onSave(file, text, { afterPublished });
+      const outcome = await this.engine.onSave(file, text, { afterPublished, ...(before === undefined ? {} : { before }) });
       // The report goes out before any work that only informs (deferred type warnings) takes the
       // event loop: that work waits until it is published.
       await this.publishNow(file, outcome, 'save').finally(published);
