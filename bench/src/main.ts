@@ -37,9 +37,10 @@ import { MEMORY_CASE } from './memory.bench';
 import { BUSY_CASE } from './busy.bench';
 import { LOAD_CASE } from './load.bench';
 import { MIGRATION_CASE } from './migration.bench';
+import { EDITOR_CASE } from './editor.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [EDITOR_CASE, OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];
@@ -240,7 +241,7 @@ async function main(): Promise<number> {
   for (const c of figureCases) {
     try {
       const caseStarted = Date.now();
-      const context = { dir: tempDir, runs: options.runs, quick: options.quick, track: (p: InspectedProcess) => processes.push(p), log: (line: string) => console.log(line) };
+      const context = { dir: tempDir, runs: options.runs, quick: options.quick, track: (p: InspectedProcess) => processes.push(p), log: (line: string) => console.log(line), earlier: { latency: latencyResults } };
       figureResults.push({ c, result: await c.run(context), ms: Date.now() - caseStarted });
       console.log(`  (${c.name}: ${((Date.now() - caseStarted) / 1000).toFixed(0)} s)`);
     } catch (e) {
