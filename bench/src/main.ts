@@ -7,6 +7,8 @@
 //   handler being updated (load.bench.ts); the eager migration of 1,000,000 live instances
 //   (migration.bench.ts); the server's
 //   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
+//   Save → live in the real editor (editor.bench.ts: code-server, js-debug, saves through the VS Code
+//   API), beside the direct path of the same run; a quick run makes one session of 8 warm saves (~40 s).
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
 //                               module, the small-program latency, the quick overhead, start-up and
