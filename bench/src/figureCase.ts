@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InspectedProcess } from '../../test/support/inspectedProcess';
 import { repoRoot } from '../../test/support/paths';
+import type { LatencyCaseResult } from './latency.bench';
 
 export interface FigureContext {
   /** A temporary directory for the case's programs (removed after the benchmark). */
@@ -15,6 +16,8 @@ export interface FigureContext {
   /** Called with every inspected program started, so the caller can kill it whatever happens. */
   track(process: InspectedProcess): void;
   log(line: string): void;
+  /** Results of cases that ran before in this run (a case that needs its floor beside it reads them). */
+  earlier?: { latency?: LatencyCaseResult[] };
 }
 
 export interface FigureCase<R = unknown> {

@@ -7,6 +7,8 @@
 //   handler being updated (load.bench.ts); the eager migration of 1,000,000 live instances
 //   (migration.bench.ts); the server's
 //   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
+//   Save → live in the real editor (editor.bench.ts: code-server, js-debug, saves through the VS Code
+//   API), beside the direct path of the same run; a quick run makes one session of 8 warm saves (~40 s).
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
 //                               module, the small-program latency, the quick overhead, start-up and
@@ -37,9 +39,10 @@ import { MEMORY_CASE } from './memory.bench';
 import { BUSY_CASE } from './busy.bench';
 import { LOAD_CASE } from './load.bench';
 import { MIGRATION_CASE } from './migration.bench';
+import { EDITOR_CASE } from './editor.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [EDITOR_CASE, OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];
@@ -240,7 +243,7 @@ async function main(): Promise<number> {
   for (const c of figureCases) {
     try {
       const caseStarted = Date.now();
-      const context = { dir: tempDir, runs: options.runs, quick: options.quick, track: (p: InspectedProcess) => processes.push(p), log: (line: string) => console.log(line) };
+      const context = { dir: tempDir, runs: options.runs, quick: options.quick, track: (p: InspectedProcess) => processes.push(p), log: (line: string) => console.log(line), earlier: { latency: latencyResults } };
       figureResults.push({ c, result: await c.run(context), ms: Date.now() - caseStarted });
       console.log(`  (${c.name}: ${((Date.now() - caseStarted) / 1000).toFixed(0)} s)`);
     } catch (e) {
