@@ -1,6 +1,6 @@
 // The program's versions as the runtime records them (runtime/src/versions.ts) and answers them
 // (`history`, `versionTexts`): numbered versions, the files and functions each changed, and the
-// running texts around them. Part of the patch format (common/patch.ts re-exports it).
+// hashes of the running texts around them (the texts are the server's: server/src/core/runningTexts.ts). Part of the patch format (common/patch.ts re-exports it).
 import type { StepKind } from './patch';
 
 /** One file of a version: the running text before and after it, named by hash. */
@@ -12,7 +12,7 @@ export interface VersionFile {
   afterHash: string;
   /** The changed functions of this file the version applied (display names). */
   functions: string[];
-  /** The texts, only when asked for (`HistoryQuery.texts`) and still kept. */
+  /** The texts, only when asked for (`HistoryQuery.texts`) and the server's store holds them. */
   before?: string;
   after?: string;
   /**
@@ -71,11 +71,11 @@ export interface VersionHistory {
   /** The program's current version number (0: nothing applied yet). */
   current: number;
   /**
-   * The oldest version whose texts are still kept: every version from it to `current` can be
-   * restored (the runtime bounds what it keeps, see `limits`).
+   * The oldest version the records still reach: every version from it to `current` can be
+   * restored, given its texts (the runtime bounds the records it keeps, see `limits`).
    */
   oldestRestorable: number;
-  limits: { versionsWithTexts: number; textBytes: number; records: number };
+  limits: { records: number };
 }
 
 export interface VersionTextsQuery {
@@ -87,8 +87,11 @@ export interface VersionTexts {
   version: number;
   /** The program's version when asked. */
   current: number;
-  /** Every file some later version changed, with its text at `version` (unchanged files are left out). */
-  files: { file: string; code: string; hash: string }[];
+  /**
+   * Every file some later version changed, with the hash of its text at `version` (unchanged
+   * files are left out). The runtime gives hashes only; the server adds `code` from its store.
+   */
+  files: { file: string; hash: string; code?: string }[];
   /** The module steps of the versions undone (after `version`, up to `current`): state they changed stays. */
   steps: (VersionStep & { version: number })[];
 }

@@ -33,9 +33,8 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
       if (patch.format !== PATCH_FORMAT_VERSION) {
         return failure(id, `Patch format ${String(patch.format)} is not the runtime's (${PATCH_FORMAT_VERSION}); update the extension and restart the program.`);
       }
-      const before = versions.prepare(patch);
       const report = yield* applyUpdateSteps(session, pending, patch, scopes);
-      versions.record(patch, report, 'apply', before);
+      versions.record(patch, report, 'apply');
       return report;
     } catch (e) {
       return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -191,12 +191,11 @@ export class PendingUpdates {
    */
   private recordRestarted(entry: Entry): number | undefined {
     const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script] };
-    const before = this.versions?.prepare(patch);
     this.session.refresh();
     const verified = this.session.runningText(entry.script.file)?.code === entry.script.code;
-    if (!before || !verified) return undefined;
+    if (!verified) return undefined;
     const report: PatchReport = { id: patch.id, ok: true, scripts: [{ file: entry.script.file, outcome: 'applied', verified }], blockedMs: 0 };
-    return this.versions?.record(patch, report, 'request', before)?.version;
+    return this.versions?.record(patch, report, 'request')?.version;
   }
 
   state(since: number): PendingState {
@@ -254,7 +253,6 @@ export class PendingUpdates {
     entry.info.attempts++;
     const started = clock.now();
     const patch: Patch = { format: PATCH_FORMAT_VERSION, id: entry.info.patchId, scripts: [entry.script], ...(entry.restores !== undefined ? { restores: entry.restores } : {}) };
-    const before = this.versions?.prepare(patch);
     // Through the debugger while it polls for the edits (its breakpoints stay exact), else here.
     const apply = () => applyPatch(this.session, patch, { explain: false, scopes: this.scopes });
     const report = this.landings?.polling() ? this.landings.editor.run(apply) : apply();
@@ -263,7 +261,7 @@ export class PendingUpdates {
     entry.gcMs = undefined;
     if (report.ok) {
       this.byFile.delete(entry.info.file);
-      const version = before && this.versions?.record(patch, report, where, before)?.version;
+      const version = this.versions?.record(patch, report, where)?.version;
       this.settle(entry, 'applied', { where, ...(script ? { report: script } : {}), blockedMs: report.blockedMs, ...(version ? { version } : {}) });
       return;
     }

@@ -1,5 +1,5 @@
 // Versions and rollback in a real Node process: every applied update is a numbered version, the
-// runtime keeps the texts around them, and restoring a version is an update of its own (a new
+// runtime names the texts around them by hash (the texts are the server's, decision 048), and restoring a version is an update of its own (a new
 // version that says which one it restores) that changes code and keeps the program's state.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -26,14 +26,20 @@ async function history(p: InspectedProcess, query: HistoryQuery = {}): Promise<V
   return p.ask('history', query);
 }
 
-/** What the server does for a rollback: the texts of version K, applied as an update from what runs. */
+/** The running text of each source version, by hash: what the server's store (server/src/core/runningTexts.ts) holds. */
+const store = new Map(names.map((_, n) => (runningTextOf(file, sourceAt(n)) as { code: string; hash: string })).map((t) => [t.hash, t.code]));
+
+/** What the server does for a rollback: the texts of version K (by hash, from its store), applied as an update from what runs. */
 async function restore(p: InspectedProcess, version: number): Promise<PatchReport> {
   const texts = await p.callRuntime('versionTexts', { version });
   if ('error' in texts) throw new Error(texts.error);
   const scripts = [];
   for (const t of texts.files) {
+    assert.equal(t.code, undefined, 'the runtime keeps no texts');
+    const code = store.get(t.hash);
+    assert.ok(code !== undefined, `the store holds the text of ${t.file} at version ${version}`);
     const now = (await p.scriptState({ file: t.file })).code!;
-    scripts.push({ file: t.file, baseHash: hashText(now), code: t.code, functions: patchFunctions(compareVersions(t.file, now, t.code)) });
+    scripts.push({ file: t.file, baseHash: hashText(now), code, functions: patchFunctions(compareVersions(t.file, now, code)) });
   }
   const patch: Patch = { format: PATCH_FORMAT_VERSION, id: `restore-${version}`, scripts, restores: version };
   return p.apply(patch);
@@ -83,10 +89,11 @@ describe('runtime: versions and rollback', () => {
     assert.deepEqual((await history(p, { since: 4 })).versions.map((v) => v.version), [5, 6]);
     assert.deepEqual((await history(p, { since: 1, until: 2 })).versions.map((v) => v.version), [2], 'one version alone');
     assert.deepEqual((await history(p, { limit: 2 })).versions.map((v) => v.version), [5, 6]);
-    assert.equal((await history(p)).versions[0]!.files[0]!.before, undefined, 'no texts unless asked');
+    // Texts are the server's: the runtime answers hashes, even when texts are asked for.
     const withTexts = await history(p, { since: 4, limit: 1, texts: true });
-    assert.match(withTexts.versions[0]!.files[0]!.after!, /return 'three';/);
-    assert.match(withTexts.versions[0]!.files[0]!.before!, /return 'v1';/);
+    assert.equal(withTexts.versions[0]!.files[0]!.before, undefined, 'no texts in the program');
+    assert.match(store.get(withTexts.versions[0]!.files[0]!.afterHash)!, /return 'three';/);
+    assert.match(store.get(withTexts.versions[0]!.files[0]!.beforeHash)!, /return 'v1';/);
 
     // Restoring the version that runs changes nothing; a version that never was is refused.
     assert.deepEqual((await p.ask('versionTexts', { version: 3 })).files, []);
@@ -118,6 +125,10 @@ describe('runtime: versions and rollback', () => {
     const both = (t: string) => replaceOnce("return 'main v1';", "return 'main v2';")(replaceOnce('`v1:${request}`', '`v2:${request}`')(t));
     const report = await p.apply({ ...patchOf(scriptPatch(server, both)), whenActive: 'defer' });
     assert.equal(report.version, 1, JSON.stringify(report));
+    // As the server does after a split update (server/src/core/deliverer.ts): the text that runs
+    // now, which no one sent, is read and kept.
+    const split = (await p.scriptState({ file: server })).code!;
+    store.set(hashText(split), split);
     await p.evaluate('fixture.release()');
     const landed = await eventually('the pending part to land as version 2', async () => {
       const h = await history(p);
@@ -137,41 +148,30 @@ describe('runtime: versions and rollback', () => {
   });
 });
 
-describe('runtime: the texts a history keeps are bounded', () => {
-  /** A session stand-in: `Versions` asks it only for a file's running text. */
-  const texts = new Map<string, string>();
-  const session = { runningText: (f: string) => (texts.has(f) ? { scriptId: '1', code: texts.get(f)! } : undefined) } as unknown as InProcessSession;
+describe('runtime: the records a history keeps are bounded', () => {
+  /** A session stand-in: `Versions` asks it only for a file's running text (of a split update). */
+  const session = { runningText: () => undefined } as unknown as InProcessSession;
+  const running = new Map<string, string>();
   const apply = (versions: Versions, f: string, code: string, n: number) => {
-    const before = texts.get(f)!;
+    const before = running.get(f)!;
     const patch: Patch = { format: PATCH_FORMAT_VERSION, id: `b${n}`, scripts: [{ file: f, baseHash: hashText(before), code, functions: [] }] };
-    const prepared = versions.prepare(patch);
-    texts.set(f, code);
+    running.set(f, code);
     const report: PatchReport = { id: patch.id, ok: true, blockedMs: 0, scripts: [{ file: f, outcome: 'applied', currentHash: hashText(code) }] };
-    return versions.record(patch, report, 'apply', prepared);
+    return versions.record(patch, report, 'apply');
   };
 
-  it('keeps the texts of the last N versions; older ones stay listed and can no longer be restored', () => {
-    const versions = new Versions(session, { versionsWithTexts: 2 });
-    texts.set('/a.js', 'a0');
-    texts.set('/b.js', 'b0');
+  it('keeps the last N records; a version older than they reach can no longer be restored', () => {
+    const versions = new Versions(session, { records: 2 });
+    running.set('/a.js', 'a0');
+    running.set('/b.js', 'b0');
     apply(versions, '/a.js', 'a1', 1);
     apply(versions, '/b.js', 'b1', 2);
     apply(versions, '/a.js', 'a2', 3);
     const h = versions.history({});
-    assert.deepEqual(h.versions.map((v) => v.version), [1, 2, 3]);
+    assert.deepEqual(h.versions.map((v) => v.version), [2, 3]);
     assert.equal(h.oldestRestorable, 1);
     assert.match((versions.textsAt(0) as { error: string }).error, /can no longer be restored.*oldest it can restore is 1/);
-    assert.deepEqual((versions.textsAt(1) as VersionTexts).files.map((f) => [f.file, f.code]), [['/b.js', 'b0'], ['/a.js', 'a1']]);
-    assert.deepEqual((versions.textsAt(2) as VersionTexts).files.map((f) => [f.file, f.code]), [['/a.js', 'a1']]);
-  });
-
-  it('drops texts beyond the byte budget, but always keeps the newest version', () => {
-    const versions = new Versions(session, { textBytes: 100 });
-    texts.set('/c.js', 'x'.repeat(30));
-    apply(versions, '/c.js', 'y'.repeat(30), 1); // 120 bytes: over, but the newest is kept
-    assert.equal(versions.history({}).oldestRestorable, 0);
-    apply(versions, '/c.js', 'z'.repeat(10), 2);
-    assert.equal(versions.history({}).oldestRestorable, 1);
-    assert.equal((versions.textsAt(1) as VersionTexts).files[0]!.code, 'y'.repeat(30));
+    assert.deepEqual((versions.textsAt(1) as VersionTexts).files.map((f) => [f.file, f.hash]), [['/b.js', hashText('b0')], ['/a.js', hashText('a1')]]);
+    assert.deepEqual((versions.textsAt(2) as VersionTexts).files.map((f) => [f.file, f.hash]), [['/a.js', hashText('a1')]]);
   });
 });

@@ -94,6 +94,19 @@ async function usage(p: InspectedProcess): Promise<Usage> {
   return { rss: u.rss, heapUsed: u.heapUsed };
 }
 
+/**
+ * RSS as the user sees it (no collection forced): the median of `samples` readings 200 ms apart,
+ * under the load as it runs (a single reading jumps with the young generation's fill).
+ */
+async function rawRss(p: InspectedProcess, samples = 5): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    if (i) await new Promise((resolve) => setTimeout(resolve, 200));
+    readings.push(await p.evaluate<number>('process.memoryUsage().rss'));
+  }
+  return median(readings);
+}
+
 /** Starts the server program (with --expose-gc), attached as js-debug attaches. */
 export async function startServer(dir: string, name: string, track: (p: InspectedProcess) => void): Promise<{ p: InspectedProcess; file: string; port: number }> {
   fs.mkdirSync(dir, { recursive: true });
@@ -159,6 +172,9 @@ export interface LoadRun {
   /** Connections the server accepted beyond autocannon's own (a dropped connection is reopened). */
   reconnections: number;
   before: Usage;
+  /** RSS without a forced collection (`rawRss`): before the first update (after the warm-up load), and after the last. */
+  rawRssBefore: number;
+  rawRssAfter: number;
   /** After the first update: the runtime's one-time costs (its Debugger domain, script registry) are paid. */
   afterFirst: Usage;
   after: Usage;
@@ -187,6 +203,8 @@ export async function runUnderLoad(options: { dir: string; updates: number; conn
     let stopped = false;
     try {
       await eventually('the warm-up load', async () => (await p.evaluate<number>('fixture.stats.served')) >= options.warmupRequests, 60_000);
+      // Raw first: a forced collection gives back the young generation the load grew.
+      const rawRssBefore = await rawRss(p);
       const before = await usage(p);
       const blocked: number[] = [];
       let deferred = 0;
@@ -219,6 +237,7 @@ export async function runUnderLoad(options: { dir: string; updates: number; conn
         }
       }
       const updatesMs = performance.now() - started - pausedMs;
+      const rawRssAfter = await rawRss(p);
       const after = await usage(p);
       instance.stop();
       stopped = true;
@@ -237,6 +256,8 @@ export async function runUnderLoad(options: { dir: string; updates: number; conn
         // The scenario's own check requests open one connection each.
         reconnections: Math.max(0, connections - options.connections - options.updates),
         before,
+        rawRssBefore,
+        rawRssAfter,
         afterFirst: afterFirst!,
         after,
         blockedMs: median(blocked),

@@ -1,6 +1,6 @@
 // The change a version applied, in a diff editor: a file before and after the version, served on a
-// scheme of our own and read-only. The program's runtime keeps the running texts (for its last 50
-// versions); shown is the file as written at each (TypeScript with its types) when the server saw
+// scheme of our own and read-only. The language server keeps the running texts by hash
+// (server/src/core/runningTexts.ts); shown is the file as written at each (TypeScript with its types) when the server saw
 // that text, else the code V8 ran (types blanked to whitespace) without the line Live Update
 // appends to each module.
 import * as path from 'node:path';

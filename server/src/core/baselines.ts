@@ -1,6 +1,7 @@
 // What each target runs, per file: the text the server diffs a save against. The runtime is the
 // source of truth (it answers with a hash, and the text only when the hash is new to us), so a
 // restarted server rebuilds this cache from the running programs.
+import type { RunningTexts } from './runningTexts';
 import type { Stranded } from '../analysis/changes';
 import { collectFunctions, type FileFunctions } from '../analysis/functions';
 import type { TargetPort } from './targetPort';
@@ -21,7 +22,11 @@ export class BaselineCache {
   /** hash → parsed functions, shared by targets that run the same text. */
   private readonly parsed = new Map<string, FileFunctions>();
 
-  constructor(private readonly port: TargetPort) {}
+  constructor(
+    private readonly port: TargetPort,
+    /** Every text a target is known to run is a text a version may need (rollback.ts). */
+    private readonly texts?: RunningTexts,
+  ) {}
 
   /**
    * The target's baseline for `file`; undefined when it has not loaded the file. A baseline this
@@ -48,6 +53,7 @@ export class BaselineCache {
    * text's functions without parsing it (see parse).
    */
   remember(targetId: string, file: string, hash: string, text: string, derived?: () => FileFunctions, stranded?: Stranded): Baseline {
+    this.texts?.put(text, hash);
     const baseline: Baseline = { hash, text, functions: this.parse(file, hash, text, derived), ...(stranded ? { stranded } : {}) };
     this.byTarget.set(`${targetId}\0${file}`, baseline);
     return baseline;

@@ -10,6 +10,7 @@ import { strandedBy, type FileChanges } from '../analysis/changes';
 import { remadeNames } from '../analysis/remadeFunctions';
 import type { BaselineCache } from './baselines';
 import type { PendingTracker } from './pendingTracker';
+import type { RunningTexts } from './runningTexts';
 import { analyze, assemble, type PatchPlan } from './planner';
 import type { PolicySettings } from './policy';
 import { deliveredOutcome, endedOutcome, heldOutcome, unreachableOutcome, type TargetOutcome } from './reporter';
@@ -37,6 +38,7 @@ export class Deliverer {
     private readonly baselines: BaselineCache,
     private readonly pending: PendingTracker,
     private readonly policy: () => PolicySettings,
+    private readonly texts: RunningTexts,
   ) {}
 
   /** A new patch id, unique in this server. */
@@ -91,6 +93,8 @@ export class Deliverer {
     const plan = assemble(analysis, await inputs.gate(), { ...this.policy(), newPatchId: () => this.nextPatchId() });
     if (plan.kind === 'held') return heldOutcome(target, plan);
 
+    // The runtime records versions by hash: the texts they name are the server's to keep (decision 048).
+    if (!plan.unchanged) for (const s of plan.patch.scripts) this.texts.put(s.code);
     const report = plan.unchanged ? unchangedReport(plan) : await applyPatch(this.port, target.id, plan.patch);
     if (report.ended) {
       this.baselines.forget(target.id, running);
@@ -118,8 +122,10 @@ export class Deliverer {
     }
     if (restartedFrame) this.baselines.forget(target.id, running);
     else if (pending) {
-      // Part or none of it runs: the runtime holds the rest. What runs is asked again next time.
+      // Part or none of it runs: the runtime holds the rest. What runs is asked again next time,
+      // and now when part of it ran: a text no one sent, which the version names.
       this.baselines.forget(target.id, running);
+      if (script?.outcome === 'applied') await this.baselines.get(target.id, running, { fresh: true });
       this.pending.track(target, pending);
     } else if (report.ok) {
       this.baselines.remember(target.id, running, plan.hash, plan.code, plan.spliced ? undefined : plan.patchAfter, strandedBy(plan.changes, baseline.stranded, remadeNames(plan.remade, script?.steps)));

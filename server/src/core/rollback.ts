@@ -1,31 +1,42 @@
 // Versions and rollback, for the commands "Show Update History" and "Roll Back to Version…" (and
-// the REPL's `history` and `rollback <version>`). Each program numbers its own versions and keeps
-// the running texts around them (runtime/src/versions.ts), so a restarted server can still roll
-// back. A rollback is an update of its own: for each target, the texts that target ran at the
+// the REPL's `history` and `rollback <version>`). Each program numbers its own versions and names
+// the running texts around them by hash (runtime/src/versions.ts); the texts are the server's, in
+// a store on disk (runningTexts.ts), so a restarted server can still roll back. A rollback is an update of its own: for each target, the texts that target ran at the
 // version are applied through the engine as a save would be (analysis, the checks that hold an
 // update, activeness policies, diagnostics), and the runtime records it as a new version that
 // says which one it restores. Knows nothing of LSP.
 import * as path from 'node:path';
-import type { ModuleStep, StepKind, VersionStep } from '../../../common/patch';
+import type { ModuleStep, StepKind, VersionFile, VersionHistory, VersionStep } from '../../../common/patch';
 import type { HistoryRequest, RollbackRequest, RollbackResult, TargetHistory, TargetInfo, TargetRollback } from '../../../common/reports';
 import type { SaveOutcome, UpdateEngine } from './updateEngine';
 import type { TargetPort } from './targetPort';
+import type { RunningTexts } from './runningTexts';
 import { reverseTransformerStep, TRANSFORMER_PREFIX } from '../analysis/transformers';
 
-/** Each target's versions (newest `limit` when given). */
-export async function targetHistories(port: TargetPort, request: HistoryRequest = {}): Promise<TargetHistory[]> {
+/** Each target's versions (newest `limit` when given); with `request.texts`, each file's texts this server's store holds. */
+export async function targetHistories(port: TargetPort, request: HistoryRequest = {}, store?: RunningTexts): Promise<TargetHistory[]> {
   const targets = port.targets().filter((t) => request.target === undefined || t.id === request.target);
   return Promise.all(
     targets.map(async (t): Promise<TargetHistory> => {
       try {
         const { limit, since, until, texts } = request;
         const history = await port.call(t.id, 'history', { ...(limit ? { limit } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}), ...(texts ? { texts } : {}) });
-        return 'error' in history ? { targetId: t.id, targetName: t.name, error: history.error } : { targetId: t.id, targetName: t.name, history };
+        if ('error' in history) return { targetId: t.id, targetName: t.name, error: history.error };
+        return { targetId: t.id, targetName: t.name, history: texts && store ? withTexts(history, store) : history };
       } catch (e) {
         return { targetId: t.id, targetName: t.name, error: e instanceof Error ? e.message : String(e) };
       }
     }),
   );
+}
+
+function withTexts(history: VersionHistory, store: RunningTexts): VersionHistory {
+  const files = (f: VersionFile): VersionFile => {
+    const before = f.before ?? store.get(f.beforeHash);
+    const after = f.after ?? store.get(f.afterHash);
+    return { ...f, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
+  };
+  return { ...history, versions: history.versions.map((v) => ({ ...v, files: v.files.map(files) })) };
 }
 
 /**
@@ -70,8 +81,13 @@ async function rollbackTarget(engine: UpdateEngine, port: TargetPort, target: Ta
   const { steps, kept } = await reverseTransformers(port, target.id, texts.steps);
   const reports = [];
   const versions: number[] = [];
-  for (const file of texts.files) {
-    const outcome = await engine.restore(target, file.file, file.code, version, steps.get(file.file));
+  const codes = texts.files.map((f) => f.code ?? engine.texts.get(f.hash));
+  const missing = texts.files.filter((_, i) => codes[i] === undefined).map((f) => path.basename(f.file));
+  if (missing.length) {
+    return { ...base, outcome: 'rejected', message: `${target.name}: not rolled back: the text of ${missing.join(', ')} at version ${version} is not kept (it ran before this machine's Live Update saw it).` };
+  }
+  for (const [i, file] of texts.files.entries()) {
+    const outcome = await engine.restore(target, file.file, codes[i]!, version, steps.get(file.file));
     await publish(file.file, outcome);
     reports.push(outcome.report);
     const made = outcome.report.targets[0]?.report?.version;

@@ -19,6 +19,7 @@ import { anchorElsewhere } from './planner';
 import { isManifest, manifestSave } from './manifestSave';
 import { DEFAULT_POLICY, type PolicySettings } from './policy';
 import { dedupe, pendingOutcome, restoredReport, summarize, type PendingOutcome } from './reporter';
+import { RunningTexts } from './runningTexts';
 import { runningTextOf, type SavedText } from './savedText';
 import { builtView, type ScriptView } from './scriptView';
 import { reinitialize, reinitStep } from './stateUpdates';
@@ -62,6 +63,8 @@ export interface SaveOptions {
 
 export class UpdateEngine {
   private readonly baselines: BaselineCache;
+  /** The running texts the programs' versions name by hash (rollbacks, diffs, the REPL's history). */
+  readonly texts = new RunningTexts();
   private readonly deliverer: Deliverer;
   /** The last text saved per file, so a held update can be applied on request. */
   private readonly lastSaved = new Map<string, string>();
@@ -85,14 +88,14 @@ export class UpdateEngine {
     private readonly types?: TypeGatePort,
     private readonly settings: () => TypeSettings & Partial<PolicySettings> = () => DEFAULT_ENGINE_SETTINGS,
   ) {
-    this.baselines = new BaselineCache(port);
+    this.baselines = new BaselineCache(port, this.texts);
     this.pending = new PendingTracker(
       port,
       (s) => this.pendingSettled(s),
       (all) => this.onPendingChanged(all),
       (target, pending) => this.pendingAdopted(target, pending),
     );
-    this.deliverer = new Deliverer(port, this.baselines, this.pending, () => this.policy());
+    this.deliverer = new Deliverer(port, this.baselines, this.pending, () => this.policy(), this.texts);
   }
 
   /**

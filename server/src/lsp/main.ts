@@ -135,7 +135,7 @@ connection.onExecuteCommand(async ({ command, arguments: args = [] }) => {
   }
   if (command === ServerCommands.history) {
     const request = (args[0] ?? {}) as HistoryRequest;
-    const histories = await targetHistories(port, request);
+    const histories = await targetHistories(port, request, engine.texts);
     // A version's diff shows the file as written (TypeScript with its types), where it is known.
     return request.texts ? histories.map((h) => (h.history ? { ...h, history: service.sources.addSources(h.history) } : h)) : histories;
   }
