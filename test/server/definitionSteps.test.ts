@@ -53,14 +53,23 @@ describe('analysis: definition steps', () => {
     assert.deepEqual(p.steps[0]!.assigns, ['a', 'c']);
   });
 
-  it('keeps state, effects, functions, new names and what reads them, with why', () => {
+  it('keeps state, effects and functions; new names (declared by their own steps first) and what reads them run in order', () => {
     const before = 'let count = 0;\nconst A = 1;\nfunction tick() { count++; }\nsetInterval(tick, 1000);\nexports.a = A;\n';
     const after = 'let count = 5;\nconst A = 2;\nconst B = 3;\nfunction tick() { count += 2; }\nsetInterval(tick, 500);\nexports.a = A;\nexports.b = B;\n';
     const p = plan(before, after);
-    assert.deepEqual(p.steps.map((s) => s.label), ['const A', 'exports.a =']);
-    assert.equal(p.kept.get('exports.b ='), 'it reads `B`, new at the top level');
-    assert.equal(p.kept.get('const B'), 'it declares a new top-level name');
+    // `const B` is made by its declaration step; `exports.b = B` reads it there.
+    assert.deepEqual(p.steps.map((s) => s.label), ['const A', 'exports.a =', 'exports.b =']);
     assert.ok(!p.reevaluated.has('let count'));
+    assert.ok(!p.reevaluated.has('call setInterval'));
+  });
+
+  it('a table numbered by a load counter runs again as a sequence from the counter, when an entry is added (issue 20, shape B)', () => {
+    const before = "var src = exports.src = [], re = exports.re = [], R = 0;\nvar NUM = R++;\nsrc[NUM] = '\\\\d+';\nvar WORD = R++;\nsrc[WORD] = '[a-z]+';\nfor (var i = 0; i < R; i++) { if (!re[i]) re[i] = new RegExp(src[i]); }\nexports.isWord = function (s) { return re[WORD].test(s); };\n";
+    const after = before.replace("var WORD = R++;", "var HEX = R++;\nsrc[HEX] = '0x[0-9a-f]+';\nvar WORD = R++;");
+    const p = plan(before, after);
+    assert.deepEqual(p.steps.map((s) => s.label), ['var src, re, R', 'var NUM', 'src[NUM] =', 'var HEX', 'src[HEX] =', 'var WORD', 'src[WORD] =', 'for loop']);
+    assert.equal(p.steps[0]!.code, 'src = exports.src = [];\nre = exports.re = [];\nR = 0;');
+    assert.deepEqual(p.steps[3]!.assigns, ['HEX', 'R']);
   });
 
   it('an ES module re-evaluates its definitions but not its export lists', () => {

@@ -24,29 +24,56 @@ export interface DefinitionPlan {
 /** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
 const EXPORTS_OBJECT = 'module.exports';
 
-export function definitionSteps(before: FileFunctions, after: FileFunctions, changes: FileChanges, options: { esModule: boolean }): DefinitionPlan {
+/**
+ * `saved`: the saved text's functions when the patch text blanks its new declarations
+ * (declarations.ts): their `declaration` steps run first and make the bindings, so a definition
+ * that declares or reads a new name runs again like any other, in the saved text's order (a table
+ * numbered by a load counter gains an entry: every index after it moves).
+ */
+export function definitionSteps(before: FileFunctions, after: FileFunctions, changes: FileChanges, options: { esModule: boolean; saved?: FileFunctions }): DefinitionPlan {
   const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map() };
-  const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
+  after = options.saved ?? after;
   const runnable = new Map<string, Rerun>();
   const why = new Map<string, string>();
   // Bindings declared as values (not functions or classes): what `module.exports = name` can merge.
   const valueNames = new Set(after.topLevel.filter((s) => s.key.startsWith('var ') || s.key.startsWith('let ') || s.key.startsWith('const ')).filter((s) => s.reason !== 'declares a function').flatMap((s) => s.names));
   for (const s of after.topLevel) {
-    const r = rerunOf(s, newNames, options, valueNames);
+    const r = rerunOf(s, options, valueNames);
     if (typeof r === 'string') why.set(s.key, r);
     else if (r) runnable.set(s.key, r);
   }
+  // A table some statement fills that cannot run again is never made anew, even when its own
+  // declaration changed: the members that statement put there would be lost (issue 20, shape F).
+  const declaredBy = new Map<string, TopLevelStatement>();
+  for (const s of after.topLevel) for (const name of s.names) declaredBy.set(name, s);
+  const fillers = (root: string): TopLevelStatement[] => after.topLevel.filter((t) => t !== declaredBy.get(root) && t.fills.includes(root));
+  for (const s of after.topLevel) {
+    if (!runnable.has(s.key)) continue;
+    for (const name of s.names) {
+      const stays = fillers(name).find((t) => !runnable.has(t.key));
+      if (!stays) continue;
+      runnable.delete(s.key);
+      why.set(s.key, `it would make \`${name}\` anew, which \`${stays.key}\` fills and does not run again`);
+      break;
+    }
+  }
+  // A new declaration is made by its own `declaration` step (declarations.ts): it runs again here
+  // only as part of what another change runs again (a numbered table's sequence).
+  const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   const seeds = new Set<string>();
+  // A change as the saved text classes it: where the patch text blanks a new declaration, what
+  // reads it is no definition there (`src[COERCE] = …` with `var COERCE = R++` new).
+  const byKey = new Map(after.topLevel.map((s) => [s.key, s]));
   for (const change of changes.topLevel) {
-    if (change.change === 'removed' || change.statement.class !== 'definition') continue;
-    if (runnable.has(change.statement.key)) seeds.add(change.statement.key);
-    else if (why.has(change.statement.key)) plan.kept.set(change.statement.key, why.get(change.statement.key)!);
+    const statement = byKey.get(change.statement.key) ?? change.statement;
+    if (change.change === 'removed' || statement.class !== 'definition') continue;
+    if (statement.names.some((n) => newNames.has(n))) continue;
+    if (runnable.has(statement.key)) seeds.add(statement.key);
+    else if (why.has(statement.key)) plan.kept.set(statement.key, why.get(statement.key)!);
   }
   if (seeds.size === 0) return plan;
   // A table filled anew is made anew: when a statement that fills a table runs again, so does the
   // table's declaration (and with it every statement that fills it), until nothing is added.
-  const declaredBy = new Map<string, TopLevelStatement>();
-  for (const s of after.topLevel) for (const name of s.names) declaredBy.set(name, s);
   let included: TopLevelStatement[] = [];
   for (let round = 0; round < 20; round++) {
     included = [];
@@ -63,11 +90,9 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
     const before = seeds.size;
     for (const s of included) {
       for (const root of s.fills) {
+        // Runnable only when every statement that fills it runs again (above).
         const declaration = declaredBy.get(root);
-        // Made anew only when every statement that fills it runs again: a member that code not run
-        // again had put there (`var handlers = api.handlers = {}`) would be lost (issue 20, shape F).
-        const fillers = after.topLevel.filter((t) => t !== declaration && t.fills.includes(root));
-        if (declaration && runnable.has(declaration.key) && fillers.every((t) => runnable.has(t.key))) seeds.add(declaration.key);
+        if (declaration && runnable.has(declaration.key)) seeds.add(declaration.key);
       }
     }
     if (seeds.size === before) break;
@@ -90,12 +115,9 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
-  if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
-  const readsNew = s.reads.find((n) => newNames.has(n));
-  if (readsNew) return `it reads \`${readsNew}\`, new at the top level`;
   if (s.immutable) return 'its `const` binding cannot be assigned in the running module';
   // Compilers' header (`exports.b = exports.a = void 0;`): it only resets what the wiring after it
   // assigns; run again alone, it would wipe the exports importers hold.
@@ -114,7 +136,9 @@ function rerunOf(s: TopLevelStatement, newNames: Set<string>, options: { esModul
       const value = d.initializer.getText(sf);
       parts.push(ts.isIdentifier(d.name) ? `${target} = ${value};` : `(${target} = ${value});`);
     }
-    return { code: parts.join('\n'), assigns: [...s.names], produces: [], wiresExports: false };
+    // What its values also write: the exports (`var src = exports.src = []`), a load counter (`R++`).
+    const writes = s.fills.map((n) => (n === 'exports' ? 'exports.*' : n === 'module' ? 'module.exports.*' : n));
+    return { code: parts.join('\n'), assigns: [...s.names, ...writes], produces: [], wiresExports: false };
   }
   const fills = s.fills.filter((n) => n !== 'module' && n !== 'exports').map((n) => `${n}.*`);
   if (ts.isExpressionStatement(statement)) {

@@ -63,6 +63,9 @@ const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', '
 
 export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
   const mutated = mutatedBindings(sf);
+  // A load counter changes only as the module loads, the same way at every start: not state.
+  const counters = loadCounters(sf);
+  for (const name of counters) mutated.delete(name);
   const seen = new Map<string, number>();
   const unique = (key: string): string => {
     const n = (seen.get(key) ?? 0) + 1;
@@ -77,7 +80,7 @@ export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
   const definitions = new Set<string>();
   const out: TopLevelStatement[] = [];
   for (const statement of sf.statements) {
-    const described = describe(statement, sf, mutated, definitions);
+    const described = describe(statement, sf, mutated, definitions, counters);
     if (!described) continue;
     if (described.class === 'definition') for (const name of described.names) definitions.add(name);
     const anchor = described.anchor ?? statement;
@@ -110,7 +113,7 @@ interface Described {
   anchor?: ts.Node;
 }
 
-function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described | undefined {
+function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>): Described | undefined {
   // Functions and classes are definitions; their bodies are compared function by function elsewhere.
   if (ts.isFunctionDeclaration(statement)) {
     const name = statement.name?.text ?? 'default';
@@ -132,7 +135,7 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
     if (ts.isExportDeclaration(statement) && statement.isTypeOnly) return undefined;
     return { key: ts.isExportAssignment(statement) ? 'export default' : `export ${statement.moduleSpecifier ? (statement.moduleSpecifier as ts.StringLiteral).text : '{}'}`, class: 'definition', reason: 'wires exports', names: [] };
   }
-  if (ts.isVariableStatement(statement)) return describeVariables(statement, sf, mutated, definitions);
+  if (ts.isVariableStatement(statement)) return describeVariables(statement, sf, mutated, definitions, counters);
   if (ts.isExpressionStatement(statement)) return describeExpression(statement, sf, mutated, definitions);
   const label = STATEMENT_LABELS[statement.kind] ?? 'other';
   if (ts.isIterationStatement(statement, false) && !impurity(statement, sf, definitions, { locals: declaredInside(statement), fills: definitions, mutated })) {
@@ -164,13 +167,16 @@ function readsAndFills(statement: ts.Statement): { reads: string[]; fills: strin
         if (root) fills.add(root);
       }
     }
+    // Taking a load counter's next index advances it: run again, the counter must start over.
+    const taken = ts.isVariableDeclaration(n) && n.initializer ? counterTaken(n.initializer) : undefined;
+    if (taken !== undefined) fills.add(taken);
     ts.forEachChild(n, visit);
   };
   visit(statement);
   return { reads: [...reads], fills: [...fills] };
 }
 
-function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described {
+function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>): Described {
   const names = statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   const keyword = statement.declarationList.flags & ts.NodeFlags.Const || wasConst(statement.declarationList, sf) ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
   // A declaration list can be empty in a file that does not parse (`const` alone).
@@ -196,7 +202,10 @@ function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, m
       if (isNodeBuiltin(requireOf)) continue;
       return { ...base, class: 'effect', reason: `loads \`${requireOf}\`` };
     }
-    const impure = impurity(init, sf, definitions);
+    // `var WORD = R++`: the next index of a load counter, the same at every start.
+    const taken = counterTaken(init);
+    if (taken !== undefined && counters.has(taken) && definitions.has(taken)) continue;
+    const impure = impurity(exportedValue(init, sf), sf, definitions);
     if (impure) return { ...base, class: 'unsure', reason: `computes its value with ${impure}` };
   }
   return { ...base, class: 'definition', reason: 'is constant data' };
@@ -313,6 +322,64 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
   };
   visit(node);
   return found;
+}
+
+/** `R++` (or `++R`) of a plain name: the counter whose index it takes. */
+function counterTaken(init: ts.Expression): string | undefined {
+  const e = skipOuter(init);
+  if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && e.operator === ts.SyntaxKind.PlusPlusToken) {
+    const operand = skipOuter(e.operand);
+    if (ts.isIdentifier(operand)) return operand.text;
+  }
+  return undefined;
+}
+
+/**
+ * `exports.src = exports.a = value` written as a declaration's value (`var src = exports.src = []`):
+ * the value, when every target of the chain is a member of the exports; else the expression.
+ */
+function exportedValue(init: ts.Expression, sf: ts.SourceFile): ts.Expression {
+  let e = skipOuter(init);
+  while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const target = exposed(e.left, e.left.getText(sf).replace(/\s+/g, ''));
+    if (!isExportsTarget(target) || /^(module\.exports|exports)$/.test(target)) return init;
+    e = skipOuter(e.right);
+  }
+  return e;
+}
+
+/**
+ * Load counters (issue 20, shape B): a top-level `var R = 0` (any number) whose only changes are
+ * `var X = R++` declarations at the top level — how a table of regular expressions is numbered
+ * (`src[X] = …`, then a loop up to `R`). A fresh start numbers them the same way, so the counter
+ * and the indexes are definitions: run again as a sequence from `R = 0` (definitionSteps.ts).
+ */
+function loadCounters(sf: ts.SourceFile): Set<string> {
+  const candidates = new Set<string>();
+  for (const statement of sf.statements) {
+    if (!ts.isVariableStatement(statement) || statement.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Using)) continue;
+    for (const d of statement.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.initializer && ts.isNumericLiteral(skipOuter(d.initializer))) candidates.add(d.name.text);
+    }
+  }
+  if (candidates.size === 0) return candidates;
+  const disqualified = new Set<string>();
+  const visit = (node: ts.Node, inFunction: boolean): void => {
+    const inside = inFunction || ts.isFunctionLike(node);
+    let written: ts.Expression | undefined;
+    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) written = node.left;
+    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) written = node.operand;
+    const name = written && ts.isIdentifier(skipOuter(written)) ? (skipOuter(written) as ts.Identifier).text : undefined;
+    if (name && candidates.has(name)) {
+      // Allowed: `var X = R++` directly in a top-level declaration.
+      const declaration = node.parent;
+      const ok = !inside && ts.isVariableDeclaration(declaration) && declaration.initializer === node && counterTaken(node as ts.Expression) === name && declaration.parent.parent.parent === sf;
+      if (!ok) disqualified.add(name);
+    }
+    ts.forEachChild(node, (child) => visit(child, inside));
+  };
+  visit(sf, false);
+  return new Set([...candidates].filter((n) => !disqualified.has(n)));
 }
 
 /**

@@ -73,6 +73,8 @@ export interface Analysis {
   /** The text the patch starts from (the saved text, or the declarations' layout of it), and its functions. */
   patchText: string;
   patchAfter: () => FileFunctions;
+  /** The saved text's functions (differs from `patchAfter` where new declarations are blanked). */
+  savedAfter: () => FileFunctions;
 }
 
 /** A patch to send, and what the reporter needs to describe its outcome. */
@@ -166,7 +168,7 @@ export function analyze(input: PlanInput): Held | Same | Nothing | Analysis {
     patchChanges.topLevel = patchChanges.topLevel.filter((t) => !(t.statement.names.length > 0 && t.statement.names.every((n) => kept.has(n))));
     changes = mapChanges(withStrandedRisk(patchChanges, baseline.stranded), toSource);
   }
-  return { kind: 'analysis', input, saved, incremental: analysis.incremental, changes, savedFunctions: savedChanges.changed.map((c) => c.after.displayName), declarations, patchText, patchAfter };
+  return { kind: 'analysis', input, saved, incremental: analysis.incremental, changes, savedFunctions: savedChanges.changed.map((c) => c.after.displayName), declarations, patchText, patchAfter, savedAfter: analysis.after };
 }
 
 /** The patch of an analysed save, unless its type verdict holds it. */
@@ -187,7 +189,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   // Changed definitions run again in the module's scope, inside the update's transaction. Not in
   // compiled JavaScript, whose top level is the compiler's, not the file's.
   const definitions: DefinitionPlan | undefined =
-    !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule }) : undefined;
+    !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
   // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
   const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
   const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
