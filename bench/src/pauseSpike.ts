@@ -60,6 +60,24 @@ function where() {
 function self() {
   return [this === undefined ? 'undefined' : typeof this, arguments.length, 'v0'];
 }
+const PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31];
+function mix(h, x) {
+  return Math.imul(h ^ x, 0x5bd1e995) >>> 0;
+}
+function numeric(n) {
+  let h = 0;
+  for (let i = 0; i < n; i++) h = mix(h, i * PRIMES[i % PRIMES.length]);
+  return h;
+}
+function jsonRoundTrip(count) {
+  const text = JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: i, name: 'item-' + i, tags: ['alpha', String(i % 7)], score: i * 1.5 })));
+  let total = 0;
+  for (const r of JSON.parse(text)) total += r.score + r.tags.length;
+  return total;
+}
+function cpuWork() {
+  return numeric(800000) ^ jsonRoundTrip(600);
+}
 class Store {
   get(id) {
     return users.get(id)?.name + ' v0';
@@ -67,7 +85,7 @@ class Store {
 }
 for (let i = 0; i < 1000; i++) users.set(i, { name: 'user' + i });
 const callbacks = new Map([['handle', handle], ['add', add], ['where', where]]);
-module.exports = { add, handle, Point, count, load, where, self, Store, callbacks, hits: () => hits };
+module.exports = { add, handle, cpuWork, Point, count, load, where, self, Store, callbacks, hits: () => hits };
 `;
 
 interface Fn {
@@ -106,6 +124,24 @@ function functionsOf(source: string): Fn[] {
     });
   });
   return found;
+}
+
+/**
+ * The other form measured: one table per module in a `const` declared on the first line (after
+ * `'use strict';`: only that line's columns move), so the optimizer can fold the guard of an inlined
+ * function (an immutable slot of a known context, a field that was never written) until an update
+ * writes the field.
+ */
+function constTableText(source: string, file: string): string {
+  const fns = functionsOf(source);
+  const lines = source.split('\n');
+  for (const fn of fns) lines[fn.line] += guardOf({ ...fn, slot: `$lu.${fn.slot.slice(4)}` }, 'void 0');
+  // A first property named for the module gives each module's table a map of its own: tables of the
+  // same shape would share one, and a write into one module's table would deoptimize every module's
+  // folded guards (measured: cpuWork at 0.24× after another module's updates).
+  const own = `$m_${[...file].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7).toString(36)}`;
+  lines[0] += ` const $lu = { ${own}: 0, ${fns.map((f) => `${f.slot.slice(4)}: void 0`).join(', ')} };`;
+  return lines.join('\n') + `\n;var $lu_apply = Reflect.apply, $lu_construct = Reflect.construct;` + accessorLine(file);
 }
 
 /** The guard that forwards a call to the slot's function: on the first line, after `{`, so no line moves. */
@@ -184,9 +220,10 @@ post('Debugger.enable');
 const file = (name) => path.join(dir, name);
 const plain = require(file('plain.js'));      // LiveEdit, and the unguarded side of the steady state
 const guarded = require(file('guarded.js'));  // never updated: the guarded side of the steady state
-const updated = require(file('updated.js'));  // guarded, updated through the table
+const updated = require(file('updated.js'));  // guarded (const table), updated through the table
 const rebound = require(file('rebound.js'));  // unguarded, updated by assigning the binding
 const tiny = require(file('tiny.js'));        // a two-function script of its own
+const constTable = require(file('constTable.js')); // the guard's other form, steady state only
 const urlOf = (name) => pathToFileURL(file(name)).href;
 
 /**
@@ -287,10 +324,16 @@ function rate(loop, n, ms) {
 function steady(rounds, ms) {
   const add = 's = fn(s, i);';
   const handle = 'req.url = i & 1 ? "/users/5" : "/users/7?x"; s += fn(req, res).length;';
+  const cpu = 's += fn() & 1;';
   const pairs = {
     add: [loopOf(plain.add, add), loopOf(guarded.add, add), 20000],
     handle: [loopOf(plain.handle, handle), loopOf(guarded.handle, handle), 500],
-    // After an update: an old reference runs the new version through its guard.
+    cpuWork: [loopOf(plain.cpuWork, cpu), loopOf(guarded.cpuWork, cpu), 1],
+    // The chosen form: a const table on the first line.
+    'add, const table': [loopOf(plain.add, add), loopOf(constTable.add, add), 20000],
+    'handle, const table': [loopOf(plain.handle, handle), loopOf(constTable.handle, handle), 500],
+    'cpuWork, const table': [loopOf(plain.cpuWork, cpu), loopOf(constTable.cpuWork, cpu), 1],
+    // After an update (const table): an old reference runs the new version through its guard.
     addAfterUpdate: [loopOf(plain.add, add), loopOf(updated.callbacks.get('add'), add), 20000],
     handleAfterUpdate: [loopOf(plain.handle, handle), loopOf(updated.callbacks.get('handle'), handle), 500],
   };
@@ -342,8 +385,8 @@ async function semantics() {
   const whereFn = spec.functions.find((f) => f.name === 'where');
   write('where', (t) => t.replace("'where'", "'here!'"));
   const errLine = whereFn.line + 2, errCol = whereFn.text.split('\n')[1].indexOf('new Error') + 1;
-  check('stack, direct call of the export', updated.where()[0], 'at where (' + file('updated.js') + ':' + errLine + ':' + errCol + ')');
-  check('stack, guard frame', updated.where()[1].replace(/:\d+\)$/, ')'), 'at where (' + file('updated.js') + ':' + (whereFn.line + 1) + ')');
+  check('stack, direct call of the export', updated.where()[0], 'at Object.where (' + file('updated.js') + ':' + errLine + ':' + errCol + ')');
+  check('stack, guard frame', updated.where()[1].replace(/:\d+\)$/, ')'), 'at Object.where (' + file('updated.js') + ':' + (whereFn.line + 1) + ')');
   // Breakpoints set by URL, before and after the update, bind in the evaluated version.
   const handleFn = spec.functions.find((f) => f.name === 'handle');
   const bpLine = handleFn.line + 1; // hits++
@@ -410,11 +453,13 @@ function writeProgram(heapMB: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pause-spike-'));
   const fns = functionsOf(MODULE);
   for (const name of ['plain.js', 'rebound.js']) fs.writeFileSync(path.join(dir, name), MODULE + accessorLine(path.join(dir, name)));
-  for (const name of ['guarded.js', 'updated.js']) fs.writeFileSync(path.join(dir, name), guardedText(MODULE, path.join(dir, name)));
+  fs.writeFileSync(path.join(dir, 'guarded.js'), guardedText(MODULE, path.join(dir, 'guarded.js')));
+  for (const name of ['constTable.js', 'updated.js']) fs.writeFileSync(path.join(dir, name), constTableText(MODULE, path.join(dir, name)));
   fs.writeFileSync(path.join(dir, 'tiny.js'), TINY);
   fs.writeFileSync(path.join(dir, 'child.js'), CHILD);
   // What the runtime needs to evaluate a new version of each function (see `update` in the child).
-  const functions = fns.map((f) => ({ ...f, guard: guardOf(f, f.kind === 'method' ? '$self' : f.name) }));
+  // The updated module has the const table: its slots are the table's fields.
+  const functions = fns.map((f) => ({ ...f, slot: `$lu.${f.slot.slice(4)}` })).map((f) => ({ ...f, guard: guardOf(f, f.kind === 'method' ? '$self' : f.name) }));
   fs.writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ heapMB, scopeKey: SCOPE_KEY, functions }));
   return dir;
 }
@@ -479,7 +524,7 @@ async function measureHeap(node: string, heapMB: number, runs: number, withSeman
     }
     const loadavg = os.loadavg()[0]!;
     const semantics = withSemantics ? await program.ask<SemanticsAnswer>({ cmd: 'semantics' }) : undefined;
-    const steady = await program.ask<SteadyAnswer>({ cmd: 'steady', rounds: 7, ms: 150 });
+    const steady = await program.ask<SteadyAnswer>({ cmd: 'steady', rounds: 9, ms: 150 });
     return { heapMB: started.heapMB, loadavg, pauses, newCode, steady, ...(semantics ? { semantics } : {}) };
   } finally {
     program.kill();
@@ -499,7 +544,7 @@ function report(label: string, results: HeapResult[]): void {
     const s = r.newCode[c];
     return `${s.registered ? 'new' : 'OLD'} / ${s.map ? 'new' : 'OLD'} / ${s.export ? 'new' : 'OLD'}`;
   })])));
-  console.log('\nSteady state, guarded ÷ unguarded calls/s in the same process (median of 7 alternating rounds, range):\n');
+  console.log('\nSteady state, guarded ÷ unguarded calls/s in the same process (median of 9 alternating rounds, range):\n');
   const names = Object.keys(results[0]!.steady);
   console.log(markdownTable(['function', ...results.map((r) => `${r.heapMB.toFixed(0)} MB`), 'unguarded calls/s (first heap)'], names.map((n) => [n, ...results.map((r) => ratio(r.steady[n]!.ratios)), `${(median(results[0]!.steady[n]!.plainRates) / 1e6).toFixed(2)} M`])));
   for (const r of results) {
@@ -521,6 +566,7 @@ async function main(): Promise<void> {
     const results: HeapResult[] = [];
     for (const [i, heap] of heaps.entries()) results.push(await measureHeap(node, heap, runs, i === 0));
     report(label, results);
+    if (process.env.PAUSE_SPIKE_JSON) fs.appendFileSync(process.env.PAUSE_SPIKE_JSON, JSON.stringify({ label, results }) + '\n');
   }
 }
 
