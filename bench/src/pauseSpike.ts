@@ -185,6 +185,8 @@ Object.defineProperty(globalThis, Symbol.for(spec.scopeKey), { value: (file, eva
 // A live heap of records shaped like a service's: strings, dates, arrays, nested objects, in Maps.
 const cities = ['Lisbon', 'Oslo', 'Lima', 'Pune', 'Accra', 'Quito', 'Hanoi', 'Perth'];
 const retained = [];
+// Kept reachable: a top-level variable no closure reads is garbage once the module's code has run.
+globalThis[Symbol.for('pauseSpike.retained')] = retained;
 function record(i) {
   return { id: i, name: 'user-' + i, email: 'user' + i + '@example.com', createdAt: new Date(1.7e12 + i * 1000),
     tags: ['t' + (i % 50), 'g' + (i % 7)], profile: { age: i % 90, city: cities[i % 8], score: i * 0.5, bio: 'bio of user ' + i },
@@ -524,7 +526,7 @@ async function measureHeap(node: string, heapMB: number, runs: number, withSeman
     }
     const loadavg = os.loadavg()[0]!;
     const semantics = withSemantics ? await program.ask<SemanticsAnswer>({ cmd: 'semantics' }) : undefined;
-    const steady = await program.ask<SteadyAnswer>({ cmd: 'steady', rounds: 9, ms: 150 });
+    const steady = await program.ask<SteadyAnswer>({ cmd: 'steady', rounds: 7, ms: 150 });
     return { heapMB: started.heapMB, loadavg, pauses, newCode, steady, ...(semantics ? { semantics } : {}) };
   } finally {
     program.kill();
@@ -544,7 +546,7 @@ function report(label: string, results: HeapResult[]): void {
     const s = r.newCode[c];
     return `${s.registered ? 'new' : 'OLD'} / ${s.map ? 'new' : 'OLD'} / ${s.export ? 'new' : 'OLD'}`;
   })])));
-  console.log('\nSteady state, guarded ÷ unguarded calls/s in the same process (median of 9 alternating rounds, range):\n');
+  console.log('\nSteady state, guarded ÷ unguarded calls/s in the same process (median of 7 alternating rounds, range):\n');
   const names = Object.keys(results[0]!.steady);
   console.log(markdownTable(['function', ...results.map((r) => `${r.heapMB.toFixed(0)} MB`), 'unguarded calls/s (first heap)'], names.map((n) => [n, ...results.map((r) => ratio(r.steady[n]!.ratios)), `${(median(results[0]!.steady[n]!.plainRates) / 1e6).toFixed(2)} M`])));
   for (const r of results) {
