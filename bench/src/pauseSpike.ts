@@ -248,6 +248,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
 function serve(name, mod) {
   const server = http.createServer();
   server.on('request', mod.handle);
+  server.keepAliveTimeout = 600000; // a LiveEdit of seconds must not close the workload's sockets
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => { servers.set(name, server.address().port); resolve(); }));
 }
 function get(name, route) {
@@ -261,7 +262,7 @@ function get(name, route) {
 let load = true;
 async function workload() {
   const names = [...servers.keys()];
-  for (let i = 0; load; i++) await get(names[i % names.length], '/users/' + (i % 1200));
+  for (let i = 0; load; i++) await get(names[i % names.length], '/users/' + (i % 1200)).catch(() => undefined);
 }
 
 const fakeRes = () => ({ statusCode: 0, headers: {}, setHeader(k, v) { this.headers[k] = v; }, end(b) { this.body = b; } });
