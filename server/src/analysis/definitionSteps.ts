@@ -24,7 +24,19 @@ export interface DefinitionPlan {
 /** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
 const EXPORTS_OBJECT = 'module.exports';
 
-export function definitionSteps(before: FileFunctions, after: FileFunctions, changes: FileChanges, options: { esModule: boolean }): DefinitionPlan {
+/** A top level's statements and names: the module's (FileFunctions), or a load scope's (loadScopeSteps.ts). */
+export type TopLevelOf = Pick<FileFunctions, 'topLevel' | 'topLevelNames'>;
+
+export interface DefinitionOptions {
+  esModule: boolean;
+  /**
+   * A table whose filling statements all run again is made anew (default). Not in a load scope:
+   * what the wrapper returned or exported is the table itself, which a new object would not be.
+   */
+  remakeTables?: boolean;
+}
+
+export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: Pick<FileChanges, 'topLevel'>, options: DefinitionOptions): DefinitionPlan {
   const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map() };
   const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   const runnable = new Map<string, Rerun>();
@@ -61,6 +73,7 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
       for (const name of rerun.produces) produced.add(name);
     }
     const before = seeds.size;
+    if (options.remakeTables === false) break;
     for (const s of included) {
       for (const root of s.fills) {
         const declaration = declaredBy.get(root);

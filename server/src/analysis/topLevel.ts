@@ -62,7 +62,16 @@ const PURE_METHODS = new Set([
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
 
 export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
-  const mutated = mutatedBindings(sf);
+  return statementsOf(sf.statements, sf, sf);
+}
+
+/**
+ * The statements of a top level, classified: the module's (`container` the file), or the body of a
+ * function the module called at load (a load scope, common/loadScopes.ts), a top level of its own
+ * whose definitions start with `known` (the wrapper's parameters, the module's definitions).
+ */
+export function statementsOf(statements: readonly ts.Statement[], sf: ts.SourceFile, container: ts.Node, known: Iterable<string> = []): TopLevelStatement[] {
+  const mutated = mutationNotes(container, variablesOf(statements), undefined);
   const seen = new Map<string, number>();
   const unique = (key: string): string => {
     const n = (seen.get(key) ?? 0) + 1;
@@ -74,9 +83,9 @@ export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
     return { line: lc.line, column: lc.character };
   };
   // Definitions may read other definitions: decided in source order, as the module runs them.
-  const definitions = new Set<string>();
+  const definitions = new Set<string>(known);
   const out: TopLevelStatement[] = [];
-  for (const statement of sf.statements) {
+  for (const statement of statements) {
     const described = describe(statement, sf, mutated, definitions);
     if (!described) continue;
     if (described.class === 'definition') for (const name of described.names) definitions.add(name);
@@ -147,7 +156,9 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
  */
 function wasConst(list: ts.VariableDeclarationList, sf: ts.SourceFile): boolean {
   const start = list.getStart(sf);
-  return sf.text.startsWith(CONST_AS_LET, start) && list.parent.parent === sf;
+  const container = list.parent.parent;
+  // A load scope's body too (common/runningText.ts `withLoadScopes`).
+  return sf.text.startsWith(CONST_AS_LET, start) && (container === sf || (ts.isBlock(container) && ts.isFunctionLike(container.parent)));
 }
 
 /** The top-level names a statement reads as it runs, and the objects it fills (member assignments). */
@@ -315,24 +326,18 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
   return found;
 }
 
-/**
- * Top-level bindings the program changes after load, with where: assigned, incremented or mutated
- * with a mutating method or a member assignment inside a function, or reassigned at the top level.
- */
-function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
-  return mutationNotes(sf, topLevelVariables(sf), undefined);
-}
-
-function topLevelVariables(sf: ts.SourceFile): Set<string> {
+/** The variables a top level declares (see mutationNotes for which of them the program changes). */
+function variablesOf(statements: readonly ts.Statement[]): Set<string> {
   const topLevel = new Set<string>();
-  for (const statement of sf.statements) {
+  for (const statement of statements) {
     if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const n of bindingNames(d.name)) topLevel.add(n);
   }
   return topLevel;
 }
 
 /**
- * The first change `root` makes to each of `names`, with where (see mutatedBindings). `inside` is
+ * The first change `root` makes to each of `names`, with where: assigned, incremented or mutated
+ * with a mutating method or a member assignment inside a function, or reassigned at the top level. `inside` is
  * the label of the function around `root`. The incremental path compares a function's notes before
  * and after an edit: equal notes leave every top-level statement's class as it was.
  */

@@ -79,7 +79,7 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     else if (spliced && !plan.only) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
     else diagnostics.push(...topLevelDiagnostics(changes, definitions, declared));
     // "Applied" only when the program now runs as a fresh start of the saved text would (issue 20).
-    const wrappers = keptLoadTime(changes);
+    const wrappers = keptLoadTime(changes, plan.loadScopes?.scopes);
     const after = spliced && !plan.esm ? undefined : plan.patchAfter();
     const converted = { bindings: new Set(plan.state.transformed.values()), classes: new Set(plan.state.plans.filter((p) => script?.migrated?.some((m) => m.label === `class ${p.className}`)).map((p) => p.className)) };
     const dependents = after ? loadDependents(after.topLevel, after.functions, changes, definitions?.reevaluated ?? new Set(), converted) : [];
