@@ -78,6 +78,23 @@ describe('shapes of real code, updated as a fresh start would run them (issue 20
     assertFresh(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '{{', '') }, saves, '[lib.version, lib.wrap("x")]'));
   });
 
+  it('A: a wrapper whose changed statements are not all definitions: those run again, the rest said to stay as loaded', async () => {
+    const wrapped = (greeting: string, value: number) => `;(function () {
+  var greeting = '${greeting}';
+  var registry = {};
+  register('a', ${value});
+  function register(k, v) { registry[k] = v; }
+  module.exports = function () { return greeting + ' ' + registry.a; };
+})();
+`;
+    const outcome = await freshOrLive({ 'main.js': main('wrapped.js'), 'wrapped.js': wrapped('hello', 1) }, { 'wrapped.js': wrapped('hi', 2) }, 'lib()');
+    assertHonest(outcome);
+    // The definition ran again in the wrapper's scope; the call that fills the registry did not.
+    assert.equal(outcome.live, 'hi 1');
+    const warning = outcome.saves[0]!.diagnostics.find((d) => d.severity === 'warning' && d.code === 'LU009');
+    assert.match(warning?.message ?? '', /`call register`/, said(outcome));
+  });
+
   it('B: tables built by chained assignments and a counter, and the table derived by a loop: said to stay as loaded', async () => {
     const v1 = `var src = exports.src = [], re = exports.re = [], R = 0;
 var NUM = R++;  src[NUM] = '\\\\d+';

@@ -138,15 +138,20 @@ export function newMemberDiagnostics(members: FunctionInfo[]): LiveDiagnostic[] 
   }));
 }
 
-/** A warning on each wrapper whose changed statements do not run again. */
-export function loadTimeDiagnostics(wrappers: FunctionInfo[]): LiveDiagnostic[] {
-  return wrappers.map((fn) => ({
-    severity: 'warning',
-    code: DiagnosticCodes.topLevelKept,
-    message: `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`,
-    start: fn.nameStart,
-    end: fn.nameEnd,
-  }));
+/**
+ * A warning on each wrapper whose changed statements do not all run again; when the update ran
+ * some of them in its scope (`scopes`), it names those it did not.
+ */
+export function loadTimeDiagnostics(wrappers: FunctionInfo[], scopes: readonly ScopeOutcome[] = []): LiveDiagnostic[] {
+  return wrappers.map((fn) => {
+    const scope = scopes.find((s) => s.path === fn.path);
+    const kept = scope ? [...keptTopLevel({ topLevel: scope.changes }, scope.definitions), ...scope.dependents.map((statement) => ({ statement: statement.statement }))].map((c) => `\`${c.statement.key}\``) : [];
+    const message =
+      scope && scope.definitions.reevaluated.size > 0 && kept.length > 0
+        ? `\`${fn.displayName}\` ran once, when the module loaded: this update ran its changed definitions again in its scope, but ${[...new Set(kept)].join(', ')} did not run again and ${kept.length === 1 ? 'stays' : 'stay'} as at load. Restart the program to get ${kept.length === 1 ? 'it' : 'them'}.`
+        : `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`;
+    return { severity: 'warning', code: DiagnosticCodes.topLevelKept, message, start: fn.nameStart, end: fn.nameEnd };
+  });
 }
 
 /** A warning on each unchanged statement that holds what the previous version's code made at load. */

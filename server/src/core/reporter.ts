@@ -86,7 +86,7 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     const made = new Set(remadeNames(plan.remade, script?.steps));
     const members = after ? addedMembers(changes, new Set(after.topLevel.filter((t) => t.key.startsWith('class ')).flatMap((t) => t.names))).filter((fn) => !made.has(fn.path)) : [];
     diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
-    diagnostics.push(...loadTimeDiagnostics(wrappers), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
+    diagnostics.push(...loadTimeDiagnostics(wrappers, plan.loadScopes?.scopes), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
     // The running text's scope accessor (common/runningText.ts) is no function of the user's.
     const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !isScopeAccessorText(f.text)).length) : undefined;
     if (data) diagnostics.push(data);
