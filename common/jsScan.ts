@@ -32,6 +32,24 @@ export function scanTokens(code: string, visit: (token: Token) => void): boolean
   let last: 'start' | 'punct' | 'value' | 'word' | 'dot' = 'start';
   let i = 0;
   const emit = (kind: Token['kind'], start: number, end: number): void => visit({ kind, start, end, depth: stack.length });
+  // A template's text from `from` (after a backtick, or a `}` that closes a `${`) as a token from
+  // `i`, up to its end or its next `${`; false when it does not end.
+  const templateFrom = (from: number): boolean => {
+    const end = templateText(from);
+    if (end < 0) return false;
+    if (!inSubstitution) emit('template', i, end);
+    i = end;
+    last = inSubstitution ? 'punct' : 'value';
+    return true;
+  };
+  // A value token from `i` through the identifier characters from `from` (a regex's flags, a private name).
+  const valueThrough = (kind: Token['kind'], from: number): void => {
+    let j = from;
+    while (j < n && isIdent(code.charCodeAt(j))) j++;
+    emit(kind, i, j);
+    i = j;
+    last = 'value';
+  };
   if (code.startsWith('#!')) {
     const eol = code.indexOf('\n');
     i = eol < 0 ? n : eol;
@@ -90,11 +108,7 @@ export function scanTokens(code: string, visit: (token: Token) => void): boolean
           else if (r === 47 && !inClass) break;
           else j++;
         }
-        j++;
-        while (j < n && isIdent(code.charCodeAt(j))) j++;
-        emit('regex', i, j);
-        i = j;
-        last = 'value';
+        valueThrough('regex', j + 1);
         continue;
       }
       emit('punct', i, i + 1);
@@ -118,11 +132,7 @@ export function scanTokens(code: string, visit: (token: Token) => void): boolean
       continue;
     }
     if (c === 96) {
-      const end = templateText(i + 1);
-      if (end < 0) return false;
-      if (!inSubstitution) emit('template', i, end);
-      i = end;
-      last = inSubstitution ? 'punct' : 'value';
+      if (!templateFrom(i + 1)) return false;
       continue;
     }
     if (isIdent(c)) {
@@ -154,11 +164,7 @@ export function scanTokens(code: string, visit: (token: Token) => void): boolean
       const open = stack.pop();
       if (c === 125 && open === '$') {
         emit('close', i, i + 1);
-        const end = templateText(i + 1);
-        if (end < 0) return false;
-        if (!inSubstitution) emit('template', i, end);
-        i = end;
-        last = inSubstitution ? 'punct' : 'value';
+        if (!templateFrom(i + 1)) return false;
         continue;
       }
       if (open !== (c === 41 ? '(' : c === 93 ? '[' : '{')) return false;
@@ -205,11 +211,7 @@ export function scanTokens(code: string, visit: (token: Token) => void): boolean
     }
     if (c === 35) {
       // A private name `#x`: a value.
-      let j = i + 1;
-      while (j < n && isIdent(code.charCodeAt(j))) j++;
-      emit('private', i, j);
-      i = j;
-      last = 'value';
+      valueThrough('private', i + 1);
       continue;
     }
     emit('punct', i, i + 1);
