@@ -15,17 +15,17 @@ const NO_COMPILERS: Compilers = {
 };
 const FILE = '/tmp/lu-load-scopes/lib.js';
 const running = (source: string): string => toRunningText(source, FILE, NO_COMPILERS).code;
-/** The bodies that start with an accessor, by the first words after it. */
-const scoped = (source: string): string[] => loadScopes(source).map((s) => source.slice(s.insertAt, s.insertAt + 12).trim());
+/** The bodies that get an accessor, by the first statement after it. */
+const scoped = (source: string): string[] => loadScopes(source).map((s) => source.slice(s.insertAt).trimStart().split(';')[0]!);
 
 describe('load scopes: the functions a module runs once at load', () => {
   it('finds an IIFE, its variants and a UMD factory, and nothing that runs later', () => {
-    assert.deepEqual(scoped(';(function () { var a = 1; })();'), ['var a = 1;']);
-    assert.deepEqual(scoped('!function () { var b = 2; }();'), ['var b = 2; }']);
-    assert.deepEqual(scoped('(function () { var c = 3; }).call(this);'), ['var c = 3; }']);
-    assert.deepEqual(scoped('(() => { var d = 4; })();'), ['var d = 4; }']);
+    assert.deepEqual(scoped(';(function () { var a = 1; })();'), ['var a = 1']);
+    assert.deepEqual(scoped('!function () { var b = 2; }();'), ['var b = 2']);
+    assert.deepEqual(scoped('(function () { var c = 3; }).call(this);'), ['var c = 3']);
+    assert.deepEqual(scoped('(() => { var d = 4; })();'), ['var d = 4']);
     // A UMD wrapper and the factory it is given.
-    assert.deepEqual(scoped('(function (root, factory) { factory(exports); }(this, function (lib) { lib.v = 1; }));'), ['factory(expo', 'lib.v = 1; }']);
+    assert.deepEqual(scoped('(function (root, factory) { factory(exports); }(this, function (lib) { lib.v = 1; }));'), ['factory(exports)', 'lib.v = 1']);
     // A declaration followed by parentheses is not called; callbacks and methods run later.
     assert.deepEqual(scoped('function f() { var e = 5; }\n(1);'), []);
     assert.deepEqual(scoped('setTimeout(function () { var g = 7; });'), []);

@@ -29,12 +29,30 @@ export interface ScopeOutcome {
   changes: TopLevelChange[];
   definitions: DefinitionPlan;
   dependents: LoadDependence[];
+  /**
+   * Names its body declares that were added or removed: its scope's context changes layout (the
+   * accessor's eval keeps every binding there), so V8 cannot move the existing closures of the
+   * functions changed inside it to their new code, and a new binding does not exist in the scope
+   * that ran. Never handled; its changed functions get a closure risk (checked after applying).
+   */
+  layoutChanged?: string;
 }
 
 /** A wrapper's body as a top level: its statements (the accessor left out), its number. */
 interface ScopeBody {
   id: number;
   statements: TopLevelStatement[];
+}
+
+/**
+ * The changes with a closure risk on every changed function inside a wrapper whose declarations
+ * changed (`ScopeOutcome.layoutChanged`), so the runtime checks them after applying (LU006).
+ */
+export function withLayoutRisk(changes: FileChanges, plan: LoadScopePlan | undefined): FileChanges {
+  const changedScopes = (plan?.scopes ?? []).filter((s) => s.layoutChanged !== undefined);
+  if (changedScopes.length === 0) return changes;
+  const riskOf = (path: string): string | undefined => changedScopes.find((s) => path === s.path || path.startsWith(`${s.path}/`))?.layoutChanged;
+  return { ...changes, changed: changes.changed.map((c) => (c.closureRisk || !riskOf(c.after.path) ? c : { ...c, closureRisk: riskOf(c.after.path)! })) };
 }
 
 /** Steps for the changed `wrappers` (keptLoadTime's), from the running text `beforeText` to `afterText`. */
@@ -54,7 +72,10 @@ export function loadScopeSteps(file: string, beforeText: string, afterText: stri
     const definitions = definitionSteps({ topLevel: before.statements, topLevelNames: names(before) }, { topLevel: after.statements, topLevelNames: names(after) }, { topLevel: bodyChanges }, { esModule: false, remakeTables: false });
     const dependents = loadDependents(after.statements, afterFunctions, { ...changes, topLevel: bodyChanges }, definitions.reevaluated);
     for (const step of definitions.steps) plan.steps.push({ ...step, label: `${wrapper.after.displayName}: ${step.label}`, scope: after.id });
-    plan.scopes.push({ path: wrapper.after.path, changes: bodyChanges, definitions, dependents });
+    const added = [...names(after)].filter((n) => !names(before).has(n));
+    const removed = [...names(before)].filter((n) => !names(after).has(n));
+    const layoutChanged = added.length || removed.length ? `the declarations of \`${wrapper.after.displayName}\` changed (${[...added.map((n) => `\`${n}\` added`), ...removed.map((n) => `\`${n}\` removed`)].join(', ')})` : undefined;
+    plan.scopes.push({ path: wrapper.after.path, changes: bodyChanges, definitions, dependents, ...(layoutChanged ? { layoutChanged } : {}) });
   }
   return plan;
 }

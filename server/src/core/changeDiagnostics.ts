@@ -89,7 +89,7 @@ export function keptTopLevel(changes: Pick<FileChanges, 'topLevel'>, definitions
  */
 export function keptLoadTime(changes: FileChanges, scopes: readonly ScopeOutcome[] = []): FunctionInfo[] {
   return changedLoadTime(changes)
-    .filter((c) => !scopes.some((s) => s.path === c.after.path && s.changes.length > 0 && s.dependents.length === 0 && keptTopLevel({ topLevel: s.changes }, s.definitions).length === 0))
+    .filter((c) => !scopes.some((s) => s.path === c.after.path && s.changes.length > 0 && !s.layoutChanged && s.dependents.length === 0 && keptTopLevel({ topLevel: s.changes }, s.definitions).length === 0))
     .map((c) => c.after);
 }
 
@@ -147,7 +147,7 @@ export function loadTimeDiagnostics(wrappers: FunctionInfo[], scopes: readonly S
     const scope = scopes.find((s) => s.path === fn.path);
     const kept = scope ? [...keptTopLevel({ topLevel: scope.changes }, scope.definitions), ...scope.dependents.map((statement) => ({ statement: statement.statement }))].map((c) => `\`${c.statement.key}\``) : [];
     const message =
-      scope && scope.definitions.reevaluated.size > 0 && kept.length > 0
+      scope && !scope.layoutChanged && scope.definitions.reevaluated.size > 0 && kept.length > 0
         ? `\`${fn.displayName}\` ran once, when the module loaded: this update ran its changed definitions again in its scope, but ${[...new Set(kept)].join(', ')} did not run again and ${kept.length === 1 ? 'stays' : 'stay'} as at load. Restart the program to get ${kept.length === 1 ? 'it' : 'them'}.`
         : `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`;
     return { severity: 'warning', code: DiagnosticCodes.topLevelKept, message, start: fn.nameStart, end: fn.nameEnd };

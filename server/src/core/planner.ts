@@ -14,7 +14,7 @@ import { compareCollected, patchFunctions, withStrandedRisk, type FileChanges } 
 import { compareSaved } from '../analysis/compareSaved';
 import { planDeclarations, type DeclarationPlan } from '../analysis/declarations';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
-import { loadScopeSteps, type LoadScopePlan } from '../analysis/loadScopeSteps';
+import { loadScopeSteps, withLayoutRisk, type LoadScopePlan } from '../analysis/loadScopeSteps';
 import { collectFunctions, type FileFunctions, type SyntaxError } from '../analysis/functions';
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
@@ -197,7 +197,8 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
   const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
   const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
-  const changedFunctions = patchFunctions(changes);
+  // A wrapper whose declarations changed: V8 may leave the functions changed inside it on old code.
+  const changedFunctions = patchFunctions(withLayoutRisk(changes, loadScopes));
   // How V8 is to get the new text: in the LiveEdits its function matching is predicted to
   // map every function in (analysis/liveEditOrder.ts).
   const liveEdit = planLiveEdit(running, changes, baseline.text, code, changedFunctions, baseline.functions, patchAfter, code !== patchText);
