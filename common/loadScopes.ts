@@ -67,7 +67,7 @@ export function loadScopes(code: string): LoadScope[] {
     const t = tokens[i]!;
     if (t.kind === 'open' && text(t) === '{') {
       const head = functionHead(tokens, i, partner, text);
-      if (head) {
+      if (head !== undefined) {
         const fn: Fn = { bodyOpen: i, bodyClose: partner.get(i)!, parent: current, iife: false, factory: false };
         // The function as an expression, with the parentheses written around it: `(function () {…})`.
         let first = head;
