@@ -213,6 +213,11 @@ export function loadScopeEvaluatorAt(scope: LoadScope, file: string, registryKey
   return scope.insertAt + accessorHead(file, registryKey).length;
 }
 
+/** `text` without the load-scope accessors the running text inserted (for labels a person reads). */
+export function withoutLoadScopeAccessors(text: string): string {
+  return text.replace(/;globalThis\[Symbol\.for\("[^"]*"\)\]\?\.\("(?:[^"\\]|\\.)*", \((?:code|c\$de)\) => eval\((?:code|c\$de)\), \d+, \d+\);/g, '');
+}
+
 function accessorHead(file: string, registryKey: string): string {
   return `;globalThis[Symbol.for(${JSON.stringify(registryKey)})]?.(${JSON.stringify(file)}, `;
 }

@@ -10,6 +10,7 @@
 // is state whatever its initializer; a call the analysis does not know to be pure is an effect.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { withoutLoadScopeAccessors } from '../../../common/loadScopes';
 import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
 
@@ -230,7 +231,8 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
     return { key: `${target} =`, class: 'unsure', reason: `assigns \`${target}\``, names: [], anchor: expression.left };
   }
   if (ts.isCallExpression(expression)) {
-    const callee = exposedShort(expression.expression, expression.expression.getText(sf).replace(/\s+/g, ''));
+    // A wrapper's text holds the accessor of its load scope (common/loadScopes.ts): no user's code.
+    const callee = exposedShort(expression.expression, withoutLoadScopeAccessors(expression.expression.getText(sf)).replace(/\s+/g, ''));
     const first = expression.arguments[0];
     if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, first.getText(sf).replace(/\s+/g, '')))) {
       return { key: `call ${callee}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
