@@ -10,7 +10,7 @@
 export * from './versions';
 
 /** Bumped whenever a field changes meaning; the runtime refuses patches of another version. */
-export const PATCH_FORMAT_VERSION = 3;
+export const PATCH_FORMAT_VERSION = 4;
 
 /** The global under which the runtime registers its API, once per isolate. */
 export const RUNTIME_GLOBAL_KEY = 'liveUpdate.runtime';
@@ -119,6 +119,12 @@ export interface ModuleStep {
   line: number;
   /** JavaScript evaluated in the module's scope (sloppy direct eval inside the module). */
   code: string;
+  /**
+   * Evaluated in this load scope of the module instead (common/loadScopes.ts: the body of a
+   * function the module called at load, such as an IIFE or UMD factory around a library), through
+   * its accessor: the scope's number in the new text. Its `assigns` are that scope's bindings.
+   */
+  scope?: number;
   /** Top-level bindings the step assigns: read before it runs, put back if the update is undone. */
   assigns: string[];
   /**

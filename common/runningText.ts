@@ -15,6 +15,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tokensOf, type Token } from './jsScan';
+import { loadScopeAccessor, loadScopes } from './loadScopes';
 import type { Position } from './patch';
 import { projectConfigFor } from './projectConfig';
 import type { ModuleFormat, Transpiled, TranspileInput } from './transpile';
@@ -58,7 +60,7 @@ export function toRunningText(source: string, file: string, compilers: Compilers
   if (!isTypeScriptFile(file)) {
     // A file built with its own source map (tsc's outDir) keeps it: it points at the real source.
     const ownMap = /^\/\/[#@] sourceMappingURL=/m.test(source);
-    const code = topLevelConstAsLet(source);
+    const code = withLoadScopes(topLevelConstAsLet(source), file);
     return { code: code + scopeAccessor(file) + (ownMap ? '' : identitySourceMap(code, fileUrl)), positionExact: true };
   }
   let blanked: string;
@@ -77,7 +79,7 @@ export function toRunningText(source: string, file: string, compilers: Compilers
 function transformed(source: string, file: string, format: ModuleFormat, compilers: Compilers): RunningText {
   const config = projectConfigFor(file);
   const result = compilers.transpile({ source, file, format, compilerOptions: config?.compilerOptions ?? {}, configDir: path.dirname(config?.file ?? file) });
-  const code = topLevelConstAsLet(result.code);
+  const code = withLoadScopes(topLevelConstAsLet(result.code), file);
   return { code: code + scopeAccessor(file) + identitySourceMap(code, fileUrlOf(file)), positionExact: false, ...(result.toSource ? { toSource: result.toSource } : {}) };
 }
 
@@ -97,8 +99,23 @@ export function hasDecorators(code: string): boolean {
  * server's incremental path) builds exactly the same text.
  */
 export function assembleTypeScriptRunningText(blanked: string, file: string): string {
-  const code = topLevelConstAsLet(blanked);
+  const code = withLoadScopes(topLevelConstAsLet(blanked), file);
   return code + scopeAccessor(file) + identitySourceMap(code, fileUrlOf(file));
+}
+
+/**
+ * `code` with an accessor at the start of each load scope's body (common/loadScopes.ts: an IIFE's,
+ * a UMD factory's), and the `const` declarations directly in such a body as `let \t`, as at the top
+ * level: a load scope's changed definitions are re-evaluated by assignment in its scope too. Only
+ * the columns after an accessor on its line move (a one-line wrapper's head is rare but exists).
+ */
+export function withLoadScopes(code: string, file: string): string {
+  const scopes = loadScopes(code);
+  if (scopes.length === 0) return code;
+  let out = code;
+  for (const at of scopes.flatMap((s) => s.consts)) out = out.slice(0, at) + CONST_AS_LET + out.slice(at + 5);
+  for (const scope of [...scopes].reverse()) out = out.slice(0, scope.insertAt) + loadScopeAccessor(file, scope.id, scopes.length, ACCESSOR_FORMS[0], SCOPE_REGISTRY_KEY) + out.slice(scope.insertAt);
+  return out;
 }
 
 /** The blanked code of a position-exact TypeScript running text (without what was appended). */
@@ -139,11 +156,25 @@ export function accessorFormOf(text: string, file: string): 0 | 1 | undefined {
   return text.lastIndexOf(scopeAccessor(file, 0)) >= 0 ? 0 : undefined;
 }
 
-/** `text` with its scope accessor in form `form` (unchanged when it has none). */
+/**
+ * `text` with its scope accessor in form `form` (unchanged when it has none), and the accessors of
+ * its load scopes (common/loadScopes.ts) too: they change with the module's in every LiveEdit, for
+ * the same reason (an eval through one an update left unchanged aborts Node 24).
+ */
 export function withAccessorForm(text: string, file: string, form: 0 | 1): string {
   const other = scopeAccessor(file, form === 0 ? 1 : 0);
   const at = text.lastIndexOf(other);
-  return at < 0 ? text : text.slice(0, at) + scopeAccessor(file, form) + text.slice(at + other.length);
+  if (at < 0) return text;
+  return withLoadScopeForm(text.slice(0, at), file, form) + scopeAccessor(file, form) + text.slice(at + other.length);
+}
+
+/** How a load scope's accessor begins, in `form` (the module's ends with `);` instead). */
+const scopedHead = (file: string, form: 0 | 1): string => `?.(${JSON.stringify(file)}, ${ACCESSOR_FORMS[form]}, `;
+
+/** `code` (a running text's own code) with every load-scope accessor spelled in `form`. */
+function withLoadScopeForm(code: string, file: string, form: 0 | 1): string {
+  const other = scopedHead(file, form === 0 ? 1 : 0);
+  return code.includes(other) ? code.split(other).join(scopedHead(file, form)) : code;
 }
 
 /**
@@ -259,191 +290,21 @@ export function topLevelConstAsLet(code: string): string {
   return out + code.slice(from);
 }
 
-/** Keywords after which a `/` starts a regular expression (they end no expression). */
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends']);
-
 /**
  * The offsets of the `const` keywords that begin a top-level declaration, or undefined when the
- * scan is unsure. A small JavaScript scanner: strings, template literals with nested `${}`,
- * comments, regular expressions told from division by the token before, bracket depth.
+ * scan is unsure (common/jsScan.ts).
  */
 export function topLevelConstOffsets(code: string): number[] | undefined {
+  const tokens = tokensOf(code);
+  if (!tokens) return undefined;
+  const word = (t: Token | undefined): string => (t?.kind === 'word' ? code.slice(t.start, t.end) : '');
   const out: number[] = [];
-  const n = code.length;
-  // Brackets open now; a template's `${` pushes '$' so its `}` resumes the template.
-  const stack: string[] = [];
-  // What the last significant token was: 'start', 'punct' (an operator or opener: a `/` after it
-  // starts a regular expression), 'value' (an identifier, number, string, closer: division),
-  // 'word' (a keyword after which an expression starts), 'dot' (member access follows).
-  let last: 'start' | 'punct' | 'value' | 'word' | 'dot' = 'start';
-  let lastWord = '';
-  let i = 0;
-  if (code.startsWith('#!')) {
-    const eol = code.indexOf('\n');
-    i = eol < 0 ? n : eol;
-  }
-  const isIdent = (c: number): boolean =>
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36 || c === 95 || c === 92 || c > 127;
-  // Scans a template literal's text from after its backtick (or after a `}` that closes a `${`);
-  // returns the offset after it ends, or after a `${` (pushed), or -1 when unterminated.
-  let inSubstitution = false;
-  const templateText = (from: number): number => {
-    inSubstitution = false;
-    let j = from;
-    while (j < n) {
-      const c = code.charCodeAt(j);
-      if (c === 92) j += 2;
-      else if (c === 96) return j + 1;
-      else if (c === 36 && code.charCodeAt(j + 1) === 123) {
-        stack.push('$');
-        inSubstitution = true;
-        return j + 2;
-      } else j++;
-    }
-    return -1;
-  };
-  while (i < n) {
-    const c = code.charCodeAt(i);
-    // Whitespace and line terminators.
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029) {
-      i++;
-      continue;
-    }
-    if (c === 47) {
-      const next = code.charCodeAt(i + 1);
-      if (next === 47) {
-        const eol = code.indexOf('\n', i);
-        i = eol < 0 ? n : eol;
-        continue;
-      }
-      if (next === 42) {
-        const end = code.indexOf('*/', i + 2);
-        if (end < 0) return undefined;
-        i = end + 2;
-        continue;
-      }
-      if (last === 'start' || last === 'punct' || last === 'word') {
-        // A regular expression: up to the `/` outside a class, then its flags.
-        let j = i + 1;
-        let inClass = false;
-        for (;;) {
-          if (j >= n) return undefined;
-          const r = code.charCodeAt(j);
-          if (r === 10 || r === 13) return undefined;
-          if (r === 92) j += 2;
-          else if (r === 91) (inClass = true), j++;
-          else if (r === 93) (inClass = false), j++;
-          else if (r === 47 && !inClass) break;
-          else j++;
-        }
-        j++;
-        while (j < n && isIdent(code.charCodeAt(j))) j++;
-        i = j;
-        last = 'value';
-        continue;
-      }
-      i++;
-      last = 'punct';
-      continue;
-    }
-    if (c === 39 || c === 34) {
-      let j = i + 1;
-      for (;;) {
-        if (j >= n) return undefined;
-        const s = code.charCodeAt(j);
-        if (s === c) break;
-        if (s === 92) j += 2;
-        else if (s === 10 || s === 13) return undefined;
-        else j++;
-      }
-      i = j + 1;
-      last = 'value';
-      continue;
-    }
-    if (c === 96) {
-      i = templateText(i + 1);
-      if (i < 0) return undefined;
-      last = inSubstitution ? 'punct' : 'value';
-      continue;
-    }
-    if (isIdent(c)) {
-      let j = i + 1;
-      while (j < n && isIdent(code.charCodeAt(j))) j++;
-      const word = code.slice(i, j);
-      if (word === 'const' && stack.length === 0 && last !== 'dot' && !(last === 'word' && lastWord === 'as')) out.push(i);
-      // A number such as `1.5`: its dot is part of it.
-      if (c >= 48 && c <= 57) {
-        while (j < n && (isIdent(code.charCodeAt(j)) || code.charCodeAt(j) === 46 || ((code.charCodeAt(j) === 43 || code.charCodeAt(j) === 45) && /[eE]/.test(code[j - 1]!) && !/^0[xX]/.test(code.slice(i, j))))) j++;
-        last = 'value';
-      } else if (last !== 'dot' && (REGEX_AFTER_WORD.has(word) || word === 'as')) {
-        last = 'word';
-      } else last = 'value';
-      lastWord = word;
-      i = j;
-      continue;
-    }
-    // Punctuators.
-    if (c === 40 || c === 91 || c === 123) {
-      stack.push(code[i]!);
-      i++;
-      last = 'punct';
-      continue;
-    }
-    if (c === 41 || c === 93 || c === 125) {
-      const open = stack.pop();
-      if (c === 125 && open === '$') {
-        i = templateText(i + 1);
-        if (i < 0) return undefined;
-        last = inSubstitution ? 'punct' : 'value';
-        continue;
-      }
-      if (open !== (c === 41 ? '(' : c === 93 ? '[' : '{')) return undefined;
-      i++;
-      // After `)` or `]` a `/` divides; after `}` it starts a regular expression (a block ended).
-      last = c === 125 ? 'punct' : 'value';
-      continue;
-    }
-    if (c === 46 && !(code.charCodeAt(i + 1) >= 48 && code.charCodeAt(i + 1) <= 57)) {
-      // `.`, `?.` and `...`: a name after it is a property.
-      if (code.startsWith('...', i)) {
-        i += 3;
-        last = 'punct';
-      } else {
-        i++;
-        last = 'dot';
-      }
-      continue;
-    }
-    if (c === 46) {
-      // `.5`
-      let j = i + 1;
-      while (j < n && (isIdent(code.charCodeAt(j)) || ((code.charCodeAt(j) === 43 || code.charCodeAt(j) === 45) && /[eE]/.test(code[j - 1]!)))) j++;
-      i = j;
-      last = 'value';
-      continue;
-    }
-    if (c === 63 && code.charCodeAt(i + 1) === 46 && !(code.charCodeAt(i + 2) >= 48 && code.charCodeAt(i + 2) <= 57)) {
-      i += 2;
-      last = 'dot';
-      continue;
-    }
-    if ((c === 43 || c === 45) && code.charCodeAt(i + 1) === c) {
-      // `++`/`--`: after a value it is postfix, and a `/` after it divides.
-      i += 2;
-      if (last !== 'value') last = 'punct';
-      continue;
-    }
-    if (c === 35) {
-      // A private name `#x`: a value.
-      let j = i + 1;
-      while (j < n && isIdent(code.charCodeAt(j))) j++;
-      i = j;
-      last = 'value';
-      continue;
-    }
-    i++;
-    last = 'punct';
-  }
-  if (stack.length) return undefined;
+  tokens.forEach((t, k) => {
+    if (t.depth !== 0 || word(t) !== 'const') return;
+    const prev = tokens[k - 1];
+    // `x.const`, and `as const` (a TypeScript assertion, unless `x.as const`).
+    if (prev?.kind === 'dot' || (word(prev) === 'as' && tokens[k - 2]?.kind !== 'dot')) return;
+    out.push(t.start);
+  });
   return out;
 }

@@ -21,6 +21,7 @@ import { listen } from './signals';
 import { inTheMiddleOfAnEvent } from './atTurn';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
+  scopes.locate = (fn) => session.functionLocation(fn);
   const versions = new Versions(session);
   const landings = new LandingEdits();
   const pending = new PendingUpdates(session, scopes, versions, landings);

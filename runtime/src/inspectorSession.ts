@@ -9,6 +9,8 @@ export interface CdpError {
   error: string;
 }
 
+const LOCATE_GROUP = 'live-update-locate';
+
 export class InProcessSession {
   private readonly session = new inspector.Session();
   private debuggerEnabled = false;
@@ -123,6 +125,25 @@ export class InProcessSession {
     if (!scriptId) return undefined;
     const source = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
     return !isError(source) && accessorFormOf(source.scriptSource, file) !== undefined ? scriptId : undefined;
+  }
+
+  /** Where V8 runs `fn` now (`[[FunctionLocation]]`): its script and 0-based position. */
+  functionLocation(fn: unknown): { scriptId: string; line: number; column: number } | undefined {
+    // The function reaches the session as a remote object through a symbol-keyed global, for the
+    // length of this call only (no global name is left behind).
+    const key = Symbol.for('liveUpdate.locate');
+    const host = globalThis as unknown as Record<symbol, unknown>;
+    host[key] = fn;
+    try {
+      const held = this.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `globalThis[Symbol.for('liveUpdate.locate')]`, objectGroup: LOCATE_GROUP });
+      if (isError(held) || !held.result.objectId) return undefined;
+      const props = this.post<{ internalProperties?: { name: string; value?: { value?: { scriptId: string; lineNumber: number; columnNumber: number } } }[] }>('Runtime.getProperties', { objectId: held.result.objectId, ownProperties: true });
+      const at = isError(props) ? undefined : props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value;
+      return at ? { scriptId: at.scriptId, line: at.lineNumber, column: at.columnNumber } : undefined;
+    } finally {
+      delete host[key];
+      this.post('Runtime.releaseObjectGroup', { objectGroup: LOCATE_GROUP });
+    }
   }
 
   /**

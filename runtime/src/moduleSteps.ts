@@ -3,8 +3,17 @@
 // in order inside the update's transaction, so each one records how to undo itself before it acts:
 // the values of the bindings it assigns. If a step throws, the steps already run are undone in
 // reverse order and the caller restores the scripts: the program is left on the old version.
+import { loadScopeEvaluatorAt, loadScopes } from '../../common/loadScopes';
 import type { MigrationCount, ModuleStep, StepFailure } from '../../common/patch';
-import type { ModuleScopes } from './scopes';
+import { positionAt } from '../../common/positions';
+import { SCOPE_REGISTRY_KEY } from '../../common/runningText';
+import type { Evaluator, ModuleScopes } from './scopes';
+
+/** The text V8 runs for a module now (canonical), and its script: where a step's load scope is. */
+export interface RunningScript {
+  code: string;
+  scriptId: string;
+}
 
 export type Undo = () => void;
 
@@ -34,8 +43,11 @@ export function registerStepRunner(kind: ModuleStep['kind'], runner: StepRunner)
 
 export type StepsResult = { ok: true; ran: string[]; undo: Undo; migrated: MigrationCount[] } | { ok: false; failure: StepFailure };
 
-/** Runs `steps` in `file`'s module scope; on a throw, undoes what ran and says which step threw. */
-export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]): StepsResult {
+/**
+ * Runs `steps` in `file`'s module scope (or in the load scope a step names, found in `running`);
+ * on a throw, undoes what ran and says which step threw.
+ */
+export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[], running?: RunningScript): StepsResult {
   const undos: Undo[] = [];
   const ran: string[] = [];
   const migrated: MigrationCount[] = [];
@@ -64,16 +76,17 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
     }
     try {
       if (!scopes.has(file)) throw new Error('the module has no scope accessor (it was not loaded by Live Update)');
-      undos.push(restoreBindings(scopes, file, step.assigns));
+      const evaluate = evaluatorOf(scopes, file, step, running);
+      undos.push(restoreBindings(evaluate, step.assigns));
       const runner = runners.get(step.kind);
-      if (runner) {
+      if (runner && step.scope === undefined) {
         const outcome = runner(step, file, scopes);
         if (typeof outcome === 'function') undos.push(outcome);
         else {
           undos.push(outcome.undo);
           if (outcome.migrated !== undefined) migrated.push({ label: step.label, instances: outcome.migrated, ms: outcome.ms ?? 0, searchMs: outcome.searchMs ?? 0 });
         }
-      } else scopes.evaluate(file, step.code);
+      } else evaluate(step.code);
       ran.push(step.label);
     } catch (e) {
       undoAll();
@@ -81,6 +94,17 @@ export function runSteps(scopes: ModuleScopes, file: string, steps: ModuleStep[]
     }
   }
   return { ok: true, ran, undo: undoAll, migrated };
+}
+
+/** How a step's code is evaluated: in the module's scope, or in the load scope it names. */
+function evaluatorOf(scopes: ModuleScopes, file: string, step: ModuleStep, running: RunningScript | undefined): Evaluator {
+  if (step.scope === undefined) return (code) => scopes.evaluate(file, code);
+  const all = running ? loadScopes(running.code) : [];
+  const scope = all.find((s) => s.id === step.scope);
+  const at = scope && running ? positionAt(running.code, loadScopeEvaluatorAt(scope, file, SCOPE_REGISTRY_KEY)) : undefined;
+  const evaluator = at && running ? scopes.scopeAt(file, { scriptId: running.scriptId, line: at.line, column: at.column, id: step.scope, count: all.length }) : undefined;
+  if (!evaluator) throw new Error('the function around this statement did not run when the module loaded as it runs now (it has no scope accessor): restart the program to run it');
+  return evaluator;
 }
 
 const NAME = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*$/u;
@@ -91,7 +115,7 @@ const NAME = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d
  * (`exports.*`: every own property as it is, and none other). What is missing or in its temporal
  * dead zone is skipped: there is nothing to put back.
  */
-function restoreBindings(scopes: ModuleScopes, file: string, names: string[]): Undo {
+function restoreBindings(evaluate: Evaluator, names: string[]): Undo {
   const undos: Undo[] = [];
   for (const entry of names) {
     const path = entry.split('.');
@@ -100,7 +124,7 @@ function restoreBindings(scopes: ModuleScopes, file: string, names: string[]): U
     if (!path.every((p) => NAME.test(p))) continue;
     try {
       if (whole) {
-        const target = scopes.evaluate(file, path.join('.')) as object | null;
+        const target = evaluate(path.join('.')) as object | null;
         if (target === null || (typeof target !== 'object' && typeof target !== 'function')) continue;
         const saved = Object.getOwnPropertyDescriptors(target);
         undos.push(() => {
@@ -114,11 +138,11 @@ function restoreBindings(scopes: ModuleScopes, file: string, names: string[]): U
           }
         });
       } else if (path.length === 1) {
-        const value = scopes.evaluate(file, entry);
-        const set = scopes.evaluate(file, `(function (v) { ${entry} = v; })`) as (v: unknown) => void;
+        const value = evaluate(entry);
+        const set = evaluate(`(function (v) { ${entry} = v; })`) as (v: unknown) => void;
         undos.push(() => set(value));
       } else {
-        const owner = scopes.evaluate(file, path.slice(0, -1).join('.')) as Record<string, unknown> | null;
+        const owner = evaluate(path.slice(0, -1).join('.')) as Record<string, unknown> | null;
         if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) continue;
         const key = path.at(-1)!;
         const descriptor = Object.getOwnPropertyDescriptor(owner, key);

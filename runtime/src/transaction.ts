@@ -157,7 +157,7 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     if (!p.patch.steps?.length) continue;
     const report = reportFor(reports, p.patch.file);
     const result = scopes
-      ? runSteps(scopes, p.patch.file, p.patch.steps)
+      ? runSteps(scopes, p.patch.file, p.patch.steps, { code: p.newRunning, scriptId: p.scriptId })
       : ({ ok: false, failure: { ...p.patch.steps[0]!, error: 'the runtime cannot reach module scopes here' } } as const);
     if (result.ok) {
       undos.push(result.undo);

@@ -12,7 +12,7 @@ const LSP_PACKAGES = ['vscode-languageserver', 'vscode-languageserver-protocol',
 /** The LSP layer: the only files that may import the LSP library. */
 const LSP_LAYER = ['server/src/lsp/', 'common/protocol.ts', 'client/src/languageClient.ts', 'client/src/serverLifecycle.ts'];
 /** The common files the runtime may load into the user's program (besides Node's own modules). */
-const RUNTIME_COMMON = ['common/moduleResolution.ts', 'common/nodeOptions.ts', 'common/patch.ts', 'common/positions.ts', 'common/projectConfig.ts', 'common/runningText.ts', 'common/runtimeApi.ts', 'common/transpile.ts', 'common/twoStepTexts.ts', 'common/versions.ts'];
+const RUNTIME_COMMON = ['common/moduleResolution.ts', 'common/nodeOptions.ts', 'common/patch.ts', 'common/jsScan.ts', 'common/loadScopes.ts', 'common/positions.ts', 'common/projectConfig.ts', 'common/runningText.ts', 'common/runtimeApi.ts', 'common/transpile.ts', 'common/twoStepTexts.ts', 'common/versions.ts'];
 /** The command line's bundle entry. */
 const CLI_ENTRY = 'cli/src/main.ts';
 

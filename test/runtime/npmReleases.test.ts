@@ -37,7 +37,7 @@ const SHAPES = [
   'qs@6.6.0', // an options object built at load, read with a new member
   'diff@3.0.1', // Babel's `exports.a = exports.b = … = undefined` header changed
   'pluralize@1.0.3', // rules registered by calls inside a UMD factory
-  'filesize@3.2.1', // a table inside a UMD wrapper, restructured
+  'filesize@3.2.1', // a table inside a UMD wrapper, restructured (now run again in the wrapper's scope)
   'mime@2.4.6', // an object built at load (`new Mime(table)`) from a changed data module
   'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`)
   'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added (now not run again)
@@ -52,7 +52,7 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'marked 0.3.3 → 0.3.4': { verdict: 'honest', why: 'Renderer.prototype.text added inside the IIFE wrapper is not run; changed code calls it (partial: the wrapper ran at load)' },
   'marked 0.3.15 → 0.3.16': { verdict: 'honest', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run (partial)' },
   'mustache 4.0.1 → 4.1.0': { verdict: 'honest', why: 'Writer.prototype.getConfigEscape/getConfigTags added inside the UMD factory are not run (partial: the factory ran at load)' },
-  'mustache 4.1.0 → 4.2.0': { verdict: 'honest', why: 'mustache.version assigned inside the UMD factory is not re-run (partial: the factory ran at load)' },
+  'mustache 4.1.0 → 4.2.0': { verdict: 'honest', why: '`version` changed in the `mustache` literal the UMD factory returns: assigned anew it would not be the exported object, and `return mustache` is not run again (partial, LU009 on the factory)' },
   'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'qs 6.2.6 → 6.3.0': { verdict: 'honest', why: '`var utils` added by two modules: the second save is refused' },
@@ -62,7 +62,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
   'pluralize 6.0.0 → 7.0.0': { verdict: 'honest', why: 'Node 24 only: the program is killed by a signal after the save (reported partial: the UMD factory ran at load)', onlyOnNode: 24 },
   'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
-  'filesize 3.2.1 → 3.3.0': { verdict: 'honest', why: 'the symbol table inside the UMD wrapper was restructured: not re-run (partial: the wrapper ran at load)' },
   'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },
   'path-to-regexp 0.1.9 → 0.1.10': { verdict: 'honest', why: 'the exported function was renamed: the importer holds the old one (partial, LU009 warning)' },
 };

@@ -27,7 +27,7 @@ function assertHonest(outcome: LiveOutcome): void {
 const main = (lib: string) => `const lib = require('./${lib}');\nglobalThis.lib = lib;\n`;
 
 describe('shapes of real code, updated as a fresh start would run them (issue 20)', () => {
-  it('A: definitions inside a load-time wrapper (IIFE): said to stay as loaded', async () => {
+  it('A: definitions inside a load-time wrapper (IIFE): run again in its scope, applied', async () => {
     const v1 = `;(function () {
   'use strict';
   var rules = { word: /^[a-z]+/ };
@@ -49,10 +49,10 @@ describe('shapes of real code, updated as a fresh start would run them (issue 20
   module.exports = render;
 })();
 `;
-    assertHonest(await freshOrLive({ 'main.js': main('render.js'), 'render.js': v1 }, { 'render.js': v2 }, "[lib('abc1'), lib('x')]"));
+    assertFresh(await freshOrLive({ 'main.js': main('render.js'), 'render.js': v1 }, { 'render.js': v2 }, "[lib('abc1'), lib('x')]"));
   });
 
-  it('A: a UMD wrapper and the factory it calls: said to stay as loaded', async () => {
+  it('A: a UMD wrapper and the factory it calls: the factory\'s changed definitions run again, applied', async () => {
     const umd = (version: string, extra: string) => `(function (root, factory) {
   if (typeof exports === 'object' && exports) factory(exports);
   else factory(root.lib = {});
@@ -62,7 +62,7 @@ describe('shapes of real code, updated as a fresh start would run them (issue 20
   lib.wrap = function (s) { return tags[0] + s + tags[1]; };
 }));
 `;
-    assertHonest(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '') }, { 'umd.js': umd('1.1.0', "\n  lib.name = 'umd.js';") }, '[lib.version, lib.name, lib.wrap("x")]'));
+    assertFresh(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '') }, { 'umd.js': umd('1.1.0', "\n  lib.name = 'umd.js';") }, '[lib.version, lib.name, lib.wrap("x")]'));
   });
 
   it('A: saved again and again, the factory\'s scope is reached each time (a change outside it in between)', async () => {
@@ -75,7 +75,24 @@ describe('shapes of real code, updated as a fresh start would run them (issue 20
 }));
 `;
     const saves = [{ 'umd.js': umd('1.1.0', '{{', '') }, { 'umd.js': umd('1.1.0', '{{', 'var unused = 1;\n') }, { 'umd.js': umd('1.2.0', '<%', 'var unused = 1;\n') }];
-    assertHonest(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '{{', '') }, saves, '[lib.version, lib.wrap("x")]'));
+    assertFresh(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': umd('1.0.0', '{{', '') }, saves, '[lib.version, lib.wrap("x")]'));
+  });
+
+  it('A: a wrapper whose changed statements are not all definitions: those run again, the rest said to stay as loaded', async () => {
+    const wrapped = (greeting: string, value: number) => `;(function () {
+  var greeting = '${greeting}';
+  var registry = {};
+  register('a', ${value});
+  function register(k, v) { registry[k] = v; }
+  module.exports = function () { return greeting + ' ' + registry.a; };
+})();
+`;
+    const outcome = await freshOrLive({ 'main.js': main('wrapped.js'), 'wrapped.js': wrapped('hello', 1) }, { 'wrapped.js': wrapped('hi', 2) }, 'lib()');
+    assertHonest(outcome);
+    // The definition ran again in the wrapper's scope; the call that fills the registry did not.
+    assert.equal(outcome.live, 'hi 1');
+    const warning = outcome.saves[0]!.diagnostics.find((d) => d.severity === 'warning' && d.code === 'LU009');
+    assert.match(warning?.message ?? '', /`call register`/, said(outcome));
   });
 
   it('B: tables built by chained assignments and a counter, and the table derived by a loop: run again as a sequence', async () => {

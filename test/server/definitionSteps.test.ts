@@ -10,7 +10,7 @@ import { collectFunctions } from '../../server/src/analysis/functions';
 function plan(before: string, after: string, file = '/w/lib.js') {
   const old = collectFunctions(file, topLevelConstAsLet(before));
   const next = collectFunctions(file, topLevelConstAsLet(after));
-  return definitionSteps(old, next, compareCollected(old, next), { esModule: file.endsWith('.mjs') });
+  return definitionSteps(old, next, compareCollected(old, next), { esModule: file.endsWith('.mjs'), newNamesDeclared: true });
 }
 
 const LIB = [
@@ -84,7 +84,7 @@ describe('analysis: definition steps', () => {
     const before = 'const A = 1;\nfunction f() { return A; }\nconst s = `${1}';
     const old = collectFunctions('/w/x.js', before + '`;');
     const next = collectFunctions('/w/x.js', before.replace('A = 1', 'A = 2') + '`;');
-    const p = definitionSteps(old, next, compareCollected(old, next), { esModule: false });
+    const p = definitionSteps(old, next, compareCollected(old, next), { esModule: false, newNamesDeclared: true });
     assert.deepEqual(p.steps, []);
     assert.match(p.kept.get('const A') ?? '', /cannot be assigned/);
   });

@@ -178,7 +178,7 @@ function functionChange(old: FunctionInfo, fn: FunctionInfo, before: FileFunctio
   };
 }
 
-function compareTopLevel(before: TopLevelStatement[], after: TopLevelStatement[]): TopLevelChange[] {
+export function compareTopLevel(before: TopLevelStatement[], after: TopLevelStatement[]): TopLevelChange[] {
   const oldByKey = new Map(before.map((s) => [s.key, s]));
   const newKeys = new Set(after.map((s) => s.key));
   const out: TopLevelChange[] = [];

@@ -24,21 +24,40 @@ export interface DefinitionPlan {
 /** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
 const EXPORTS_OBJECT = 'module.exports';
 
-/**
- * `saved`: the saved text's functions when the patch text blanks its new declarations
- * (declarations.ts): their `declaration` steps run first and make the bindings, so a definition
- * that declares or reads a new name runs again like any other, in the saved text's order (a table
- * numbered by a load counter gains an entry: every index after it moves).
- */
-export function definitionSteps(before: FileFunctions, after: FileFunctions, changes: FileChanges, options: { esModule: boolean; saved?: FileFunctions }): DefinitionPlan {
+/** A top level's statements and names: the module's (FileFunctions), or a load scope's (loadScopeSteps.ts). */
+export type TopLevelOf = Pick<FileFunctions, 'topLevel' | 'topLevelNames'>;
+
+export interface DefinitionOptions {
+  esModule: boolean;
+  /**
+   * A table whose filling statements all run again is made anew (default). Not in a load scope:
+   * what the wrapper returned or exported is the table itself, which a new object would not be.
+   */
+  remakeTables?: boolean;
+  /**
+   * New names get their bindings from `declaration` steps that run first (the module's top level,
+   * declarations.ts): a definition that declares or reads one runs again like any other. Without
+   * (a load scope), such a definition stays as it ran.
+   */
+  newNamesDeclared?: boolean;
+  /**
+   * The saved text's statements when the patch text blanks its new declarations: definitions run
+   * in the saved text's order, new declarations among them (a table numbered by a load counter
+   * gains an entry: every index after it moves).
+   */
+  saved?: TopLevelOf;
+}
+
+export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: Pick<FileChanges, 'topLevel'>, options: DefinitionOptions): DefinitionPlan {
   const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map() };
   after = options.saved ?? after;
   const runnable = new Map<string, Rerun>();
   const why = new Map<string, string>();
   // Bindings declared as values (not functions or classes): what `module.exports = name` can merge.
   const valueNames = new Set(after.topLevel.filter((s) => s.key.startsWith('var ') || s.key.startsWith('let ') || s.key.startsWith('const ')).filter((s) => s.reason !== 'declares a function').flatMap((s) => s.names));
+  const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   for (const s of after.topLevel) {
-    const r = rerunOf(s, options, valueNames);
+    const r = rerunOf(s, options.newNamesDeclared ? new Set() : newNames, options, valueNames);
     if (typeof r === 'string') why.set(s.key, r);
     else if (r) runnable.set(s.key, r);
   }
@@ -59,7 +78,6 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
   }
   // A new declaration is made by its own `declaration` step (declarations.ts): it runs again here
   // only as part of what another change runs again (a numbered table's sequence).
-  const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   const seeds = new Set<string>();
   // A change as the saved text classes it: where the patch text blanks a new declaration, what
   // reads it is no definition there (`src[COERCE] = …` with `var COERCE = R++` new).
@@ -88,6 +106,7 @@ export function definitionSteps(before: FileFunctions, after: FileFunctions, cha
       for (const name of rerun.produces) produced.add(name);
     }
     const before = seeds.size;
+    if (options.remakeTables === false) break;
     for (const s of included) {
       for (const root of s.fills) {
         // Runnable only when every statement that fills it runs again (above).
@@ -115,9 +134,12 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
+  if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
+  const readsNew = s.reads.find((n) => newNames.has(n));
+  if (readsNew) return `it reads \`${readsNew}\`, new at the top level`;
   if (s.immutable) return 'its `const` binding cannot be assigned in the running module';
   // Compilers' header (`exports.b = exports.a = void 0;`): it only resets what the wiring after it
   // assigns; run again alone, it would wipe the exports importers hold.

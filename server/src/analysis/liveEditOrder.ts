@@ -11,7 +11,7 @@
 // module's layout itself (declarations.ts).
 import ts from 'typescript';
 import { twoStepVia, type TwoStepOrder } from '../../../common/twoStepTexts';
-import { scopeAccessor, withAccessorForm } from '../../../common/runningText';
+import { isScopeAccessorText, scopeAccessor, withAccessorForm } from '../../../common/runningText';
 import type { ChangedFunction } from '../../../common/patch';
 import { liveEditDiff, type SourceChange } from './liveEditDiff';
 import { collectFunctions, isFunctionNode, parse, type FileFunctions } from './functions';
@@ -37,6 +37,8 @@ export function v8Literals(file: string, text: string, functions: FileFunctions)
   const visit = (node: ts.Node): void => {
     if (accessorAt >= 0 && node.getStart(sf) >= accessorAt) return;
     if (isFunctionNode(node)) {
+      // A load scope's accessor (common/loadScopes.ts) is the runtime's too.
+      if (ts.isArrowFunction(node) && isScopeAccessorText(node.getText(sf))) return;
       const path = pathAt.get(node.getStart(sf));
       const open = node.parameters.pos - 1;
       const start = text[open] === '(' ? open : (node.parameters[0]?.getStart(sf) ?? node.getStart(sf));

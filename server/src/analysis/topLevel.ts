@@ -10,6 +10,7 @@
 // is state whatever its initializer; a call the analysis does not know to be pure is an effect.
 import ts from 'typescript';
 import type { Position } from '../../../common/patch';
+import { withoutLoadScopeAccessors } from '../../../common/loadScopes';
 import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
 
@@ -62,9 +63,18 @@ const PURE_METHODS = new Set([
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
 
 export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
-  const mutated = mutatedBindings(sf);
-  // A load counter changes only as the module loads, the same way at every start: not state.
-  const counters = loadCounters(sf);
+  return statementsOf(sf.statements, sf, sf);
+}
+
+/**
+ * The statements of a top level, classified: the module's (`container` the file), or the body of a
+ * function the module called at load (a load scope, common/loadScopes.ts), a top level of its own
+ * whose definitions start with `known` (the wrapper's parameters, the module's definitions).
+ */
+export function statementsOf(statements: readonly ts.Statement[], sf: ts.SourceFile, container: ts.Node, known: Iterable<string> = []): TopLevelStatement[] {
+  const mutated = mutationNotes(container, variablesOf(statements), undefined);
+  // A load counter changes only as the top level runs, the same way at every start: not state.
+  const counters = loadCounters(statements, container);
   for (const name of counters) mutated.delete(name);
   const seen = new Map<string, number>();
   const unique = (key: string): string => {
@@ -77,9 +87,9 @@ export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
     return { line: lc.line, column: lc.character };
   };
   // Definitions may read other definitions: decided in source order, as the module runs them.
-  const definitions = new Set<string>();
+  const definitions = new Set<string>(known);
   const out: TopLevelStatement[] = [];
-  for (const statement of sf.statements) {
+  for (const statement of statements) {
     const described = describe(statement, sf, mutated, definitions, counters);
     if (!described) continue;
     if (described.class === 'definition') for (const name of described.names) definitions.add(name);
@@ -150,7 +160,9 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
  */
 function wasConst(list: ts.VariableDeclarationList, sf: ts.SourceFile): boolean {
   const start = list.getStart(sf);
-  return sf.text.startsWith(CONST_AS_LET, start) && list.parent.parent === sf;
+  const container = list.parent.parent;
+  // A load scope's body too (common/runningText.ts `withLoadScopes`).
+  return sf.text.startsWith(CONST_AS_LET, start) && (container === sf || (ts.isBlock(container) && ts.isFunctionLike(container.parent)));
 }
 
 /** The top-level names a statement reads as it runs, and the objects it fills (member assignments). */
@@ -228,7 +240,8 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
     return { key: `${target} =`, class: 'unsure', reason: `assigns \`${target}\``, names: [], anchor: expression.left };
   }
   if (ts.isCallExpression(expression)) {
-    const callee = exposedShort(expression.expression, expression.expression.getText(sf).replace(/\s+/g, ''));
+    // A wrapper's text holds the accessor of its load scope (common/loadScopes.ts): no user's code.
+    const callee = exposedShort(expression.expression, withoutLoadScopeAccessors(expression.expression.getText(sf)).replace(/\s+/g, ''));
     const first = expression.arguments[0];
     if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, first.getText(sf).replace(/\s+/g, '')))) {
       return { key: `call ${callee}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
@@ -354,9 +367,9 @@ function exportedValue(init: ts.Expression, sf: ts.SourceFile): ts.Expression {
  * (`src[X] = …`, then a loop up to `R`). A fresh start numbers them the same way, so the counter
  * and the indexes are definitions: run again as a sequence from `R = 0` (definitionSteps.ts).
  */
-function loadCounters(sf: ts.SourceFile): Set<string> {
+function loadCounters(statements: readonly ts.Statement[], container: ts.Node): Set<string> {
   const candidates = new Set<string>();
-  for (const statement of sf.statements) {
+  for (const statement of statements) {
     if (!ts.isVariableStatement(statement) || statement.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Using)) continue;
     for (const d of statement.declarationList.declarations) {
       if (ts.isIdentifier(d.name) && d.initializer && ts.isNumericLiteral(skipOuter(d.initializer))) candidates.add(d.name.text);
@@ -365,7 +378,7 @@ function loadCounters(sf: ts.SourceFile): Set<string> {
   if (candidates.size === 0) return candidates;
   const disqualified = new Set<string>();
   const visit = (node: ts.Node, inFunction: boolean): void => {
-    const inside = inFunction || ts.isFunctionLike(node);
+    const inside = inFunction || (ts.isFunctionLike(node) && node !== container);
     let written: ts.Expression | undefined;
     if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) written = node.left;
     if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) written = node.operand;
@@ -373,33 +386,27 @@ function loadCounters(sf: ts.SourceFile): Set<string> {
     if (name && candidates.has(name)) {
       // Allowed: `var X = R++` directly in a top-level declaration.
       const declaration = node.parent;
-      const ok = !inside && ts.isVariableDeclaration(declaration) && declaration.initializer === node && counterTaken(node as ts.Expression) === name && declaration.parent.parent.parent === sf;
+      const ok = !inside && ts.isVariableDeclaration(declaration) && declaration.initializer === node && counterTaken(node as ts.Expression) === name && statements.includes(declaration.parent.parent as ts.Statement);
       if (!ok) disqualified.add(name);
     }
     ts.forEachChild(node, (child) => visit(child, inside));
   };
-  visit(sf, false);
+  visit(container, false);
   return new Set([...candidates].filter((n) => !disqualified.has(n)));
 }
 
-/**
- * Top-level bindings the program changes after load, with where: assigned, incremented or mutated
- * with a mutating method or a member assignment inside a function, or reassigned at the top level.
- */
-function mutatedBindings(sf: ts.SourceFile): Map<string, string> {
-  return mutationNotes(sf, topLevelVariables(sf), undefined);
-}
-
-function topLevelVariables(sf: ts.SourceFile): Set<string> {
+/** The variables a top level declares (see mutationNotes for which of them the program changes). */
+function variablesOf(statements: readonly ts.Statement[]): Set<string> {
   const topLevel = new Set<string>();
-  for (const statement of sf.statements) {
+  for (const statement of statements) {
     if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) for (const n of bindingNames(d.name)) topLevel.add(n);
   }
   return topLevel;
 }
 
 /**
- * The first change `root` makes to each of `names`, with where (see mutatedBindings). `inside` is
+ * The first change `root` makes to each of `names`, with where: assigned, incremented or mutated
+ * with a mutating method or a member assignment inside a function, or reassigned at the top level. `inside` is
  * the label of the function around `root`. The incremental path compares a function's notes before
  * and after an edit: equal notes leave every top-level statement's class as it was.
  */

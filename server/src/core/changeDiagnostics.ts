@@ -6,6 +6,7 @@ import type { FileChanges, FunctionChange, TopLevelChange } from '../analysis/ch
 import { resetsExportsOnly, type DefinitionPlan } from '../analysis/definitionSteps';
 import { withoutTrivia, type FunctionInfo } from '../analysis/functions';
 import type { LoadDependence } from '../analysis/loadDependence';
+import type { ScopeOutcome } from '../analysis/loadScopeSteps';
 import type { TopLevelStatement } from '../analysis/topLevel';
 import type { LiveDiagnostic } from './diagnostics';
 
@@ -64,7 +65,7 @@ export function reshapedDiagnostics(changes: FileChanges): LiveDiagnostic[] {
  * a binding the program changes keeps the running value by design, and is not counted.
  * Functions and classes are compared function by function, elsewhere.
  */
-export function keptTopLevel(changes: FileChanges, definitions?: DefinitionPlan, declared: readonly string[] = []): TopLevelChange[] {
+export function keptTopLevel(changes: Pick<FileChanges, 'topLevel'>, definitions?: DefinitionPlan, declared: readonly string[] = []): TopLevelChange[] {
   return changes.topLevel.filter(({ change, statement }) => {
     if (definitions?.reevaluated.has(statement.key)) return false;
     if (statement.reason === 'declares a function' || statement.reason === 'declares a class') return false;
@@ -81,11 +82,20 @@ export function keptTopLevel(changes: FileChanges, definitions?: DefinitionPlan,
 
 /**
  * Functions that ran once when the module loaded (an IIFE or UMD wrapper, `FunctionInfo.loadTime`)
- * whose own statements changed: V8 swaps their text, nothing runs them again. Layout and comments
- * do not count.
+ * whose own statements changed: V8 swaps their text, nothing runs them again — unless the update
+ * ran every changed statement of the body again in the wrapper's scope, and no unchanged one
+ * holds what the old ones made (`scopes`, analysis/loadScopeSteps.ts). Layout and comments do not
+ * count.
  */
-export function keptLoadTime(changes: FileChanges): FunctionInfo[] {
-  return changes.changed.filter((c) => c.after.loadTime && withoutTrivia(c.before.ownText) !== withoutTrivia(c.after.ownText)).map((c) => c.after);
+export function keptLoadTime(changes: FileChanges, scopes: readonly ScopeOutcome[] = []): FunctionInfo[] {
+  return changedLoadTime(changes)
+    .filter((c) => !scopes.some((s) => s.path === c.after.path && s.changes.length > 0 && !s.layoutChanged && s.dependents.length === 0 && keptTopLevel({ topLevel: s.changes }, s.definitions).length === 0))
+    .map((c) => c.after);
+}
+
+/** The load-time functions whose own statements changed (layout and comments aside). */
+export function changedLoadTime(changes: FileChanges): FunctionChange[] {
+  return changes.changed.filter((c) => c.after.loadTime && withoutTrivia(c.before.ownText) !== withoutTrivia(c.after.ownText));
 }
 
 /**
@@ -128,15 +138,20 @@ export function newMemberDiagnostics(members: FunctionInfo[]): LiveDiagnostic[] 
   }));
 }
 
-/** A warning on each wrapper whose changed statements do not run again. */
-export function loadTimeDiagnostics(wrappers: FunctionInfo[]): LiveDiagnostic[] {
-  return wrappers.map((fn) => ({
-    severity: 'warning',
-    code: DiagnosticCodes.topLevelKept,
-    message: `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`,
-    start: fn.nameStart,
-    end: fn.nameEnd,
-  }));
+/**
+ * A warning on each wrapper whose changed statements do not all run again; when the update ran
+ * some of them in its scope (`scopes`), it names those it did not.
+ */
+export function loadTimeDiagnostics(wrappers: FunctionInfo[], scopes: readonly ScopeOutcome[] = []): LiveDiagnostic[] {
+  return wrappers.map((fn) => {
+    const scope = scopes.find((s) => s.path === fn.path);
+    const kept = scope ? [...keptTopLevel({ topLevel: scope.changes }, scope.definitions), ...scope.dependents.map((statement) => ({ statement: statement.statement }))].map((c) => `\`${c.statement.key}\``) : [];
+    const message =
+      scope && !scope.layoutChanged && scope.definitions.reevaluated.size > 0 && kept.length > 0
+        ? `\`${fn.displayName}\` ran once, when the module loaded: this update ran its changed definitions again in its scope, but ${[...new Set(kept)].join(', ')} did not run again and ${kept.length === 1 ? 'stays' : 'stay'} as at load. Restart the program to get ${kept.length === 1 ? 'it' : 'them'}.`
+        : `\`${fn.displayName}\` ran once, when the module loaded, and does not run again: the functions defined in it run their new code, but what its changed statements define, add or build stays as it was at load. Restart the program to get them.`;
+    return { severity: 'warning', code: DiagnosticCodes.topLevelKept, message, start: fn.nameStart, end: fn.nameEnd };
+  });
 }
 
 /** A warning on each unchanged statement that holds what the previous version's code made at load. */

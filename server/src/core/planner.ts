@@ -14,6 +14,7 @@ import { compareCollected, patchFunctions, withStrandedRisk, type FileChanges } 
 import { compareSaved } from '../analysis/compareSaved';
 import { planDeclarations, type DeclarationPlan } from '../analysis/declarations';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
+import { loadScopeSteps, withLayoutRisk, type LoadScopePlan } from '../analysis/loadScopeSteps';
 import { collectFunctions, type FileFunctions, type SyntaxError } from '../analysis/functions';
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
@@ -22,7 +23,7 @@ import { memberSteps } from '../analysis/classMembers';
 import { REMADE_REASON, remadeFunctionSteps } from '../analysis/remadeFunctions';
 import { spliceFunctions, type Spliced } from '../analysis/splice';
 import type { Baseline } from './baselines';
-import { danglingDiagnostics, kindOnlyDiagnostics, reshapedDiagnostics } from './changeDiagnostics';
+import { changedLoadTime, danglingDiagnostics, kindOnlyDiagnostics, reshapedDiagnostics } from './changeDiagnostics';
 import type { LiveDiagnostic } from './diagnostics';
 import type { PolicySettings } from './policy';
 import { asNodeLoadedIt, idleConditions, isModule, mapChanges, onlyFunctions, type ScriptView } from './scriptView';
@@ -95,6 +96,8 @@ export interface PatchPlan {
   only: boolean;
   declarations: DeclarationPlan | undefined;
   definitions: DefinitionPlan | undefined;
+  /** Changed definitions of load-time wrappers, run again in their scopes (analysis/loadScopeSteps.ts). */
+  loadScopes: LoadScopePlan | undefined;
   state: StateSteps;
   /** Functions the update re-makes by a `definition` step (analysis/remadeFunctions.ts). */
   remade: ModuleStep[];
@@ -189,11 +192,15 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   // Changed definitions run again in the module's scope, inside the update's transaction. Not in
   // compiled JavaScript, whose top level is the compiler's, not the file's.
   const definitions: DefinitionPlan | undefined =
-    !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
+    !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, newNamesDeclared: true, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
+  // A load-time wrapper's body is a top level too: its changed definitions run again in its scope.
+  const wrappers = spliced || view.toSource ? [] : changedLoadTime(changes);
+  const loadScopes = wrappers.length > 0 ? loadScopeSteps(running, baseline.text, code, wrappers, changes, patchAfter().functions) : undefined;
   // State transformers and instance migrations (issue 6): core/stateUpdates.ts.
   const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
   const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
-  const changedFunctions = patchFunctions(changes);
+  // A wrapper whose declarations changed: V8 may leave the functions changed inside it on old code.
+  const changedFunctions = patchFunctions(withLayoutRisk(changes, loadScopes));
   // How V8 is to get the new text: in the LiveEdits its function matching is predicted to
   // map every function in (analysis/liveEditOrder.ts).
   const liveEdit = planLiveEdit(running, changes, baseline.text, code, changedFunctions, baseline.functions, patchAfter, code !== patchText);
@@ -207,7 +214,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
         // Members a class gains are added to the running class (analysis/classMembers.ts).
         ...memberSteps(running, pathToFileURL(running).href, code, patchAfter(), changes, stranded),
       ];
-  const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...(definitions?.steps ?? [])], state.steps, view.steps);
+  const steps = orderedSteps(declarations?.steps ?? [], [...remade, ...(definitions?.steps ?? []), ...(loadScopes?.steps ?? [])], state.steps, view.steps);
   const patch: Patch = {
     format: PATCH_FORMAT_VERSION,
     id: settings.newPatchId(),
@@ -240,6 +247,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
     only: view.only !== undefined,
     declarations,
     definitions,
+    loadScopes,
     state,
     remade,
     typeDiagnostics: anchorElsewhere(verdict.diagnostics, changes),

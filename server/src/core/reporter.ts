@@ -79,14 +79,14 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     else if (spliced && !plan.only) diagnostics.push(...builtTopLevelDiagnostics(changes, spliced.complete));
     else diagnostics.push(...topLevelDiagnostics(changes, definitions, declared));
     // "Applied" only when the program now runs as a fresh start of the saved text would (issue 20).
-    const wrappers = keptLoadTime(changes);
+    const wrappers = keptLoadTime(changes, plan.loadScopes?.scopes);
     const after = spliced && !plan.esm ? undefined : plan.patchAfter();
     const converted = { bindings: new Set(plan.state.transformed.values()), classes: new Set(plan.state.plans.filter((p) => script?.migrated?.some((m) => m.label === `class ${p.className}`)).map((p) => p.className)) };
     const dependents = after ? loadDependents(after.topLevel, after.functions, changes, definitions?.reevaluated ?? new Set(), converted) : [];
     const made = new Set(remadeNames(plan.remade, script?.steps));
     const members = after ? addedMembers(changes, new Set(after.topLevel.filter((t) => t.key.startsWith('class ')).flatMap((t) => t.names))).filter((fn) => !made.has(fn.path)) : [];
     diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
-    diagnostics.push(...loadTimeDiagnostics(wrappers), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
+    diagnostics.push(...loadTimeDiagnostics(wrappers, plan.loadScopes?.scopes), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
     // The running text's scope accessor (common/runningText.ts) is no function of the user's.
     const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !isScopeAccessorText(f.text)).length) : undefined;
     if (data) diagnostics.push(data);
