@@ -95,6 +95,48 @@ describe('shapes of real code, updated as a fresh start would run them (issue 20
     assert.match(warning?.message ?? '', /`call register`/, said(outcome));
   });
 
+  it('A: the object literal a UMD factory builds and returns, changed: rebuilt in place (the exported object gets it), applied', async () => {
+    // mustache's shape: `var mustache = { version: …, render: undefined, … }`, filled after, returned.
+    const umd = (members: string, fills: string) => `(function (global, factory) {
+  typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory() : (global.Lib = factory());
+}(this, (function () { 'use strict';
+  var lib = {
+${members}
+    render: undefined,
+    get twice () { return lib.version + lib.version; }
+  };
+  lib.render = function render (s) { return lib.tags[0] + s + lib.tags[1]; };${fills}
+  return lib;
+})));
+`;
+    const v1 = umd("    name: 'lib',\n    version: '1.0.0',\n    tags: ['{{', '}}'],", "\n  lib.old = function () { return 'old'; };");
+    const v2 = umd("    version: '1.1.0',\n    tags: ['<%', '%>'],\n    escape: undefined,", "\n  lib.escape = function (s) { return s.replace(/</g, '&lt;'); };");
+    const probe = "[lib.version, lib.twice, lib.render('x'), 'name' in lib, typeof lib.old, lib.escape ? lib.escape('<a') : 'no escape', Object.keys(lib).sort()]";
+    assertFresh(await freshOrLive({ 'main.js': main('umd.js'), 'umd.js': v1 }, { 'umd.js': v2 }, probe));
+  });
+
+  it('E: an object literal the module exports and an importer holds, changed: rebuilt in place, applied', async () => {
+    const v1 = `var config = { greeting: 'hello', punctuation: '!' };
+exports.config = config;
+exports.greet = function (name) { return config.greeting + ' ' + name + config.punctuation; };
+`;
+    const v2 = v1.replace("greeting: 'hello'", "greeting: 'hi', lang: 'en'");
+    const held = `${main('config.js')}globalThis.held = require('./config.js').config;\n`;
+    assertFresh(await freshOrLive({ 'main.js': held, 'config.js': v1 }, { 'config.js': v2 }, "[lib.greet('ann'), globalThis.held.greeting, globalThis.held.lang, globalThis.held === lib.config]"));
+  });
+
+  it('E: an object rebuilt in place that a call at load read: said to stay as loaded', async () => {
+    const v1 = `var defaults = { size: 1 };
+var copy = Object.assign({}, defaults);
+function extend(o) { o.extra = o.size * 10; }
+extend(defaults);
+exports.read = function () { return [defaults.size, defaults.extra, copy.size]; };
+`;
+    const outcome = await freshOrLive({ 'main.js': main('defaults.js'), 'defaults.js': v1 }, { 'defaults.js': v1.replace('size: 1', 'size: 2') }, 'lib.read()');
+    assert.notDeepEqual(outcome.live, outcome.fresh, 'the shape must differ from a fresh start to test anything');
+    assertHonest(outcome);
+  });
+
   it('B: tables built by chained assignments and a counter, and the table derived by a loop: run again as a sequence', async () => {
     const v1 = `var src = exports.src = [], re = exports.re = [], R = 0;
 var NUM = R++;  src[NUM] = '\\\\d+';

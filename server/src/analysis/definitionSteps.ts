@@ -19,6 +19,12 @@ export interface DefinitionPlan {
   reevaluated: Set<string>;
   /** Changed definitions that stay as they ran, with why (for the "kept" message). */
   kept: Map<string, string>;
+  /**
+   * Bindings whose object literal the steps rebuild in place: the object the program holds gets the
+   * new literal's members (identity kept), so what merely holds it (`return api`, `module.exports =
+   * api`) holds the new contents; only what read its contents at load holds old values.
+   */
+  inPlace: Set<string>;
 }
 
 /** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
@@ -49,15 +55,16 @@ export interface DefinitionOptions {
 }
 
 export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: Pick<FileChanges, 'topLevel'>, options: DefinitionOptions): DefinitionPlan {
-  const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map() };
+  const plan: DefinitionPlan = { steps: [], reevaluated: new Set(), kept: new Map(), inPlace: new Set() };
   after = options.saved ?? after;
+  const rebuilt = inPlaceRebuilds(before.topLevel, after.topLevel);
   const runnable = new Map<string, Rerun>();
   const why = new Map<string, string>();
   // Bindings declared as values (not functions or classes): what `module.exports = name` can merge.
   const valueNames = new Set(after.topLevel.filter((s) => s.key.startsWith('var ') || s.key.startsWith('let ') || s.key.startsWith('const ')).filter((s) => s.reason !== 'declares a function').flatMap((s) => s.names));
   const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
   for (const s of after.topLevel) {
-    const r = rerunOf(s, options.newNamesDeclared ? new Set() : newNames, options, valueNames);
+    const r = rerunOf(s, options.newNamesDeclared ? new Set() : newNames, options, valueNames, rebuilt);
     if (typeof r === 'string') why.set(s.key, r);
     else if (r) runnable.set(s.key, r);
   }
@@ -84,7 +91,15 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
   const byKey = new Map(after.topLevel.map((s) => [s.key, s]));
   for (const change of changes.topLevel) {
     const statement = byKey.get(change.statement.key) ?? change.statement;
-    if (change.change === 'removed' || statement.class !== 'definition') continue;
+    if (statement.class !== 'definition') continue;
+    // A removed statement that filled an object rebuilt in place: the rebuild removes its members.
+    if (change.change === 'removed') {
+      for (const root of statement.fills) {
+        const declaration = declaredBy.get(root);
+        if (rebuilt.has(root) && declaration && runnable.has(declaration.key)) seeds.add(declaration.key);
+      }
+      continue;
+    }
     if (statement.names.some((n) => newNames.has(n))) continue;
     if (runnable.has(statement.key)) seeds.add(statement.key);
     else if (why.has(statement.key)) plan.kept.set(statement.key, why.get(statement.key)!);
@@ -106,12 +121,12 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
       for (const name of rerun.produces) produced.add(name);
     }
     const before = seeds.size;
-    if (options.remakeTables === false) break;
     for (const s of included) {
       for (const root of s.fills) {
-        // Runnable only when every statement that fills it runs again (above).
+        // Runnable only when every statement that fills it runs again (above). Without remade
+        // tables (a load scope), only an object rebuilt in place: it stays the one held.
         const declaration = declaredBy.get(root);
-        if (declaration && runnable.has(declaration.key)) seeds.add(declaration.key);
+        if (declaration && runnable.has(declaration.key) && (options.remakeTables !== false || rebuilt.has(root))) seeds.add(declaration.key);
       }
     }
     if (seeds.size === before) break;
@@ -120,6 +135,7 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
     const rerun = runnable.get(s.key)!;
     plan.reevaluated.add(s.key);
     plan.steps.push({ kind: 'definition', label: s.key, line: s.anchorStart.line, code: rerun.code, assigns: rerun.assigns });
+    for (const name of s.names) if (rebuilt.has(name)) plan.inPlace.add(name);
   }
   return plan;
 }
@@ -134,13 +150,14 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string> = new Set()): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string>, rebuilt: ReadonlyMap<string, string[]>): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
   if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
   const readsNew = s.reads.find((n) => newNames.has(n));
   if (readsNew) return `it reads \`${readsNew}\`, new at the top level`;
-  if (s.immutable) return 'its `const` binding cannot be assigned in the running module';
+  // A `const` object rebuilt in place is not assigned (below).
+  if (s.immutable && !s.names.every((n) => rebuilt.has(n))) return 'its `const` binding cannot be assigned in the running module';
   // Compilers' header (`exports.b = exports.a = void 0;`): it only resets what the wiring after it
   // assigns; run again alone, it would wipe the exports importers hold.
   if (resetsExportsOnly(s.source)) return undefined;
@@ -156,11 +173,15 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
       if (!d.initializer) return 'it is declared without a value';
       const target = d.name.getText(sf);
       const value = d.initializer.getText(sf);
-      parts.push(ts.isIdentifier(d.name) ? `${target} = ${value};` : `(${target} = ${value});`);
+      const gone = ts.isIdentifier(d.name) ? rebuilt.get(target) : undefined;
+      if (gone) parts.push(`${s.immutable ? '' : `${target} = `}${REBUILD}(${target}, ${value}, ${JSON.stringify(gone)});`);
+      else parts.push(ts.isIdentifier(d.name) ? `${target} = ${value};` : `(${target} = ${value});`);
     }
-    // What its values also write: the exports (`var src = exports.src = []`), a load counter (`R++`).
+    // What its values also write: the exports (`var src = exports.src = []`), a load counter (`R++`);
+    // and the members of an object rebuilt in place (put back if the update is undone).
     const writes = s.fills.map((n) => (n === 'exports' ? 'exports.*' : n === 'module' ? 'module.exports.*' : n));
-    return { code: parts.join('\n'), assigns: [...s.names, ...writes], produces: [], wiresExports: false };
+    const members = s.names.filter((n) => rebuilt.has(n)).map((n) => `${n}.*`);
+    return { code: parts.join('\n'), assigns: [...s.names, ...writes, ...members], produces: [], wiresExports: false };
   }
   const fills = s.fills.filter((n) => n !== 'module' && n !== 'exports').map((n) => `${n}.*`);
   if (ts.isExpressionStatement(statement)) {
@@ -219,3 +240,99 @@ const MERGE_EXPORTS =
   "if (now === null || typeof now !== 'object' || next === null || typeof next !== 'object' || Object.getPrototypeOf(now) !== Object.getPrototypeOf(next)) { module.exports = next; return; } " +
   'for (const k of Object.keys(now)) if (!Object.prototype.hasOwnProperty.call(next, k)) delete now[k]; ' +
   'Object.assign(now, next); })';
+
+/**
+ * The bindings declared with an object literal that a re-run rebuilds in place, each with the
+ * members to remove: those the previous text put there (its literal, or a statement filling it as
+ * `name.key = …`) and the new one no longer does. Identity is kept, so whatever holds the object
+ * (an importer, what a load-time wrapper returned or exported, another table) sees the new members,
+ * as a fresh start's would. A member no statement of the previous text named stays (code not run
+ * again, or the program itself, put it there: issue 20, shape F). Only when both texts declare it
+ * with a plain object literal, and every member the previous text gave it is known by name: a
+ * spread, a computed key or a filler with a computed key (`name[k] = …`) may have put members there
+ * the rebuild could not tell to remove. Others are made anew, as before.
+ */
+function inPlaceRebuilds(before: readonly TopLevelStatement[], after: readonly TopLevelStatement[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of after) {
+    if (s.class !== 'definition' || !/^(var|let|const) /.test(s.key)) continue;
+    for (const [name, next] of objectLiterals(s.source)) {
+      // `__proto__: x` gives the literal another prototype: not a member the rebuild can carry.
+      if (next.proto) continue;
+      const old = before.find((b) => b.class === 'definition' && /^(var|let|const) /.test(b.key) && b.names.includes(name));
+      const previous = old && objectLiterals(old.source).get(name);
+      if (!old || !previous || previous.proto || previous.keys === undefined) continue;
+      const oldFilled = filledKeys(before, old, name);
+      if (oldFilled === undefined) continue;
+      const now = new Set([...(next.keys ?? []), ...(filledKeys(after, s, name) ?? [])]);
+      out.set(name, [...new Set([...previous.keys, ...oldFilled])].filter((k) => !now.has(k)));
+    }
+  }
+  return out;
+}
+
+interface LiteralShape {
+  /** Its members' names; undefined when one is spread or computed. */
+  keys: string[] | undefined;
+  /** It sets its prototype (`__proto__: …`). */
+  proto: boolean;
+}
+
+/** The object literals a variable statement's plain-named declarators are initialized with. */
+function objectLiterals(source: string): Map<string, LiteralShape> {
+  const out = new Map<string, LiteralShape>();
+  const sf = ts.createSourceFile('statement.js', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const statement = sf.statements[0];
+  if (!statement || sf.statements.length !== 1 || !ts.isVariableStatement(statement)) return out;
+  for (const d of statement.declarationList.declarations) {
+    const init = d.initializer && skipParens(d.initializer);
+    if (!ts.isIdentifier(d.name) || !init || !ts.isObjectLiteralExpression(init)) continue;
+    const names = init.properties.map((p) => (p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) ? p.name.text : undefined));
+    const keys = names.every((k): k is string => k !== undefined) ? names : undefined;
+    const proto = init.properties.some((p) => ts.isPropertyAssignment(p) && p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) && p.name.text === '__proto__');
+    out.set(d.name.text, { keys, proto });
+  }
+  return out;
+}
+
+/**
+ * The members the statements of a top level other than `declaration` give `name` directly (`name.k
+ * = …`, `name['k'] = …`); undefined when one gives it a member by a computed key. Deeper writes
+ * (`name.a.b = …`) fill `name.a`, not `name`.
+ */
+function filledKeys(statements: readonly TopLevelStatement[], declaration: TopLevelStatement, name: string): string[] | undefined {
+  const keys: string[] = [];
+  for (const s of statements) {
+    if (s === declaration || !s.fills.includes(name)) continue;
+    const sf = ts.createSourceFile('statement.js', s.source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    let computed = false;
+    const visit = (n: ts.Node): void => {
+      if (ts.isFunctionLike(n)) return; // Runs later, if ever: what it fills is the program's.
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        const left = skipParens(n.left);
+        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && ts.isIdentifier(skipParens(left.expression)) && (skipParens(left.expression) as ts.Identifier).text === name) {
+          if (ts.isPropertyAccessExpression(left)) keys.push(left.name.text);
+          else if (ts.isStringLiteralLike(left.argumentExpression) || ts.isNumericLiteral(left.argumentExpression)) keys.push(left.argumentExpression.text);
+          else computed = true;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    if (computed) return undefined;
+  }
+  return keys;
+}
+
+/**
+ * An object literal the module built at load, built again in place: the members `gone` names that
+ * the new object lacks are removed, then every own member of the new object (accessors as
+ * accessors) is defined on the one the program holds, which stays the binding's value. It throws
+ * (the update is undone, and says why) when the held object cannot take them: it is no longer a
+ * plain object, or was frozen or sealed since.
+ */
+const REBUILD =
+  '((now, next, gone) => { if (now === next) return now; ' +
+  "if (now === null || typeof now !== 'object' || Object.getPrototypeOf(now) !== Object.getPrototypeOf(next) || !Object.isExtensible(now)) throw new TypeError('the object it built at load cannot be rebuilt in place (another kind of object now, or frozen)'); " +
+  "for (const k of gone) if (!Object.prototype.hasOwnProperty.call(next, k) && !Reflect.deleteProperty(now, k)) throw new TypeError('the object it built at load keeps a member it no longer has: ' + k); " +
+  'for (const k of Reflect.ownKeys(next)) Object.defineProperty(now, k, Object.getOwnPropertyDescriptor(next, k)); return now; })';

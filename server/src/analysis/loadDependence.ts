@@ -22,7 +22,6 @@ export interface LoadDependence {
   reason: string;
 }
 
-/** Statements of `all` (the module after the update, in source order) that hold what the old code made. */
 /**
  * What the update converts itself, so a statement that built it at load keeps nothing old: state
  * bindings a transformer converts (`transform$x`), classes whose existing instances it migrates.
@@ -32,7 +31,12 @@ export interface Converted {
   classes: ReadonlySet<string>;
 }
 
-export function loadDependents(all: TopLevelStatement[], functions: FunctionInfo[], changes: FileChanges, rerun: ReadonlySet<string>, converted: Converted = { bindings: new Set(), classes: new Set() }): LoadDependence[] {
+/**
+ * Statements of `all` (the module after the update, in source order) that hold what the old code
+ * made. `inPlace`: bindings whose object the update rebuilt in place (definitionSteps.ts): like a table
+ * filled in place, only what read its contents holds old values, not what holds the object itself.
+ */
+export function loadDependents(all: TopLevelStatement[], functions: FunctionInfo[], changes: FileChanges, rerun: ReadonlySet<string>, converted: Converted = { bindings: new Set(), classes: new Set() }, inPlace: ReadonlySet<string> = new Set()): LoadDependence[] {
   const byPath = new Map(functions.map((fn) => [fn.path, fn]));
   const out: LoadDependence[] = [];
   const changed = changedCode(changes);
@@ -44,7 +48,7 @@ export function loadDependents(all: TopLevelStatement[], functions: FunctionInfo
   const touched = new Set(changes.topLevel.map((c) => c.statement.key));
   for (const s of all) {
     if (rerun.has(s.key)) {
-      for (const name of s.names) renewed.set(name, s.key);
+      for (const name of s.names) (inPlace.has(name) ? refilled : renewed).set(name, s.key);
       for (const name of s.fills) if (name !== 'module' && name !== 'exports' && !renewed.has(name)) refilled.set(name, s.key);
       continue;
     }

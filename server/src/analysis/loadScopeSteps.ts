@@ -70,7 +70,7 @@ export function loadScopeSteps(file: string, beforeText: string, afterText: stri
     const bodyChanges = compareTopLevel(before.statements, after.statements);
     const names = (body: ScopeBody): Set<string> => new Set(body.statements.flatMap((s) => s.names));
     const definitions = definitionSteps({ topLevel: before.statements, topLevelNames: names(before) }, { topLevel: after.statements, topLevelNames: names(after) }, { topLevel: bodyChanges }, { esModule: false, remakeTables: false });
-    const dependents = loadDependents(after.statements, afterFunctions, { ...changes, topLevel: bodyChanges }, definitions.reevaluated);
+    const dependents = loadDependents(after.statements, afterFunctions, { ...changes, topLevel: bodyChanges }, definitions.reevaluated, undefined, definitions.inPlace);
     for (const step of definitions.steps) plan.steps.push({ ...step, label: `${wrapper.after.displayName}: ${step.label}`, scope: after.id });
     const added = [...names(after)].filter((n) => !names(before).has(n));
     const removed = [...names(before)].filter((n) => !names(after).has(n));

@@ -82,7 +82,7 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     const wrappers = keptLoadTime(changes, plan.loadScopes?.scopes);
     const after = spliced && !plan.esm ? undefined : plan.patchAfter();
     const converted = { bindings: new Set(plan.state.transformed.values()), classes: new Set(plan.state.plans.filter((p) => script?.migrated?.some((m) => m.label === `class ${p.className}`)).map((p) => p.className)) };
-    const dependents = after ? loadDependents(after.topLevel, after.functions, changes, definitions?.reevaluated ?? new Set(), converted) : [];
+    const dependents = after ? loadDependents(after.topLevel, after.functions, changes, definitions?.reevaluated ?? new Set(), converted, definitions?.inPlace) : [];
     const made = new Set(remadeNames(plan.remade, script?.steps));
     const members = after ? addedMembers(changes, new Set(after.topLevel.filter((t) => t.key.startsWith('class ')).flatMap((t) => t.names))).filter((fn) => !made.has(fn.path)) : [];
     diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
