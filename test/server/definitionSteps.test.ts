@@ -32,13 +32,36 @@ describe('analysis: definition steps', () => {
       p.steps.map((s) => s.label),
       ['const UNITS', 'const KEYS', 'const TABLE', 'for-of loop', 'module.exports =', 'module.exports.other ='],
     );
-    assert.equal(p.steps[0]!.code, 'UNITS = { s: 1, m: 60, h: 3600 };');
-    assert.deepEqual(p.steps[0]!.assigns, ['UNITS']);
+    // An object literal is rebuilt in place: `units` of the exports importers hold is that object.
+    assert.match(p.steps[0]!.code, /^UNITS = \(\(now, next, gone\) => \{[^]*\}\)\(UNITS, \{ s: 1, m: 60, h: 3600 \}, \[\]\);$/);
+    assert.deepEqual(p.steps[0]!.assigns, ['UNITS', 'UNITS.*']);
+    assert.deepEqual([...p.inPlace], ['UNITS']);
     assert.deepEqual(p.steps[3]!.assigns, ['TABLE.*']);
     assert.match(p.steps[4]!.code, /^\(\(next\) => \{ const now = module\.exports;[^]*\}\)\(\{ f, units: UNITS \}\);$/);
     assert.deepEqual(p.steps[4]!.assigns, ['module.exports', 'module.exports.*']);
     assert.deepEqual(p.steps[5]!.assigns, ['module.exports.*']);
     assert.equal(p.steps[0]!.line, 0);
+  });
+
+  it('rebuilds an object literal in place, removing only the members the previous text gave it and the new one does not', () => {
+    const before = "var api = { name: 'a', version: '1', render: undefined };\napi.render = function () { return api.version; };\napi.old = 1;\nmodule.exports = api;\n";
+    const after = "var api = { version: '2', render: undefined };\napi.render = function () { return api.version; };\nmodule.exports = api;\n";
+    const p = plan(before, after);
+    assert.deepEqual(p.steps.map((s) => s.label), ['var api', 'api.render =', 'module.exports =']);
+    assert.match(p.steps[0]!.code, /\(api, \{ version: '2', render: undefined \}, \["name","old"\]\);$/);
+    // Only a removed member-filler: the object is rebuilt, so the member goes.
+    const q = plan(before, before.replace('api.old = 1;\n', ''));
+    assert.deepEqual(q.steps.map((s) => s.label), ['var api', 'api.render =', 'module.exports =']);
+    assert.match(q.steps[0]!.code, /, \["old"\]\);$/);
+  });
+
+  it('makes an object anew (as before) when the previous text gave it members the rebuild could not name', () => {
+    const spread = 'var base = { a: 1 };\nvar api = { ...base, v: 1 };\nmodule.exports = api;\n';
+    assert.deepEqual([...plan(spread, spread.replace('v: 1', 'v: 2')).inPlace], []);
+    const computed = "var api = { v: 1 };\nfor (var k of ['x', 'y']) api[k] = k;\nmodule.exports = api;\n";
+    const p = plan(computed, computed.replace('v: 1', 'v: 2'));
+    assert.deepEqual([...p.inPlace], []);
+    assert.equal(p.steps[0]!.code, 'api = { v: 2 };');
   });
 
   it('remakes a table when one of its fills changed', () => {
