@@ -10,6 +10,13 @@ import { registerStepRunner, type Undo } from './moduleSteps';
 
 /** Which module added each global binding (a later update of that module may assign it again). */
 const owners = new Map<string, string>();
+/** The other modules that added a name with the value its owner gave it (one binding to all). */
+const shared = new Map<string, Set<string>>();
+const sharers = (name: string): Set<string> => {
+  let set = shared.get(name);
+  if (!set) shared.set(name, (set = new Set()));
+  return set;
+};
 /** The code each module's declaration step last ran, by file and label: the same text is not run again. */
 const lastRun = new Map<string, string>();
 const IDENTIFIER = /^[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*$/u;
@@ -29,7 +36,19 @@ registerStepRunner('declaration', (step, file, scopes) => {
       if (!IDENTIFIER.test(name)) throw new Error(`\`${name}\` is not a name Live Update can declare`);
       const owner = owners.get(name);
       if (owner !== undefined && owner !== file) {
-        throw new Error(`\`${name}\` was already added to the running program by ${owner}: new top-level declarations share the program's global scope until it restarts. Rename it, or restart the program`);
+        // Another module added the name. The same value (`var has = Object.prototype.hasOwnProperty`,
+        // `var utils = require('./utils')` in two files of one folder) is one binding to both, as
+        // each module's own would be: shared. Another value would change the first module's.
+        if (Object.is(vm.runInThisContext(name), value)) {
+          const before = sharers(name).has(file);
+          sharers(name).add(file);
+          if (!before) undos.push(() => shared.get(name)?.delete(file));
+          continue;
+        }
+        throw new Error(`\`${name}\` was already added to the running program by ${owner} with another value: new top-level declarations share the program's global scope until it restarts. Rename it, or restart the program`);
+      }
+      if (owner === file && (shared.get(name)?.size ?? 0) > 0 && !Object.is(vm.runInThisContext(name), value)) {
+        throw new Error(`\`${name}\` was added with the same value by ${[...shared.get(name)!].join(', ')} too, which would see the new one: new top-level declarations share the program's global scope until it restarts. Restart the program`);
       }
       if (owner === undefined) {
         if (globallyDefined(name)) {

@@ -187,7 +187,14 @@ exports.registry = DEFAULT;
     assertHonest(await freshOrLive({ 'main.js': held, 'registry.js': v1 }, { 'registry.js': v2 }, "[lib.lookup('a'), lib.lookup('b'), globalThis.heldAtLoad === lib.registry, lib.registry.table instanceof Map]"));
   });
 
-  it('C: the same new top-level name added by two modules: not silent', async () => {
+  it('C: the same new top-level name added by two modules with the same value: one binding to both, as a fresh start behaves', async () => {
+    const lib = (name: string, extra: string) => `${extra}function ${name}(o, k) { return ${extra ? "'v2 ' + has.call(o, k)" : 'Object.prototype.hasOwnProperty.call(o, k)'}; }\nexports.${name} = ${name};\n`;
+    const v1 = { 'main.js': "const a = require('./a.js');\nconst b = require('./b.js');\nglobalThis.lib = { a, b };\n", 'a.js': lib('owns', ''), 'b.js': lib('holds', '') };
+    const v2 = { 'a.js': lib('owns', 'var has = Object.prototype.hasOwnProperty;\n'), 'b.js': lib('holds', 'var has = Object.prototype.hasOwnProperty;\n') };
+    assertFresh(await freshOrLive(v1, v2, "[lib.a.owns({ x: 1 }, 'x'), lib.a.owns({}, 'x'), lib.b.holds({ y: 1 }, 'y')]"));
+  });
+
+  it('C: the same new top-level name added by two modules with other values: not silent', async () => {
     const a = (extra: string) => `${extra}exports.owns = function (o, k) { return ${extra ? 'has.call(o, k)' : 'Object.prototype.hasOwnProperty.call(o, k)'}; };\n`;
     const b = (extra: string) => `${extra}exports.label = function (s) { return ${extra ? 'has + s' : "'b:' + s"}; };\n`;
     const v1 = { 'main.js': "const a = require('./a.js');\nconst b = require('./b.js');\nglobalThis.lib = { a, b };\n", 'a.js': a(''), 'b.js': b('') };
