@@ -181,7 +181,8 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
     // and the members of an object rebuilt in place (put back if the update is undone).
     const writes = s.fills.map((n) => (n === 'exports' ? 'exports.*' : n === 'module' ? 'module.exports.*' : n));
     const members = s.names.filter((n) => rebuilt.has(n)).map((n) => `${n}.*`);
-    return { code: parts.join('\n'), assigns: [...s.names, ...writes, ...members], produces: [], wiresExports: false };
+    // A `const` rebuilt in place keeps its binding: only its members are put back on an undo.
+    return { code: parts.join('\n'), assigns: [...(s.immutable ? [] : s.names), ...writes, ...members], produces: [], wiresExports: false };
   }
   const fills = s.fills.filter((n) => n !== 'module' && n !== 'exports').map((n) => `${n}.*`);
   if (ts.isExpressionStatement(statement)) {
