@@ -51,8 +51,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
   'marked 0.3.3 → 0.3.4': { verdict: 'honest', why: 'Renderer.prototype.text added inside the IIFE wrapper is not run; changed code calls it (partial: the wrapper ran at load)' },
   'marked 0.3.15 → 0.3.16': { verdict: 'honest', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run (partial)' },
-  'mustache 4.0.1 → 4.1.0': { verdict: 'honest', why: 'Writer.prototype.getConfigEscape/getConfigTags added inside the UMD factory are not run (partial: the factory ran at load)' },
-  'mustache 4.1.0 → 4.2.0': { verdict: 'honest', why: '`version` changed in the `mustache` literal the UMD factory returns: assigned anew it would not be the exported object, and `return mustache` is not run again (partial, LU009 on the factory)' },
   'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'qs 6.2.6 → 6.3.0': { verdict: 'honest', why: '`var defaults` of stringify.js stays as loaded (serializeDate missing); `var utils`, added by two modules with the same value, is shared' },
