@@ -51,6 +51,8 @@ export interface PauseOptions {
   /** Called with every process started, so the caller can kill it whatever happens. */
   track(process: InspectedProcess): void;
   log(line: string): void;
+  /** Called after each run has been verified, with the program (to measure more beside it). */
+  afterRun?(program: InspectedProcess, sample: RunSample): Promise<void>;
 }
 
 /** V8 LiveEdit alone can take tens of seconds on a large script (see the breakdown). */
@@ -70,10 +72,11 @@ function within<T>(promise: Promise<T>, ms: number, what: string, p: InspectedPr
 
 export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise<CaseResult> {
   const { log } = options;
-  const p = await InspectedProcess.start(c.hostFile);
+  const p = await InspectedProcess.start(c.hostFile, c.nodeArgs ? { nodeArgs: c.nodeArgs } : {});
   options.track(p);
   try {
-    await p.waitForLine(/^ready$/, 0, 60_000);
+    // A host that builds a large heap first (pauseHeap.bench.ts) takes seconds before it is ready.
+    await p.waitForLine(/^ready$/, 0, 180_000);
     const cdp = <T>(what: string, promise: Promise<T>, ms = 120_000) => within(promise, ms, what, p);
     // What js-debug does on attach; the Debugger domain also makes V8 report every script to us.
     await cdp('Runtime.enable', p.send('Runtime.enable'));
@@ -126,6 +129,7 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       const sample: RunSample = { direction: toB ? 'A→B' : 'B→A', blockedMs: report.blockedMs, stallMs, roundTripMs };
       samples.push(sample);
       log(`  run ${i + 1}/${options.runs} ${sample.direction}: blocked ${report.blockedMs.toFixed(2)} ms, stall ${stallMs.toFixed(2)} ms, round trip ${roundTripMs.toFixed(2)} ms`);
+      await options.afterRun?.(p, sample);
     }
 
     // Where the time goes: each step of a transaction, timed alone in the program, plus the
