@@ -49,8 +49,8 @@ module.exports = { handle, count };
 `;
 
 /**
- * Host code (after targets.ts's host has required the module): the live heap, the handler
- * registered with an HTTP server, and `benchFloor`, bare setScriptSource there and back.
+ * Host code (added to targets.ts's host, after it has required the module): the live heap, the
+ * handler registered with an HTTP server, and `benchFloor`, bare setScriptSource there and back.
  */
 const HOST_EXTRA = (heapMB: number, moduleFile: string) => `
 // Added by bench/src/pauseHeap.bench.ts.
@@ -63,24 +63,8 @@ benchServer.listen(0, '127.0.0.1');
 // V8's own price of the same edit on the same heap: Debugger.setScriptSource of the module, from
 // the text it runs now to the other version and back, each timed around the synchronous call.
 globalThis.benchFloor = (from, to) => {
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method, params) => {
-    let out;
-    session.post(method, params || {}, (err, result) => { out = err ? { error: err.message } : result; });
-    if (!out || out.error) throw new Error(method + ': ' + (out ? out.error : 'not synchronous'));
-    return out;
-  };
-  let scriptId;
-  session.on('Debugger.scriptParsed', ({ params }) => {
-    if (params.isLiveEdit) return;
-    const url = params.url.startsWith('file://') ? fileURLToPath(params.url) : params.url;
-    if (url === ${JSON.stringify(moduleFile)}) scriptId = params.scriptId;
-  });
+  const { post, scriptId, disconnect } = debuggerSession(${JSON.stringify(moduleFile)});
   try {
-    post('Debugger.enable', { maxScriptsCacheSize: 0 });
-    post('Debugger.setSkipAllPauses', { skip: true });
-    if (!scriptId) throw new Error('script not found');
     const now = post('Debugger.getScriptSource', { scriptId }).scriptSource;
     const other = now.includes(to) ? now.replace(to, from) : now.replace(from, to);
     const times = [];
@@ -92,7 +76,7 @@ globalThis.benchFloor = (from, to) => {
     }
     return times;
   } finally {
-    session.disconnect();
+    disconnect();
   }
 };
 `;

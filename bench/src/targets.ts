@@ -179,30 +179,42 @@ globalThis.benchMonitor = {
   },
 };
 
+// An in-process inspector session with the Debugger domain on (its calls are synchronous), and
+// the id of \`file\`'s script; the caller disconnects it.
+function debuggerSession(file) {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => {
+    let out;
+    session.post(method, params || {}, (err, result) => { out = err ? { error: err.message } : result; });
+    if (!out || out.error) throw new Error(method + ': ' + (out ? out.error : 'not synchronous'));
+    return out;
+  };
+  let scriptId;
+  session.on('Debugger.scriptParsed', ({ params }) => {
+    if (params.isLiveEdit) return;
+    const url = params.url.startsWith('file://') ? fileURLToPath(params.url) : params.url;
+    if (url === file) scriptId = params.scriptId;
+  });
+  try {
+    post('Debugger.enable', { maxScriptsCacheSize: 0 });
+    post('Debugger.setSkipAllPauses', { skip: true });
+    if (!scriptId) throw new Error('script not found: ' + file);
+  } catch (e) {
+    session.disconnect();
+    throw e;
+  }
+  return { post, scriptId, disconnect: () => session.disconnect() };
+}
+
 // The cost of each step of an apply, timed alone in this process. The steps inside the runtime's
 // apply are those of runtime/src/transaction.ts for one script (baseline read and hash, LiveEdit,
 // verification); the steps before it are what every \`evaluate\` of a patch costs the program.
 const hashText = ${hashText.toString()};
 globalThis.benchProbe = {
   steps(file, from, to) {
-    const session = new inspector.Session();
-    session.connect();
-    const post = (method, params) => {
-      let out;
-      session.post(method, params || {}, (err, result) => { out = err ? { error: err.message } : result; });
-      if (!out || out.error) throw new Error(method + ': ' + (out ? out.error : 'not synchronous'));
-      return out;
-    };
-    let scriptId;
-    session.on('Debugger.scriptParsed', ({ params }) => {
-      if (params.isLiveEdit) return;
-      const url = params.url.startsWith('file://') ? fileURLToPath(params.url) : params.url;
-      if (url === file) scriptId = params.scriptId;
-    });
+    const { post, scriptId, disconnect } = debuggerSession(file);
     try {
-      post('Debugger.enable', { maxScriptsCacheSize: 0 });
-      post('Debugger.setSkipAllPauses', { skip: true });
-      if (!scriptId) throw new Error('script not found: ' + file);
       const time = (fn) => { const s = performance.now(); const r = fn(); return [performance.now() - s, r]; };
       const [read, current] = time(() => post('Debugger.getScriptSource', { scriptId }).scriptSource);
       if (!current.includes(from)) throw new Error('edit anchor not found');
@@ -226,7 +238,7 @@ globalThis.benchProbe = {
         'for comparison: setScriptSource with dryRun': dryRun,
       });
     } finally {
-      session.disconnect();
+      disconnect();
     }
   },
 };
