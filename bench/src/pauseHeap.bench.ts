@@ -9,8 +9,8 @@
 // with the Runtime and Debugger domains on); its heap comes from liveHeap.ts (the spike's). Each
 // run is pause.bench.ts's: the patch from the server's analysis applied over CDP, the program's
 // longest event-loop stall around it, the runtime's blockedMs, then the handler registered with
-// `server.on('request')` asked whether it runs the new code. After each run the floor edits the
-// module there and back (two samples), so the module is where the runtime left it.
+// `server.on('request')` asked whether it runs the new code. After each run the floor edits a copy
+// of the module there and back (two samples; see HOST_EXTRA for why a copy).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FigureCase } from './figureCase';
@@ -50,9 +50,15 @@ module.exports = { handle, count };
 
 /**
  * Host code (added to targets.ts's host, after it has required the module): the live heap, the
- * handler registered with an HTTP server, and `benchFloor`, bare setScriptSource there and back.
+ * handler registered with an HTTP server, and `benchFloor`: bare setScriptSource of a copy of the
+ * module there and back.
+ *
+ * The floor edits a copy: a script edited by two inspector sessions goes stale in the first
+ * (measured, Node 20: once another session has edited the script, the first one's setScriptSource
+ * answers Ok and changes nothing), so the floor must never edit the runtime's script. The copy has the same text and the same edit, in the same heap
+ * (decision 049: LiveEdit's cost is the heap walk, a script of its own costs the same).
  */
-const HOST_EXTRA = (heapMB: number, moduleFile: string) => `
+const HOST_EXTRA = (heapMB: number, floorFile: string) => `
 // Added by bench/src/pauseHeap.bench.ts.
 ${LIVE_HEAP_BUILDER}
 globalThis.benchHeap = buildLiveHeap(${heapMB});
@@ -60,22 +66,25 @@ globalThis.benchServer = require('node:http').createServer();
 benchServer.on('request', benchTarget.handle);
 benchServer.listen(0, '127.0.0.1');
 
-// V8's own price of the same edit on the same heap: Debugger.setScriptSource of the module, from
-// the text it runs now to the other version and back, each timed around the synchronous call.
-globalThis.benchFloor = (from, to) => {
-  const { post, scriptId, disconnect } = debuggerSession(${JSON.stringify(moduleFile)});
+// V8's own price of the same edit on the same heap, each setScriptSource timed around the call.
+const floorTarget = require(${JSON.stringify(floorFile)});
+globalThis.benchFloor = (from, to, probe) => {
+  const { post, scriptId, disconnect } = debuggerSession(${JSON.stringify(floorFile)});
   try {
     const now = post('Debugger.getScriptSource', { scriptId }).scriptSource;
-    const other = now.includes(to) ? now.replace(to, from) : now.replace(from, to);
     const times = [];
-    for (const text of [other, now]) {
+    const answers = [];
+    for (const text of [now.replace(from, to), now]) {
       const started = performance.now();
       const result = post('Debugger.setScriptSource', { scriptId, scriptSource: text });
       times.push(performance.now() - started);
       if (result.status && result.status !== 'Ok') throw new Error('setScriptSource: ' + result.status);
+      try { answers.push(floorTarget.handle(probe)); } catch { answers.push('version A'); }
     }
+    if (answers[0] !== 'patched' || answers[1] === 'patched') throw new Error('the floor edit did not take: ' + answers.join(', '));
     return times;
   } finally {
+    // Measured: with this session left connected, the runtime answered the next apply with "queued".
     disconnect();
   }
 };
@@ -86,12 +95,14 @@ function heapCase(dir: string, heapMB: number): BenchCase {
   const moduleFile = path.join(dir, name, 'routes.js');
   fs.mkdirSync(path.dirname(moduleFile), { recursive: true });
   fs.writeFileSync(moduleFile, MODULE);
+  const floorFile = path.join(dir, name, 'floor.js');
+  fs.writeFileSync(floorFile, MODULE);
   const { versionB, edit } = editAfter(MODULE, 'function handle(req, res) {', 'req');
   return {
     name: `route handler, ${heapMB} MB live heap`,
     description: `a route handler's module (${MODULE.length} bytes) in a program holding about ${heapMB} MB of live records`,
     moduleFile,
-    hostFile: writeHost(dir, name, moduleFile, HOST_EXTRA(heapMB, moduleFile)),
+    hostFile: writeHost(dir, name, moduleFile, HOST_EXTRA(heapMB, floorFile)),
     functionName: 'handle',
     versionA: MODULE,
     versionB,
@@ -136,7 +147,7 @@ export const PAUSE_HEAP_CASE: FigureCase<PauseHeapResult> = {
         log,
         async afterRun(p) {
           heapMB ||= await p.evaluate<number>('benchHeap.heapMB');
-          const times = await p.evaluate<number[]>(`benchFloor(${JSON.stringify(c.edit.from)}, ${JSON.stringify(c.edit.to)})`);
+          const times = await p.evaluate<number[]>(`benchFloor(${[c.edit.from, c.edit.to, PROBE_ARGUMENT].map((t) => JSON.stringify(t)).join(', ')})`);
           floor.push(...times);
           log(`    floor: setScriptSource ${times.map((t) => ms(t)).join(', ')} (live heap ${heapMB.toFixed(0)} MB)`);
         },
