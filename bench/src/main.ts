@@ -14,10 +14,11 @@
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
 //                               module, the small-program latency, the quick overhead, start-up and
-//                               memory figures, analysis and type check
+//                               memory figures, analysis and type check, the pause at 3 and 50 MB
 //   npm run bench -- --runs 11  any number of runs
 //   npm run bench -- --case NAME         only the cases whose name contains NAME (latency,
-//                                        typescript, overhead, startup, memory, busy, load, analysis, typecheck…)
+//                                        typescript, overhead, startup, memory, busy, load, analysis, typecheck,
+//                                        editor, pause (the pause by live heap)…)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
