@@ -86,7 +86,7 @@ globalThis.benchFloor = (from, to, probe) => {
     if (answers[0] !== 'patched' || answers[1] === 'patched') throw new Error('the floor edit did not take: ' + answers.join(', '));
     return times;
   } finally {
-    // Measured: with this session left connected, the runtime answered the next apply with "queued".
+    // No session of the bench stays connected with the Debugger domain on while the runtime applies.
     disconnect();
   }
 };
