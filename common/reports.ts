@@ -16,6 +16,12 @@ export interface TargetInfo {
    * extension (`CallRuntime`).
    */
   cdp?: string;
+  /**
+   * The program's own inspector (a loopback WebSocket URL), given with `cdp` when the process
+   * reported it (`RuntimeInfo.inspector`): the language server makes the runtime's calls there, on
+   * a session without the Debugger domain, and only the LiveEdits through `cdp` (decision 049).
+   */
+  inspector?: string;
 }
 
 /** A target's pending updates, as the status bar and the extension API show them. */
