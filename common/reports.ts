@@ -17,9 +17,11 @@ export interface TargetInfo {
    */
   cdp?: string;
   /**
-   * The program's own inspector (a loopback WebSocket URL), given with `cdp` when the process
-   * reported it (`RuntimeInfo.inspector`): the language server makes the runtime's calls there, on
-   * a session without the Debugger domain, and only the LiveEdits through `cdp` (decision 049).
+   * The program's own inspector (a loopback WebSocket URL, `RuntimeInfo.inspector`): when given
+   * with `cdp`, the language server makes the runtime's calls there, on a session without the
+   * Debugger domain, and only the LiveEdits through `cdp` (decision 049). The extension does not
+   * send it yet: in the real editor the faster update races js-debug's handling of the breakpoints
+   * VS Code sends on save (decision 049, "Not switched on").
    */
   inspector?: string;
 }

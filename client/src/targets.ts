@@ -3,7 +3,6 @@
 // answer the runtime's handshake. A session without the runtime, or a thread Node runs for itself
 // (its module-hooks thread, from which the debugger is detached), is never a target.
 import * as vscode from 'vscode';
-import { isLoopbackUrl } from '../../common/cdpConnection';
 import type { RuntimeInfo } from '../../common/patch';
 import type { TargetInfo } from '../../common/protocol';
 import { cdpProxy, cdpProxyUrl, forgetCdpProxy } from './cdpProxy';
@@ -21,8 +20,6 @@ export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
   /** The address of each target's CDP proxy, for the language server. */
   private readonly proxies = new Map<string, string>();
-  /** The address of each target's own inspector, when its runtime gave one on loopback (TargetInfo.inspector). */
-  private readonly inspectors = new Map<string, string>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
   private readonly ends = new vscode.EventEmitter<string>();
@@ -38,18 +35,13 @@ export class TargetTracker implements vscode.Disposable {
         forgetCdpProxy(s.id);
         this.ends.fire(s.id);
         this.proxies.delete(s.id);
-        this.inspectors.delete(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
   }
 
   targets(): TargetInfo[] {
-    return [...this.sessions.values()].map((s) => {
-      const cdp = this.proxies.get(s.id);
-      const inspector = this.inspectors.get(s.id);
-      return { id: s.id, name: s.name, ...(cdp ? { cdp, ...(inspector ? { inspector } : {}) } : {}) };
-    });
+    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name, ...(this.proxies.has(s.id) ? { cdp: this.proxies.get(s.id) } : {}) }));
   }
 
   session(id: string): vscode.DebugSession | undefined {
@@ -116,7 +108,6 @@ export class TargetTracker implements vscode.Disposable {
     // A session that ended while the handshake was under way must not become a target.
     if (this.ended.delete(session.id)) return;
     if (proxy) this.proxies.set(session.id, proxy);
-    if (info.inspector && isLoopbackUrl(info.inspector)) this.inspectors.set(session.id, info.inspector);
     this.sessions.set(session.id, session);
     this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
     this.emitter.fire(this.targets());

@@ -1,8 +1,8 @@
 // The TargetPort of the language server: targets are what the client reports. A target whose
 // session has js-debug's CDP proxy is called directly: the LiveEdits of an update through the
 // proxy, in js-debug's session, so its breakpoints stay right; the runtime's calls over a session
-// of the program's own inspector when it gave its address, else through the proxy too (decision
-// 049). Any other is reached by one LSP request to the client, which calls it through the debug
+// of the program's own inspector when the target names it (decision 049; the extension does not
+// yet), else through the proxy too. Any other is reached by one LSP request to the client, which calls it through the debug
 // session.
 import type { Connection } from 'vscode-languageserver/node';
 import { CallRuntime, RestartFrame, type RestartFrameRequest, type RestartFrameResult, type TargetInfo } from '../../../common/protocol';
