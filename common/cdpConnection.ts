@@ -8,6 +8,17 @@ import WebSocket from 'ws';
 
 type Listener = (params: any) => void;
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Whether an inspector's URL is on this machine: only those are connected to (an inspector runs any code it is sent). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** A CDP session: a process's own connection, or a worker's carried by it. */
 export interface CdpSession {
   send<T = any>(method: string, params?: object): Promise<T>;

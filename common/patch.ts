@@ -385,6 +385,12 @@ export interface RuntimeInfo {
    * nodemon, `node --watch`): never a target, and the user is told to start the program without it.
    */
   restarter?: string;
+  /**
+   * The WebSocket URL of this process's own inspector (`inspector.url()`), answered by its main
+   * thread only: the language server calls the runtime over a session of its own there, one with
+   * no Debugger domain, so no call waits behind an event (docs/decisions/050).
+   */
+  inspector?: string;
 }
 
 /** V8's answer to `Debugger.setScriptSource`, as far as the runtime reads it. */

@@ -16,6 +16,14 @@ export interface TargetInfo {
    * extension (`CallRuntime`).
    */
   cdp?: string;
+  /**
+   * The program's own inspector (a loopback WebSocket URL, `RuntimeInfo.inspector`): when given
+   * with `cdp`, the language server makes the runtime's calls there, on a session without the
+   * Debugger domain, and only the LiveEdits through `cdp` (decision 050). The extension does not
+   * send it yet: in the real editor the faster update races js-debug's handling of the breakpoints
+   * VS Code sends on save (decision 050, "Not switched on").
+   */
+  inspector?: string;
 }
 
 /** A target's pending updates, as the status bar and the extension API show them. */

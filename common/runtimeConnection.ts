@@ -3,9 +3,12 @@
 // (the language server, given the proxy's address by the extension). Typed runtime calls
 // (common/runtimeCall.ts: the argument as a value), updates whose LiveEdits this session makes
 // when it is the debugger's (common/debuggerApply.ts), and the runtime's signal that its pending
-// updates changed (runtime/src/signals.ts), so nobody needs to poll.
+// updates changed (runtime/src/signals.ts), so nobody needs to poll. Through js-debug, the calls
+// and signals go over a session of the program's own inspector when it gave its address
+// (`calls`): js-debug's session has the Debugger domain on, and there every call's answer waited
+// ~45 ms behind the event announcing the script V8 compiled for it (docs/decisions/050).
 import { randomBytes } from 'node:crypto';
-import type { CdpSession } from './cdpConnection';
+import { CdpConnection, isLoopbackUrl, type CdpSession } from './cdpConnection';
 import { applyThroughDebugger } from './debuggerApply';
 import type { Patch, PatchReport, SetScriptSourceResult } from './patch';
 import { callTimeoutMs, isRuntimeError, type RuntimeCall, type RuntimeError } from './runtimeApi';
@@ -20,6 +23,12 @@ export interface RuntimeConnectionOptions {
   proxy?: boolean;
   /** Give up on a call after its method's timeout (`callTimeoutMs`); else wait as long as it takes. */
   timeouts?: boolean;
+  /**
+   * Where the runtime's calls and signals go instead of `cdp`: a session of the program's own
+   * inspector, without the Debugger domain (`openDebuggerConnection`). `cdp` then makes only the
+   * LiveEdits of updates.
+   */
+  calls?: CdpSession;
 }
 
 interface ContextDescription {
@@ -34,7 +43,17 @@ export class RuntimeConnection {
     readonly cdp: CdpSession,
     private readonly options: RuntimeConnectionOptions = {},
   ) {
-    this.caller = new RuntimeCaller(cdp);
+    this.caller = new RuntimeCaller(options.calls ?? cdp);
+  }
+
+  /** Whether either session ended (the program exited, or js-debug let go of it). */
+  get closed(): boolean {
+    return this.cdp.closed || (this.options.calls?.closed ?? false);
+  }
+
+  close(): void {
+    this.options.calls?.close();
+    this.cdp.close();
   }
 
   /** Calls a runtime method; rejects when the call could not be made (or timed out). */
@@ -72,13 +91,15 @@ export class RuntimeConnection {
    */
   async listen(onPending: () => void): Promise<boolean> {
     const name = `liveUpdate$${randomBytes(8).toString('hex')}`;
-    this.cdp.on('Runtime.bindingCalled', (params: { name: string }) => {
+    const session = this.options.calls ?? this.cdp;
+    const viaProxy = this.options.proxy && !this.options.calls;
+    session.on('Runtime.bindingCalled', (params: { name: string }) => {
       if (params.name === name) onPending();
     });
     try {
-      if (this.options.proxy) await this.cdp.send('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
-      const context = await this.mainContextName();
-      await this.cdp.send('Runtime.addBinding', { name, ...(context ? { executionContextName: context } : {}) });
+      if (viaProxy) await session.send('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] });
+      const context = await this.mainContextName(session, !!viaProxy);
+      await session.send('Runtime.addBinding', { name, ...(context ? { executionContextName: context } : {}) });
       return !isRuntimeError(await this.call('listen', { binding: name }));
     } catch {
       return false;
@@ -90,13 +111,40 @@ export class RuntimeConnection {
    * the program makes: `Runtime.enable` reports the contexts there are (js-debug's proxy replays
    * them). A session whose Runtime domain is ours is left as it was (disabled).
    */
-  private async mainContextName(): Promise<string | undefined> {
+  private async mainContextName(session: CdpSession, viaProxy: boolean): Promise<string | undefined> {
     let name: string | undefined;
-    this.cdp.on('Runtime.executionContextCreated', ({ context }: { context: ContextDescription }) => {
+    session.on('Runtime.executionContextCreated', ({ context }: { context: ContextDescription }) => {
       if (context.auxData?.isDefault) name ??= context.name;
     });
-    await this.cdp.send('Runtime.enable');
-    if (!this.options.proxy) await this.cdp.send('Runtime.disable');
+    await session.send('Runtime.enable');
+    if (!viaProxy) await session.send('Runtime.disable');
     return name;
+  }
+}
+
+/**
+ * The connection of a debugger that edits through js-debug: its CDP proxy (`proxyUrl`) for the
+ * LiveEdits, and for the calls a session of the program's own inspector (`inspectorUrl`, on
+ * loopback only) when it can be opened; else the calls go through the proxy too, as before.
+ */
+export async function openDebuggerConnection(proxyUrl: string, inspectorUrl: string | undefined, options: { timeouts?: boolean } = {}): Promise<RuntimeConnection> {
+  const proxy = await CdpConnection.open(proxyUrl, 'js-debug closed its CDP proxy');
+  const calls = inspectorUrl && isLoopbackUrl(inspectorUrl) ? await ownSession(inspectorUrl) : undefined;
+  return new RuntimeConnection(proxy, { ...options, proxy: true, ...(calls ? { calls } : {}) });
+}
+
+/** A session of the program's own inspector with no domain on but NodeRuntime, or undefined if it cannot be opened. */
+async function ownSession(url: string): Promise<CdpConnection | undefined> {
+  let session: CdpConnection | undefined;
+  try {
+    session = await CdpConnection.open(url);
+    const opened = session;
+    // A process that is done waits for every session to leave before it exits: leave.
+    opened.on('NodeRuntime.waitingForDisconnect', () => opened.close());
+    await opened.send('NodeRuntime.enable');
+    return opened;
+  } catch {
+    session?.close();
+    return undefined;
   }
 }

@@ -9,13 +9,16 @@
 //   analysis of a save (analysis.bench.ts) and its type-check gate (typecheck.bench.ts).
 //   Save → live in the real editor (editor.bench.ts: code-server, js-debug, saves through the VS Code
 //   API), beside the direct path of the same run; a quick run makes one session of 8 warm saves (~40 s).
+//   The pause by live heap (pauseHeap.bench.ts): a one-function edit of a route handler at 3 / 150 /
+//   400 MB of live objects (quick: 3 and 50 MB), beside bare setScriptSource on the same heap.
 //   npm run bench               the full dashboard, 5 runs per figure (about 15 minutes here)
 //   npm run bench -- --quick    what CI runs (under 2 minutes): 3 runs of the pause of the 40 KB
 //                               module, the small-program latency, the quick overhead, start-up and
-//                               memory figures, analysis and type check
+//                               memory figures, analysis and type check, the pause at 3 and 50 MB
 //   npm run bench -- --runs 11  any number of runs
 //   npm run bench -- --case NAME         only the cases whose name contains NAME (latency,
-//                                        typescript, overhead, startup, memory, busy, load, analysis, typecheck…)
+//                                        typescript, overhead, startup, memory, busy, load, analysis, typecheck,
+//                                        editor, pause (the pause by live heap)…)
 //   npm run bench -- --breakdown         also time each step of an apply alone in the program
 // Prints a table, and writes the results to bench/results/<date>.json and bench/results/latest.json
 // (latest.json only when every case ran).
@@ -40,9 +43,10 @@ import { BUSY_CASE } from './busy.bench';
 import { LOAD_CASE } from './load.bench';
 import { MIGRATION_CASE } from './migration.bench';
 import { EDITOR_CASE } from './editor.bench';
+import { PAUSE_HEAP_CASE } from './pauseHeap.bench';
 
 /** Issue 8's figures (overhead, start-up, memory): each runs its own programs and gives its table rows. */
-const FIGURE_CASES: FigureCase<any>[] = [EDITOR_CASE, OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
+const FIGURE_CASES: FigureCase<any>[] = [EDITOR_CASE, PAUSE_HEAP_CASE, OVERHEAD_CASE, STARTUP_CASE, MEMORY_CASE, BUSY_CASE, LOAD_CASE, MIGRATION_CASE];
 
 /** Cases that run in the bench process itself (no program to patch). */
 const TYPECHECK_CASES = ['typecheck 200 modules'];

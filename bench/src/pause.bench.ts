@@ -11,7 +11,8 @@
 // loopback), and the bench's CDP session enables the Runtime and Debugger domains as js-debug does.
 import { performance } from 'node:perf_hooks';
 import type { PatchReport, ScriptPatch } from '../../common/patch';
-import { runtimeCallExpression } from '../../common/runtimeApi';
+import { isRuntimeError, runtimeCallExpression, type RuntimeError } from '../../common/runtimeApi';
+import { untilLanded } from '../../server/src/core/targetPort';
 import { InspectedProcess } from '../../test/support/inspectedProcess';
 import { patchOf, scriptPatch } from '../../test/support/patches';
 import { summarize, type Summary } from './stats';
@@ -22,6 +23,8 @@ export interface RunSample {
   blockedMs: number;
   stallMs: number;
   roundTripMs: number;
+  /** The runtime queued the apply to the program's next turn (its code was on the stack). */
+  queued?: boolean;
 }
 
 export interface CaseResult {
@@ -51,6 +54,8 @@ export interface PauseOptions {
   /** Called with every process started, so the caller can kill it whatever happens. */
   track(process: InspectedProcess): void;
   log(line: string): void;
+  /** Called after each run has been verified, with the program (to measure more beside it). */
+  afterRun?(program: InspectedProcess, sample: RunSample): Promise<void>;
 }
 
 /** V8 LiveEdit alone can take tens of seconds on a large script (see the breakdown). */
@@ -70,10 +75,11 @@ function within<T>(promise: Promise<T>, ms: number, what: string, p: InspectedPr
 
 export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise<CaseResult> {
   const { log } = options;
-  const p = await InspectedProcess.start(c.hostFile);
+  const p = await InspectedProcess.start(c.hostFile, c.nodeArgs ? { nodeArgs: c.nodeArgs } : {});
   options.track(p);
   try {
-    await p.waitForLine(/^ready$/, 0, 60_000);
+    // A host that builds a large heap first (pauseHeap.bench.ts) takes seconds before it is ready.
+    await p.waitForLine(/^ready$/, 0, 180_000);
     const cdp = <T>(what: string, promise: Promise<T>, ms = 120_000) => within(promise, ms, what, p);
     // What js-debug does on attach; the Debugger domain also makes V8 report every script to us.
     await cdp('Runtime.enable', p.send('Runtime.enable'));
@@ -115,17 +121,25 @@ export async function runPauseCase(c: BenchCase, options: PauseOptions): Promise
       const started = performance.now();
       const answer = await cdp('apply', p.send('Runtime.evaluate', { expression, returnByValue: true }), APPLY_TIMEOUT_MS);
       const roundTripMs = performance.now() - started;
-      const stallMs = await cdp('benchMonitor.stop', p.evaluate<number>('benchMonitor.stop()'));
       if (answer.exceptionDetails) throw new Error(`apply threw: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`);
-      const report = JSON.parse(answer.result.value as string) as PatchReport;
+      let report = JSON.parse(answer.result.value as string) as PatchReport | RuntimeError;
+      // The inspector can run the evaluate while the program's own code is on the stack (it
+      // interrupts running JavaScript: here the monitor's loop); then the runtime applies at the
+      // program's next turn, and the report is asked for as the server asks (applyProgress). The
+      // monitor is stopped after it landed, so the stall covers the apply all the same.
+      const queued = !isRuntimeError(report) && report.queued !== undefined;
+      if (queued) report = await cdp('applyProgress', untilLanded(report, (token) => p.callRuntime('applyProgress', { token })), APPLY_TIMEOUT_MS);
+      const stallMs = await cdp('benchMonitor.stop', p.evaluate<number>('benchMonitor.stop()'));
+      if (isRuntimeError(report)) throw new Error(`run ${i + 1}: the runtime failed: ${report.error}`);
       if (!report.ok) throw new Error(`run ${i + 1}: the patch was not applied: ${JSON.stringify(report)}`);
       if (report.scripts.some((s) => s.outcome === 'applied' && s.verified === false)) throw new Error(`run ${i + 1}: not verified: ${JSON.stringify(report)}`);
       const probe = await cdp('probe', p.evaluate<unknown>(c.probeExpression));
       if ((probe === 'patched') !== toB) throw new Error(`run ${i + 1}: ${c.functionName} answers ${JSON.stringify(probe)} after the patch`);
 
-      const sample: RunSample = { direction: toB ? 'A→B' : 'B→A', blockedMs: report.blockedMs, stallMs, roundTripMs };
+      const sample: RunSample = { direction: toB ? 'A→B' : 'B→A', blockedMs: report.blockedMs, stallMs, roundTripMs, ...(queued ? { queued } : {}) };
       samples.push(sample);
-      log(`  run ${i + 1}/${options.runs} ${sample.direction}: blocked ${report.blockedMs.toFixed(2)} ms, stall ${stallMs.toFixed(2)} ms, round trip ${roundTripMs.toFixed(2)} ms`);
+      log(`  run ${i + 1}/${options.runs} ${sample.direction}: blocked ${report.blockedMs.toFixed(2)} ms, stall ${stallMs.toFixed(2)} ms, round trip ${roundTripMs.toFixed(2)} ms${queued ? ' (queued to the next turn)' : ''}`);
+      await options.afterRun?.(p, sample);
     }
 
     // Where the time goes: each step of a transaction, timed alone in the program, plus the

@@ -21,6 +21,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LIVE_HEAP_BUILDER } from './liveHeap';
 import { markdownTable, ms, summarize } from './stats';
 
 /** The module every candidate edits: a route handler, a hot helper and the function kinds to check. */
@@ -182,25 +183,9 @@ const spec = JSON.parse(fs.readFileSync(path.join(dir, 'spec.json'), 'utf8'));
 const scopes = new Map();
 Object.defineProperty(globalThis, Symbol.for(spec.scopeKey), { value: (file, evaluator) => scopes.set(file, evaluator) });
 
-// A live heap of records shaped like a service's: strings, dates, arrays, nested objects, in Maps.
-const cities = ['Lisbon', 'Oslo', 'Lima', 'Pune', 'Accra', 'Quito', 'Hanoi', 'Perth'];
-const retained = [];
-// Kept reachable: a top-level variable no closure reads is garbage once the module's code has run.
-globalThis[Symbol.for('pauseSpike.retained')] = retained;
-function record(i) {
-  return { id: i, name: 'user-' + i, email: 'user' + i + '@example.com', createdAt: new Date(1.7e12 + i * 1000),
-    tags: ['t' + (i % 50), 'g' + (i % 7)], profile: { age: i % 90, city: cities[i % 8], score: i * 0.5, bio: 'bio of user ' + i },
-    orders: i % 3 ? [] : [{ sku: 'sku-' + (i % 997), qty: i % 5, price: i % 100 + 0.99 }] };
-}
-const target = spec.heapMB * 1024 * 1024;
-let built = 0;
-while (process.memoryUsage().heapUsed < target) {
-  const m = new Map();
-  for (let k = 0; k < 20000; k++, built++) m.set(built, record(built));
-  retained.push(m);
-}
-global.gc(); global.gc();
-const heapMB = process.memoryUsage().heapUsed / 1048576;
+// A live heap of records shaped like a service's (liveHeap.ts).
+${LIVE_HEAP_BUILDER}
+const { heapMB, records: built } = buildLiveHeap(spec.heapMB);
 
 const session = new inspector.Session();
 session.connect();

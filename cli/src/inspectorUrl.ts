@@ -2,15 +2,7 @@
 // Only loopback addresses are accepted: the inspector runs any code it is sent.
 import * as http from 'node:http';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK.has(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-}
+export { isLoopbackUrl } from '../../common/cdpConnection';
 
 /** The WebSocket URL of the inspector on 127.0.0.1:`port`, or undefined if nothing answers there. */
 export function inspectorWebSocketUrl(port: number): Promise<string | undefined> {

@@ -150,7 +150,21 @@ function failure(id: string, error: string): PatchReport {
 
 export function runtimeInfo(internal: boolean): RuntimeInfo {
   const restarter = internal ? undefined : restarterOf();
-  return { formatVersion: PATCH_FORMAT_VERSION, internal, pid: process.pid, threadId: threadId(), node: process.version, ...(restarter ? { restarter } : {}) };
+  const inspector = internal ? undefined : ownInspector();
+  return { formatVersion: PATCH_FORMAT_VERSION, internal, pid: process.pid, threadId: threadId(), node: process.version, ...(restarter ? { restarter } : {}), ...(inspector ? { inspector } : {}) };
+}
+
+/**
+ * The process's inspector URL, from its main thread only: a worker's session of its own rides on
+ * its parent's connection (NodeWorker), and its runtime must not hand out its parent's address.
+ */
+function ownInspector(): string | undefined {
+  try {
+    if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return undefined;
+    return (require('node:inspector') as typeof import('node:inspector')).url();
+  } catch {
+    return undefined;
+  }
 }
 
 function threadId(): number {

@@ -46,10 +46,11 @@ async function breakOn(p: InspectedProcess, file: string, line: number): Promise
 }
 
 describe('runtime: updates made through the debugger session', () => {
-  it('a breakpoint set after the update, below lines it added, stops on its statement', async () => {
+  for (const callsApart of [false, true]) it(`a breakpoint set after the update, below lines it added, stops on its statement${callsApart ? " (the runtime called on a session of the program's own, as through js-debug)" : ''}`, async () => {
     const { p, file, paused } = await started();
-    const report: PatchReport = await p.applyThroughDebugger(patchOf(scriptPatch(file, replaceOnce("return 'v1';", ADDED))));
+    const report: PatchReport = await p.applyThroughDebugger(patchOf(scriptPatch(file, replaceOnce("return 'v1';", ADDED))), { callsApart });
     assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal((await p.scriptState({ file })).changedByRuntime, undefined, "the debugger's session made the edit");
     await p.waitForLine(/^tick \d+ v2$/);
     // `console.log(line);` was on line 11 (0-based); two lines were added above it.
     await breakOn(p, file, 13);
@@ -102,6 +103,11 @@ describe('runtime: updates made through the debugger session', () => {
     const report = await p.applyThroughDebugger(patch);
     assert.equal(report.scripts[0]?.outcome, 'pending', JSON.stringify(report));
     assert.equal((await p.pending()).pending.length, 1);
+  });
+
+  it("names the process's own inspector in its handshake, where the language server calls it apart from the debugger's session", async () => {
+    const { p } = await started();
+    assert.equal((await p.ask('info', {})).inspector, p.url);
   });
 
   it('a refused update changes nothing and says why', async () => {

@@ -33,8 +33,8 @@ const SHAPES = [
   'semver@5.7.1', // a regex table built by a counter (`R++`) and a compile loop
   'semver@6.3.2', // the entry moved (package.json `main`): the manifest's save says to restart
   'semver@7.6.2', // a getter added to a class that existing code relies on (now added to the running class)
-  'qs@6.2.6', // the same name added by two modules (the same value: shared), an options object built at load
-  'qs@6.6.0', // an options object built at load, read with a new member
+  'qs@6.2.6', // the same name added by two modules (the same value: shared), an options object built at load (now correct)
+  'qs@6.6.0', // an options object built at load, read with a new member (now correct: it reads a required module's exports)
   'diff@3.0.1', // Babel's `exports.a = exports.b = … = undefined` header changed
   'pluralize@1.0.3', // rules registered by calls inside a UMD factory
   'filesize@3.2.1', // a table inside a UMD wrapper, restructured (now run again in the wrapper's scope)
@@ -53,8 +53,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'marked 0.3.15 → 0.3.16': { verdict: 'honest', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run (partial)' },
   'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
-  'qs 6.2.6 → 6.3.0': { verdict: 'honest', why: '`var defaults` of stringify.js stays as loaded (serializeDate missing); `var utils`, added by two modules with the same value, is shared' },
-  'qs 6.6.0 → 6.6.1': { verdict: 'honest', why: 'stringify.js `defaults` gains `formatter`, not re-run (partial, LU009 warning); formats.js exports rebuilt' },
   'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
   'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'V8 stale closure of get; exports wiring kept (LU006, LU009 warnings)' },
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },

@@ -75,7 +75,7 @@ function pollLandings(p: InspectedProcess): { stop(): void; done: Promise<void> 
 }
 
 describe('runtime: updates made while the program is paused', () => {
-  it('has the debugger make the edits while paused; a breakpoint set afterwards below added lines stops on its statement', async () => {
+  for (const callsApart of [false, true]) it(`has the debugger make the edits while paused; a breakpoint set afterwards below added lines stops on its statement${callsApart ? " (the runtime called on a session of the program's own, as through js-debug)" : ''}`, async () => {
     const { p, file, pauses } = await started();
     // Paused in step(), at `console.log(line);`, where label() is not active.
     const bp = await breakOn(p, file, STATEMENT);
@@ -84,7 +84,7 @@ describe('runtime: updates made while the program is paused', () => {
     await p.send('Debugger.removeBreakpoint', { breakpointId: bp });
 
     const patch: Patch = { ...patchOf(scriptPatch(file, replaceOnce("return 'v1';", ADDED))), whenActive: 'defer', paused: true };
-    const report = await p.applyThroughDebugger(patch);
+    const report = await p.applyThroughDebugger(patch, { callsApart });
     assert.equal(report.ok, true, JSON.stringify(report));
     assert.equal(report.scripts[0]?.verified, true);
     assert.equal((await p.scriptState({ file })).changedByRuntime, undefined, "the debugger's session made the edits");

@@ -19,7 +19,12 @@ export class InspectedProcess {
   readonly output: string[] = [];
   exitCode: number | null | undefined;
 
-  private constructor(private readonly child: ChildProcess, private readonly cdp: CdpConnection) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly cdp: CdpConnection,
+    /** The program's inspector WebSocket URL. */
+    readonly url: string,
+  ) {}
 
   /** `nodeArgs` go to node before the script (such as `--expose-gc`), `args` to the script. */
   static async start(script: string, options: { node?: string; cwd?: string; args?: string[]; nodeArgs?: string[] } = {}): Promise<InspectedProcess> {
@@ -33,7 +38,7 @@ export class InspectedProcess {
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const url = await eventually('the inspector URL', () => /ws:\/\/[^\s]+/.exec(stderr)?.[0], 10_000);
-    const p = new InspectedProcess(child, await CdpConnection.open(url));
+    const p = new InspectedProcess(child, await CdpConnection.open(url), url);
     (p as { output: string[] }).output = output;
     child.on('exit', (code) => (p.exitCode = code));
     p.stderr = () => stderr;
@@ -99,16 +104,27 @@ export class InspectedProcess {
    * `apply` the way the extension sends it through js-debug: the LiveEdits made on this
    * connection's session (common/debuggerApply.ts), which must have the Debugger domain enabled.
    */
-  async applyThroughDebugger(patch: Patch): Promise<PatchReport> {
+  async applyThroughDebugger(patch: Patch, { callsApart = false }: { callsApart?: boolean } = {}): Promise<PatchReport> {
+    const call = callsApart ? (await this.callsApart()).call : this.runtimeCall;
     const report = await applyThroughDebugger(
       {
-        call: (method, argument) => this.callRuntime(method, argument),
+        call: (method, argument) => call(method, argument),
         edit: (scriptId, scriptSource) => this.send('Debugger.setScriptSource', { scriptId, scriptSource }),
       },
       patch,
     );
     if ('unsupported' in report) throw new Error(`the runtime cannot apply through the debugger: ${report.unsupported}`);
     return report;
+  }
+
+  private apart: Promise<RuntimeConnection> | undefined;
+  /**
+   * `callsApart`: the runtime's calls over a second session of the program's own inspector, which
+   * has no Debugger domain, and only the edits on this connection: what the language server does
+   * through js-debug (common/runtimeConnection.ts `openDebuggerConnection`, decision 050).
+   */
+  private callsApart(): Promise<RuntimeConnection> {
+    return (this.apart ??= CdpConnection.open(this.url).then((session) => new RuntimeConnection(session)));
   }
 
   pending(since = 0): Promise<PendingState> {
@@ -147,6 +163,7 @@ export class InspectedProcess {
   }
 
   async kill(): Promise<void> {
+    void this.apart?.then((c) => c.close());
     this.cdp.close();
     if (this.exitCode === undefined && this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r));

@@ -13,6 +13,8 @@ import type { Position } from '../../../common/patch';
 import { withoutLoadScopeAccessors } from '../../../common/loadScopes';
 import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
+import { counterTaken, exportedValue, loadCounters } from './loadCounters';
+import { isAssignment, isExportsTarget, skipOuter } from './syntaxBits';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
 
@@ -92,7 +94,7 @@ export function statementsOf(statements: readonly ts.Statement[], sf: ts.SourceF
   for (const statement of statements) {
     const described = describe(statement, sf, mutated, definitions, counters);
     if (!described) continue;
-    if (described.class === 'definition') for (const name of described.names) definitions.add(name);
+    if (described.class === 'definition' || described.loadsModule) for (const name of described.names) definitions.add(name);
     const anchor = described.anchor ?? statement;
     const anchorStart = anchor.getStart(sf);
     // A whole-statement anchor covers its first line only: a squiggle over a 40-line table helps no one.
@@ -121,6 +123,11 @@ interface Described {
   reason: string;
   names: string[];
   anchor?: ts.Node;
+  /**
+   * `var utils = require('./utils')`: an effect (it loads the module, once), whose binding then
+   * holds the module's exports for good — constant to what reads it (`encoder: utils.encode`).
+   */
+  loadsModule?: true;
 }
 
 function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>): Described | undefined {
@@ -212,7 +219,7 @@ function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, m
     const requireOf = requiredModule(init);
     if (requireOf !== undefined) {
       if (isNodeBuiltin(requireOf)) continue;
-      return { ...base, class: 'effect', reason: `loads \`${requireOf}\`` };
+      return { ...base, class: 'effect', reason: `loads \`${requireOf}\``, ...(statement.declarationList.declarations.length === 1 ? { loadsModule: true as const } : {}) };
     }
     // `var WORD = R++`: the next index of a load counter, the same at every start.
     const taken = counterTaken(init);
@@ -337,64 +344,6 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
   return found;
 }
 
-/** `R++` (or `++R`) of a plain name: the counter whose index it takes. */
-function counterTaken(init: ts.Expression): string | undefined {
-  const e = skipOuter(init);
-  if ((ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) && e.operator === ts.SyntaxKind.PlusPlusToken) {
-    const operand = skipOuter(e.operand);
-    if (ts.isIdentifier(operand)) return operand.text;
-  }
-  return undefined;
-}
-
-/**
- * `exports.src = exports.a = value` written as a declaration's value (`var src = exports.src = []`):
- * the value, when every target of the chain is a member of the exports; else the expression.
- */
-function exportedValue(init: ts.Expression, sf: ts.SourceFile): ts.Expression {
-  let e = skipOuter(init);
-  while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-    const target = exposed(e.left, e.left.getText(sf).replace(/\s+/g, ''));
-    if (!isExportsTarget(target) || /^(module\.exports|exports)$/.test(target)) return init;
-    e = skipOuter(e.right);
-  }
-  return e;
-}
-
-/**
- * Load counters (issue 20, shape B): a top-level `var R = 0` (any number) whose only changes are
- * `var X = R++` declarations at the top level — how a table of regular expressions is numbered
- * (`src[X] = …`, then a loop up to `R`). A fresh start numbers them the same way, so the counter
- * and the indexes are definitions: run again as a sequence from `R = 0` (definitionSteps.ts).
- */
-function loadCounters(statements: readonly ts.Statement[], container: ts.Node): Set<string> {
-  const candidates = new Set<string>();
-  for (const statement of statements) {
-    if (!ts.isVariableStatement(statement) || statement.declarationList.flags & (ts.NodeFlags.Const | ts.NodeFlags.Using)) continue;
-    for (const d of statement.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.initializer && ts.isNumericLiteral(skipOuter(d.initializer))) candidates.add(d.name.text);
-    }
-  }
-  if (candidates.size === 0) return candidates;
-  const disqualified = new Set<string>();
-  const visit = (node: ts.Node, inFunction: boolean): void => {
-    const inside = inFunction || (ts.isFunctionLike(node) && node !== container);
-    let written: ts.Expression | undefined;
-    if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind)) written = node.left;
-    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) written = node.operand;
-    const name = written && ts.isIdentifier(skipOuter(written)) ? (skipOuter(written) as ts.Identifier).text : undefined;
-    if (name && candidates.has(name)) {
-      // Allowed: `var X = R++` directly in a top-level declaration.
-      const declaration = node.parent;
-      const ok = !inside && ts.isVariableDeclaration(declaration) && declaration.initializer === node && counterTaken(node as ts.Expression) === name && statements.includes(declaration.parent.parent as ts.Statement);
-      if (!ok) disqualified.add(name);
-    }
-    ts.forEachChild(node, (child) => visit(child, inside));
-  };
-  visit(container, false);
-  return new Set([...candidates].filter((n) => !disqualified.has(n)));
-}
-
 /** The variables a top level declares (see mutationNotes for which of them the program changes). */
 function variablesOf(statements: readonly ts.Statement[]): Set<string> {
   const topLevel = new Set<string>();
@@ -457,20 +406,6 @@ function rootIdentifier(node: ts.Node): string | undefined {
   let n: ts.Node = skipOuter(node as ts.Expression);
   while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
   return ts.isIdentifier(n) ? n.text : undefined;
-}
-
-function skipOuter(node: ts.Expression): ts.Expression {
-  let n = node;
-  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isNonNullExpression(n) || ts.isTypeAssertionExpression(n)) n = n.expression;
-  return n;
-}
-
-function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-}
-
-function isExportsTarget(text: string): boolean {
-  return /^(module\.exports|exports)(\.[\w$]+|\[.*\])?$/.test(text);
 }
 
 /** `require('x')` or `require('x').y`: the module it loads. */

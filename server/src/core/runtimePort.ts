@@ -48,7 +48,7 @@ export class RuntimeTargetPort implements TargetPort {
       this.listening.delete(id);
       this.listened.delete(id);
       this.paused.delete(id);
-      void connection.then((c) => c?.cdp.close());
+      void connection.then((c) => c?.close());
       for (const end of this.endings.get(id) ?? []) end();
       this.endings.delete(id);
     }
@@ -91,7 +91,7 @@ export class RuntimeTargetPort implements TargetPort {
     } catch (e) {
       // A program that is dying answers with a bare error (or closes the connection) just before
       // its target goes: then the end is the reason to give.
-      if (connection.cdp.closed) return ENDED;
+      if (connection.closed) return ENDED;
       const ending = await Promise.race([end, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ENDING_GRACE_MS).unref())]);
       return ending ?? { error: `could not reach ${target.name}: ${e instanceof Error ? e.message : String(e)}` };
     } finally {
