@@ -19,6 +19,7 @@ import { DebuggerApplies, LandingEdits } from './debuggerEditor';
 import { restarterOf } from './restarter';
 import { listen } from './signals';
 import { inTheMiddleOfAnEvent } from './atTurn';
+import { AfterUpdates } from './afterUpdates';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   scopes.locate = (fn) => session.functionLocation(fn);
@@ -27,6 +28,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
   const pending = new PendingUpdates(session, scopes, versions, landings);
   const awaited = new AwaitedEvaluations();
   registerStepRunner('migration', migrationRunner(session));
+  const afterUpdates = new AfterUpdates(session);
   /** `apply` as a transaction that yields its LiveEdits (transaction.ts `EditSteps`). */
   function* applySteps(patch: Patch): EditSteps<PatchReport> {
     const id = String(patch.id ?? '');
@@ -36,6 +38,7 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
       }
       const report = yield* applyUpdateSteps(session, pending, patch, scopes);
       versions.record(patch, report, 'apply');
+      afterUpdates.updated();
       return report;
     } catch (e) {
       return failure(id, `Live Update runtime failed: ${e instanceof Error ? e.message : String(e)}`);
