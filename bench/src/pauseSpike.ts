@@ -180,20 +180,15 @@ async function edit(candidate) {
   version++;
   let t0, t1;
   const v = 'v: ' + version;
-  if (candidate === 'liveEdit') {
-    const next = texts.plain.replace(/v: \d+/g, v);
+  if (candidate === 'liveEdit' || candidate === 'liveEditTiny') {
+    // LiveEdit of the whole module, or of a two-function script of its own.
+    const key = candidate === 'liveEdit' ? 'plain' : 'tiny';
+    const next = texts[key].replace(/v: \d+/g, v);
     t0 = performance.now();
-    const r = post('Debugger.setScriptSource', { scriptId: scriptIds.get(urlOf('plain.js')), scriptSource: next });
+    const r = post('Debugger.setScriptSource', { scriptId: scriptIds.get(urlOf(key + '.js')), scriptSource: next });
     t1 = performance.now();
     if (r.status && r.status !== 'Ok') throw new Error('setScriptSource: ' + r.status);
-    texts.plain = next;
-  } else if (candidate === 'liveEditTiny') {
-    const next = texts.tiny.replace(/v: \d+/g, v);
-    t0 = performance.now();
-    const r = post('Debugger.setScriptSource', { scriptId: scriptIds.get(urlOf('tiny.js')), scriptSource: next });
-    t1 = performance.now();
-    if (r.status && r.status !== 'Ok') throw new Error('setScriptSource: ' + r.status);
-    texts.tiny = next;
+    texts[key] = next;
   } else {
     const mod = candidate === 'table' ? 'updated.js' : 'rebound.js';
     const fn = spec.functions.find((f) => f.name === 'handle');
