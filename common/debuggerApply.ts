@@ -28,13 +28,16 @@ export async function applyThroughDebugger(port: DebuggerApplyPort, patch: Patch
   if (!('token' in started)) return { unsupported: started.error };
   const deadline = Date.now() + TIMEOUT_MS;
   let answer: { seq: number; result: SetScriptSourceResult } | undefined;
+  const editsMs: number[] = [];
   for (;;) {
     const progress = await port.call('applyProgress', { token: started.token, ...(answer ? { answer } : {}) });
     answer = undefined;
     if ('error' in progress) throw new Error(progress.error);
-    if (progress.state === 'done') return progress.report;
+    if (progress.state === 'done') return editsMs.length ? { ...progress.report, debuggerEditsMs: editsMs } : progress.report;
     if (progress.state === 'edit') {
+      const editStarted = performance.now();
       const result = await port.edit(progress.scriptId, progress.scriptSource).catch((e: Error): SetScriptSourceResult => ({ status: 'InternalError', exceptionDetails: { text: e.message } }));
+      editsMs.push(Math.round((performance.now() - editStarted) * 10) / 10);
       answer = { seq: progress.seq, result };
       continue;
     }

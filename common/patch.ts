@@ -325,6 +325,11 @@ export interface PatchReport {
    */
   queued?: string;
   /**
+   * Set by the debugger that made the update's LiveEdits (common/debuggerApply.ts), not the
+   * runtime: each `Debugger.setScriptSource`'s round trip through its session, in ms, in order.
+   */
+  debuggerEditsMs?: number[];
+  /**
    * Set by whoever delivered the patch (not the runtime): the program or thread ended before it
    * answered (a worker that exited, a process that quit). It runs no version any more; `error`
    * says what ended.

@@ -73,6 +73,25 @@ export namespace CallRuntime {
 }
 
 /**
+ * Server → client: an update's LiveEdits are about to reach a target through js-debug's session.
+ * The client answers once js-debug has handled the breakpoints of `files` that VS Code sends on
+ * save (client/src/breakpointSends.ts; decision 050), at once when none are under way.
+ */
+export namespace BreakpointsSettled {
+  export const method = 'liveUpdate/breakpointsSettled' as const;
+  export interface Params {
+    targetId: string;
+    files: string[];
+  }
+  export interface Result {
+    waitedMs: number;
+    /** Nothing came within the client's limit: the update went on without them. */
+    timedOut: boolean;
+  }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
  * Server → client: the program is paused inside a changed function and the policy is
  * `restartFrame`. The client restarts the frame of `functionName` (and deeper ones, to make it the
  * top frame) and sets the script's new text through the debugger's own session with

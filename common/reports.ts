@@ -19,9 +19,8 @@ export interface TargetInfo {
   /**
    * The program's own inspector (a loopback WebSocket URL, `RuntimeInfo.inspector`): when given
    * with `cdp`, the language server makes the runtime's calls there, on a session without the
-   * Debugger domain, and only the LiveEdits through `cdp` (decision 050). The extension does not
-   * send it yet: in the real editor the faster update races js-debug's handling of the breakpoints
-   * VS Code sends on save (decision 050, "Not switched on").
+   * Debugger domain, and only the LiveEdits through `cdp` (decision 050), once js-debug has handled
+   * the breakpoints VS Code sends on save (`BreakpointsSettled`).
    */
   inspector?: string;
 }

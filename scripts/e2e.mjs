@@ -5,7 +5,7 @@
 //   node scripts/e2e.mjs --restricted  the Restricted Mode suite (test/e2e/restricted): workspace
 //                                      trust on, its folder not trusted
 // While developing: LIVE_UPDATE_E2E_ONLY=todos,view runs only those files of the suite,
-// LIVE_UPDATE_E2E_GREP=<text> only the tests whose titles match.
+// LIVE_UPDATE_E2E_GREP=<text> only the tests whose titles match, LIVE_UPDATE_E2E_KEEP=1 keeps the logs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ const code = await runExtensionTests({
   testsPath: join(repoRoot, restricted ? 'dist/test/e2e/restricted/index.js' : 'dist/test/e2e/suite/index.js'),
   workspaceTrust: restricted,
 });
-if (code === 0) rmSync(scratch, { recursive: true, force: true });
+// LIVE_UPDATE_E2E_KEEP=1 keeps the logs of a run that passed too (the extension's output channel among them).
+if (code === 0 && !process.env.LIVE_UPDATE_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
 else console.error(`e2e: logs kept in ${scratch}`);
 process.exit(code);

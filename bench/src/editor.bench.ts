@@ -42,6 +42,8 @@ export interface EditorResult {
     saveEvent: Summary;
     stall: Summary;
     blocked: Summary;
+    /** The update's LiveEdits through js-debug's session (round trips, summed per save), when it made them. */
+    edits?: Summary;
   };
   floor?: { servesMs: Summary; clientMs: Summary; blockedMs: Summary };
 }
@@ -130,6 +132,7 @@ export const EDITOR_CASE: FigureCase<EditorResult> = {
         saveEvent: summarize(warm.map((s) => s.saveEventMs)),
         stall: summarize(warm.map((s) => s.stallMs)),
         blocked: summarize(warm.map((s) => s.blockedMs)),
+        ...(warm.some((s) => Number.isFinite(s.editsMs)) ? { edits: summarize(warm.map((s) => s.editsMs).filter((m) => Number.isFinite(m))) } : {}),
       },
       ...(floorResult ? { floor: { servesMs: floorResult.figures.servesMs, clientMs: floorResult.figures.clientMs, blockedMs: floorResult.figures.blockedMs } } : {}),
     };
@@ -148,6 +151,7 @@ export const EDITOR_CASE: FigureCase<EditorResult> = {
       ['editor: program stall over a save (event loop)', c, n, ms(f.stall.median), ms(f.stall.p95), r.floor ? `≤ direct (${ms(r.floor.blockedMs.median)})` : '—', r.floor ? verdict(f.stall.median <= r.floor.blockedMs.median) : '—'],
       ['editor: runtime blockedMs', c, n, ms(f.blocked.median), ms(f.blocked.p95), '—', '—'],
     ];
+    if (f.edits) rows.push(['editor: of which the LiveEdits through js-debug', c, String(f.edits.runs), ms(f.edits.median), ms(f.edits.p95), '—', '—']);
     if (r.floor) {
       rows.push(['direct (floor): save → serves the edit', FLOOR_CASE.replace(/^latency /, ''), String(r.floor.servesMs.runs), ms(r.floor.servesMs.median), ms(r.floor.servesMs.p95), '—', '—']);
       rows.push(['direct (floor): runtime blockedMs', FLOOR_CASE.replace(/^latency /, ''), String(r.floor.blockedMs.runs), ms(r.floor.blockedMs.median), ms(r.floor.blockedMs.p95), '—', '—']);

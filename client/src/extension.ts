@@ -15,6 +15,7 @@ import { LiveRepl } from './repl/liveRepl';
 import { applyFile, applyNow, evaluateSelection, replBackend } from './repl/replCommands';
 import { ReplHistory } from './repl/replHistory';
 import { BreakpointRebinder } from './breakpointRebind';
+import { BreakpointSends } from './breakpointSends';
 import { APPLY_FILES_COMMAND, RunningTextNotices } from './runningTextNotice';
 import { restartServer } from './serverLifecycle';
 import { LiveStatusBar } from './statusBar';
@@ -57,9 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
   // Created on first use, when the language client exists; update reports are echoed to it.
   let repl: LiveRepl | undefined;
   const breakpoints = new BreakpointRebinder(tracker, log);
+  const breakpointSends = new BreakpointSends();
+  context.subscriptions.push(breakpointSends);
   client = await startLanguageClient(
     context,
     tracker,
+    breakpointSends,
     log,
     (report) => {
       // A save of a file no program runs: kept for the views it makes current, said nowhere.

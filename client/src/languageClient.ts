@@ -1,8 +1,9 @@
 // Starts the Live Update language server and answers its requests to reach running programs.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetPaused, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
+import { BreakpointsSettled, CallRuntime, DidUpdate, PendingChanged, RestartFrame, TargetPaused, TargetsChanged, type TargetPending, type UpdateReport } from '../../common/protocol';
 import type { RuntimeError } from '../../common/runtimeApi';
+import type { BreakpointSends } from './breakpointSends';
 import { callRuntime } from './delivery';
 import { onDidChangePause, pausedSessions } from './pauses';
 import { restartFrameInto } from './restartFrame';
@@ -13,6 +14,7 @@ import type { TargetTracker } from './targets';
 export async function startLanguageClient(
   context: vscode.ExtensionContext,
   tracker: TargetTracker,
+  breakpointSends: BreakpointSends,
   log: vscode.LogOutputChannel,
   onReport: (report: UpdateReport) => void,
   onPending: (targets: TargetPending[]) => void,
@@ -61,6 +63,13 @@ export async function startLanguageClient(
       (reason, session): RuntimeError => (reason === ENDED_DURING_CALL ? { error: reason, ended: true } : { error: session ? `could not reach ${session.name}: ${reason}` : reason }),
     ),
   );
+  client.onRequest(BreakpointsSettled.type, async ({ targetId, files }): Promise<BreakpointsSettled.Result> => {
+    const session = tracker.session(targetId);
+    if (!session) return { waitedMs: 0, timedOut: false };
+    const settled = await breakpointSends.settled(session, files);
+    if (settled.waitedMs > 0) log.info(`${session.name}: the update waited ${settled.waitedMs} ms for the debugger's breakpoints of ${files.join(', ')}${settled.timedOut ? ' (none came: it went on)' : ''}`);
+    return settled;
+  });
   client.onRequest(RestartFrame.type, (params) => reach(params.targetId, (session) => restartFrameInto(session, params), (reason): RestartFrame.Result => ({ ok: false, reason })));
 
   client.onNotification(PendingChanged.type, ({ targets }) => onPending(targets));

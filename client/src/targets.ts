@@ -20,6 +20,8 @@ export class TargetTracker implements vscode.Disposable {
   private readonly sessions = new Map<string, vscode.DebugSession>();
   /** The address of each target's CDP proxy, for the language server. */
   private readonly proxies = new Map<string, string>();
+  /** The program's own inspector, where the runtime answers (decision 050), when it gave one. */
+  private readonly inspectors = new Map<string, string>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
   private readonly ends = new vscode.EventEmitter<string>();
@@ -35,13 +37,18 @@ export class TargetTracker implements vscode.Disposable {
         forgetCdpProxy(s.id);
         this.ends.fire(s.id);
         this.proxies.delete(s.id);
+        this.inspectors.delete(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
   }
 
   targets(): TargetInfo[] {
-    return [...this.sessions.values()].map((s) => ({ id: s.id, name: s.name, ...(this.proxies.has(s.id) ? { cdp: this.proxies.get(s.id) } : {}) }));
+    return [...this.sessions.values()].map((s) => {
+      const cdp = this.proxies.get(s.id);
+      const inspector = this.inspectors.get(s.id);
+      return { id: s.id, name: s.name, ...(cdp ? { cdp, ...(inspector ? { inspector } : {}) } : {}) };
+    });
   }
 
   session(id: string): vscode.DebugSession | undefined {
@@ -108,6 +115,8 @@ export class TargetTracker implements vscode.Disposable {
     // A session that ended while the handshake was under way must not become a target.
     if (this.ended.delete(session.id)) return;
     if (proxy) this.proxies.set(session.id, proxy);
+    // The language server calls it only on a loopback address (common/runtimeConnection.ts).
+    if (info.inspector) this.inspectors.set(session.id, info.inspector);
     this.sessions.set(session.id, session);
     this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
     this.emitter.fire(this.targets());
@@ -139,3 +148,4 @@ export class TargetTracker implements vscode.Disposable {
     this.ends.dispose();
   }
 }
+

@@ -51,6 +51,7 @@ describe('runtime: updates made through the debugger session', () => {
     const report: PatchReport = await p.applyThroughDebugger(patchOf(scriptPatch(file, replaceOnce("return 'v1';", ADDED))), { callsApart });
     assert.equal(report.ok, true, JSON.stringify(report));
     assert.equal((await p.scriptState({ file })).changedByRuntime, undefined, "the debugger's session made the edit");
+    assert.equal(report.debuggerEditsMs?.length, 1, 'the debugger timed its one edit (the editor bench reads it)');
     await p.waitForLine(/^tick \d+ v2$/);
     // `console.log(line);` was on line 11 (0-based); two lines were added above it.
     await breakOn(p, file, 13);

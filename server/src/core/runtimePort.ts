@@ -14,6 +14,12 @@ import type { TargetPort } from './targetPort';
 /** Calls a runtime method in a target some other way (the language client's relay). */
 export type RelayCall = <M extends RuntimeMethod>(targetId: string, method: M, argument: ArgumentOf<M>) => Promise<AnswerOf<M> | RuntimeError>;
 
+/**
+ * Waits, before a patch's LiveEdits go through a debugger's session, for what that debugger must
+ * have handled first (the language client's breakpoints of the saved files: decision 050).
+ */
+export type BeforeEdits = (targetId: string, files: string[]) => Promise<void>;
+
 /** Why a call got no answer when its target ended first (an update's report says it its way). */
 const ENDED: RuntimeError = { error: 'the program ended before it answered (it exited or was killed)', ended: true };
 /** How long after a failed call the target's end still counts as its cause. */
@@ -37,6 +43,7 @@ export class RuntimeTargetPort implements TargetPort {
   constructor(
     private readonly connect: (target: TargetInfo) => Promise<RuntimeConnection | undefined> | RuntimeConnection | undefined,
     private readonly relay?: RelayCall,
+    private readonly beforeEdits?: BeforeEdits,
   ) {}
 
   setTargets(targets: TargetInfo[]): void {
@@ -86,7 +93,9 @@ export class RuntimeTargetPort implements TargetPort {
     const endings = this.endings.get(targetId) ?? new Set();
     this.endings.set(targetId, endings.add(ended));
     try {
-      const answer = (method === 'apply' ? connection.apply(this.asApplied(targetId, argument as ArgumentOf<'apply'>)) : connection.call(method, argument)) as Promise<AnswerOf<M> | RuntimeError>;
+      const patch = method === 'apply' ? (argument as ArgumentOf<'apply'>) : undefined;
+      if (patch && !patch.dryRun && this.beforeEdits) await this.beforeEdits(targetId, patch.scripts.map((s) => s.file));
+      const answer = (patch ? connection.apply(this.asApplied(targetId, patch)) : connection.call(method, argument)) as Promise<AnswerOf<M> | RuntimeError>;
       return await Promise.race([answer, end]);
     } catch (e) {
       // A program that is dying answers with a bare error (or closes the connection) just before

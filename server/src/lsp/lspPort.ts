@@ -1,11 +1,11 @@
 // The TargetPort of the language server: targets are what the client reports. A target whose
 // session has js-debug's CDP proxy is called directly: the LiveEdits of an update through the
 // proxy, in js-debug's session, so its breakpoints stay right; the runtime's calls over a session
-// of the program's own inspector when the target names it (decision 050; the extension does not
-// yet), else through the proxy too. Any other is reached by one LSP request to the client, which calls it through the debug
-// session.
+// of the program's own inspector when the target names it (decision 050), else through the proxy
+// too; the edits wait until js-debug has the breakpoints VS Code sends on save. Any other is
+// reached by one LSP request to the client, which calls it through the debug session.
 import type { Connection } from 'vscode-languageserver/node';
-import { CallRuntime, RestartFrame, type RestartFrameRequest, type RestartFrameResult, type TargetInfo } from '../../../common/protocol';
+import { BreakpointsSettled, CallRuntime, RestartFrame, type RestartFrameRequest, type RestartFrameResult, type TargetInfo } from '../../../common/protocol';
 import type { AnswerOf, ArgumentOf, RuntimeError, RuntimeMethod } from '../../../common/runtimeApi';
 import { openDebuggerConnection } from '../../../common/runtimeConnection';
 import { RuntimeTargetPort } from '../core/runtimePort';
@@ -20,6 +20,10 @@ export class LspTargetPort extends RuntimeTargetPort {
         } catch (e) {
           return { error: e instanceof Error ? e.message : String(e) };
         }
+      },
+      // The edits go through js-debug's session: first the breakpoints VS Code sends on save.
+      async (targetId, files) => {
+        await lsp.sendRequest(BreakpointsSettled.type, { targetId, files }).catch(() => undefined);
       },
     );
   }

@@ -89,13 +89,14 @@ export function run(): Promise<void> {
           serverMs: done.report.milliseconds,
           serverReceivedMs: done.report.time - done.report.milliseconds - t0,
           blockedMs: done.report.targets[0]?.report?.blockedMs ?? NaN,
+          editsMs: done.report.targets[0]?.report?.debuggerEditsMs?.reduce((a, b) => a + b, 0) ?? NaN,
           stallMs: stall.maxMs,
           saveEventMs: saveEvent - t0,
         };
         samples.push(sample);
         say(
           `editor bench: save ${n}/${saves}: serves ${sample.servesMs.toFixed(1)} ms, onDidUpdate ${sample.didUpdateMs.toFixed(1)} ms ` +
-            `(server ${sample.serverMs} ms from ${sample.serverReceivedMs.toFixed(1)} ms), stall ${sample.stallMs.toFixed(1)} ms, blocked ${sample.blockedMs.toFixed(1)} ms`,
+            `(server ${sample.serverMs} ms from ${sample.serverReceivedMs.toFixed(1)} ms), stall ${sample.stallMs.toFixed(1)} ms, blocked ${sample.blockedMs.toFixed(1)} ms, edits through js-debug ${sample.editsMs.toFixed(1)} ms`,
         );
       }
     } finally {

@@ -14,6 +14,8 @@ export interface EditorSample {
   serverReceivedMs: number;
   /** The runtime's own time in its apply (PatchReport.blockedMs). */
   blockedMs: number;
+  /** The LiveEdits' round trips through js-debug's session, summed (PatchReport.debuggerEditsMs); NaN when none was made there. */
+  editsMs: number;
   /** The program's longest event-loop delay over the save (perf_hooks, reset before each save). */
   stallMs: number;
   /** When VS Code's onDidSaveTextDocument fired, from just before `document.save()`. */

@@ -48,6 +48,9 @@ describe('Live Update in a real VS Code', function () {
     await live.dap.waitForLine(/^child \d+ c1$/, start);
     // The parent, the worker and the child answer the runtime's handshake.
     await eventually('three targets', () => live.api.targets().length >= 3);
+    // The runtime is called on each process's own inspector, the worker's through js-debug (decision 050).
+    const own = live.api.targets().filter((t) => t.cdp && /^ws:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\//.test(t.inspector ?? ''));
+    assert.equal(own.length, 2, `the two processes give their inspector: ${JSON.stringify(live.api.targets())}`);
 
     for (const [file, from, to, line] of [
       ['worker.js', "'w1'", "'w2'", /^worker \d+ w2$/],
