@@ -60,7 +60,10 @@ export async function startLanguageClient(
       (session) => callRuntime(session, method, argument),
       // Ended during the call (a program killed, a worker that exited in it): the server says so
       // its way (an update's target is then `ended`). Otherwise the call failed or timed out.
-      (reason, session): RuntimeError => (reason === ENDED_DURING_CALL ? { error: reason, ended: true } : { error: session ? `could not reach ${session.name}: ${reason}` : reason }),
+      (reason, session): RuntimeError => {
+        log.info(`${session?.name ?? targetId}: ${method} through the debug session failed: ${reason}`);
+        return reason === ENDED_DURING_CALL ? { error: reason, ended: true } : { error: session ? `could not reach ${session.name}: ${reason}` : reason };
+      },
     ),
   );
   client.onRequest(BreakpointsSettled.type, async ({ targetId, files }): Promise<BreakpointsSettled.Result> => {

@@ -118,7 +118,8 @@ export class TargetTracker implements vscode.Disposable {
     // The language server calls it only on a loopback address (common/runtimeConnection.ts).
     if (info.inspector) this.inspectors.set(session.id, info.inspector);
     this.sessions.set(session.id, session);
-    this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''})`);
+    const route = proxy ? (this.inspectors.has(session.id) ? '' : ', called through js-debug\'s CDP proxy') : ', no CDP proxy: called through the debug session';
+    this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''}${route})`);
     this.emitter.fire(this.targets());
   }
 
