@@ -43,7 +43,8 @@ function lastTick(p: InspectedProcess): { count: number; value: string } {
   return { count: Number(count), value: value! };
 }
 
-describe('language server over LSP', { timeout: 60_000 }, () => {
+// The timeout is the whole suite's (node:test): twelve tests that each start a program and a server.
+describe('language server over LSP', { timeout: 180_000 }, () => {
   it('applies a saved edit to the running program and reports it', async () => {
     const { debuggee, client } = await session();
     const before = lastTick(debuggee);
@@ -207,6 +208,19 @@ describe('language server over LSP', { timeout: 60_000 }, () => {
     const applied = await client.nextUpdate(1);
     assert.equal(applied.outcome, 'applied', JSON.stringify(applied));
     assert.equal(await debuggee.evaluate('fixture.f()'), 42);
+  });
+
+  it('builds the type check of a program that became a target while it starts, before any file is opened', async () => {
+    const source = fixture('counter-ts', 'main.ts');
+    const debuggee = await InspectedProcess.start(source);
+    cleanups.push(() => debuggee.kill());
+    await debuggee.waitForLine(/ v1$/);
+    const { client } = await LanguageServerClient.start();
+    cleanups.push(() => client.stop());
+    assert.ok(!client.log.some((l) => l.includes('the type check is ready')), 'nothing to build before a target');
+    await client.setTargets([{ id: 't', name: 'main.ts [test]', process: debuggee }]);
+    // No didOpen: the first save after the program started must not pay the project's cold start.
+    await eventually('the type check built for the target', () => client.log.some((l) => l.includes('the type check is ready')), 30_000);
   });
 
   it('keeps changed top-level state, says so on its line, and runs the statement on request', async () => {

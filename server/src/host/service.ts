@@ -63,6 +63,8 @@ export interface ServiceOptions {
 
 /** How long after a file opens its project is type-checked in the background. */
 const WARM_DELAY_MS = 100;
+/** What the type gate checks: TypeScript and JavaScript sources. */
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 export class LiveService {
   readonly typeGate = new TypeGate();
@@ -125,6 +127,24 @@ export class LiveService {
     // A package.json is kept only as the "before" of its saves (core/manifestSave.ts).
     if (isManifest(file)) return;
     this.sources.remember(file, text);
+    this.warmTypeGate(file, text);
+  }
+
+  /**
+   * A program became a target running `files` (its user modules): when no file was opened yet, the
+   * type gate builds the project of the first source file among them now, while the program
+   * starts, so that the first save does not pay the project's cold start (issue 22: "warm what can
+   * be warmed while the program starts"). Its text on disk is the baseline until the editor opens it.
+   */
+  async programLoaded(files: string[]): Promise<void> {
+    if (this.warmed) return;
+    const file = files.find((f) => SOURCE_FILE.test(f) && !/[\\/]node_modules[\\/]/.test(f));
+    const text = file === undefined ? undefined : await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (file === undefined || text === undefined || this.warmed || this.documents.has(file)) return;
+    this.warmTypeGate(file, text);
+  }
+
+  private warmTypeGate(file: string, text: string): void {
     try {
       this.typeGate.didOpen(file, text);
     } catch (e) {

@@ -36,6 +36,7 @@ const sink: UpdateSink = {
   superseded: (report) => connection.sendNotification(DidUpdate.type, report),
   pendingChanged: (targets) => void connection.sendNotification(PendingChanged.type, { targets }),
   warn: (message) => connection.console.warn(message),
+  warmedUp: () => connection.console.info('the type check is ready: its project was built in the background'),
 };
 const port = new LspTargetPort(connection);
 const service = new LiveService(port, sink, { settings: () => settings, root: () => root, locale: () => locale, warm: 'each', frontEnd: 'editor' });
@@ -104,8 +105,17 @@ connection.onDidChangeConfiguration(({ settings: all }) => {
 });
 
 connection.onNotification(TargetsChanged.type, ({ targets, unsettled }) => {
-  for (const target of service.setTargets(targets, unsettled)) void tellRunningTextDiffers(target);
+  for (const target of service.setTargets(targets, unsettled)) {
+    void tellRunningTextDiffers(target);
+    void warmFor(target);
+  }
 });
+
+/** The type gate is built for a new target's modules while it starts, unless a file is open already. */
+async function warmFor(target: TargetInfo): Promise<void> {
+  const modules = await port.call(target.id, 'modules', {});
+  if (!('error' in modules)) await service.programLoaded(modules.files);
+}
 
 connection.onNotification(TargetPaused.type, ({ targetId, paused }) => port.setPaused(targetId, paused));
 
