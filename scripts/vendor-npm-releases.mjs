@@ -20,7 +20,12 @@ import * as path from 'node:path';
  * library with tables built by loops (qs), prototypes and objects created at load across files
  * (diff), rule tables filled at load by calls in loops inside a UMD wrapper (pluralize), an IIFE
  * assigning `module.exports` (filesize), an object built at load by `new Mime(tables from two
- * files)` (mime 2), and TypeScript's CommonJS output (path-to-regexp 2–6).
+ * files)` (mime 2), and TypeScript's CommonJS output (path-to-regexp 2–6). Then libraries nobody had
+ * tuned the engine for: a function inside a UMD wrapper whose exports wiring changes (classnames),
+ * one file in sloppy mode with octal escapes, later null-prototype objects (ini), a UMD bundle then
+ * Rollup's CommonJS output (deepmerge), many files with types registered into schemas built at
+ * load (js-yaml 3), and a package whose entry moves and becomes Babel's output with hex tables
+ * filled by a loop and exports defined by `Object.defineProperty` (uuid 3, 7–8).
  */
 const LIBRARIES = [
   { name: 'ms' },
@@ -39,6 +44,11 @@ const LIBRARIES = [
   { name: 'filesize', from: '3.0.2', to: '6.4.0' },
   { name: 'mime', from: '2.0.0', to: '2.6.0' },
   { name: 'path-to-regexp', from: '0.1.0', to: '6.2.2' },
+  { name: 'classnames', from: '1.0.0', to: '2.5.1' },
+  { name: 'ini', from: '1.0.0', to: '4.1.3' },
+  { name: 'deepmerge', from: '1.3.0', to: '4.3.1' },
+  { name: 'js-yaml', from: '3.8.0', to: '3.14.2' },
+  { name: 'uuid', from: '3.0.0', to: '8.3.2' },
 ];
 
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'test', 'fixtures', 'npm-releases');

@@ -41,6 +41,7 @@ const SHAPES = [
   'mime@2.4.6', // an object built at load (`new Mime(table)`) from a changed data module
   'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`)
   'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added (now not run again)
+  'ini@1.0.2', // sloppy-mode octal escapes (`'\2LITERAL\2'`) that TypeScript's parser calls errors (now taken for what Node runs)
 ];
 
 /** Today's verdicts of the pairs of the reduced set that are not correct, and what makes them so. */
@@ -69,7 +70,7 @@ describe('runtime: npm releases updated in place', () => {
     const figure = await runPairs(pairs);
     console.log(describeFigure(figure));
     if (full || only) {
-      assert.ok(only || packages().length >= 14, 'at least fourteen libraries');
+      assert.ok(only || packages().length >= 21, 'at least twenty-one libraries');
       const silent = figure.results.filter((r) => r.verdict === 'silent').map((r) => `${pairName(r)}: ${r.failure}`);
       assert.deepEqual(silent, [], 'an update reported applied must answer as a fresh start');
       assert.ok(figure.total.correct >= 0.95 * figure.total.pairs, `${percent(figure.total.correct, figure.total.pairs)}% of the pairs answer as a fresh start; 95% is required`);

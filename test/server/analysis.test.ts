@@ -447,6 +447,20 @@ describe('analysis: collectFunctions', () => {
     assert.match(syntaxErrors[0]!.message, /expected/i);
   });
 
+  it("takes sloppy-mode octal escapes and literals for what Node runs, not syntax errors, unless the code is strict (ini 1.0.3)", () => {
+    const sloppy = "function dotSplit(str) {\n  return str.replace(/\\1/g, '\\2LITERAL\\\\1LITERAL\\2') + 010;\n}\n";
+    assert.deepEqual(collectFunctions('ini.js', sloppy).syntaxErrors, []);
+    assert.deepEqual(collectFunctions('ini.cjs', sloppy).syntaxErrors, []);
+    // Strict code rejects them, as Node does: a file's or a function's 'use strict', a class, an ES module, TypeScript.
+    assert.equal(collectFunctions('ini.js', `'use strict';\n${sloppy}`).syntaxErrors.length, 3);
+    assert.equal(collectFunctions('ini.js', sloppy.replace('{\n', "{\n  'use strict';\n")).syntaxErrors.length, 3);
+    assert.equal(collectFunctions('ini.js', `class C { m(str) { ${sloppy.split('\n')[1]} } }\n`).syntaxErrors.length, 3);
+    assert.equal(collectFunctions('ini.js', `export ${sloppy}`).syntaxErrors.length, 3);
+    assert.equal(collectFunctions('ini.ts', sloppy).syntaxErrors.length, 3);
+    // Any other error stays one.
+    assert.equal(collectFunctions('ini.js', sloppy.replace('+ 010', '+ 010 +')).syntaxErrors.length, 1);
+  });
+
   it('skips TypeScript declarations without a body', () => {
     const { functions } = collectFunctions('x.ts', 'declare function d(): void;\nabstract class A {\n  abstract m(): void;\n  n(): void {}\n}\n');
     assert.deepEqual(functions.map((f) => f.path), ['A{}/n']);

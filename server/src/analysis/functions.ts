@@ -7,6 +7,7 @@ import { exposed, exposedRange, exposedShort, recordExposures, type Exposure } f
 import { anonymousDisplay } from './functionNames';
 import { scopeFacts, topLevelNames, type ScopeFacts } from './scopes';
 import { topLevelStatements, type TopLevelStatement } from './topLevel';
+import { sloppyModeAllows } from './sloppyMode';
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
@@ -113,7 +114,8 @@ export function collectFunctions(file: string, text: string): FileFunctions {
     const tree = functionTree(sf, facts, { offset: (o) => o, pos });
     ts.forEachChild(sf, (child) => tree.visit(child, ''));
 
-    const diagnostics = parseDiagnostics(sf);
+    // What the parser calls an error but Node runs where it is (analysis/sloppyMode.ts) is no syntax error.
+    const diagnostics = parseDiagnostics(sf).filter((d) => !sloppyModeAllows(sf, d));
     const rawTopLevelText = textWithoutNestedFunctions(sf, sf);
     const result: FileFunctions = {
       functions: tree.functions,
