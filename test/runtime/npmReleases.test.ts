@@ -28,9 +28,9 @@ const SHAPES = [
   'ms@0.7.1', // V8 left `module.exports` on its old code (LU006)
   'bytes@1.0.0', // `module.exports = function …` became `module.exports = bytes`
   'cookie@0.7.2', // functions moved past others: V8 left them on their old code (LU006)
-  'marked@0.3.3', // a prototype method added inside an IIFE wrapper
-  'marked@0.3.15', // a regex table inside an IIFE wrapper, and tables merged from it at load
-  'semver@5.7.1', // a regex table built by a counter (`R++`) and a compile loop
+  'marked@0.3.3', // a prototype method added inside an IIFE wrapper (now correct: tables naming `noop`, declared below them, and built with the module's own `replace` and `merge` run again)
+  'marked@0.3.15', // a regex table inside an IIFE wrapper, and tables merged from it at load (now correct: `merge({}, …)` into a fresh literal is pure)
+  'semver@5.7.1', // a regex table built by a counter (`R++`) and a compile loop (now correct: the loop's `debug(…)` and `makeSafeRe(…)` are pure calls)
   'semver@6.3.2', // the entry moved (package.json `main`): the manifest's save says to restart
   'semver@7.6.2', // a getter added to a class that existing code relies on (now added to the running class)
   'qs@6.2.6', // the same name added by two modules (the same value: shared), an options object built at load (now correct)
@@ -50,9 +50,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'ms 0.7.1 → 0.7.2': { verdict: 'honest', why: 'V8 stale closure of module.exports (LU006, partial)' },
   'bytes 1.0.0 → 2.1.0': { verdict: 'honest', why: 'module.exports replaced by another function: the importer holds the old one (partial, LU009 warning)' },
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
-  'marked 0.3.3 → 0.3.4': { verdict: 'honest', why: 'Renderer.prototype.text added inside the IIFE wrapper is not run; changed code calls it (partial: the wrapper ran at load)' },
-  'marked 0.3.15 → 0.3.16': { verdict: 'honest', why: 'inline.code changed inside the IIFE wrapper, and inline.normal/gfm merged from it at load: not re-run (partial)' },
-  'semver 5.7.1 → 5.7.2': { verdict: 'honest', why: 'src[] entries and safeRe[] built by R++ and a compile loop are not re-run (partial, LU009 warnings)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
   'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'V8 stale closure of get; exports wiring kept (LU006, LU009 warnings)' },

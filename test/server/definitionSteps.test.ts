@@ -95,6 +95,19 @@ describe('analysis: definition steps', () => {
     assert.deepEqual(p.steps[3]!.assigns, ['HEX', 'R']);
   });
 
+  it("a definition computed by the module's own pure function runs again when what it reads or the function's code changed (issue 20)", () => {
+    const before = 'var MAX = 3;\nfunction clamp(x) { return Math.min(x, MAX); }\nvar LIMIT = clamp(5);\nvar seen = [];\nfunction track(x) { seen.push(x); return x; }\nvar OTHER = track(1);\nmodule.exports = { LIMIT: LIMIT, OTHER: OTHER };\n';
+    // A definition the helper reads changed: what the helper computed from it runs again.
+    assert.deepEqual(plan(before, before.replace('MAX = 3', 'MAX = 4')).steps.map((s) => s.label), ['var MAX', 'var LIMIT', 'module.exports =']);
+    // Only the helper's code changed: the statement's text is the same, its value is not.
+    assert.deepEqual(plan(before, before.replace('Math.min(x, MAX)', 'Math.min(x, MAX - 1)')).steps.map((s) => s.label), ['var LIMIT', 'module.exports =']);
+    // A comment in it changes nothing.
+    assert.deepEqual(plan(before, before.replace('{ return Math.min', '{ /* why */ return Math.min')).steps, []);
+    // A helper with an effect (here, made so by the edit) never runs again.
+    assert.deepEqual(plan(before, before.replace('return Math.min(x, MAX);', 'seen.push(x); return Math.min(x, MAX);')).steps, []);
+    assert.deepEqual(plan(before, before.replace('seen.push(x); return x;', 'seen.push(x + 1); return x;')).steps, []);
+  });
+
   it('an ES module re-evaluates its definitions but not its export lists', () => {
     const before = 'export const RATE = 2;\nconst X = RATE * 2;\nfunction g() { return X; }\nexport { g };\nexport default RATE;\n';
     const p = plan(before, before.replace('RATE = 2', 'RATE = 3').replace('export { g };', 'export { g, X };'), '/w/lib.mjs');

@@ -210,6 +210,25 @@ describe('incremental analysis', () => {
     }
   });
 
+  it("leaves an edit of a function the top level calls at load to the full path: the statement's class rests on its body (issue 20)", () => {
+    const text = 'var MAX = 3;\nvar seen = [];\nfunction clamp(x) {\n  return Math.min(x, MAX);\n}\nvar LIMIT = clamp(5);\nfunction other(y) {\n  return y + 1;\n}\nmodule.exports = { LIMIT, other, seen };\n';
+    const ff = collectFunctions(file, text);
+    assert.equal(ff.topLevel.find((s) => s.key === 'var LIMIT')?.class, 'definition');
+    // Made impure by the edit: the full path classes `var LIMIT` anew.
+    const impure = text.replace('  return Math.min', '  seen.push(x);\n  return Math.min');
+    assert.equal(collectFunctions(file, impure).topLevel.find((s) => s.key === 'var LIMIT')?.class, 'unsure');
+    for (const after of [impure, text.replace('Math.min(x, MAX)', 'Math.min(x, MAX + 1)')]) {
+      const result = check(file, ff, text, after);
+      assert.equal(result.derived, false, 'not derived from the previous classes');
+    }
+    // An edit of a function no statement calls at load still takes the fast path, derived.
+    assert.ok(check(file, ff, text, text.replace('y + 1', 'y + 2')).derived);
+    // One that assigns a function declaration: what names it above its declaration is unsure again.
+    const hoisted = 'var TABLE = { f: later };\nfunction other(y) {\n  return y + 1;\n}\nfunction later() {}\nmodule.exports = { TABLE, other };\n';
+    const result = check(file, collectFunctions(file, hoisted), hoisted, hoisted.replace('return y + 1;', 'later = null;\n  return y + 1;'));
+    assert.equal(result.after.topLevel.find((s) => s.key === 'var TABLE')?.class, 'unsure');
+  });
+
   it('takes an edit whose callee text is shown only by its head', () => {
     const text = "p.then(function (result) {\n  return result + 'a long enough callee text to be cut';\n}).catch((e) => {\n  return e;\n});\n";
     const ff = collectFunctions(file, text);

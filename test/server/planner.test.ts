@@ -149,6 +149,12 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
     );
   });
 
+  it("runs again a definition built at load by the module's own pure function when only that function's code changed (issue 20)", () => {
+    const before = 'function scale(x) {\n  return x * 2;\n}\nconst TABLE = [1, 2].map(scale);\nconst BIG = scale(10);\nfunction get(i) {\n  return TABLE[i] + BIG;\n}\nmodule.exports = { get };\n';
+    // `TABLE` passes it to `map`, which calls it: the same.
+    check(before, before.replace('x * 2', 'x * 3'), 'patch: scale\nstep: definition const TABLE\nstep: definition const BIG');
+  });
+
   it('keeps an ES module’s top level as it runs: its functions patched, its definitions re-evaluated', () => {
     check(
       "export function f() {\n  return 1;\n}\nexport const NAME = 'a';\n",

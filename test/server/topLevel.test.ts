@@ -101,6 +101,81 @@ describe('analysis: top-level statements', () => {
   });
 });
 
+describe("analysis: calls of the module's own functions at load (issue 20)", () => {
+  // The shapes of marked 0.3 and semver 5, written anew: a regex builder returning a closure that
+  // changes only its own captured variables, a merge into a fresh literal, a debug function chosen
+  // at load by an if/else, called from a compile loop.
+  const HELPERS = [
+    "function replace(regex, opt) { regex = regex.source; opt = opt || ''; return function self(name, val) { if (!name) return new RegExp(regex, opt); val = val.source || val; regex = regex.replace(name, val); return self; }; }",
+    'function merge(obj) { var i = 1, target, key; for (; i < arguments.length; i++) { target = arguments[i]; for (key in target) { if (Object.prototype.hasOwnProperty.call(target, key)) obj[key] = target[key]; } } return obj; }',
+    'var debug;',
+    "if (process.env.DEBUG) { debug = function () { var args = Array.prototype.slice.call(arguments, 0); args.unshift('X'); console.log.apply(console, args); }; } else { debug = function () {}; }",
+    'var MAX = 3;',
+    'function clamp(x) { return Math.min(x, MAX); }',
+  ];
+  const statement = (text: string, key: string) => collectFunctions('m.js', text).topLevel.find((s) => s.key === key)!;
+
+  it('a call to a pure helper is constant data: the definition or loop around it runs again', () => {
+    const text = [
+      ...HELPERS,
+      "var block = { hr: /^-{3}/, paragraph: /^(?:hr|x)/, fences: noop };",
+      "block.paragraph = replace(block.paragraph)('hr', block.hr)();",
+      'block.normal = merge({}, block, { gfm: true });',
+      "var src = ['a+', 'b+'];",
+      'var re = [];',
+      'for (var i = 0; i < src.length; i++) { debug(i, src[i]); re[i] = new RegExp(src[i]); }',
+      'var LIMIT = clamp(5);',
+      'function noop() {}',
+      'module.exports = { block: block, re: re, LIMIT: LIMIT };',
+      '',
+    ].join('\n');
+    const got = new Map(classes('m.js', text) as Array<[string, string]>);
+    // `noop` is declared below the table that names it: a function declaration holds from the start.
+    assert.equal(got.get('var block'), 'definition');
+    assert.equal(got.get('block.paragraph ='), 'definition');
+    assert.equal(got.get('block.normal ='), 'definition');
+    assert.equal(got.get('for loop'), 'definition');
+    assert.equal(got.get('var LIMIT'), 'definition');
+    // What the helpers read counts as read by the statement; the helpers consulted are named.
+    assert.ok(statement(text, 'var LIMIT').reads.includes('MAX'));
+    assert.deepEqual(statement(text, 'for loop').calls, ['debug']);
+    assert.deepEqual(statement(text, 'block.paragraph =').calls, ['replace']);
+  });
+
+  it('a helper with an effect, or unsure, keeps the statement as it ran', () => {
+    const cases: Array<[string, string[], RegExp]> = [
+      // Writes a module variable.
+      ['var last; function note(x) { last = x; return x; }', ['var A = note(1);'], /assigns `last`, outside it/],
+      // Pushes to a module array.
+      ['var seen = []; function track(x) { seen.push(x); return x; }', ['var A = track(1);'], /changes `seen\.push`, an object it did not make/],
+      // Calls a function it does not know.
+      ['function wrap(x) { return lookup(x); }', ['var A = wrap(1);'], /calls `lookup`/],
+      ['function call(f) { return f(); }', ['var A = call(function () { return 1; });'], /a value it was given/],
+      // Writes into a parameter that is not a fresh literal at the call site.
+      [HELPERS[1]!, ['var base = { a: 1 };', 'var A = merge(base, { b: 2 });'], /writes into `obj\[key\]`, an object it did not make/],
+      // Uses `this` (a global object in sloppy code).
+      ['function setIt(v) { this.v = v; return v; }', ['var A = setIt(1);'], /a call to `setIt`, which writes into `this\.v`/],
+      // A function variable assigned again after the call: not surely that function when it runs.
+      ['var fmt = function (x) { return x; };', ['var A = fmt(1);', 'fmt = function (x) { return x + 1; };'], /a call to `fmt`/],
+      // Passes a module function with an effect to a call that may run it.
+      ['var seen = []; function track(x) { seen.push(x); return x; }', ['var A = [1, 2].map(track);'], /`track`, passed to a call, which changes `seen\.push`/],
+      // Returns a closure that keeps state between calls (made again, it would start over).
+      ['function counter() { var n = 0; return function () { return ++n; }; }', ['var A = counter();'], /keeps state between calls/],
+      ['function make(name) { var handled = 0; return { handle(r) { handled++; return name + r; } }; }', ['var A = make(1);'], /keeps state between calls/],
+      // Reads a module binding that the program changes (state).
+      ['var hits = 0; function get(x) { return x + hits; } function bump() { hits++; }', ['var A = get(1);'], /reads `hits`, not constant data there/],
+      // A function declaration that a function assigns: not surely that function.
+      ['function id(x) { return x; } function swap() { id = null; }', ['var A = id(1);'], /a call to `id`/],
+    ];
+    for (const [helpers, statements, why] of cases) {
+      const text = `${helpers}\n${statements.join('\n')}\n`;
+      const a = statement(text, 'var A');
+      assert.equal(a.class, 'unsure', `${helpers} ${statements[0]}`);
+      assert.match(a.reason, why, `${helpers}: ${a.reason}`);
+    }
+  });
+});
+
 describe('analysis: splice', () => {
   it('keeps the running top level byte for byte and takes only the changed functions', () => {
     const running = '// v1 header\nexport const K = 1;\nexport function f() {\n  return K;\n}\nexport function g() { return 2; }\n';

@@ -104,6 +104,15 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
     if (runnable.has(statement.key)) seeds.add(statement.key);
     else if (why.has(statement.key)) plan.kept.set(statement.key, why.get(statement.key)!);
   }
+  // A definition that calls the module's own functions at load (localEffects.ts) runs again when
+  // their code changed, though its text did not: it then computes with the new code, as a fresh
+  // start would (else loadDependence.ts says it holds what the old code made). Only when the old
+  // code was pure too: what an effect did at load, a re-run would not undo.
+  const previous = new Map(before.topLevel.map((s) => [s.key, s]));
+  for (const s of after.topLevel) {
+    const old = previous.get(s.key);
+    if (s.calledCode !== undefined && old?.class === 'definition' && old.calledCode !== undefined && old.calledCode !== s.calledCode && runnable.has(s.key)) seeds.add(s.key);
+  }
   if (seeds.size === 0) return plan;
   // A table filled anew is made anew: when a statement that fills a table runs again, so does the
   // table's declaration (and with it every statement that fills it), until nothing is added.

@@ -6,8 +6,11 @@ import type { Position } from '../../../common/patch';
 import { exposed, exposedRange, exposedShort, recordExposures, type Exposure } from './exposure';
 import { anonymousDisplay } from './functionNames';
 import { scopeFacts, topLevelNames, type ScopeFacts } from './scopes';
+import { withoutTrivia } from './syntaxBits';
 import { topLevelStatements, type TopLevelStatement } from './topLevel';
 import { sloppyModeAllows } from './sloppyMode';
+
+export { withoutTrivia };
 
 export interface FunctionInfo {
   /** Stable identity within the file, e.g. `Greeter.greet` or `main/<arrow 2>`. */
@@ -417,10 +420,3 @@ function textWithoutNestedFunctions(node: ts.Node, sf: ts.SourceFile): string {
   return out;
 }
 
-/** The text's tokens joined by single spaces: equal for texts that differ only in comments and layout. */
-export function withoutTrivia(text: string): string {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, text);
-  const tokens: string[] = [];
-  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) tokens.push(scanner.getTokenText());
-  return tokens.join(' ');
-}

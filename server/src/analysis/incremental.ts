@@ -43,6 +43,7 @@ import {
   type Placement,
 } from './functions';
 import { scopeFacts, type ScopeFacts } from './scopes';
+import { mentions } from './syntaxBits';
 import { mutationNotes, type TopLevelStatement } from './topLevel';
 
 export interface IncrementalComparison {
@@ -374,9 +375,15 @@ function derive(edit: Edit, sub: Subtree): FileFunctions | undefined {
   for (const [name, at] of newReads) if (!references.has(name)) references.set(name, at);
 
   // Top-level statements are classified by how functions change their bindings (topLevel.ts).
-  const variables = new Set<string>();
-  for (const s of before.topLevel) if (/^(const|let|var) /.test(s.key)) for (const name of s.names) variables.add(name);
+  // ... and by the bodies of the module's functions they call at load (localEffects.ts): an edit in
+  // a statement that declares or assigns one of those is left to the whole-file path, and so is one
+  // that assigns a function declaration (no longer surely that function: localFunctions.ts).
+  const called = new Set(before.topLevel.flatMap((s) => s.calls ?? []));
+  const variables = new Set<string>(called);
+  for (const s of before.topLevel) if (/^(const|let|var|function) /.test(s.key)) for (const name of s.names) variables.add(name);
   if (variables.size > 0 && !sameMap(mutationNotes(old.node, variables, OUTER), mutationNotes(sub.node, variables, OUTER))) return undefined;
+  const holder = called.size > 0 ? before.topLevel.find((s) => s.startOffset <= fn.startOffset && s.endOffset >= fn.endOffset) : undefined;
+  if (holder && [...called].some((name) => mentions(holder.source, name))) return undefined;
 
   const functions: FunctionInfo[] = [];
   for (let i = 0; i < sub.index; i++) {

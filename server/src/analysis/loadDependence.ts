@@ -14,6 +14,7 @@
 import ts from 'typescript';
 import type { FileChanges } from './changes';
 import { withoutTrivia, type FunctionInfo } from './functions';
+import { mentions } from './syntaxBits';
 import type { TopLevelStatement } from './topLevel';
 
 export interface LoadDependence {
@@ -54,7 +55,9 @@ export function loadDependents(all: TopLevelStatement[], functions: FunctionInfo
     }
     // Changed statements are reported as such (changeDiagnostics.ts); functions are compared by code.
     if (touched.has(s.key) || s.class === 'state' || s.reason === 'declares a function' || s.reason === 'declares a class') continue;
-    const read = s.reads.find((n) => renewed.has(n)) ?? s.reads.find((n) => refilled.has(n) && readsContents(s.source, n));
+    // A name it reads but does not write is read by a module function it calls (localEffects.ts):
+    // what that reads of a table, it cannot be told, so its contents count as read.
+    const read = s.reads.find((n) => renewed.has(n)) ?? s.reads.find((n) => refilled.has(n) && (readsContents(s.source, n) || !mentions(s.source, n)));
     if (read !== undefined) {
       out.push({ statement: s, reason: `reads \`${read}\`, which this update re-evaluated` });
       continue;

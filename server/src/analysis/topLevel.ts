@@ -14,7 +14,10 @@ import { withoutLoadScopeAccessors } from '../../../common/loadScopes';
 import { CONST_AS_LET } from '../../../common/runningText';
 import { exposed, exposedShort } from './exposure';
 import { counterTaken, exportedValue, loadCounters } from './loadCounters';
-import { isAssignment, isExportsTarget, skipOuter } from './syntaxBits';
+import { calledCode, isArgument, localCallImpurity, passedImpurity, type LocalCallSite } from './localEffects';
+import { localFunctions } from './localFunctions';
+import { isPureCall, MUTATING_METHODS, PURE_CONSTRUCTORS, PURE_GLOBALS } from './pureBuiltins';
+import { bindingNames, isAssignment, isExportsTarget, isRead, rootIdentifier, skipOuter } from './syntaxBits';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
 
@@ -41,28 +44,14 @@ export interface TopLevelStatement {
   fills: string[];
   /** A `const` the running text kept as `const` (see topLevelConstAsLet): it cannot be assigned. */
   immutable?: true;
+  /**
+   * The module's functions whose bodies its class was decided by (localEffects.ts): an edit inside
+   * one may change it, so the incremental path leaves such an edit to the whole-file path.
+   */
+  calls?: string[];
+  /** A fingerprint of their code (localEffects.ts `calledCode`). */
+  calledCode?: string;
 }
-
-/** Globals whose plain reads are pure. */
-const PURE_GLOBALS = new Set(['Math', 'Number', 'String', 'Boolean', 'Object', 'Array', 'JSON', 'Symbol', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Infinity', 'NaN', 'undefined', 'BigInt', 'Date', 'Error', 'TypeError', 'RangeError', 'Intl', 'Reflect', 'Promise', 'URL', 'TextEncoder', 'TextDecoder',
-  // Built-in functions read as values (`var decode = decodeURIComponent`): reading them is pure.
-  'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'escape', 'unescape', 'isFinite', 'isNaN', 'parseInt', 'parseFloat']);
-/** Calls that compute a value from their arguments and touch nothing else. */
-const PURE_CALLS = new Set([
-  'Object.freeze', 'Object.fromEntries', 'Object.entries', 'Object.keys', 'Object.values', 'Object.create', 'Object.getOwnPropertyNames',
-  'Array.from', 'Array.of', 'Array.isArray', 'String.raw', 'String.fromCharCode', 'String.fromCodePoint', 'JSON.parse', 'JSON.stringify',
-  'Number', 'String', 'Boolean', 'BigInt', 'Symbol', 'Symbol.for', 'RegExp', 'parseInt', 'parseFloat', 'encodeURIComponent', 'decodeURIComponent',
-]);
-const PURE_CONSTRUCTORS = new Set(['RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Error', 'TypeError', 'RangeError', 'URL', 'TextEncoder', 'TextDecoder', 'Intl.Collator', 'Intl.NumberFormat', 'Intl.DateTimeFormat']);
-/** Methods that return a new value and leave their receiver alone (arrays, strings, maps). */
-const PURE_METHODS = new Set([
-  'map', 'filter', 'reduce', 'reduceRight', 'flat', 'flatMap', 'concat', 'slice', 'join', 'split', 'includes', 'indexOf', 'lastIndexOf',
-  'find', 'findIndex', 'some', 'every', 'keys', 'values', 'entries', 'toUpperCase', 'toLowerCase', 'trim', 'trimStart', 'trimEnd',
-  'padStart', 'padEnd', 'repeat', 'replace', 'replaceAll', 'startsWith', 'endsWith', 'charAt', 'charCodeAt', 'codePointAt', 'substring',
-  'toString', 'toFixed', 'normalize', 'at', 'get', 'has', 'toSorted', 'toReversed', 'with', 'test', 'exec', 'match', 'matchAll', 'bind',
-]);
-/** Methods that change their receiver: on a top-level binding inside a function, that binding is state. */
-const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
 
 export function topLevelStatements(sf: ts.SourceFile): TopLevelStatement[] {
   return statementsOf(sf.statements, sf, sf);
@@ -90,9 +79,14 @@ export function statementsOf(statements: readonly ts.Statement[], sf: ts.SourceF
   };
   // Definitions may read other definitions: decided in source order, as the module runs them.
   const definitions = new Set<string>(known);
+  const functions = localFunctions(statements, container);
+  // A function declaration holds its function from the start (hoisted): a table written above it
+  // may name it (`var block = { fences: noop }`), as long as nothing assigns the name.
+  for (const [name, fn] of functions.byName) if (fn.readyAt < 0) definitions.add(name);
   const out: TopLevelStatement[] = [];
   for (const statement of statements) {
-    const described = describe(statement, sf, mutated, definitions, counters);
+    const site: LocalCallSite = { functions, definitions, at: statement.getStart(sf), reads: new Set(), consulted: new Set(), invoked: new Set() };
+    const described = describe(statement, sf, mutated, definitions, counters, site);
     if (!described) continue;
     if (described.class === 'definition' || described.loadsModule) for (const name of described.names) definitions.add(name);
     const anchor = described.anchor ?? statement;
@@ -110,8 +104,9 @@ export function statementsOf(statements: readonly ts.Statement[], sf: ts.SourceF
       startOffset: statement.getStart(sf),
       endOffset: statement.getEnd(),
       source: statement.getText(sf),
-      ...readsAndFills(statement),
+      ...readsAndFills(statement, site.reads),
       ...(ts.isVariableStatement(statement) && statement.declarationList.flags & ts.NodeFlags.Const ? { immutable: true as const } : {}),
+      ...(site.consulted.size > 0 ? { calls: [...site.consulted], calledCode: calledCode(functions, site.consulted, site.invoked) } : {}),
     });
   }
   return out;
@@ -130,7 +125,7 @@ interface Described {
   loadsModule?: true;
 }
 
-function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>): Described | undefined {
+function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>, site: LocalCallSite): Described | undefined {
   // Functions and classes are definitions; their bodies are compared function by function elsewhere.
   if (ts.isFunctionDeclaration(statement)) {
     const name = statement.name?.text ?? 'default';
@@ -152,10 +147,10 @@ function describe(statement: ts.Statement, sf: ts.SourceFile, mutated: Map<strin
     if (ts.isExportDeclaration(statement) && statement.isTypeOnly) return undefined;
     return { key: ts.isExportAssignment(statement) ? 'export default' : `export ${statement.moduleSpecifier ? (statement.moduleSpecifier as ts.StringLiteral).text : '{}'}`, class: 'definition', reason: 'wires exports', names: [] };
   }
-  if (ts.isVariableStatement(statement)) return describeVariables(statement, sf, mutated, definitions, counters);
-  if (ts.isExpressionStatement(statement)) return describeExpression(statement, sf, mutated, definitions);
+  if (ts.isVariableStatement(statement)) return describeVariables(statement, sf, mutated, definitions, counters, site);
+  if (ts.isExpressionStatement(statement)) return describeExpression(statement, sf, mutated, definitions, site);
   const label = STATEMENT_LABELS[statement.kind] ?? 'other';
-  if (ts.isIterationStatement(statement, false) && !impurity(statement, sf, definitions, { locals: declaredInside(statement), fills: definitions, mutated })) {
+  if (ts.isIterationStatement(statement, false) && !impurity(statement, sf, definitions, site, { locals: declaredInside(statement), fills: definitions, mutated })) {
     return { key: `${label} loop`, class: 'definition', reason: 'fills constant data', names: [] };
   }
   return { key: `${label} statement`, class: 'unsure', reason: `is a top-level ${label} statement whose effects Live Update cannot tell`, names: [] };
@@ -172,9 +167,12 @@ function wasConst(list: ts.VariableDeclarationList, sf: ts.SourceFile): boolean 
   return sf.text.startsWith(CONST_AS_LET, start) && (container === sf || (ts.isBlock(container) && ts.isFunctionLike(container.parent)));
 }
 
-/** The top-level names a statement reads as it runs, and the objects it fills (member assignments). */
-function readsAndFills(statement: ts.Statement): { reads: string[]; fills: string[] } {
-  const reads = new Set<string>();
+/**
+ * The top-level names a statement reads as it runs (with `called`: those the module's functions it
+ * calls read), and the objects it fills (member assignments).
+ */
+function readsAndFills(statement: ts.Statement, called: ReadonlySet<string>): { reads: string[]; fills: string[] } {
+  const reads = new Set<string>(called);
   const fills = new Set<string>();
   const visit = (n: ts.Node): void => {
     if (ts.isFunctionLike(n)) return; // Its body runs later, if ever.
@@ -195,7 +193,7 @@ function readsAndFills(statement: ts.Statement): { reads: string[]; fills: strin
   return { reads: [...reads], fills: [...fills] };
 }
 
-function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>): Described {
+function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, counters: ReadonlySet<string>, site: LocalCallSite): Described {
   const names = statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   const keyword = statement.declarationList.flags & ts.NodeFlags.Const || wasConst(statement.declarationList, sf) ? 'const' : statement.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
   // A declaration list can be empty in a file that does not parse (`const` alone).
@@ -224,13 +222,13 @@ function describeVariables(statement: ts.VariableStatement, sf: ts.SourceFile, m
     // `var WORD = R++`: the next index of a load counter, the same at every start.
     const taken = counterTaken(init);
     if (taken !== undefined && counters.has(taken) && definitions.has(taken)) continue;
-    const impure = impurity(exportedValue(init, sf), sf, definitions);
+    const impure = impurity(exportedValue(init, sf), sf, definitions, site);
     if (impure) return { ...base, class: 'unsure', reason: `computes its value with ${impure}` };
   }
   return { ...base, class: 'definition', reason: 'is constant data' };
 }
 
-function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>): Described | undefined {
+function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile, mutated: Map<string, string>, definitions: Set<string>, site: LocalCallSite): Described | undefined {
   let expression = skipOuter(statement.expression);
   if (ts.isStringLiteral(expression)) return undefined; // A directive such as 'use strict'.
   if (ts.isBinaryExpression(expression) && isAssignment(expression.operatorToken.kind)) {
@@ -239,7 +237,7 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
       return { key: `${target} =`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.left };
     }
     const root = rootIdentifier(expression.left);
-    if (root && definitions.has(root) && !mutated.has(root) && !impurity(expression.right, sf, definitions)) {
+    if (root && definitions.has(root) && !mutated.has(root) && !impurity(expression.right, sf, definitions, site)) {
       // `TABLE.x = …` or `TABLE[k] = …` filling constant data at load.
       return { key: `${target} =`, class: 'definition', reason: `fills \`${root}\``, names: [], anchor: expression.left };
     }
@@ -300,7 +298,7 @@ interface LoopContext {
 }
 
 /** Why computing `node` might not be pure (a clause for a message), or undefined when it is pure. */
-function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, loop?: LoopContext): string | undefined {
+function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, site: LocalCallSite, loop?: LoopContext): string | undefined {
   let found: string | undefined;
   const visit = (n: ts.Node): void => {
     if (found) return;
@@ -309,14 +307,24 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, lo
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       const calleeNode = ts.isTaggedTemplateExpression(n) ? n.tag : n.expression;
       const callee = exposedShort(calleeNode, calleeNode.getText(sf).replace(/\s+/g, ''));
-      const method = ts.isPropertyAccessExpression(calleeNode) ? calleeNode.name.text : undefined;
-      const pure = ts.isNewExpression(n)
-        ? PURE_CONSTRUCTORS.has(callee)
-        : PURE_CALLS.has(callee) || (method !== undefined && PURE_METHODS.has(method) && !PURE_CALLS.has(callee) && !/^(Date|Math\.random|crypto)/.test(callee)) || callee === 'Math.max' || callee === 'Math.min' || /^Math\.(?!random)\w+$/.test(callee);
+      const pure = ts.isNewExpression(n) ? PURE_CONSTRUCTORS.has(callee) : isPureCall(callee, calleeNode);
       if (!pure) {
-        found = `a call to \`${callee.length > 40 ? `${callee.slice(0, 37)}...` : callee}\``;
+        // A call of the module's own functions: pure when their bodies are (localEffects.ts); its
+        // arguments are load-time code like any other.
+        const local = ts.isCallExpression(n) ? localCallImpurity(n, site) : undefined;
+        if (local && 'args' in local) {
+          local.args.forEach(visit);
+          return;
+        }
+        found = local?.impure ?? `a call to \`${callee.length > 40 ? `${callee.slice(0, 37)}...` : callee}\``;
         return;
       }
+    }
+    // A module function passed to a call may run in it (`[1, 2].map(scale)`): it must be pure too.
+    const passed = ts.isIdentifier(n) && isRead(n) && site.functions.byName.has(n.text) && !loop?.locals.has(n.text) && isArgument(n) ? passedImpurity(n.text, site) : undefined;
+    if (passed) {
+      found = passed;
+      return;
     }
     if (ts.isIdentifier(n) && isRead(n) && !definitions.has(n.text) && !PURE_GLOBALS.has(n.text) && !loop?.locals.has(n.text)) {
       found = `\`${n.text}\`, which is not constant data`;
@@ -402,12 +410,6 @@ function functionPhrase(node: ts.SignatureDeclaration): string | undefined {
   return undefined;
 }
 
-function rootIdentifier(node: ts.Node): string | undefined {
-  let n: ts.Node = skipOuter(node as ts.Expression);
-  while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isNonNullExpression(n) || ts.isParenthesizedExpression(n)) n = n.expression;
-  return ts.isIdentifier(n) ? n.text : undefined;
-}
-
 /** `require('x')` or `require('x').y`: the module it loads. */
 function requiredModule(init: ts.Expression): string | undefined {
   let n: ts.Expression = skipOuter(init);
@@ -420,21 +422,6 @@ function requiredModule(init: ts.Expression): string | undefined {
 
 function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith('node:') || /^(fs|path|os|util|events|http|https|net|url|crypto|assert|stream|zlib|child_process|worker_threads|readline|buffer|timers|querystring|string_decoder|dns|tls|v8|vm|perf_hooks|async_hooks|module|process)(\/.*)?$/.test(specifier);
-}
-
-function isRead(id: ts.Identifier): boolean {
-  const p = id.parent;
-  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
-  if (ts.isShorthandPropertyAssignment(p)) return true;
-  if (ts.isTypeReferenceNode(p) || ts.isQualifiedName(p) || ts.isTypeQueryNode(p)) return false;
-  if (ts.isBindingElement(p) || ts.isVariableDeclaration(p) || ts.isParameter(p)) return p.name !== id;
-  return true;
-}
-
-function bindingNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
 }
 
 function importedNames(statement: ts.ImportDeclaration): string[] {

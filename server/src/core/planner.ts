@@ -191,8 +191,10 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   const hash = spliced || patchText !== saved.code ? hashText(code) : saved.hash;
   // Changed definitions run again in the module's scope, inside the update's transaction. Not in
   // compiled JavaScript, whose top level is the compiler's, not the file's.
+  // A function's edit alone runs again the definitions that call it at load (definitionSteps.ts).
+  const callsAtLoad = changes.changed.length > 0 && baseline.functions.topLevel.some((s) => s.calledCode !== undefined);
   const definitions: DefinitionPlan | undefined =
-    !view.splice && changes.topLevel.length > 0 && !analysis.incremental ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, newNamesDeclared: true, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
+    !view.splice && ((changes.topLevel.length > 0 && !analysis.incremental) || callsAtLoad) ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, newNamesDeclared: true, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
   // A load-time wrapper's body is a top level too: its changed definitions run again in its scope.
   const wrappers = spliced || view.toSource ? [] : changedLoadTime(changes);
   const loadScopes = wrappers.length > 0 ? loadScopeSteps(running, baseline.text, code, wrappers, changes, patchAfter().functions) : undefined;
