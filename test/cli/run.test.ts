@@ -160,8 +160,9 @@ test('run --no-repl: a package.json edit that changes how Node resolves modules 
     await eventually('the ready event', () => out.stderr.includes('"event":"ready"'), 30_000);
     edit(path.join(dir, 'package.json'), '"server.ts"', '"handler.ts"');
     await eventually('the warning on stderr', () => /package\.json:3:3: warning: `main` changed: .*restart to get the new `main`\. \[LU018\]/.test(out.stderr), 60_000);
-    const events = out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string });
-    assert.equal(events.find((e) => e.event === 'update')?.outcome, 'partial');
+    // The update's JSON event is its own write to stderr, which may come after the warning's.
+    const update = () => out.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; outcome?: string }).find((e) => e.event === 'update');
+    assert.equal((await eventually('the update event', update, 30_000)).outcome, 'partial');
   }).finally(() => child.kill('SIGTERM'));
 });
 
