@@ -127,8 +127,40 @@ export function callTimeoutMs(method: RuntimeMethod): number {
   return RUNTIME_METHODS[method].timeoutMs ?? CALL_TIMEOUT_MS;
 }
 
-/** What the runtime registers in the program: every method on JSON text, and the program's own entry. */
-export type RuntimeWire = { readonly formatVersion: number; updatePoint(): void } & { readonly [M in RuntimeMethod]: (argumentJson: string) => string };
+/**
+ * What the runtime registers in the program: every method on JSON text, the program's own entry,
+ * and the staging of an argument sent in pieces (`argumentPieces`): `piece(key, text)` keeps a
+ * piece, `joined(key, last)` answers the pieces kept under `key` followed by `last`, and forgets them.
+ */
+export type RuntimeWire = { readonly formatVersion: number; updatePoint(): void; piece(key: string, text: string): void; joined(key: string, last: string): string } & {
+  readonly [M in RuntimeMethod]: (argumentJson: string) => string;
+};
+
+/**
+ * The largest piece of a call's argument one message carries (UTF-16 units; at most three times
+ * as many bytes). Node's inspector server mis-parses a WebSocket frame that is cut by its read
+ * buffer within the frame's last few bytes (its length check ignores the frame's header: it reads
+ * past the data it has, then erases past the end of its buffer) and the program dies with a
+ * corrupted heap (`munmap_chunk(): invalid pointer`; nodejs/node#64618). Its reads are 64 KiB, so
+ * a cut happens when more than that is unread at once: a 64 KB patch and the next call, sent
+ * together. Arguments are sent in pieces well under that; common/cdpConnection.ts keeps what is
+ * unanswered on one connection under it too.
+ */
+export const ARGUMENT_PIECE_CHARS = 16 * 1024;
+
+/** `argJson` cut into pieces of at most ARGUMENT_PIECE_CHARS (one piece when it is short). */
+export function argumentPieces(argJson: string): string[] {
+  const pieces: string[] = [];
+  let at = 0;
+  while (at < argJson.length) {
+    let end = Math.min(argJson.length, at + ARGUMENT_PIECE_CHARS);
+    // Never between the two halves of a surrogate pair: each piece travels as a string of its own.
+    if (end < argJson.length && /[\uD800-\uDBFF]/.test(argJson[end - 1]!)) end--;
+    pieces.push(argJson.slice(at, end));
+    at = end;
+  }
+  return pieces.length ? pieces : [''];
+}
 
 /** Whether an answer is a failure rather than the method's answer. */
 export function isRuntimeError(answer: unknown): answer is RuntimeError {
@@ -142,9 +174,27 @@ export function isRuntimeError(answer: unknown): answer is RuntimeError {
  * text, or a JSON error if the runtime is absent.
  */
 export function runtimeCallExpression(method: RuntimeMethod, argJson: string): string {
-  const key = JSON.stringify(RUNTIME_GLOBAL_KEY);
-  return (
-    `(() => { const rt = globalThis[Symbol.for(${key})]; ` +
-    `return rt ? rt.${method}(${JSON.stringify(argJson)}) : '{"error":"runtime-missing"}'; })()`
-  );
+  return callExpression(method, JSON.stringify(argJson));
+}
+
+const RUNTIME_EXPRESSION = `globalThis[Symbol.for(${JSON.stringify(RUNTIME_GLOBAL_KEY)})]`;
+
+function callExpression(method: RuntimeMethod, argumentCode: string): string {
+  return `(() => { const rt = ${RUNTIME_EXPRESSION}; return rt ? rt.${method}(${argumentCode}) : '{"error":"runtime-missing"}'; })()`;
+}
+
+/**
+ * `runtimeCallExpression` for an argument of any length: the expressions to evaluate in order, the
+ * argument's pieces kept under `key` (unique to this call) and the call itself last (see
+ * ARGUMENT_PIECE_CHARS). Only the last one answers.
+ */
+export function runtimeCallExpressions(method: RuntimeMethod, argJson: string, key: string): string[] {
+  const pieces = argumentPieces(argJson);
+  const last = JSON.stringify(pieces.pop()!);
+  if (!pieces.length) return [callExpression(method, last)];
+  const k = JSON.stringify(key);
+  return [
+    ...pieces.map((piece) => `(() => { const rt = ${RUNTIME_EXPRESSION}; if (rt) rt.piece(${k}, ${JSON.stringify(piece)}); })()`),
+    callExpression(method, `rt.joined(${k}, ${last})`),
+  ];
 }

@@ -11,15 +11,18 @@
 // the runtime's own object, so the only text V8 compiles per call is the constant declaration
 // below. Without a CDP connection (js-debug offering no proxy) callers fall back to `evaluate`.
 import { RUNTIME_GLOBAL_KEY } from './patch';
-import type { RuntimeCall, RuntimeMethod } from './runtimeApi';
+import { argumentPieces, type RuntimeCall, type RuntimeMethod } from './runtimeApi';
 
 /** Enough of a CDP connection to call the runtime. */
 export interface CdpSender {
   send<T>(method: string, params: object): Promise<T>;
 }
 
-/** Compiled once per call, so kept as short as it can be. */
-const CALL_DECLARATION = 'function(m,a){return this[m](a)}';
+/** Compiled once per call, so kept as short as it can be; `k` names the pieces sent before (`argumentPieces`). */
+const CALL_DECLARATION = 'function(m,a,k){return this[m](k?this.joined(k,a):a)}';
+const PIECE_DECLARATION = 'function(k,a){this.piece(k,a)}';
+/** Names each call's pieces, unique among the callers of one process. */
+let calls = 0;
 /** What the runtime answers when it is not loaded (the same as `runtimeCallExpression`). */
 export const RUNTIME_MISSING_ANSWER = '{"error":"runtime-missing"}';
 /** Our own group: js-debug releases its groups (console, REPL) on its own schedule, not ours. */
@@ -46,10 +49,18 @@ export class RuntimeCaller {
       }
       let answer: RemoteObjectResult;
       try {
+        // A long argument goes first in pieces, one message at a time (ARGUMENT_PIECE_CHARS).
+        const pieces = argumentPieces(argJson);
+        const last = pieces.pop()!;
+        const key = pieces.length ? `${process.pid}.${++calls}` : '';
+        for (const piece of pieces) {
+          const stored = await this.cdp.send<RemoteObjectResult>('Runtime.callFunctionOn', { objectId, functionDeclaration: PIECE_DECLARATION, arguments: [{ value: key }, { value: piece }] });
+          if (stored.exceptionDetails) throw new Error(stored.exceptionDetails.exception?.description ?? stored.exceptionDetails.text ?? 'the runtime threw');
+        }
         answer = await this.cdp.send<RemoteObjectResult>('Runtime.callFunctionOn', {
           objectId,
           functionDeclaration: CALL_DECLARATION,
-          arguments: [{ value: method }, { value: argJson }],
+          arguments: [{ value: method }, { value: last }, { value: key }],
           returnByValue: true,
         });
       } catch (e) {

@@ -5,7 +5,7 @@
 // context (also while paused); its `clipboard` context returns the full, unquoted string result
 // (other contexts truncate it).
 import * as vscode from 'vscode';
-import { callTimeoutMs, isRuntimeError, runtimeCallExpression, type AnswerOf, type ArgumentOf, type RuntimeError, type RuntimeMethod } from '../../common/runtimeApi';
+import { callTimeoutMs, isRuntimeError, runtimeCallExpressions, type AnswerOf, type ArgumentOf, type RuntimeError, type RuntimeMethod } from '../../common/runtimeApi';
 import { RuntimeCaller } from '../../common/runtimeCall';
 import { cdpProxy, type CdpProxy } from './cdpProxy';
 
@@ -61,6 +61,8 @@ export async function askRuntime<M extends RuntimeMethod>(session: vscode.DebugS
 }
 
 const callers = new WeakMap<CdpProxy, RuntimeCaller>();
+/** Names the pieces of each call made through `evaluate`. */
+let evaluateCalls = 0;
 
 /** The runtime's JSON answer, through the CDP proxy when there is one, else through `evaluate`. */
 async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, argJson: string, viaEvaluate: boolean): Promise<string> {
@@ -70,7 +72,10 @@ async function answerOf(session: vscode.DebugSession, method: RuntimeMethod, arg
     if (!caller) callers.set(proxy, (caller = new RuntimeCaller(proxy)));
     return caller.call(method, argJson);
   }
-  const expression = runtimeCallExpression(method, argJson);
+  // A long argument goes first in pieces, one evaluate at a time (ARGUMENT_PIECE_CHARS).
+  const expressions = runtimeCallExpressions(method, argJson, `${process.pid}.${++evaluateCalls}`);
+  const expression = expressions.pop()!;
+  for (const piece of expressions) await session.customRequest('evaluate', { expression: piece, context: 'clipboard' });
   const response = (await session.customRequest('evaluate', { expression, context: 'clipboard' })) as { result: string };
   // The clipboard context serializes a string result as a JSON string literal; unwrap it.
   const result = JSON.parse(response.result) as string;

@@ -20,6 +20,7 @@ import { restarterOf } from './restarter';
 import { listen } from './signals';
 import { inTheMiddleOfAnEvent } from './atTurn';
 import { AfterUpdates } from './afterUpdates';
+import { StagedArguments } from './stagedArguments';
 
 export function createApi(session: InProcessSession, scopes: ModuleScopes): RuntimeWire {
   scopes.locate = (fn) => session.functionLocation(fn);
@@ -133,7 +134,8 @@ export function createApi(session: InProcessSession, scopes: ModuleScopes): Runt
  * the program: a failure becomes the answer.
  */
 function wire(methods: RuntimeMethods, updatePoint: () => void): RuntimeWire {
-  const api: Record<string, unknown> = { formatVersion: PATCH_FORMAT_VERSION, updatePoint };
+  const staged = new StagedArguments();
+  const api: Record<string, unknown> = { formatVersion: PATCH_FORMAT_VERSION, updatePoint, piece: (key: string, text: string) => staged.piece(key, text), joined: (key: string, last: string) => staged.joined(key, last) };
   for (const name of Object.keys(RUNTIME_METHODS) as RuntimeMethod[]) {
     const method = methods[name] as (argument: unknown) => unknown;
     api[name] = (argumentJson: string): string => {
