@@ -18,6 +18,7 @@ import type { ProgressRequest } from '../../common/runtimeApi';
 import { clearTimeout, setImmediate, setTimeout, wallNow } from './clock';
 import { isError, type InProcessSession } from './inspectorSession';
 import { EVENT_LIMIT_MS } from './atTurn';
+import { compileUncalledClosures } from './uncalledClosures';
 import { editHere, makeEdit, runEdits, type EditRequest, type EditSteps } from './transaction';
 
 export type { SetScriptSourceResult };
@@ -240,6 +241,7 @@ export class SteppedApply {
       }
       const scriptSource = this.session.liveEditText(asked.scriptId, asked.file, asked.code, { keepAccessor: asked.keepAccessor });
       this.asked = asked;
+      compileUncalledClosures(this.session, [asked.scriptId]);
       this.request = { seq: ++this.seq, scriptId: asked.scriptId, scriptSource };
       this.armWatchdog();
       return;

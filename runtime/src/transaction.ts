@@ -10,6 +10,7 @@
 import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
+import { compileUncalledClosures } from './uncalledClosures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
 import { twoStepVia } from '../../common/twoStepTexts';
@@ -306,6 +307,7 @@ export function editHere(session: InProcessSession, scriptId: string, scriptSour
 }
 
 function post(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
+  if (!dryRun) compileUncalledClosures(session, [scriptId]);
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
 }
@@ -315,6 +317,7 @@ function post(session: InProcessSession, scriptId: string, scriptSource: string,
  * the scripts again, and what the script runs now decides when the debugger gave no answer.
  */
 function editThroughDebugger(session: InProcessSession, editor: DebuggerEditor, file: string, scriptId: string, scriptSource: string): SetScriptSourceResult {
+  compileUncalledClosures(session, [scriptId]);
   const answer = editor.edit(scriptId, scriptSource);
   session.refresh();
   if (answer) return answer;

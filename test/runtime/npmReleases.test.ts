@@ -54,7 +54,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
   'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'V8 stale closure of get; exports wiring kept (LU006, LU009 warnings)' },
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
-  'pluralize 6.0.0 → 7.0.0': { verdict: 'honest', why: 'Node 24 only: the program is killed by a signal after the save (reported partial: the UMD factory ran at load)', onlyOnNode: 24 },
   'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
   'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },
   'path-to-regexp 0.1.9 → 0.1.10': { verdict: 'honest', why: 'the exported function was renamed: the importer holds the old one (partial, LU009 warning)' },

@@ -1,0 +1,86 @@
+// Node 24's V8 (13.6) kills the program after a LiveEdit when two closures of one function that
+// had never run are called (docs/decisions/052, reproduced without Live Update). LiveEdit gives
+// every closure of an unchanged function the isolate's shared "many closures" feedback cell, and a
+// cell of its own only to a closure that is compiled; once one closure compiles the function, the
+// next takes a fast path that writes into the shared cell, in read-only memory: SIGSEGV.
+//
+// So before a LiveEdit of a script, on such a V8, every closure of that script that has not run
+// is compiled (without running it) and given its feedback vector, as calling it would have. The
+// closures are found with `Runtime.queryObjects` (a walk of the heap, as closures.ts does) and
+// compiled with two of V8's test intrinsics, made available for one `new Function` at start.
+import * as v8 from 'node:v8';
+import { isError, type InProcessSession } from './inspectorSession';
+
+/** V8 13 (Node 24) and later; Node 22's V8 12.4 keeps that cell writable and survives. */
+const affected = Number(process.versions.v8.split('.')[0]) >= 13;
+
+type Compiler = (functions: unknown[], scriptIds: string[]) => number;
+
+let compiler: Compiler | null | undefined;
+
+/** The compiling function, made once; null when this Node does not offer the intrinsics. */
+function compilerOf(): Compiler | null {
+  if (compiler !== undefined) return compiler;
+  compiler = null;
+  try {
+    v8.setFlagsFromString('--allow-natives-syntax');
+    compiler = new Function(
+      'functions',
+      'scriptIds',
+      `let compiled = 0;
+      const toText = Function.prototype.toString;
+      for (let i = 0; i < functions.length; i++) {
+        const f = functions[i];
+        let id;
+        try { id = String(%FunctionGetScriptId(f)); } catch { continue; }
+        if (!scriptIds.includes(id)) continue;
+        let text;
+        try { text = toText.call(f); } catch { continue; }
+        if (text.includes('eval')) continue;
+        try { %EnsureFeedbackVectorForFunction(f); compiled++; } catch {}
+      }
+      return compiled;`,
+    ) as Compiler;
+  } catch {
+    compiler = null;
+  } finally {
+    try {
+      v8.setFlagsFromString('--no-allow-natives-syntax');
+    } catch {
+      // The flag stays: nothing the program does depends on it.
+    }
+  }
+  return compiler;
+}
+
+const GROUP = 'live-update-uncalled-closures';
+const KEY = Symbol.for('liveUpdate.compileClosures');
+
+/**
+ * Compiles the closures of `scriptIds` that have not run, where V8 needs it (above); how many
+ * closures of those scripts there are, or undefined when nothing was done.
+ */
+export function compileUncalledClosures(session: InProcessSession, scriptIds: string[]): number | undefined {
+  if (!affected || scriptIds.length === 0) return undefined;
+  const compile = compilerOf();
+  if (!compile) return undefined;
+  const host = globalThis as unknown as Record<symbol, unknown>;
+  host[KEY] = compile;
+  try {
+    const proto = session.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: GROUP });
+    if (isError(proto) || !proto.result.objectId) return undefined;
+    const all = session.post<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: GROUP });
+    if (isError(all) || !all.objects.objectId) return undefined;
+    const done = session.post<{ result: { value?: number } }>('Runtime.callFunctionOn', {
+      objectId: all.objects.objectId,
+      functionDeclaration: `function (ids) { return globalThis[Symbol.for('liveUpdate.compileClosures')](this, ids); }`,
+      arguments: [{ value: scriptIds }],
+      returnByValue: true,
+      objectGroup: GROUP,
+    });
+    return isError(done) ? undefined : done.result.value;
+  } finally {
+    delete host[KEY];
+    session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
+  }
+}
