@@ -18,7 +18,7 @@ import type { ProgressRequest } from '../../common/runtimeApi';
 import { clearTimeout, setImmediate, setTimeout, wallNow } from './clock';
 import { isError, type InProcessSession } from './inspectorSession';
 import { EVENT_LIMIT_MS } from './atTurn';
-import { compileUncalledClosures } from './uncalledClosures';
+import { compileUncalledClosures, newTransaction } from './uncalledClosures';
 import { editHere, makeEdit, runEdits, type EditRequest, type EditSteps } from './transaction';
 
 export type { SetScriptSourceResult };
@@ -221,6 +221,7 @@ export class SteppedApply {
     let next: IteratorResult<EditRequest, PatchReport>;
     if (!this.started) {
       this.started = true;
+      newTransaction();
       next = this.steps.next();
     } else if (answer && this.request && this.asked && answer.seq === this.request.seq) {
       const result = this.checked(answer.result, this.request);

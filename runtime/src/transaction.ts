@@ -10,7 +10,7 @@
 import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
-import { compileUncalledClosures } from './uncalledClosures';
+import { compileUncalledClosures, newTransaction } from './uncalledClosures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
 import { twoStepVia } from '../../common/twoStepTexts';
@@ -48,6 +48,7 @@ export type EditSteps<T> = Generator<EditRequest, T, SetScriptSourceResult>;
 
 /** Runs `steps` to the end in one synchronous call, making each edit now (`makeEdit`). */
 export function runEdits<T>(session: InProcessSession, steps: EditSteps<T>): T {
+  newTransaction();
   let next = steps.next();
   while (!next.done) next = steps.next(makeEdit(session, next.value));
   return next.value;

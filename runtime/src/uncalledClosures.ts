@@ -54,13 +54,27 @@ function compilerOf(): Compiler | null {
 }
 
 const GROUP = 'live-update-uncalled-closures';
+
+/**
+ * Scripts walked in the transaction under way. Its LiveEdits follow each other with no code of
+ * the program in between (one synchronous call, or a paused program's calls), so the closures a
+ * walk compiled stay compiled and a second LiveEdit of the script (two steps, the accessor's own)
+ * needs no second walk.
+ */
+const walked = new Set<string>();
+
+/** A transaction begins (transaction.ts `runEdits`, a paused program's `SteppedApply`). */
+export function newTransaction(): void {
+  walked.clear();
+}
 const KEY = Symbol.for('liveUpdate.compileClosures');
 
 /**
  * Compiles the closures of `scriptIds` that have not run, where V8 needs it (above); how many
  * closures of those scripts there are, or undefined when nothing was done.
  */
-export function compileUncalledClosures(session: InProcessSession, scriptIds: string[]): number | undefined {
+export function compileUncalledClosures(session: InProcessSession, ids: string[]): number | undefined {
+  const scriptIds = ids.filter((id) => !walked.has(id));
   if (!affected || scriptIds.length === 0) return undefined;
   const compile = compilerOf();
   if (!compile) return undefined;
@@ -78,7 +92,9 @@ export function compileUncalledClosures(session: InProcessSession, scriptIds: st
       returnByValue: true,
       objectGroup: GROUP,
     });
-    return isError(done) ? undefined : done.result.value;
+    if (isError(done)) return undefined;
+    for (const id of scriptIds) walked.add(id);
+    return done.result.value;
   } finally {
     delete host[KEY];
     session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
