@@ -101,6 +101,12 @@ export interface ScriptPatch {
    * sets it where its model of V8's diff predicts that (server/src/analysis/liveEditOrder.ts).
    */
   accessorAfter?: true;
+  /**
+   * No function of the script is inside another function, before or after the update: each has
+   * at most one closure, so the runtime need not compile closures that never ran before the
+   * LiveEdit (Node 24, docs/decisions/052). Absent: it does.
+   */
+  flat?: true;
 }
 
 /**

@@ -242,7 +242,7 @@ export class SteppedApply {
       }
       const scriptSource = this.session.liveEditText(asked.scriptId, asked.file, asked.code, { keepAccessor: asked.keepAccessor });
       this.asked = asked;
-      compileUncalledClosures(this.session, [asked.scriptId]);
+      if (!asked.flat) compileUncalledClosures(this.session, [asked.scriptId]);
       this.request = { seq: ++this.seq, scriptId: asked.scriptId, scriptSource };
       this.armWatchdog();
       return;

@@ -41,6 +41,8 @@ export interface EditRequest {
   code: string;
   /** Keep the scope accessor's spelling as V8 holds it (see `ScriptPatch.accessorAfter`). */
   keepAccessor: boolean;
+  /** No function of the script is nested in another (`ScriptPatch.flat`). */
+  flat?: boolean;
 }
 
 /** A transaction that yields its LiveEdits and returns `T`. */
@@ -135,10 +137,10 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     // LiveEdit, or in one of its own after the others (`ScriptPatch.accessorAfter`).
     const keepAccessor = p.patch.accessorAfter === true;
     const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
-    const halfway = via !== undefined && (yield* edit(p.patch.file, p.scriptId, via, keepAccessor)).status === 'Ok';
-    let result = yield* edit(p.patch.file, p.scriptId, p.newRunning, keepAccessor);
+    const halfway = via !== undefined && (yield* edit(p, via, keepAccessor)).status === 'Ok';
+    let result = yield* edit(p, p.newRunning, keepAccessor);
     const applied = result.status === 'Ok';
-    if (applied && keepAccessor) result = yield* edit(p.patch.file, p.scriptId, p.newRunning);
+    if (applied && keepAccessor) result = yield* edit(p, p.newRunning);
     const report = reportFor(reports, p.patch.file);
     report.v8Status = result.status;
     if (result.status === 'Ok') {
@@ -274,13 +276,13 @@ function* undoApplied(
  */
 function* restore(p: Prepared): EditSteps<boolean> {
   const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
-  if (via !== undefined) yield* edit(p.patch.file, p.scriptId, via);
-  return (yield* edit(p.patch.file, p.scriptId, p.oldRunning)).status === 'Ok';
+  if (via !== undefined) yield* edit(p, via);
+  return (yield* edit(p, p.oldRunning)).status === 'Ok';
 }
 
-/** Makes `file`'s script run `code` (a canonical running text): an edit the driver makes. */
-function* edit(file: string, scriptId: string, code: string, keepAccessor = false): EditSteps<SetScriptSourceResult> {
-  return yield { file, scriptId, code, keepAccessor };
+/** Makes the script of `p` run `code` (a canonical running text): an edit the driver makes. */
+function* edit(p: Prepared, code: string, keepAccessor = false): EditSteps<SetScriptSourceResult> {
+  return yield { file: p.patch.file, scriptId: p.scriptId, code, keepAccessor, flat: p.patch.flat === true };
 }
 
 /** Whether V8 would make `file`'s script run `code`; changes nothing, so this session asks. */
@@ -294,6 +296,7 @@ function dryRun(session: InProcessSession, file: string, scriptId: string, code:
  * (an edit there would start from the text the debugger knew): it goes on being edited here.
  */
 export function makeEdit(session: InProcessSession, request: EditRequest): SetScriptSourceResult {
+  if (!request.flat) compileUncalledClosures(session, [request.scriptId]);
   const scriptSource = session.liveEditText(request.scriptId, request.file, request.code, { keepAccessor: request.keepAccessor });
   const editor = session.changedHere.has(request.scriptId) ? undefined : debuggerEditor();
   if (editor) return editThroughDebugger(session, editor, request.file, request.scriptId, scriptSource);
@@ -308,7 +311,6 @@ export function editHere(session: InProcessSession, scriptId: string, scriptSour
 }
 
 function post(session: InProcessSession, scriptId: string, scriptSource: string, dryRun: boolean): SetScriptSourceResult {
-  if (!dryRun) compileUncalledClosures(session, [scriptId]);
   const result = session.post<SetScriptSourceResult>('Debugger.setScriptSource', { scriptId, scriptSource, dryRun });
   return isError(result) ? { status: 'InternalError', exceptionDetails: { text: result.error } } : result;
 }
@@ -318,7 +320,6 @@ function post(session: InProcessSession, scriptId: string, scriptSource: string,
  * the scripts again, and what the script runs now decides when the debugger gave no answer.
  */
 function editThroughDebugger(session: InProcessSession, editor: DebuggerEditor, file: string, scriptId: string, scriptSource: string): SetScriptSourceResult {
-  compileUncalledClosures(session, [scriptId]);
   const answer = editor.edit(scriptId, scriptSource);
   session.refresh();
   if (answer) return answer;

@@ -24,14 +24,19 @@ interface Options {
   only?: string[];
 }
 
-/** What the planner makes of a save, one line per fact, as `expect` states it. */
-function planned(before: string, after: string, options: Options = {}): string {
+/** What the planner makes of a save. */
+function planOf(before: string, after: string, options: Options = {}): { file: string; result: Plan } {
   const file = `/project/${options.file ?? 'main.js'}`;
   const running = runningTextOf(file, before);
   if (!running.ok) throw new Error(`the text before does not parse: ${running.syntaxErrors[0]?.message}`);
   const baseline = { hash: running.hash, text: running.code, functions: collectFunctions(file, running.code) };
   const view = { running: file, saved: runningTextOf(file, after), splice: false, source: after, ...(options.only ? { only: options.only } : {}) };
-  const result = plan({ view, baseline }, { ...DEFAULT_POLICY, newPatchId: () => 'p1' }, options.verdict ?? NO_VERDICT);
+  return { file, result: plan({ view, baseline }, { ...DEFAULT_POLICY, newPatchId: () => 'p1' }, options.verdict ?? NO_VERDICT) };
+}
+
+/** The same, one line per fact, as `expect` states it. */
+function planned(before: string, after: string, options: Options = {}): string {
+  const { file, result } = planOf(before, after, options);
   return describePlan(file, result).join('\n');
 }
 
@@ -183,5 +188,30 @@ describe('planner: a save, as text, becomes a held update or a patch', () => {
       'function make() {\n  const count = 0;\n  return () => {\n    return count;\n  };\n}\n',
       `patch: make › <function> (risk: it now reads \`count\`, which no function read before)`,
     );
+  });
+});
+
+// Only a function inside another function can have several closures: Node 24's LiveEdit bug
+// needs two (docs/decisions/052), so the runtime skips its heap walk for a flat script.
+describe('planner: flat scripts', () => {
+  const flat = (before: string, after: string): boolean | undefined => {
+    const { result } = planOf(before, after);
+    assert.equal(result.kind, 'patch');
+    return result.kind === 'patch' ? result.patch.scripts[0]!.flat : undefined;
+  };
+  it('marks a script whose functions are all at the top level, methods of a top-level class included', () => {
+    const text = (n: number) => `function handle(x) {\n  return x + ${n};\n}\nclass Store {\n  get(k) {\n    return k;\n  }\n}\nconst f = (y) => y * 2;\nmodule.exports = { handle, Store, f };\n`;
+    assert.equal(flat(text(1), text(2)), true);
+  });
+  it('does not mark one with a function inside a function, a method, or a load-time wrapper', () => {
+    const cases = [
+      (n: number) => `function make(k) {\n  return (w) => w + k + ${n};\n}\nmodule.exports = make;\n`,
+      (n: number) => `class Store {\n  all(xs) {\n    return xs.map((x) => x + ${n});\n  }\n}\nmodule.exports = Store;\n`,
+      (n: number) => `;(function () {\n  function label(s) {\n    return s + ${n};\n  }\n  module.exports = label;\n})();\n`,
+    ];
+    for (const text of cases) assert.equal(flat(text(1), text(2)), undefined, text(1));
+  });
+  it('does not mark a flat script that the update makes nested (closures the update makes are new)', () => {
+    assert.equal(flat(`function f(x) {\n  return x;\n}\nmodule.exports = f;\n`, `function f(x) {\n  return [x].map((y) => y)[0];\n}\nmodule.exports = f;\n`), undefined);
   });
 });

@@ -143,6 +143,20 @@ export function parseDiagnostics(sf: ts.SourceFile): readonly ts.DiagnosticWithL
   return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
 }
 
+/**
+ * Whether a function is inside another function (`functions` in source order, outer first, as
+ * `functionTree` lists them). Only such a function can have several closures (`ScriptPatch.flat`).
+ */
+export function hasNestedFunction(functions: readonly FunctionInfo[]): boolean {
+  const open: number[] = [];
+  for (const f of [...functions].sort((a, b) => a.startOffset - b.startOffset || b.endOffset - a.endOffset)) {
+    while (open.length > 0 && open[open.length - 1]! <= f.startOffset) open.pop();
+    if (open.length > 0) return true;
+    open.push(f.endOffset);
+  }
+  return false;
+}
+
 /** Maps the offsets of the parsed text to the file's (the identity, or a reparsed function's place). */
 export interface Placement {
   offset(offset: number): number;

@@ -15,7 +15,7 @@ import { compareSaved } from '../analysis/compareSaved';
 import { planDeclarations, type DeclarationPlan } from '../analysis/declarations';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
 import { loadScopeSteps, withLayoutRisk, type LoadScopePlan } from '../analysis/loadScopeSteps';
-import { collectFunctions, type FileFunctions, type SyntaxError } from '../analysis/functions';
+import { collectFunctions, hasNestedFunction, type FileFunctions, type SyntaxError } from '../analysis/functions';
 import { withGapRisk } from '../analysis/gaps';
 import { planLiveEdit, withPredictedRisk } from '../analysis/liveEditOrder';
 import { esModuleSyntaxErrors } from '../analysis/moduleSyntax';
@@ -229,6 +229,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
         ...(steps.length ? { steps } : {}),
         ...(liveEdit.twoStep ? { twoStep: liveEdit.twoStep } : {}),
         ...(liveEdit.accessorAfter ? { accessorAfter: true } : {}),
+        ...(!hasNestedFunction(baseline.functions.functions) && !hasNestedFunction(patchAfter().functions) ? { flat: true } : {}),
       },
     ],
     whenActive: settings.whenActive satisfies WhenActive,
