@@ -111,7 +111,10 @@ describe('Projects as people lay them out', function () {
     const workers = () => startedSessions.filter((s) => /^\[worker \d+\]/.test(s.name) && launchOf(s) === launchName);
     const [major, minor] = execFileSync(process.env.LIVE_UPDATE_TEST_NODE || 'node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim().split('.').map(Number);
     if (major! < 22 || (major === 22 && minor! < 15)) await eventually("the debugger's session of Node's module-hooks thread", () => workers().length > 0, 30_000);
-    await eventually(`no session of Node's own thread left (${workers().filter(isRunning).map((s) => s.name).join(', ')})`, () => !workers().some(isRunning), 30_000);
+    // A worker thread of the program stays (tsx's esbuild starts one for its synchronous API, at
+    // its own moment): it is a Live Update target. Node's own thread never is one, and goes.
+    const own = () => workers().filter((s) => isRunning(s) && !live.api.targets().some((t) => t.id === s.id));
+    await eventually(`no session of Node's own thread left (${own().map((s) => s.name).join(', ')})`, () => own().length === 0, 30_000);
   }
 
   PROJECTS.forEach((project, index) => {
