@@ -15,58 +15,27 @@ export interface ClosureCheck {
   scriptId: string;
 }
 
-const GROUP = 'live-update-closure-check';
-
 /** Returns, for each check, how many live closures still run the old text. */
 export function findStaleClosures(session: InProcessSession, checks: ClosureCheck[]): StaleClosure[] {
   if (checks.length === 0) return [];
-  try {
-    const proto = session.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: GROUP });
-    if (isError(proto) || !proto.result.objectId) return [];
-    const all = session.post<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: GROUP });
-    if (isError(all) || !all.objects.objectId) return [];
-    // Variants: V8's text of a class member leaves out `static`.
-    const texts = checks.map((c) => [c.oldText, c.oldText.replace(/^static\s+/, '')]);
-    const matches = session.post<{ result: { value?: [number, number][] } }>('Runtime.callFunctionOn', {
-      objectId: all.objects.objectId,
-      functionDeclaration: MATCH.toString(),
-      arguments: [{ value: texts }],
-      returnByValue: true,
-      objectGroup: GROUP,
-    });
-    if (isError(matches)) return [];
-    const stale = new Map<number, number>();
-    for (const [check, index] of matches.result.value ?? []) {
-      const fn = session.post<{ result: { objectId?: string } }>('Runtime.callFunctionOn', {
-        objectId: all.objects.objectId,
-        functionDeclaration: 'function (i) { return this[i]; }',
-        arguments: [{ value: index }],
-        objectGroup: GROUP,
-      });
-      if (isError(fn) || !fn.result.objectId) continue;
-      const props = session.post<{ internalProperties?: { name: string; value?: { value?: { scriptId?: string } } }[] }>('Runtime.getProperties', { objectId: fn.result.objectId, ownProperties: true });
-      if (isError(props)) continue;
-      const location = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value;
-      if (location?.scriptId && location.scriptId !== checks[check]!.scriptId) stale.set(check, (stale.get(check) ?? 0) + 1);
-    }
-    return [...stale].map(([i, count]) => ({ function: checks[i]!.function, count, reason: checks[i]!.reason }));
-  } finally {
-    session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
-  }
-}
-
-/** Runs in the program on the array of all functions: which ones have one of the old texts. */
-function MATCH(this: unknown[], texts: string[][]): [number, number][] {
-  const found: [number, number][] = [];
+  const functions = session.heapObjects(Function.prototype);
+  if (isError(functions)) return [];
+  // Variants: V8's text of a class member leaves out `static`.
+  const texts = checks.map((c) => [c.oldText, c.oldText.replace(/^static\s+/, '')]);
   const toText = Function.prototype.toString;
-  for (let i = 0; i < this.length; i++) {
+  const stale = new Map<number, number>();
+  for (const fn of functions) {
     let text: string;
     try {
-      text = toText.call(this[i]);
+      text = toText.call(fn);
     } catch {
       continue;
     }
-    for (let c = 0; c < texts.length; c++) if (texts[c]!.includes(text)) found.push([c, i]);
+    for (let c = 0; c < checks.length; c++) {
+      if (!texts[c]!.includes(text)) continue;
+      const location = session.functionLocation(fn);
+      if (location && location.scriptId !== checks[c]!.scriptId) stale.set(c, (stale.get(c) ?? 0) + 1);
+    }
   }
-  return found;
+  return [...stale].map(([i, count]) => ({ function: checks[i]!.function, count, reason: checks[i]!.reason }));
 }

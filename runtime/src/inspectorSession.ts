@@ -10,6 +10,9 @@ export interface CdpError {
 }
 
 const LOCATE_GROUP = 'live-update-locate';
+const HEAP_GROUP = 'live-update-heap';
+/** Where a value crosses between the program and this session, for the length of one call. */
+const HANDOFF_KEY = 'liveUpdate.handoff';
 
 export class InProcessSession {
   private readonly session = new inspector.Session();
@@ -125,6 +128,30 @@ export class InProcessSession {
     if (!scriptId) return undefined;
     const source = this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId });
     return !isError(source) && accessorFormOf(source.scriptSource, file) !== undefined ? scriptId : undefined;
+  }
+
+  /**
+   * Every object in the heap whose prototype chain holds `prototype`, as an array in the program
+   * (`Runtime.queryObjects`: V8 collects garbage, then walks the whole heap: instance migration,
+   * closure checks). The error says which step failed.
+   */
+  heapObjects(prototype: object): unknown[] | CdpError {
+    const host = globalThis as unknown as Record<symbol, unknown>;
+    const key = Symbol.for(HANDOFF_KEY);
+    const handoff = `globalThis[Symbol.for(${JSON.stringify(HANDOFF_KEY)})]`;
+    try {
+      host[key] = prototype;
+      const proto = this.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: handoff, objectGroup: HEAP_GROUP });
+      if (isError(proto) || !proto.result.objectId) return { error: `the prototype cannot be reached through the inspector${isError(proto) ? `: ${proto.error}` : ''}` };
+      const all = this.post<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: HEAP_GROUP });
+      if (isError(all) || !all.objects.objectId) return { error: `the heap could not be searched${isError(all) ? `: ${all.error}` : ''}` };
+      const handed = this.post('Runtime.callFunctionOn', { objectId: all.objects.objectId, functionDeclaration: `function () { ${handoff} = this; }`, objectGroup: HEAP_GROUP });
+      if (isError(handed)) return { error: `what the search found could not be handed over: ${handed.error}` };
+      return host[key] as unknown[];
+    } finally {
+      delete host[key];
+      this.post('Runtime.releaseObjectGroup', { objectGroup: HEAP_GROUP });
+    }
   }
 
   /** Where V8 runs `fn` now (`[[FunctionLocation]]`): its script and 0-based position. */

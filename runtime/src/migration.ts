@@ -31,8 +31,6 @@ export interface MigrationSpec {
 /** Per module: the migrators already run in updates that were kept. */
 const migratorsRun = new Map<string, Set<string>>();
 
-const GROUP = 'live-update-migration';
-const HANDOFF = Symbol.for('liveUpdate.migration.handoff');
 
 /** The step runner for `migration` steps (see moduleSteps.registerStepRunner). */
 export function migrationRunner(session: InProcessSession) {
@@ -60,33 +58,17 @@ export function migrationRunner(session: InProcessSession) {
 
 /** Objects whose prototype chain holds `prototype`, except the prototypes of subclasses. */
 export function findInstances(session: InProcessSession, prototype: object): object[] {
-  const host = globalThis as unknown as Record<symbol, unknown>;
-  try {
-    host[HANDOFF] = prototype;
-    const proto = session.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `globalThis[Symbol.for('liveUpdate.migration.handoff')]`, objectGroup: GROUP });
-    if (isError(proto) || !proto.result.objectId) throw new Error(`the class's prototype cannot be reached through the inspector${isError(proto) ? `: ${proto.error}` : ''}`);
-    const all = session.post<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: GROUP });
-    if (isError(all) || !all.objects.objectId) throw new Error(`the heap could not be searched for instances${isError(all) ? `: ${all.error}` : ''}`);
-    const handed = session.post('Runtime.callFunctionOn', {
-      objectId: all.objects.objectId,
-      functionDeclaration: `function () { globalThis[Symbol.for('liveUpdate.migration.handoff')] = this; }`,
-      objectGroup: GROUP,
-    });
-    if (isError(handed)) throw new Error(`the instances could not be handed over: ${handed.error}`);
-    const found = host[HANDOFF] as object[];
-    const out: object[] = [];
-    const hasOwn = Object.prototype.hasOwnProperty;
-    for (let i = 0; i < found.length; i++) {
-      const o = found[i]!;
-      // A subclass's prototype has the class's prototype in its chain too; it is no instance.
-      if (hasOwn.call(o, 'constructor') && typeof (o as { constructor: unknown }).constructor === 'function' && (o as { constructor: Function }).constructor.prototype === o) continue;
-      out.push(o);
-    }
-    return out;
-  } finally {
-    delete host[HANDOFF];
-    session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
+  const found = session.heapObjects(prototype);
+  if (isError(found)) throw new Error(`the instances could not be found: ${found.error}`);
+  const out: object[] = [];
+  const hasOwn = Object.prototype.hasOwnProperty;
+  for (let i = 0; i < found.length; i++) {
+    const o = found[i] as object;
+    // A subclass's prototype has the class's prototype in its chain too; it is no instance.
+    if (hasOwn.call(o, 'constructor') && typeof (o as { constructor: unknown }).constructor === 'function' && (o as { constructor: Function }).constructor.prototype === o) continue;
+    out.push(o);
   }
+  return out;
 }
 
 /** Applies the default rule and the migrator to every instance; returns the undo and the count. */

@@ -6,8 +6,8 @@
 //
 // So before a LiveEdit of a script, on such a V8, every closure of that script that has not run
 // is compiled (without running it) and given its feedback vector, as calling it would have. The
-// closures are found with `Runtime.queryObjects` (a walk of the heap, as closures.ts does) and
-// compiled with two of V8's test intrinsics, made available for one `new Function` at start.
+// closures are found by a walk of the heap (`InProcessSession.heapObjects`) and compiled with two
+// of V8's test intrinsics, made available for one `new Function` at its first use.
 import * as v8 from 'node:v8';
 import { isError, type InProcessSession } from './inspectorSession';
 
@@ -53,8 +53,6 @@ function compilerOf(): Compiler | null {
   return compiler;
 }
 
-const GROUP = 'live-update-uncalled-closures';
-
 /**
  * Scripts walked in the transaction under way. Its LiveEdits follow each other with no code of
  * the program in between (one synchronous call, or a paused program's calls), so the closures a
@@ -67,7 +65,6 @@ const walked = new Set<string>();
 export function newTransaction(): void {
   walked.clear();
 }
-const KEY = Symbol.for('liveUpdate.compileClosures');
 
 /**
  * Compiles the closures of `scriptIds` that have not run, where V8 needs it (above); how many
@@ -78,25 +75,9 @@ export function compileUncalledClosures(session: InProcessSession, ids: string[]
   if (!affected || scriptIds.length === 0) return undefined;
   const compile = compilerOf();
   if (!compile) return undefined;
-  const host = globalThis as unknown as Record<symbol, unknown>;
-  host[KEY] = compile;
-  try {
-    const proto = session.post<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: 'Function.prototype', objectGroup: GROUP });
-    if (isError(proto) || !proto.result.objectId) return undefined;
-    const all = session.post<{ objects: { objectId?: string } }>('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId, objectGroup: GROUP });
-    if (isError(all) || !all.objects.objectId) return undefined;
-    const done = session.post<{ result: { value?: number } }>('Runtime.callFunctionOn', {
-      objectId: all.objects.objectId,
-      functionDeclaration: `function (ids) { return globalThis[Symbol.for('liveUpdate.compileClosures')](this, ids); }`,
-      arguments: [{ value: scriptIds }],
-      returnByValue: true,
-      objectGroup: GROUP,
-    });
-    if (isError(done)) return undefined;
-    for (const id of scriptIds) walked.add(id);
-    return done.result.value;
-  } finally {
-    delete host[KEY];
-    session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
-  }
+  const functions = session.heapObjects(Function.prototype);
+  if (isError(functions)) return undefined;
+  const compiled = compile(functions, scriptIds);
+  for (const id of scriptIds) walked.add(id);
+  return compiled;
 }
