@@ -60,6 +60,8 @@ export class LanguageServerClient {
    * extension answers when it cannot reach a target (e.g. one that ended during the update).
    */
   answerApply: ((params: ApplyCall) => Promise<PatchReport | undefined>) | undefined;
+  /** Answers the server's `scriptState` calls instead of the target, when it returns something. */
+  answerScriptState: ((params: ScriptStateCall) => Promise<unknown>) | undefined;
   private targets: Target[] = [];
   private readonly opened = new Set<string>();
   /** Requests of the server this client is still answering. */
@@ -79,6 +81,7 @@ export class LanguageServerClient {
         const target = this.targets.find((t) => t.id === targetId);
         if (!target) return { error: `no target ${targetId}` };
         if (method === 'apply') return (await this.answerApply?.({ targetId, patch: argument as Patch })) ?? target.process.callRuntime(method, argument);
+        if (method === 'scriptState') return (await this.answerScriptState?.({ targetId, query: argument as ScriptStateQuery })) ?? target.process.callRuntime(method, argument);
         return target.process.callRuntime(method, argument);
       }),
     );
