@@ -19,6 +19,7 @@ import { BreakpointSends } from './breakpointSends';
 import { APPLY_FILES_COMMAND, RunningTextNotices } from './runningTextNotice';
 import { restartServer } from './serverLifecycle';
 import { LiveStatusBar } from './statusBar';
+import { ProgramEnds } from './programEnds';
 import { TargetTracker } from './targets';
 import { rollBack, rollBackToVersion, showHistory, versionHistories } from './versions';
 import { registerUpdatesView } from './view/updatesView';
@@ -57,6 +58,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
 
   // Created on first use, when the language client exists; update reports are echoed to it.
   let repl: LiveRepl | undefined;
+  const programEnds = new ProgramEnds(tracker, log);
+  context.subscriptions.push(programEnds);
   const breakpoints = new BreakpointRebinder(tracker, log);
   const breakpointSends = new BreakpointSends();
   context.subscriptions.push(breakpointSends);
@@ -73,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
       status.showReport(report);
       void breakpoints.afterUpdate(report);
       history.add(report);
+      programEnds.updated(report);
       if (!quiet) repl?.notify([{ text: `${vscode.workspace.asRelativePath(report.file, false)}: ${report.summary}`, style: REPORT_STYLE[report.outcome] }]);
     },
     (targets) => {
@@ -99,6 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
     vscode.commands.registerCommand('liveUpdate.breakpointWarnings', () => breakpoints.shown.slice()),
     vscode.commands.registerCommand('liveUpdate.launchAdvice', () => adviceShown.slice()),
     vscode.commands.registerCommand('liveUpdate.runningTextNotices', () => notices.shown.slice()),
+    vscode.commands.registerCommand('liveUpdate.programEndNotices', () => programEnds.shown.slice()),
     // Apply Now of that notice: each file as the editor shows it, to every program that runs it.
     vscode.commands.registerCommand(APPLY_FILES_COMMAND, async (files: string[]) => {
       for (const file of files) await applyFile(languageClient, liveRepl, file);

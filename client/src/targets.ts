@@ -22,6 +22,8 @@ export class TargetTracker implements vscode.Disposable {
   private readonly proxies = new Map<string, string>();
   /** The program's own inspector, where the runtime answers (decision 050), when it gave one. */
   private readonly inspectors = new Map<string, string>();
+  /** Targets that are worker threads, not processes. */
+  private readonly threads = new Set<string>();
   /** Sessions that terminated before their handshake answered. */
   private readonly ended = new Set<string>();
   private readonly ends = new vscode.EventEmitter<string>();
@@ -38,6 +40,7 @@ export class TargetTracker implements vscode.Disposable {
         this.ends.fire(s.id);
         this.proxies.delete(s.id);
         this.inspectors.delete(s.id);
+        this.threads.delete(s.id);
         if (this.sessions.delete(s.id)) this.emitter.fire(this.targets());
       }),
     );
@@ -49,6 +52,11 @@ export class TargetTracker implements vscode.Disposable {
       const inspector = this.inspectors.get(s.id);
       return { id: s.id, name: s.name, ...(cdp ? { cdp, ...(inspector ? { inspector } : {}) } : {}) };
     });
+  }
+
+  /** Whether the target is a worker thread of a program rather than its process. */
+  isThread(id: string): boolean {
+    return this.threads.has(id);
   }
 
   session(id: string): vscode.DebugSession | undefined {
@@ -117,6 +125,7 @@ export class TargetTracker implements vscode.Disposable {
     if (proxy) this.proxies.set(session.id, proxy);
     // The language server calls it only on a loopback address (common/runtimeConnection.ts).
     if (info.inspector) this.inspectors.set(session.id, info.inspector);
+    if (info.threadId) this.threads.add(session.id);
     this.sessions.set(session.id, session);
     const route = proxy ? (this.inspectors.has(session.id) ? '' : ', called through js-debug\'s CDP proxy') : ', no CDP proxy: called through the debug session';
     this.log.info(`${session.name}: live (Node ${info.node}, pid ${info.pid}${info.threadId ? `, thread ${info.threadId}` : ''}${route})`);

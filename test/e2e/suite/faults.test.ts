@@ -188,4 +188,39 @@ describe('Faults in a real VS Code', function () {
     if (screenAvailable()) await eventually('the status bar to hide with no program', async () => (await liveStatusText()) === '');
     fs.rmSync(marks, { recursive: true, force: true });
   });
+  it('a program that ends right after an update is told of with that update, unless the user stopped it', async () => {
+    const file = workspaceFile('faults-crash.js');
+    const notices = async () => (await vscode.commands.executeCommand('liveUpdate.programEndNotices')) as { sessionId: string; message: string }[];
+    // Stopped by the user right after an update: no news.
+    let start = live.dap.output.length;
+    const first = await launch(file, 'live faults-crash.js');
+    await live.dap.waitForLine(/^crash tick v1 pid \d+$/, start);
+    let reports = live.recorder.reports.length;
+    start = live.dap.output.length;
+    await editAndSave(file, "return 'v1';", "return 'v2';");
+    assert.equal((await nextReport(reports, file)).outcome, 'applied');
+    await live.dap.waitForLine(/^crash tick v2 pid \d+$/, start);
+    await vscode.debug.stopDebugging(first.parentSession ?? first);
+    // The notice would be made as the session's end is handled, before the target is gone.
+    await eventually('no program left', () => live.api.targets().length === 0);
+    assert.deepEqual(await notices(), []);
+
+    // Its new code aborts the process: nothing in the Debug Console, no exit code, the session just
+    // goes; the user hears which update came just before.
+    start = live.dap.output.length;
+    const second = await launch(file, 'live faults-crash.js');
+    await live.dap.waitForLine(/^crash tick v2 pid \d+$/, start);
+    // It aborts once the update is reported (an abort during the update is reported as ended there).
+    const marks = fs.mkdtempSync(path.join(os.tmpdir(), 'live-update-crash-'));
+    const mark = path.join(marks, 'abort');
+    reports = live.recorder.reports.length;
+    await editAndSave(file, "return 'v2';", `if (require('node:fs').existsSync(${JSON.stringify(mark)})) process.abort();\n  return 'v3';`);
+    assert.equal((await nextReport(reports, file)).outcome, 'applied');
+    fs.writeFileSync(mark, '');
+    const notice = await eventually("the notice of the program's end", async () => (await notices())[0]);
+    assert.equal(notice.sessionId, second.id);
+    assert.match(notice.message, /^faults-crash\.js \[\d+\] « live faults-crash\.js ended \d+\.\d s after Live Update applied f \(faults-crash\.js\)\. If the new code ended it/);
+    assert.equal((await notices()).length, 1, 'told once');
+    fs.rmSync(marks, { recursive: true, force: true });
+  });
 });
