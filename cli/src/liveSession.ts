@@ -2,6 +2,7 @@
 // (server/src/host/service.ts) over direct inspector connections — one per target: its process,
 // its worker threads, its child processes (programTargets.ts) — with a terminal as its sink. The
 // files the program runs are watched; each change on disk is a save.
+import * as path from 'node:path';
 import type { CdpSession } from '../../common/cdpConnection';
 import type { TargetInfo } from '../../common/reports';
 import { RuntimeConnection } from '../../common/runtimeConnection';
@@ -23,6 +24,8 @@ export class LiveSession {
   private readonly watcher: LoadedFileWatcher;
   private readonly connections = new Map<string, RuntimeConnection>();
   private readonly targets = new Map<string, TargetInfo>();
+  /** The last update that went live (wholly or in part), for what is said if the program then dies. */
+  lastApplied: { what: string; time: number } | undefined;
 
   constructor(
     options: CommonOptions,
@@ -33,7 +36,12 @@ export class LiveSession {
   ) {
     const port = new RuntimeTargetPort((t) => this.connections.get(t.id));
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
-    this.service = new LiveService(port, terminalSink(out, events), { settings: () => settings, root: () => root, warm: 'first', frontEnd: 'terminal' });
+    const sink = terminalSink(out, events);
+    const report: typeof sink.report = (r, cause, diagnostics) => {
+      if (r.outcome === 'applied' || r.outcome === 'partial') this.lastApplied = { what: r.functions.length ? `${r.functions.join(', ')} (${path.basename(r.file)})` : path.basename(r.file), time: Date.now() };
+      return sink.report(r, cause, diagnostics);
+    };
+    this.service = new LiveService(port, { ...sink, report }, { settings: () => settings, root: () => root, warm: 'first', frontEnd: 'terminal' });
     this.watcher = new LoadedFileWatcher(
       ignoredFolders,
       (file, text, targetId) => this.loaded(file, text, targetId),

@@ -14,6 +14,8 @@ import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
 import { TARGET_ID } from './liveSession';
 import { handshake, ProgramTargets } from './programTargets';
 
+/** How long after an update a program's end by a signal is said to follow it. */
+const AFTER_UPDATE_MS = 10_000;
 /** How long the program has to print its inspector URL, and its runtime to answer. */
 const INSPECTOR_TIMEOUT_MS = 10_000;
 
@@ -73,6 +75,13 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
   const exited = new Promise<number>((resolve) =>
     child.once('exit', (code, signal) => {
       if (stderrRest) emit('stderr', stderrRest);
+      // A program ended by a signal nobody here sent (a crash, an abort) printed nothing of it: say
+      // so, with the update that went live just before, if one did.
+      if (signal && !stopping) {
+        const last = frontEnd?.session.lastApplied;
+        const after = last && Date.now() - last.time <= AFTER_UPDATE_MS ? `, ${((Date.now() - last.time) / 1000).toFixed(1)} s after ${last.what} went live` : '';
+        process.stderr.write(`live-update: the program was ended by ${signal}${after}.\n`);
+      }
       targets.close();
       fs.rmSync(targetsDir, { recursive: true, force: true });
       frontEnd?.terminal.close();
@@ -81,7 +90,9 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     }),
   );
+  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   // A terminal closing or a `kill` of the command line ends the program too: it is in its own group.

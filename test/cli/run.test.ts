@@ -138,6 +138,21 @@ test('run --no-repl: no prompt; updates are reported on stderr and the program\'
   });
 });
 
+test('run --no-repl: a program that dies by a signal right after an update is told of with that update', async () => {
+  const dir = scratchCopy('cli-http-ts');
+  const { out, exited } = startNoRepl(dir, 'server.ts');
+  await withOutput(out, async () => {
+    const port = Number(await eventually('the port', () => /listening on (\d+)/.exec(out.stdout)?.[1], 30_000));
+    await eventually('the started event', () => out.stderr.includes('"event":"started"'), 30_000);
+    // The new code aborts the process (a native crash: Node prints nothing of it).
+    edit(path.join(dir, 'handler.ts'), 'count += 1;', 'count += 1;\n  if (url === \'/abort\') (globalThis as unknown as { process: { abort(): void } }).process.abort();');
+    await eventually('the update on stderr', () => /handler\.ts: Live: handle/.test(out.stderr), 60_000);
+    await get(port, '/abort').catch(() => undefined);
+    assert.equal(await exited, 134);
+    assert.match(out.stderr, /live-update: the program was ended by SIGABRT, \d+\.\d s after handle \(handler\.ts\) went live\.\n/);
+  });
+});
+
 test('run: an edit saved while the program loads the file is applied, not taken as the text it runs', async () => {
   const { child, out } = startNoRepl(scratchCopy('cli-edit-at-load'), 'main.js');
   // The program rewrites handler.js as it loads it, so the command line reads the new text, which
