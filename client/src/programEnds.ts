@@ -1,7 +1,8 @@
 // A program that ends right after an update reached it may have been ended by it: the new code
 // threw where nothing catches it, or the process died in a native crash. A crash says nothing at
 // all in the Debug Console (js-debug prints no exit by a signal), and the session just goes: the
-// user is told which update came just before, unless they stopped the program themselves.
+// user is told which update came just before, unless they stopped the program themselves. js-debug
+// sends no `exited` event (no exit code) for a program's child session: the notice cannot say how.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UpdateReport } from '../../common/protocol';
@@ -28,8 +29,6 @@ export class ProgramEnds implements vscode.Disposable {
   private readonly stopping = new Set<string>();
   /** Sessions whose adapter said they terminated (VS Code then sends its `disconnect`: not the user's). */
   private readonly terminated = new Set<string>();
-  /** Exit codes the debug adapter reported, per session. */
-  private readonly exitCodes = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -41,9 +40,8 @@ export class ProgramEnds implements vscode.Disposable {
         onWillReceiveMessage: (m: { type?: string; command?: string }) => {
           if (m.type === 'request' && m.command && STOPPING.has(m.command) && !this.terminated.has(session.id)) this.stopping.add(session.id);
         },
-        onDidSendMessage: (m: { type?: string; event?: string; body?: { exitCode?: number } }) => {
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
           if (m.type === 'event' && m.event === 'terminated') this.terminated.add(session.id);
-          if (m.type === 'event' && m.event === 'exited' && typeof m.body?.exitCode === 'number') this.exitCodes.set(session.id, m.body.exitCode);
         },
       }),
     };
@@ -62,16 +60,12 @@ export class ProgramEnds implements vscode.Disposable {
     const lineage: vscode.DebugSession[] = [];
     for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) lineage.push(s);
     const stopped = lineage.some((s) => this.stopping.has(s.id));
-    const exitCode = lineage.map((s) => this.exitCodes.get(s.id)).find((c) => c !== undefined);
-    this.stopping.delete(session.id);
-    this.terminated.delete(session.id);
-    this.exitCodes.delete(session.id);
-    if (!last || stopped || exitCode === 0) return;
+    // Its children may end after it (a launch stopped by the user ends its process's session too).
+    setTimeout(() => (this.stopping.delete(session.id), this.terminated.delete(session.id)), AFTER_UPDATE_MS).unref?.();
+    if (!last || stopped) return;
     const after = Date.now() - last.time;
     if (after > AFTER_UPDATE_MS) return;
-    // js-debug reports no exit of a program's child session (its `exited` event, when there is one, comes first).
-    const how = exitCode === undefined ? '' : ` with exit code ${exitCode}`;
-    const message = `${session.name} ended${how} ${(after / 1000).toFixed(1)} s after Live Update applied ${last.what}. If the new code ended it, the Debug Console shows what it threw; a crash shows nothing there.`;
+    const message = `${session.name} ended ${(after / 1000).toFixed(1)} s after Live Update applied ${last.what}. If the new code ended it, the Debug Console shows what it threw; a crash shows nothing there.`;
     this.log.warn(message);
     this.shown.push({ sessionId: session.id, message });
     void notify('warning', message, { ...showHistoryAction, ...showLog });
