@@ -58,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LiveUp
 
   // Created on first use, when the language client exists; update reports are echoed to it.
   let repl: LiveRepl | undefined;
-  const programEnds = new ProgramEnds(tracker, log);
+  const programEnds = new ProgramEnds(tracker, log, (message) => repl?.notify([{ text: message, style: 'warn' }]));
   context.subscriptions.push(programEnds);
   const breakpoints = new BreakpointRebinder(tracker, log);
   const breakpointSends = new BreakpointSends();

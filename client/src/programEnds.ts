@@ -34,6 +34,8 @@ export class ProgramEnds implements vscode.Disposable {
   constructor(
     private readonly tracker: TargetTracker,
     private readonly log: vscode.LogOutputChannel,
+    /** Where else it is said: the Live REPL, when open. */
+    private readonly echo: (message: string) => void = () => undefined,
   ) {
     const factory: vscode.DebugAdapterTrackerFactory = {
       createDebugAdapterTracker: (session) => ({
@@ -67,6 +69,7 @@ export class ProgramEnds implements vscode.Disposable {
     if (after > AFTER_UPDATE_MS) return;
     const message = `${session.name} ended ${(after / 1000).toFixed(1)} s after Live Update applied ${last.what}. If the new code ended it, the Debug Console shows what it threw; a crash shows nothing there.`;
     this.log.warn(message);
+    this.echo(message);
     this.shown.push({ sessionId: session.id, message });
     void notify('warning', message, { ...showHistoryAction, ...showLog });
   }
