@@ -2,8 +2,8 @@
 // (server/src/host/service.ts) over direct inspector connections — one per target: its process,
 // its worker threads, its child processes (programTargets.ts) — with a terminal as its sink. The
 // files the program runs are watched; each change on disk is a save.
-import * as path from 'node:path';
 import type { CdpSession } from '../../common/cdpConnection';
+import { updateName } from '../../common/endAfterUpdate';
 import type { TargetInfo } from '../../common/reports';
 import { RuntimeConnection } from '../../common/runtimeConnection';
 import { runsOtherText } from '../../server/src/core/drift';
@@ -38,7 +38,7 @@ export class LiveSession {
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, typeCheck: options.typeCheck, whenActive: options.whenActive };
     const sink = terminalSink(out, events);
     const report: typeof sink.report = (r, cause, diagnostics) => {
-      if (r.outcome === 'applied' || r.outcome === 'partial') this.lastApplied = { what: r.functions.length ? `${r.functions.join(', ')} (${path.basename(r.file)})` : path.basename(r.file), time: Date.now() };
+      if (r.outcome === 'applied' || r.outcome === 'partial') this.lastApplied = { what: updateName(r), time: Date.now() };
       return sink.report(r, cause, diagnostics);
     };
     this.service = new LiveService(port, { ...sink, report }, { settings: () => settings, root: () => root, warm: 'first', frontEnd: 'terminal' });

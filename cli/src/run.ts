@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runtimeNodeOptions, TARGETS_DIR_VARIABLE } from '../../common/nodeOptions';
+import { END_AFTER_UPDATE_MS } from '../../common/endAfterUpdate';
 import type { Command } from './args';
 import { CdpConnection } from '../../common/cdpConnection';
 import { openFrontEnd, type FrontEnd } from './frontEnd';
@@ -14,8 +15,6 @@ import { inspectorNoise, INSPECTOR_URL } from './inspectorOutput';
 import { TARGET_ID } from './liveSession';
 import { handshake, ProgramTargets } from './programTargets';
 
-/** How long after an update a program's end by a signal is said to follow it. */
-const AFTER_UPDATE_MS = 10_000;
 /** How long the program has to print its inspector URL, and its runtime to answer. */
 const INSPECTOR_TIMEOUT_MS = 10_000;
 
@@ -79,7 +78,7 @@ export async function runProgram(command: Extract<Command, { kind: 'run' }>, run
       // so, with the update that went live just before, if one did.
       if (signal && !stopping) {
         const last = frontEnd?.session.lastApplied;
-        const after = last && Date.now() - last.time <= AFTER_UPDATE_MS ? `, ${((Date.now() - last.time) / 1000).toFixed(1)} s after ${last.what} went live` : '';
+        const after = last && Date.now() - last.time <= END_AFTER_UPDATE_MS ? `, ${((Date.now() - last.time) / 1000).toFixed(1)} s after ${last.what} went live` : '';
         process.stderr.write(`live-update: the program was ended by ${signal}${after}.\n`);
       }
       targets.close();

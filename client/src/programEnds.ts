@@ -3,15 +3,13 @@
 // all in the Debug Console (js-debug prints no exit by a signal), and the session just goes: the
 // user is told which update came just before, unless they stopped the program themselves. js-debug
 // sends no `exited` event (no exit code) for a program's child session: the notice cannot say how.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { END_AFTER_UPDATE_MS, updateName } from '../../common/endAfterUpdate';
 import type { UpdateReport } from '../../common/protocol';
 import { NODE_DEBUG_TYPES } from './launchConfig';
 import { notify, showHistoryAction, showLog } from './notify';
 import type { TargetTracker } from './targets';
 
-/** How long after an update a program's end is said to follow it. */
-const AFTER_UPDATE_MS = 10_000;
 /** Requests by which the user ends a session (or the launch it belongs to). */
 const STOPPING = new Set(['disconnect', 'terminate', 'restart']);
 
@@ -52,7 +50,7 @@ export class ProgramEnds implements vscode.Disposable {
 
   /** An update report: the targets it reached. A worker thread that ends is no crash of the program. */
   updated(report: UpdateReport): void {
-    const what = report.functions.length ? `${report.functions.join(', ')} (${path.basename(report.file)})` : path.basename(report.file);
+    const what = updateName(report);
     for (const t of report.targets) if (t.outcome === 'applied' && !this.tracker.isThread(t.targetId)) this.lastUpdate.set(t.targetId, { what, time: Date.now() });
   }
 
@@ -63,10 +61,10 @@ export class ProgramEnds implements vscode.Disposable {
     for (let s: vscode.DebugSession | undefined = session; s; s = s.parentSession) lineage.push(s);
     const stopped = lineage.some((s) => this.stopping.has(s.id));
     // Its children may end after it (a launch stopped by the user ends its process's session too).
-    setTimeout(() => (this.stopping.delete(session.id), this.terminated.delete(session.id)), AFTER_UPDATE_MS).unref?.();
+    setTimeout(() => (this.stopping.delete(session.id), this.terminated.delete(session.id)), END_AFTER_UPDATE_MS).unref?.();
     if (!last || stopped) return;
     const after = Date.now() - last.time;
-    if (after > AFTER_UPDATE_MS) return;
+    if (after > END_AFTER_UPDATE_MS) return;
     const message = `${session.name} ended ${(after / 1000).toFixed(1)} s after Live Update applied ${last.what}. If the new code ended it, the Debug Console shows what it threw; a crash shows nothing there.`;
     this.log.warn(message);
     this.echo(message);

@@ -14,8 +14,8 @@ import { cliEntry, programNodeArgs, readEvents } from './cliSupport';
 
 /**
  * The time an edit should take to go live, from the write to the first answer of the new code:
- * said in the table, not asserted (speed is the benchmarks' to check; a loaded CI machine took
- * 2.1 s once on Node 24, where the closure compile walks the heap, decision 052).
+ * said in the table, not asserted (speed is the benchmarks' to check; a CI run on a machine busy
+ * with another test took 2.1 s once on Node 24).
  */
 const LIVE_WITHIN_MS = 2_000;
 

@@ -23,6 +23,7 @@ export interface TargetOutcome {
   result: TargetUpdateResult;
   diagnostics: LiveDiagnostic[];
   functions: string[];
+  /** Whether the target may run other than the save (false: it already runs it, nothing to do). */
   changed: boolean;
   /** The analysis, when there was one (type warnings found later are placed with it). */
   changes?: FileChanges;
@@ -54,7 +55,8 @@ export function heldOutcome(target: TargetInfo, held: Held): TargetOutcome {
 }
 
 export function unreachableOutcome(target: TargetInfo, reason: string): TargetOutcome {
-  return { result: { targetId: target.id, targetName: target.name, outcome: 'unreachable', reason }, diagnostics: [], functions: [], changed: false };
+  // It could not be asked what it runs: it may run anything but the save, so not "no change".
+  return { result: { targetId: target.id, targetName: target.name, outcome: 'unreachable', reason }, diagnostics: [], functions: [], changed: true };
 }
 
 /** It ended before answering (a worker that exited in the update): nothing to say on the file's lines. */

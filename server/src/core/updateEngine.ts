@@ -266,8 +266,7 @@ export class UpdateEngine {
       diagnostics.push(...outcome.diagnostics.map((d) => ({ ...d, targets: [outcome.result.targetId] })));
       for (const name of outcome.functions) functionNames.add(name);
     }
-    // A target that could not be asked what it runs may run anything but the save: not "no change".
-    const anyChange = outcomes.some((o) => o?.changed || o?.result.outcome === 'unreachable');
+    const anyChange = outcomes.some((o) => o?.changed);
     const applied = outcomes.some((o) => o?.result.outcome === 'applied');
     const report = summarize(file, [...functionNames], results, anyChange, performance.now() - started);
     const now = dedupe(diagnostics);

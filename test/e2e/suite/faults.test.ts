@@ -188,6 +188,7 @@ describe('Faults in a real VS Code', function () {
     if (screenAvailable()) await eventually('the status bar to hide with no program', async () => (await liveStatusText()) === '');
     fs.rmSync(marks, { recursive: true, force: true });
   });
+
   it('a program that ends right after an update is told of with that update, unless the user stopped it', async () => {
     const file = workspaceFile('faults-crash.js');
     const notices = async () => (await vscode.commands.executeCommand('liveUpdate.programEndNotices')) as { sessionId: string; message: string }[];
