@@ -41,6 +41,12 @@ export interface ChangedFunction {
    */
   closureRisk?: string;
   /**
+   * Texts of this function that closures an earlier update left apart from the script may still
+   * run (V8 took it for a new function then; no LiveEdit reaches them since): the runtime looks
+   * for closures running these too (server/src/analysis/changes.ts `strandedBy`).
+   */
+  apartTexts?: string[];
+  /**
    * Functions with the same group are applied together or deferred together (see
    * `Patch.whenActive`): the server puts a changed function with the changed functions nested in
    * it, and a function whose parameter list changed with the changed functions that name it.
@@ -91,9 +97,12 @@ export interface ScriptPatch {
    * function changes at once can take a changed function for a new one and leave its existing
    * closures on old code (below changed text, after a removed declaration). The server sets it
    * when an update changes both, in the order its model of V8's diff predicts to match every
-   * function (server/src/analysis/liveEditOrder.ts).
+   * function (server/src/analysis/liveEditOrder.ts). `bodiesFirst` is `functionsFirst` with each
+   * changed function's old text kept up to its parameters' `(`, where V8 starts a function: V8
+   * matches it in the first step, and when the second (the new heads, the top level) makes V8 take
+   * it for a new function, its existing closures keep the first step's code, which is the new one.
    */
-  twoStep?: 'topLevelFirst' | 'functionsFirst';
+  twoStep?: 'topLevelFirst' | 'functionsFirst' | 'bodiesFirst';
   /**
    * Change the scope accessor's spelling (which every update does, runningText.ts) in a LiveEdit
    * of its own, after the update: its change on the script's last line widens V8's line diff back

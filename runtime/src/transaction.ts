@@ -7,13 +7,13 @@
 //      script, and report the step;
 //   4. verify V8 now holds the new text of each applied script, and that existing closures of
 //      functions the server marked as risky run it (V8 can answer Ok and leave them on old code).
-import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport } from '../../common/patch';
+import type { Activation, ChangedFunction, IdleCondition, Patch, PatchReport, ScriptPatch, ScriptReport, StaleClosure } from '../../common/patch';
 import { hashText } from '../../common/patch';
 import { findStaleClosures } from './closures';
 import { compileUncalledClosures, newTransaction } from './uncalledClosures';
 import { InProcessSession, isError } from './inspectorSession';
 import { runSteps, type Undo } from './moduleSteps';
-import { twoStepVia } from '../../common/twoStepTexts';
+import { bodiesFirstTexts, twoStepVia } from '../../common/twoStepTexts';
 import type { ModuleScopes } from './scopes';
 import { atOrBefore, offsetAt, textBetween } from '../../common/positions';
 import { captureLiveStack, LiveFrame } from './stack';
@@ -26,6 +26,12 @@ interface Prepared {
   scriptId: string;
   oldRunning: string;
   newRunning: string;
+  /**
+   * The text in between a `bodiesFirst` patch has reached, its second LiveEdit still to make: it is
+   * made last, after every step that can fail, because an undo cannot bring back a closure that
+   * edit leaves apart from the script (decision 053); from the text in between, the undo is exact.
+   */
+  deferred?: string;
 }
 
 /**
@@ -105,6 +111,15 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
   }
 
   const stack = captureLiveStack();
+  const done: Prepared[] = [];
+  const refuse = function* (p: Prepared, result: SetScriptSourceResult): EditSteps<PatchReport> {
+    const report = reportFor(reports, p.patch.file);
+    report.v8Status = result.status;
+    report.outcome = 'rejected';
+    report.reason = explainRefusal(result);
+    if (explain) report.activations = findActivations(session, p, stack, result.status);
+    return (yield* undoApplied(done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` })).failed;
+  };
 
   // 2a. Only a check: V8 tries every script without changing anything (compile errors, activeness).
   if (patch.dryRun) {
@@ -129,7 +144,6 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
   // slow (it grows faster than the script), so there is no separate dry run: on a refusal the
   // scripts already applied are restored. Nothing else runs in between (this is one synchronous
   // evaluate), so a restore meets the program exactly as the patch found it.
-  const done: Prepared[] = [];
   for (const p of prepared) {
     if (p.oldRunning === p.newRunning) continue; // only steps to run (a re-initialization)
     // Two LiveEdits when the server says so (`ScriptPatch.twoStep`). If V8 refuses the first
@@ -138,21 +152,20 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     const keepAccessor = p.patch.accessorAfter === true;
     const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
     const halfway = via !== undefined && (yield* edit(p, via, keepAccessor)).status === 'Ok';
-    let result = yield* edit(p, p.newRunning, keepAccessor);
-    const applied = result.status === 'Ok';
-    if (applied && keepAccessor) result = yield* edit(p, p.newRunning);
-    const report = reportFor(reports, p.patch.file);
-    report.v8Status = result.status;
-    if (result.status === 'Ok') {
+    if (halfway && p.patch.twoStep === 'bodiesFirst') {
+      p.deferred = via;
       done.push(p);
       continue;
     }
-    report.outcome = 'rejected';
-    report.reason = explainRefusal(result);
-    if (explain) report.activations = findActivations(session, p, stack, result.status);
+    const failure = yield* finishEdit(p, keepAccessor);
+    if (!failure) {
+      reportFor(reports, p.patch.file).v8Status = 'Ok';
+      done.push(p);
+      continue;
+    }
     // A script left halfway (its first step, or all but the accessor, applied) is restored with the others.
-    if (halfway || applied) done.push(p);
-    return (yield* undoApplied(done, reports, finish, { when: 'another file of the update was refused', what: `The update was refused for ${p.patch.file}` })).failed;
+    if (halfway || failure.applied) done.push(p);
+    return yield* refuse(p, failure.result);
   }
 
   // 3. Module steps, in the order of the patch's scripts. A throw undoes everything.
@@ -161,7 +174,7 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     if (!p.patch.steps?.length) continue;
     const report = reportFor(reports, p.patch.file);
     const result = scopes
-      ? runSteps(scopes, p.patch.file, p.patch.steps, { code: p.newRunning, scriptId: p.scriptId })
+      ? runSteps(scopes, p.patch.file, p.patch.steps, { code: p.deferred ?? p.newRunning, scriptId: p.scriptId })
       : ({ ok: false, failure: { ...p.patch.steps[0]!, error: 'the runtime cannot reach module scopes here' } } as const);
     if (result.ok) {
       undos.push(result.undo);
@@ -185,6 +198,20 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     return failed;
   }
 
+  // 3b. The second LiveEdit of each `bodiesFirst` script, last (see `Prepared.deferred`).
+  for (const p of done) {
+    if (p.deferred === undefined) continue;
+    const failure = yield* finishEdit(p, p.patch.accessorAfter === true);
+    if (!failure) {
+      reportFor(reports, p.patch.file).v8Status = 'Ok';
+      p.deferred = undefined;
+      continue;
+    }
+    for (const undo of undos.reverse()) undo();
+    if (failure.applied) p.deferred = undefined; // all but the accessor: restored from the new text
+    return yield* refuse(p, failure.result);
+  }
+
   // 4. Verify: V8 holds the new text, and the existing closures of risky functions run it.
   for (const p of prepared) {
     const report = reportFor(reports, p.patch.file);
@@ -193,13 +220,24 @@ export function* applyPatchSteps(session: InProcessSession, patch: Patch, { expl
     // A function a step re-made holds a new closure; its old one stays reachable only through
     // the step's undo record until the transaction ends, so it is not looked for.
     const remade = new Set(p.patch.steps?.filter((s) => s.remakes !== undefined && report.steps?.includes(s.label)).map((s) => s.remakes));
+    // Closures an earlier update left apart from the script run the texts it left them on.
     const checks = p.patch.functions
       .filter((fn) => fn.closureRisk && !remade.has(fn.name))
-      .map((fn) => ({ function: fn.name, reason: fn.closureRisk!, oldText: textBetween(p.oldRunning, fn.oldStart, fn.oldEnd), scriptId: p.scriptId }));
-    const stale = findStaleClosures(session, checks);
+      .flatMap((fn) => [textBetween(p.oldRunning, fn.oldStart, fn.oldEnd), ...(fn.apartTexts ?? [])].map((oldText) => ({ function: fn.name, reason: fn.closureRisk!, oldText, scriptId: p.scriptId })));
+    const stale = mergedByFunction(findStaleClosures(session, checks));
     if (stale.length > 0) report.staleClosures = stale;
   }
   return finish(reports.every((r) => r.outcome === 'applied' || r.outcome === 'unchanged' || r.outcome === 'not-loaded'));
+}
+
+/** One entry per function, its counts added (a function may be checked for several texts). */
+function mergedByFunction(stale: StaleClosure[]): StaleClosure[] {
+  const out = new Map<string, StaleClosure>();
+  for (const s of stale) {
+    const known = out.get(s.function);
+    out.set(s.function, known ? { ...known, count: known.count + s.count } : s);
+  }
+  return [...out.values()];
 }
 
 /** After restoring `restored`, the changed functions whose existing closures still run their new text. */
@@ -209,7 +247,9 @@ function restoredButStale(session: InProcessSession, restored: Prepared[]): stri
     const checks = p.patch.functions
       .filter((fn) => fn.newStart && fn.newEnd)
       .map((fn) => ({ function: fn.name, reason: 'restore', oldText: textBetween(p.newRunning, fn.newStart!, fn.newEnd!), scriptId: p.scriptId }))
-      .filter((c) => !p.oldRunning.includes(c.oldText));
+      // A closure V8 left apart in the second step of `bodiesFirst` runs the text in between.
+      .concat(p.patch.twoStep === 'bodiesFirst' ? bodiesFirstTexts(p.oldRunning, p.newRunning, p.patch.functions).map((t) => ({ function: t.name, reason: 'restore', oldText: t.text, scriptId: p.scriptId })) : [])
+      .filter((c, i, all) => !p.oldRunning.includes(c.oldText) && all.findIndex((o) => o.oldText === c.oldText) === i);
     for (const stale of findStaleClosures(session, checks)) out.push(`\`${stale.function}\` (${stale.count})`);
   }
   return out;
@@ -246,6 +286,18 @@ function reportFor(reports: ScriptReport[], file: string): ScriptReport {
 }
 
 /**
+ * Makes `p`'s script run its new text from where it is (the old text, or the text in between),
+ * the accessor's spelling in an edit of its own when the patch says so. Undefined when V8 took it;
+ * else V8's answer, and whether all but the accessor went in (the script is then not as it was).
+ */
+function* finishEdit(p: Prepared, keepAccessor: boolean): EditSteps<{ result: SetScriptSourceResult; applied: boolean } | undefined> {
+  let result = yield* edit(p, p.newRunning, keepAccessor);
+  const applied = result.status === 'Ok';
+  if (applied && keepAccessor) result = yield* edit(p, p.newRunning);
+  return result.status === 'Ok' ? undefined : { result, applied };
+}
+
+/**
  * Puts back every script already applied (newest first) and reports the update as not applied;
  * a script that could not be put back is reported as applied, never as unchanged.
  */
@@ -275,7 +327,7 @@ function* undoApplied(
  * `login`'s closures on the new code when the transformer threw and the update was undone).
  */
 function* restore(p: Prepared): EditSteps<boolean> {
-  const via = twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions);
+  const via = p.deferred === undefined ? twoStepVia(p.patch.twoStep, p.oldRunning, p.newRunning, p.patch.functions) : undefined;
   if (via !== undefined) yield* edit(p, via);
   return (yield* edit(p, p.oldRunning)).status === 'Ok';
 }

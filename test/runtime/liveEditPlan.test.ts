@@ -53,6 +53,20 @@ describe('runtime: how an update is handed to V8', () => {
     assert.equal(await p.evaluate('lastFunction(100, "bytes=0-1")[0].end'), 1);
   });
 
+  it('a function whose first token V8 cannot match (ms 0.7.1 → 0.7.2): its new body goes in first, under its old head, and the closure importers hold runs the new code', async () => {
+    const msFile = fixture('npm-releases', 'ms', '0.7.1', 'index.js');
+    const patch = serverPatch(msFile, fs.readFileSync(msFile, 'utf8'), fs.readFileSync(fixture('npm-releases', 'ms', '0.7.2', 'index.js'), 'utf8'));
+    assert.equal(patch.twoStep, 'bodiesFirst');
+    const p = await start();
+    const thrown = "(() => { try { return msExport(''); } catch (e) { return e.message.slice(0, 32); } })()";
+    assert.equal(await p.evaluate(thrown), undefined, '0.7.1 answers undefined');
+    const report = await p.apply(patchOf(patch));
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.scripts[0]?.staleClosures, undefined, JSON.stringify(report));
+    assert.equal(await p.evaluate(thrown), 'val is not a non-empty string or', 'the held closure runs 0.7.2');
+    assert.equal(await p.evaluate('msExport(90000, { long: true })'), '2 minutes');
+  });
+
   it('the model predicts what V8 does with the same edit in one LiveEdit: the function stays on old code', async () => {
     const source = fs.readFileSync(lastFile, 'utf8');
     const oldText = runningTextOf(lastFile, source);

@@ -25,7 +25,7 @@ const only = mode && mode !== 'all' ? mode.split(',') : undefined;
 /** One pair of each shape today's engine answers wrongly (`name@from` names the pair from that release). */
 const SHAPES = [
   'ms@0.1.0', // an IIFE that exported `ms` became `module.exports = function`
-  'ms@0.7.1', // V8 left `module.exports` on its old code (LU006)
+  'ms@0.7.1', // V8 left `module.exports` on its old code (LU006; now correct: its new body goes in first, under its old head)
   'bytes@1.0.0', // `module.exports = function …` became `module.exports = bytes`
   'cookie@0.7.2', // functions moved past others: V8 left them on their old code (LU006)
   'marked@0.3.3', // a prototype method added inside an IIFE wrapper (now correct: tables naming `noop`, declared below them, and built with the module's own `replace` and `merge` run again)
@@ -47,12 +47,11 @@ const SHAPES = [
 /** Today's verdicts of the pairs of the reduced set that are not correct, and what makes them so. */
 const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string; onlyOnNode?: number }> = {
   'ms 0.1.0 → 0.2.0': { verdict: 'honest', why: 'an IIFE assigning module.exports became module.exports = function: the importer holds the old function (partial: the wrapper and the new wiring not run, LU009 warnings)' },
-  'ms 0.7.1 → 0.7.2': { verdict: 'honest', why: 'V8 stale closure of module.exports (LU006, partial)' },
   'bytes 1.0.0 → 2.1.0': { verdict: 'honest', why: 'module.exports replaced by another function: the importer holds the old one (partial, LU009 warning)' },
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
-  'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'V8 stale closure of get; exports wiring kept (LU006, LU009 warnings)' },
+  'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'exports wiring kept (LU009 warnings; the stale closure of get is gone since bodiesFirst)' },
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
   'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
   'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },

@@ -55,21 +55,25 @@ describe('runtime: functions V8 leaves on old code are re-made', () => {
     assert.match(stack, /at trim \(eval at .*<anonymous>:11:18\)/);
   });
 
-  it('without the re-making step, V8 leaves the helper on its old code and the runtime says so (the case is real)', async () => {
+  it('without the re-making step, in one LiveEdit, V8 leaves the helper on its old code and the runtime says so (the case is real)', async () => {
     const { p, file } = await program(BEFORE);
-    const report = await p.apply(patchOf(withoutRemade(serverPatch(file, BEFORE, AFTER))));
+    const { twoStep: _, ...oneStep } = withoutRemade(serverPatch(file, BEFORE, AFTER));
+    const report = await p.apply(patchOf(oneStep));
     assert.ok(report.ok, JSON.stringify(report));
     assert.deepEqual(await p.evaluate('lib.parse("a ; b")'), ['a', 'b']);
     assert.deepEqual(report.scripts[0]?.staleClosures?.map((s) => s.function), ['trim']);
   });
 
-  it('a helper something else holds (exported) is not re-made: its stale closure is reported', async () => {
+  it('a helper something else holds (exported) is not re-made: its new body goes in first under its old head, so the closure held runs the new code (decision 053)', async () => {
     const held = (text: string): string => text.replace("exports.serialize = serialize;\n", 'exports.serialize = serialize;\nexports.trim = trim;\n');
     const { p, file } = await program(held(BEFORE));
     const patch = serverPatch(file, held(BEFORE), held(AFTER));
     assert.deepEqual(patch.steps ?? [], []);
+    assert.equal(patch.twoStep, 'bodiesFirst');
     const report = await p.apply(patchOf(patch));
-    assert.deepEqual(report.scripts[0]?.staleClosures?.map((s) => s.function), ['trim']);
+    assert.ok(report.ok, JSON.stringify(report));
+    assert.equal(report.scripts[0]?.staleClosures, undefined, JSON.stringify(report.scripts[0]?.staleClosures));
+    assert.deepEqual(await p.evaluate('[lib.trim(" x "), ...lib.parse("a ; b")]'), ['<x>', '<a>', '<b>']);
   });
 
   it('a later step that throws undoes the re-making with the rest of the update', async () => {
@@ -78,9 +82,12 @@ describe('runtime: functions V8 leaves on old code are re-made', () => {
     const { p, file } = await program(before);
     const patch = serverPatch(file, before, limit(AFTER, "JSON.parse('{')"));
     assert.deepEqual(patch.steps?.map((s) => s.label), ['function trim', 'let LIMIT']);
+    assert.equal(patch.twoStep, 'bodiesFirst');
     const report = await p.apply(patchOf(patch));
     assert.equal(report.ok, false);
     assert.equal(report.scripts[0]?.stepFailure?.label, 'let LIMIT');
+    // bodiesFirst's second LiveEdit comes after the steps (decision 053), so the undo is exact.
+    assert.equal(report.error, undefined, JSON.stringify(report));
     assert.deepEqual(await p.evaluate('lib.parse("a ; b")'), ['a', 'b']);
   });
 });

@@ -13,6 +13,8 @@ export interface FunctionChange {
   after: FunctionInfo;
   /** Set when existing closures may keep the old code, see `closureRisk`. */
   closureRisk?: string;
+  /** Texts closures an earlier update left apart from the script run (`ChangedFunction.apartTexts`). */
+  apartTexts?: string[];
   /** Sentences for changes in kind that matter to the user (sync→async, arrow→function, …). */
   notes: string[];
   /** Set when its parameter list changed: `(a, b)` → `(a, b, c)`. */
@@ -82,7 +84,13 @@ export function compareVersions(file: string, before: string, after: string): Fi
  * Functions whose existing closures V8 stopped tracking in an earlier update of the running
  * program (see `strandedBy`): 'all' after the module's top-level declarations changed.
  */
-export type Stranded = { all: string } | { paths: Map<string, string> };
+export type Stranded = ({ all: string } | { paths: Map<string, string> }) & {
+  /** Per path, the texts existing closures V8 left apart from the script run (`ChangedFunction.apartTexts`). */
+  apart?: Map<string, string[]>;
+};
+
+/** Why a function with closures apart from the script is checked at each later change. */
+export const APART_REASON = 'an earlier update left existing closures of it apart from the script (V8 took it for a new function): no update reaches them';
 
 export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
   const moved = movedFunctions(before, after);
@@ -237,8 +245,9 @@ export function withStrandedRisk(changes: FileChanges, stranded: Stranded | unde
   return {
     ...changes,
     changed: changes.changed.map((c) => {
-      const reason = c.closureRisk ?? risk(c.after.path);
-      return reason ? { ...c, closureRisk: reason } : c;
+      const apartTexts = stranded.apart?.get(c.before.path);
+      const reason = c.closureRisk ?? risk(c.after.path) ?? (apartTexts ? APART_REASON : undefined);
+      return reason ? { ...c, closureRisk: reason, ...(apartTexts ? { apartTexts } : {}) } : c;
     }),
   };
 }
@@ -247,15 +256,18 @@ export function withStrandedRisk(changes: FileChanges, stranded: Stranded | unde
  * What an applied update leaves V8 not tracking, added to what earlier ones left: existing
  * closures of these functions keep whatever code they had, so a later edit must check them.
  */
-export function strandedBy(changes: FileChanges, earlier: Stranded | undefined, remade: readonly string[] = []): Stranded | undefined {
-  if (earlier && 'all' in earlier) return earlier;
-  if (changes.layoutChanged) return { all: `an earlier update changed the module's top-level declarations` };
-  if (changes.moved.length === 0 && remade.length === 0) return earlier;
+export function strandedBy(changes: FileChanges, earlier: Stranded | undefined, remade: readonly string[] = [], apart: ReadonlyMap<string, string> = new Map()): Stranded | undefined {
+  // Closures apart from the script stay apart: their texts are kept with those this update adds.
+  const texts = new Map(earlier?.apart);
+  for (const [path, text] of apart) texts.set(path, [...new Set([...(texts.get(path) ?? []), text])]);
+  const withApart = <T extends object>(s: T): T & Stranded => ({ ...s, ...(texts.size ? { apart: texts } : {}) }) as T & Stranded;
+  if (earlier && 'all' in earlier) return withApart({ all: earlier.all });
+  if (changes.layoutChanged) return withApart({ all: `an earlier update changed the module's top-level declarations` });
   const paths = new Map(earlier && 'paths' in earlier ? earlier.paths : []);
   for (const path of changes.moved) paths.set(path, 'an earlier update moved it');
   // A re-made function's binding holds an evaluated copy: later edits are re-made again.
   for (const path of remade) paths.set(path, REMADE_REASON);
-  return { paths };
+  return paths.size || texts.size ? withApart({ paths }) : undefined;
 }
 
 /** Top-level names the new version removed but still reads: calling them would throw. */
@@ -286,7 +298,7 @@ function kindNotes(before: FunctionInfo, after: FunctionInfo): string[] {
  * the changed ones whose existing closures V8 may leave on old code marked for the runtime to check.
  */
 export function patchFunctions(changes: FileChanges): ChangedFunction[] {
-  const fromOld = (fn: FunctionInfo, name: string, after?: FunctionInfo, closureRisk?: string): ChangedFunction => ({
+  const fromOld = (fn: FunctionInfo, name: string, after?: FunctionInfo, closureRisk?: string, apartTexts?: string[]): ChangedFunction => ({
     name,
     oldStart: fn.start,
     oldEnd: fn.end,
@@ -294,10 +306,11 @@ export function patchFunctions(changes: FileChanges): ChangedFunction[] {
     isAsync: fn.isAsync,
     isGenerator: fn.isGenerator,
     ...(closureRisk ? { closureRisk } : {}),
+    ...(apartTexts ? { apartTexts } : {}),
   });
   const groups = changeGroups(changes.changed);
   return [
-    ...changes.changed.map((c, i) => ({ ...fromOld(c.before, c.after.displayName, c.after, c.closureRisk), group: groups[i]! })),
+    ...changes.changed.map((c, i) => ({ ...fromOld(c.before, c.after.displayName, c.after, c.closureRisk, c.apartTexts), group: groups[i]! })),
     ...changes.removed.map((fn) => fromOld(fn, fn.displayName)),
   ];
 }

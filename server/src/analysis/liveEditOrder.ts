@@ -104,6 +104,11 @@ export interface LiveEditPlan {
   accessorAfter?: true;
   /** Paths of changed or kept functions V8 is still predicted to leave on old code. */
   unmatched: string[];
+  /**
+   * Paths of functions whose existing closures `bodiesFirst` leaves apart from the script on their
+   * new code: no later LiveEdit reaches them (changes.ts `strandedBy`).
+   */
+  apart?: string[];
 }
 
 /**
@@ -141,7 +146,23 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
     }
     return [...out];
   };
-  const orders: (TwoStepOrder | undefined)[] = twoSteps ? ['topLevelFirst', 'functionsFirst', undefined] : [undefined];
+  // A function V8 leaves unmatched in a step after one that gave it its final text from its `(` on
+  // keeps that text's code in its existing closures: the new code (`bodiesFirst`). Counted only
+  // for that order, last, so that it is chosen only where the others leave functions on old code.
+  const harmless = (texts: string[]): string[] => {
+    const last = literalsOf(texts[texts.length - 1]!);
+    const finalText = new Map(last.map((l) => [l.path, texts[texts.length - 1]!.slice(l.start, l.end)]));
+    const out = new Set<string>();
+    for (let i = 2; i < texts.length; i++) {
+      const before = literalsOf(texts[i - 1]!);
+      for (const path of unmatched(before, literalsOf(texts[i]!), liveEditDiff(texts[i - 1]!, texts[i]!))) {
+        const l = before.find((b) => b.path === path);
+        if (l && texts[i - 1]!.slice(l.start, l.end) === finalText.get(path)) out.add(path);
+      }
+    }
+    return [...out];
+  };
+  const orders: (TwoStepOrder | undefined)[] = twoSteps ? ['topLevelFirst', 'functionsFirst', undefined, 'bodiesFirst'] : [undefined];
   let best: LiveEditPlan | undefined;
   for (const order of orders) {
     const via = twoStepVia(order, oldText, code, functions);
@@ -150,7 +171,15 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
       const texts = accessorAfter
         ? [form(oldText, 0), ...steps.map((t) => form(t, 0)), form(code, 0), form(code, 1)]
         : [form(oldText, 0), ...steps.map((t, i) => form(t, i % 2 === 0 ? 1 : 0)), form(code, steps.length % 2 === 0 ? 1 : 0)];
-      const candidate: LiveEditPlan = { ...(via !== undefined ? { twoStep: order } : {}), ...(accessorAfter ? { accessorAfter: true as const } : {}), unmatched: lost(texts) };
+      let unmatchedPaths = lost(texts);
+      let apart: string[] = [];
+      if (order === 'bodiesFirst' && via !== undefined) {
+        const kept = new Set(harmless(texts));
+        const first = new Set(lost(texts.slice(0, 2)));
+        apart = unmatchedPaths.filter((p) => !first.has(p) && kept.has(p));
+        unmatchedPaths = unmatchedPaths.filter((p) => !apart.includes(p));
+      }
+      const candidate: LiveEditPlan = { ...(via !== undefined ? { twoStep: order } : {}), ...(accessorAfter ? { accessorAfter: true as const } : {}), unmatched: unmatchedPaths, ...(apart.length ? { apart } : {}) };
       if (!best || candidate.unmatched.length < best.unmatched.length) best = candidate;
       if (best.unmatched.length === 0) return best;
     }

@@ -8,6 +8,7 @@ import type { PatchReport, PendingUpdate, ScriptReport } from '../../../common/p
 import type { RestartFrameResult, TargetInfo } from '../../../common/reports';
 import { strandedBy, type FileChanges } from '../analysis/changes';
 import { remadeNames } from '../analysis/remadeFunctions';
+import { apartAfter } from '../analysis/apartClosures';
 import type { BaselineCache } from './baselines';
 import type { PendingTracker } from './pendingTracker';
 import type { RunningTexts } from './runningTexts';
@@ -128,7 +129,8 @@ export class Deliverer {
       if (script?.outcome === 'applied') await this.baselines.get(target.id, running, { fresh: true });
       this.pending.track(target, pending);
     } else if (report.ok) {
-      this.baselines.remember(target.id, running, plan.hash, plan.code, plan.spliced ? undefined : plan.patchAfter, strandedBy(plan.changes, baseline.stranded, remadeNames(plan.remade, script?.steps)));
+      const apart = script ? apartAfter(plan.changes, baseline.text, plan.patch.scripts[0]!, plan.apart, script.staleClosures ?? []) : undefined;
+      this.baselines.remember(target.id, running, plan.hash, plan.code, plan.spliced ? undefined : plan.patchAfter, strandedBy(plan.changes, baseline.stranded, remadeNames(plan.remade, script?.steps), apart));
     }
     return deliveredOutcome(file, target, plan, { report, ...(restartedFrame ? { restartedFrame } : {}), ...(restartedVersion !== undefined ? { restartedVersion } : {}), ...(restartFailure ? { restartFailure } : {}), ...(pending ? { pending } : {}) });
   }

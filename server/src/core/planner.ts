@@ -101,6 +101,8 @@ export interface PatchPlan {
   state: StateSteps;
   /** Functions the update re-makes by a `definition` step (analysis/remadeFunctions.ts). */
   remade: ModuleStep[];
+  /** Paths of functions whose existing closures the LiveEdits leave apart from the script (`LiveEditPlan.apart`). */
+  apart: string[];
   /** The type verdict's diagnostics (warnings that did not hold it). */
   typeDiagnostics: LiveDiagnostic[];
 }
@@ -253,6 +255,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
     loadScopes,
     state,
     remade,
+    apart: liveEdit.apart ?? [],
     typeDiagnostics: anchorElsewhere(verdict.diagnostics, changes),
   };
 }
