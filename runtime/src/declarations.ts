@@ -51,11 +51,24 @@ registerStepRunner('declaration', (step, file, scopes) => {
         throw new Error(`\`${name}\` was added with the same value by ${[...shared.get(name)!].join(', ')} too, which would see the new one: new top-level declarations share the program's global scope until it restarts. Restart the program`);
       }
       if (owner === undefined) {
-        if (globallyDefined(name)) {
+        // What every module finds through the global object's prototype (`hasOwnProperty`,
+        // `toString`, from Object.prototype) may be declared with that very value, as libraries
+        // do (`const { hasOwnProperty } = Object.prototype`): the binding then shadows it with
+        // what all code already saw there, and keeps that value (below).
+        const alike = inheritedAlike(name, value);
+        if (!alike && globallyDefined(name)) {
           throw new Error(`the program already has a global \`${name}\`, and a new top-level declaration lives in the program's global scope until it restarts. Rename it, or restart the program`);
         }
         vm.runInThisContext(`let ${name};`);
         owners.set(name, file);
+        if (alike) {
+          inherited.set(name, value);
+          // Undone, the binding holds the inherited value again, never `undefined`.
+          vm.runInThisContext(`(function (v) { ${name} = v; })`)(value);
+        }
+      }
+      if (inherited.has(name) && !Object.is(inherited.get(name), value)) {
+        throw new Error(`every module sees \`${name}\` on the global object, and this declaration, which lives in the program's global scope until it restarts, would give it another value. Rename it, or restart the program`);
       }
       const swap = vm.runInThisContext(`(function (v) { const old = ${name}; ${name} = v; return old; })`) as (v: unknown) => unknown;
       const old = swap(value);
@@ -74,6 +87,21 @@ registerStepRunner('declaration', (step, file, scopes) => {
     else lastRun.set(key, previous);
   };
 });
+
+/** Names declared over what the global object inherits, with the value every module sees there. */
+const inherited = new Map<string, unknown>();
+
+/** `name` is found on the global object only through its prototype chain, with `value`. */
+function inheritedAlike(name: string, value: unknown): boolean {
+  if (Object.prototype.hasOwnProperty.call(globalThis, name) || !(name in globalThis)) return false;
+  if (!Object.is((globalThis as Record<string, unknown>)[name], value)) return false;
+  try {
+    // What the name means to code (a script's global `let` of it would come first).
+    return Object.is(vm.runInThisContext(name), value);
+  } catch {
+    return false;
+  }
+}
 
 function globallyDefined(name: string): boolean {
   if (name in globalThis) return true;

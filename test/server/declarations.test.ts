@@ -2,7 +2,8 @@
 // JavaScript and TypeScript. A function, a `const` and an import (or `require`) added and used by
 // changed code work at once; the new function changes again; a declaration nothing uses is removed;
 // the program's state is kept throughout. A name the program already has globally, and a new
-// initializer that throws, leave the program as it was, with the reason on the line.
+// initializer that throws, leave the program as it was, with the reason on the line; a name the
+// global object only inherits is added when declared with the value it has there.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -98,6 +99,31 @@ describe('language server: new and removed top-level declarations', { timeout: 9
       assert.ok(counted(await report()) >= counted(now), 'the counter kept counting');
     });
   }
+
+  it('adds a name the global object inherits when declared with the value it has there (`const { hasOwnProperty } = Object.prototype`), and refuses another value for it', async () => {
+    const { file, debuggee, client, original } = await session(fixture('declarations', 'cjs.js'));
+    const report = () => debuggee.evaluate<string>('globalThis.fixtureCjsJs.report()');
+    await eventually('the program to tick', async () => /^v1 [1-9]/.test(await report()));
+
+    let text = replace(original, /^(let counter.*)$/m, '$1\nconst { hasOwnProperty } = Object.prototype;');
+    text = replace(text, "return 'v1 ' + counter;", "return 'v2 ' + hasOwnProperty.call({ a: 1 }, 'a') + ' ' + counter;");
+    await client.save(file, text);
+    const added = await client.nextUpdate(0);
+    assert.equal(added.outcome, 'applied', JSON.stringify(added));
+    assert.match(await report(), /^v2 true \d+$/);
+    // Code elsewhere that names it bare sees what it saw before.
+    assert.equal(await debuggee.evaluate('hasOwnProperty === Object.prototype.hasOwnProperty'), true);
+
+    text = replace(text, 'const { hasOwnProperty } = Object.prototype;', "const hasOwnProperty = () => 'mine';");
+    await client.save(file, text);
+    const other = await client.nextUpdate(1);
+    assert.equal(other.outcome, 'rejected', JSON.stringify(other));
+    await client.settle();
+    const [diagnostic] = shown(client, file).filter((d) => d.severity === 1);
+    assert.match(diagnostic?.message ?? '', /every module sees `hasOwnProperty` on the global object/);
+    assert.match(await report(), /^v2 true \d+$/, 'the program runs the version it ran before');
+    assert.equal(await debuggee.evaluate('hasOwnProperty === Object.prototype.hasOwnProperty'), true);
+  });
 
   it('refuses a new name the program already has globally, and a new initializer that throws; the program keeps its version', async () => {
     const { file, debuggee, client, original } = await session(fixture('declarations', 'cjs.js'));
