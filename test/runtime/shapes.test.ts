@@ -125,6 +125,23 @@ exports.greet = function (name) { return config.greeting + ' ' + name + config.p
     assertFresh(await freshOrLive({ 'main.js': held, 'config.js': v1 }, { 'config.js': v2 }, "[lib.greet('ann'), globalThis.held.greeting, globalThis.held.lang, globalThis.held === lib.config]"));
   });
 
+  it('E: a prototype given by an object literal (`Diff.prototype = { … }`, as Babel and older libraries write) gains a method its changed code calls: rebuilt in place, so an instance made at load has it, applied', async () => {
+    // npm `diff` 3.0.1 → 3.1.0: silent before (the new prototype object went to `Diff.prototype`,
+    // the instance made at load kept the old one: "this.join is not a function").
+    const v1 = `'use strict';
+function Diff() {}
+Diff.prototype = {
+  run: function (s) { return s.split('').join(''); },
+  old: function () { return 'old'; },
+};
+exports.inst = new Diff();
+exports.run = function (s) { return exports.inst.run(s); };
+`;
+    const v2 = v1.replace("run: function (s) { return s.split('').join(''); },\n  old: function () { return 'old'; },", "run: function (s) { return this.join(s.split('')); },\n  join: function (c) { return c.join('-'); },");
+    assert.notEqual(v2, v1);
+    assertFresh(await freshOrLive({ 'main.js': main('diff.js'), 'diff.js': v1 }, { 'diff.js': v2 }, "[lib.run('ab'), typeof lib.inst.old, typeof lib.inst.join]"));
+  });
+
   it('E: an object rebuilt in place that a call at load read: said to stay as loaded', async () => {
     const v1 = `var defaults = { size: 1 };
 var copy = Object.assign({}, defaults);

@@ -207,6 +207,13 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
       }
       const exportsRoot = /^(module\.exports|exports)[.[]/.exec(left)?.[1];
       if (exportsRoot) return { code: s.source, assigns: [`${exportsRoot}.*`, ...fills], produces: [], wiresExports: true };
+      // `Diff.prototype = { … }`: objects the module made at load (`new Diff()`) hold the object
+      // it gave then, so the new members go onto that one, as a fresh start's objects would see them.
+      if (PROTOTYPE_TARGET.test(left) && ts.isObjectLiteralExpression(skipParens(e.right))) {
+        const gone = rebuilt.get(left);
+        if (!gone) return `it gives \`${left}\` a new object, and the objects made from the previous one keep that one`;
+        return { code: `${left} = ${REBUILD}(${left}, ${e.right.getText(sf)}, ${JSON.stringify(gone)});`, assigns: [`${left}.*`], produces: [], wiresExports: false };
+      }
       return { code: s.source, assigns: fills, produces: [], wiresExports: false };
     }
     if (ts.isCallExpression(e)) {
@@ -264,6 +271,18 @@ const MERGE_EXPORTS =
  */
 function inPlaceRebuilds(before: readonly TopLevelStatement[], after: readonly TopLevelStatement[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  // A prototype given by an object literal (`Diff.prototype = { … }`), when no other statement of
+  // either text fills the constructor or its prototype (members the rebuild could not account for).
+  for (const s of after) {
+    const next = s.class === 'definition' ? prototypeLiteral(s.source) : undefined;
+    if (!next || next.shape.proto || next.shape.keys === undefined) continue;
+    const old = before.find((b) => b.class === 'definition' && b.key === s.key);
+    const previous = old && prototypeLiteral(old.source);
+    if (!previous || previous.target !== next.target || previous.shape.proto || previous.shape.keys === undefined) continue;
+    const root = next.target.split('.')[0]!;
+    if ([...before, ...after].some((t) => t !== s && t !== old && t.fills.includes(root))) continue;
+    out.set(next.target, previous.shape.keys.filter((k) => !next.shape.keys!.includes(k)));
+  }
   for (const s of after) {
     if (s.class !== 'definition' || !/^(var|let|const) /.test(s.key)) continue;
     for (const [name, next] of objectLiterals(s.source)) {
@@ -288,6 +307,29 @@ interface LiteralShape {
   proto: boolean;
 }
 
+/** `Name.prototype`: a constructor's prototype, named as a statement's target is. */
+const PROTOTYPE_TARGET = /^[\p{L}$_][\p{L}\p{Nd}$_]*\.prototype$/u;
+
+/** The object literal a statement `Name.prototype = { … }` gives, with its target. */
+function prototypeLiteral(source: string): { target: string; shape: LiteralShape } | undefined {
+  const sf = ts.createSourceFile('statement.js', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const statement = sf.statements[0];
+  if (!statement || sf.statements.length !== 1 || !ts.isExpressionStatement(statement)) return undefined;
+  const e = skipParens(statement.expression);
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const target = e.left.getText(sf).replace(/\s+/g, '');
+  const value = skipParens(e.right);
+  if (!PROTOTYPE_TARGET.test(target) || !ts.isObjectLiteralExpression(value)) return undefined;
+  return { target, shape: literalShape(value) };
+}
+
+function literalShape(init: ts.ObjectLiteralExpression): LiteralShape {
+  const names = init.properties.map((p) => (p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) ? p.name.text : undefined));
+  const keys = names.every((k): k is string => k !== undefined) ? names : undefined;
+  const proto = init.properties.some((p) => ts.isPropertyAssignment(p) && p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) && p.name.text === '__proto__');
+  return { keys, proto };
+}
+
 /** The object literals a variable statement's plain-named declarators are initialized with. */
 function objectLiterals(source: string): Map<string, LiteralShape> {
   const out = new Map<string, LiteralShape>();
@@ -297,10 +339,7 @@ function objectLiterals(source: string): Map<string, LiteralShape> {
   for (const d of statement.declarationList.declarations) {
     const init = d.initializer && skipParens(d.initializer);
     if (!ts.isIdentifier(d.name) || !init || !ts.isObjectLiteralExpression(init)) continue;
-    const names = init.properties.map((p) => (p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) ? p.name.text : undefined));
-    const keys = names.every((k): k is string => k !== undefined) ? names : undefined;
-    const proto = init.properties.some((p) => ts.isPropertyAssignment(p) && p.name && !ts.isComputedPropertyName(p.name) && !ts.isPrivateIdentifier(p.name) && p.name.text === '__proto__');
-    out.set(d.name.text, { keys, proto });
+    out.set(d.name.text, literalShape(init));
   }
   return out;
 }
