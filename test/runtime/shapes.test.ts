@@ -252,6 +252,22 @@ exports.run = (name) => handlers.map((h) => h(name));
     assertFresh(await freshOrLive({ 'main.js': main('handlers.js'), 'handlers.js': v1 }, { 'handlers.js': v1.replace("'hello '", "'hi '") }, "lib.run('ann')"));
   });
 
+  it('F: re-exports compiled to getters (`Object.defineProperty(exports, "a", { get })`), one added above the others: defined, the others keep theirs, applied', async () => {
+    // npm diff 5.1.0 → 5.2.0 (Babel): the getters were told apart by their order, so the one added
+    // above shifted every later getter onto its neighbour's name.
+    const getter = (name: string) => `Object.defineProperty(exports, "${name}", {\n  enumerable: true,\n  get: function get() {\n    return _create.${name};\n  }\n});\n`;
+    const index = (names: string[]) => `"use strict";\nObject.defineProperty(exports, "__esModule", {\n  value: true\n});\n${names.map(getter).join('')}var _create = require("./create");\n`;
+    const create = (extra: string) => `exports.structured = (a, b) => [a, b];\nexports.twoFiles = (a, b) => a + '|' + b;\n${extra}`;
+    const probe = "[lib.structured(1, 2), lib.twoFiles('a', 'b'), typeof lib.reverse === 'function' ? lib.reverse([1, 2]) : 'none', Object.keys(lib).sort()]"; // (an added property comes last: key order is not kept)
+    assertFresh(
+      await freshOrLive(
+        { 'main.js': main('index.js'), 'index.js': index(['structured', 'twoFiles']), 'create.js': create('') },
+        { 'create.js': create('exports.reverse = (p) => p.slice().reverse();\n'), 'index.js': index(['reverse', 'structured', 'twoFiles']) },
+        probe,
+      ),
+    );
+  });
+
   it('module.exports replaced by another function: said, the importer holds the previous one', async () => {
     const v1 = `module.exports = function (size) { return size + 'b'; };\n`;
     const v2 = `module.exports = bytes;\nfunction bytes(size) { return size + 'B'; }\n`;

@@ -92,6 +92,14 @@ describe('analysis: top-level statements', () => {
     assert.equal(compareVersions('m.js', before, before.replace('let n = 0;', 'let   n = 0; // same')).topLevel.length, 0);
   });
 
+  it('names a statement without the comments between its parts (Babel\'s coverage hints)', () => {
+    const plain = 'function diffArrays() {}\nexports.diffArrays = diffArrays;\nObject.assign(exports, { diffArrays });\n';
+    const hinted = 'function diffArrays() {}\nexports. /*istanbul ignore end*/diffArrays = diffArrays;\nObject /* a */ .assign(exports, { diffArrays });\n';
+    assert.deepEqual(classes('m.js', hinted), classes('m.js', plain));
+    assert.deepEqual(classes('m.js', hinted).map(([key]) => key), ['function diffArrays', 'exports.diffArrays =', 'call Object.assign']);
+    assert.equal(compareVersions('m.js', plain, hinted).topLevel.length, 0);
+  });
+
   it('finds names removed but still read, and signature changes', () => {
     const before = 'function helper(a) { return a; }\nfunction main(x) { return helper(x); }\n';
     const changes = compareVersions('m.js', before, 'function main(x, y) { return helper(x) + y; }\n');

@@ -12,6 +12,7 @@ import type { ModuleStep } from '../../../common/patch';
 import type { FileChanges } from './changes';
 import type { FileFunctions } from './functions';
 import type { TopLevelStatement } from './topLevel';
+import { compactText } from './syntaxBits';
 
 export interface DefinitionPlan {
   steps: ModuleStep[];
@@ -63,8 +64,9 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
   // Bindings declared as values (not functions or classes): what `module.exports = name` can merge.
   const valueNames = new Set(after.topLevel.filter((s) => s.key.startsWith('var ') || s.key.startsWith('let ') || s.key.startsWith('const ')).filter((s) => s.reason !== 'declares a function').flatMap((s) => s.names));
   const newNames = new Set([...after.topLevelNames].filter((n) => !before.topLevelNames.has(n)));
+  const keysBefore = new Set(before.topLevel.map((s) => s.key));
   for (const s of after.topLevel) {
-    const r = rerunOf(s, options.newNamesDeclared ? new Set() : newNames, options, valueNames, rebuilt);
+    const r = rerunOf(s, options.newNamesDeclared ? new Set() : newNames, options, valueNames, rebuilt, !keysBefore.has(s.key));
     if (typeof r === 'string') why.set(s.key, r);
     else if (r) runnable.set(s.key, r);
   }
@@ -159,7 +161,7 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string>, rebuilt: ReadonlyMap<string, string[]>): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string>, rebuilt: ReadonlyMap<string, string[]>, added: boolean): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
   if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
@@ -197,7 +199,7 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
   if (ts.isExpressionStatement(statement)) {
     const e = skipParens(statement.expression);
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = e.left.getText(sf).replace(/\s+/g, '');
+      const left = compactText(e.left, sf);
       if (left === 'module.exports') {
         // Anything but an object the merge can carry onto the exports object importers hold (a
         // function, a class, what a call returns): they keep the one they loaded. Not run again,
@@ -217,9 +219,15 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
       return { code: s.source, assigns: fills, produces: [], wiresExports: false };
     }
     if (ts.isCallExpression(e)) {
-      const callee = e.expression.getText(sf).replace(/\s+/g, '');
-      const first = e.arguments[0]?.getText(sf).replace(/\s+/g, '');
-      // Object.defineProperty may refuse to redefine what it defined at load: it stays.
+      const callee = compactText(e.expression, sf);
+      const first = e.arguments[0] && compactText(e.arguments[0], sf);
+      // A property the exports did not have (a re-export getter a compiler added): defined, and
+      // configurable, so that an undo or a later update can take it back. One defined at load
+      // may not be redefined (compilers leave it non-configurable): it stays, and is said.
+      const property = e.arguments[1];
+      if (callee === 'Object.defineProperty' && first && /^(module\.exports|exports)$/.test(first) && added && property && ts.isStringLiteral(property) && IDENTIFIER.test(property.text) && e.arguments.length === 3) {
+        return { code: `${DEFINE_EXPORT}(${first}, ${property.getText(sf)}, ${e.arguments[2]!.getText(sf)});`, assigns: [`${first}.${property.text}`], produces: [], wiresExports: true };
+      }
       if (callee !== 'Object.assign' || !first || !/^(module\.exports|exports)$/.test(first)) return 'it defines properties once';
       return { code: s.source, assigns: [`${first}.*`], produces: [], wiresExports: true };
     }
@@ -259,6 +267,19 @@ const MERGE_EXPORTS =
   'Object.assign(now, next); })';
 
 /**
+ * `Object.defineProperty(exports, "name", descriptor)` new in the text: the property is defined
+ * unless the exports already hold one they cannot give up (then it throws, and the update is undone
+ * and says why). Configurable, unlike a fresh start's, so the undo can remove it.
+ */
+const DEFINE_EXPORT =
+  '((o, k, d) => { const now = Object.getOwnPropertyDescriptor(o, k); ' +
+  "if (now && !now.configurable) throw new TypeError('the exports already hold ' + k + ', defined when the module loaded'); " +
+  'Object.defineProperty(o, k, { ...d, configurable: true }); })';
+
+/** A property name restoreBindings (runtime/src/moduleSteps.ts) can put back. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
  * The bindings declared with an object literal that a re-run rebuilds in place, each with the
  * members to remove: those the previous text put there (its literal, or a statement filling it as
  * `name.key = …`) and the new one no longer does. Identity is kept, so whatever holds the object
@@ -274,7 +295,8 @@ function inPlaceRebuilds(before: readonly TopLevelStatement[], after: readonly T
   // A prototype given by an object literal (`Diff.prototype = { … }`), when no other statement of
   // either text fills the constructor or its prototype (members the rebuild could not account for).
   for (const s of after) {
-    const next = s.class === 'definition' ? prototypeLiteral(s.source) : undefined;
+    // The key names the target (topLevel.ts): only those statements are parsed once more.
+    const next = s.class === 'definition' && s.key.endsWith('.prototype =') ? prototypeLiteral(s.source) : undefined;
     if (!next || next.shape.proto || next.shape.keys === undefined) continue;
     const old = before.find((b) => b.class === 'definition' && b.key === s.key);
     const previous = old && prototypeLiteral(old.source);
@@ -317,7 +339,7 @@ function prototypeLiteral(source: string): { target: string; shape: LiteralShape
   if (!statement || sf.statements.length !== 1 || !ts.isExpressionStatement(statement)) return undefined;
   const e = skipParens(statement.expression);
   if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-  const target = e.left.getText(sf).replace(/\s+/g, '');
+  const target = compactText(e.left, sf);
   const value = skipParens(e.right);
   if (!PROTOTYPE_TARGET.test(target) || !ts.isObjectLiteralExpression(value)) return undefined;
   return { target, shape: literalShape(value) };

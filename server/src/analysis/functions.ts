@@ -359,6 +359,12 @@ function containerName(node: ts.ClassLikeDeclaration | ts.ObjectLiteralExpressio
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     return exposed(parent.left, parent.left.getText().replace(/\s+/g, ''));
   }
+  // A descriptor: `Object.defineProperty(exports, "a", { get: function get() {…} })`, as compilers
+  // write re-exports, is `exports.a`'s, not the n-th object's (one added above would renumber the rest).
+  if (ts.isCallExpression(parent) && parent.arguments[2] === node && ts.isStringLiteral(parent.arguments[1]!) && parent.expression.getText().replace(/\s+/g, '') === 'Object.defineProperty') {
+    const target = parent.arguments[0]!;
+    return `${exposed(target, target.getText().replace(/\s+/g, ''))}.${parent.arguments[1].text}`;
+  }
   return undefined;
 }
 

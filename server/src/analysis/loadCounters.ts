@@ -3,7 +3,7 @@
 // so topLevel.ts classes them as definitions and definitionSteps.ts runs them again as a sequence.
 import ts from 'typescript';
 import { exposed } from './exposure';
-import { isAssignment, isExportsTarget, skipOuter } from './syntaxBits';
+import { compactText, isAssignment, isExportsTarget, skipOuter } from './syntaxBits';
 
 /** `R++` (or `++R`) of a plain name: the counter whose index it takes. */
 export function counterTaken(init: ts.Expression): string | undefined {
@@ -22,7 +22,7 @@ export function counterTaken(init: ts.Expression): string | undefined {
 export function exportedValue(init: ts.Expression, sf: ts.SourceFile): ts.Expression {
   let e = skipOuter(init);
   while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-    const target = exposed(e.left, e.left.getText(sf).replace(/\s+/g, ''));
+    const target = exposed(e.left, compactText(e.left, sf));
     if (!isExportsTarget(target) || /^(module\.exports|exports)$/.test(target)) return init;
     e = skipOuter(e.right);
   }

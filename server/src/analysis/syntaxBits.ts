@@ -50,6 +50,21 @@ export function withoutTrivia(text: string): string {
   return tokens.join(' ');
 }
 
+/**
+ * A node's text without whitespace or comments: the name a statement's target or callee goes by,
+ * the same with or without the coverage comments Babel leaves between its parts (`exports.` istanbul
+ * comment `a =`).
+ */
+export function compactText(node: ts.Node, sf?: ts.SourceFile): string {
+  return compactSource(node.getText(sf));
+}
+
+/** {@link compactText} of a text. */
+export function compactSource(text: string): string {
+  if (!text.includes('/*') && !text.includes('//')) return text.replace(/\s+/g, '');
+  return withoutTrivia(text).replace(/\s+/g, '');
+}
+
 /** Whether a text names `name` as a whole word (an identifier, not part of a longer one). */
 export function mentions(text: string, name: string): boolean {
   return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(text);

@@ -17,7 +17,7 @@ import { counterTaken, exportedValue, loadCounters } from './loadCounters';
 import { calledCode, isArgument, localCallImpurity, passedImpurity, type LocalCallSite } from './localEffects';
 import { localFunctions } from './localFunctions';
 import { isPureCall, MUTATING_METHODS, PURE_CONSTRUCTORS, PURE_GLOBALS } from './pureBuiltins';
-import { bindingNames, isAssignment, isExportsTarget, isRead, rootIdentifier, skipOuter } from './syntaxBits';
+import { bindingNames, compactSource, compactText, isAssignment, isExportsTarget, isRead, rootIdentifier, skipOuter } from './syntaxBits';
 
 export type StatementClass = 'definition' | 'state' | 'effect' | 'unsure';
 
@@ -232,7 +232,7 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
   let expression = skipOuter(statement.expression);
   if (ts.isStringLiteral(expression)) return undefined; // A directive such as 'use strict'.
   if (ts.isBinaryExpression(expression) && isAssignment(expression.operatorToken.kind)) {
-    const target = exposed(expression.left, expression.left.getText(sf).replace(/\s+/g, ''));
+    const target = exposed(expression.left, compactText(expression.left, sf));
     if (isExportsTarget(target)) {
       return { key: `${target} =`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.left };
     }
@@ -246,10 +246,14 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
   }
   if (ts.isCallExpression(expression)) {
     // A wrapper's text holds the accessor of its load scope (common/loadScopes.ts): no user's code.
-    const callee = exposedShort(expression.expression, withoutLoadScopeAccessors(expression.expression.getText(sf)).replace(/\s+/g, ''));
+    const callee = exposedShort(expression.expression, compactSource(withoutLoadScopeAccessors(expression.expression.getText(sf))));
     const first = expression.arguments[0];
-    if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, first.getText(sf).replace(/\s+/g, '')))) {
-      return { key: `call ${callee}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
+    if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, compactText(first, sf)))) {
+      // Named by the property it defines (compilers' re-export getters): one added above the
+      // others is then added, not a shift that changes every one after it.
+      const property = callee === 'Object.defineProperty' ? expression.arguments[1] : undefined;
+      const name = property && ts.isStringLiteral(property) ? `${exposed(first, compactText(first, sf))}.${property.text}` : '';
+      return { key: `call ${callee}${name ? ` ${name}` : ''}`, class: 'definition', reason: 'wires exports', names: [], anchor: expression.expression };
     }
     const shown = callee.length > 40 ? `${callee.slice(0, 37)}...` : callee;
     return { key: `call ${shown}`, class: 'effect', reason: `calls \`${shown}\``, names: [], anchor: expression.expression };
@@ -306,7 +310,7 @@ function impurity(node: ts.Node, sf: ts.SourceFile, definitions: Set<string>, si
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isTaggedTemplateExpression(n)) {
       const calleeNode = ts.isTaggedTemplateExpression(n) ? n.tag : n.expression;
-      const callee = exposedShort(calleeNode, calleeNode.getText(sf).replace(/\s+/g, ''));
+      const callee = exposedShort(calleeNode, compactText(calleeNode, sf));
       const pure = ts.isNewExpression(n) ? PURE_CONSTRUCTORS.has(callee) : isPureCall(callee, calleeNode);
       if (!pure) {
         // A call of the module's own functions: pure when their bodies are (localEffects.ts); its
