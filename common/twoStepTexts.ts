@@ -43,19 +43,17 @@ export function functionsOnly(oldRunning: string, newRunning: string, functions:
 /**
  * `oldRunning` with every changed function's new text from its parameters' `(` on (`bodiesFirst`):
  * the old text up to the `(`, where V8 starts a function, is kept, so V8 matches each function and
- * its existing closures take the new code. A function with no `(` of its own before its body (an
- * arrow's single parameter) goes in whole, as in `functionsOnly`.
+ * its existing closures take the new code. A function that became an arrow keeps its old head too,
+ * with the arrow's parameters and body (see `underOldHead`). One with no `(` of its own before its
+ * body otherwise (an arrow's single parameter) goes in whole, as in `functionsOnly`.
  */
 export function bodiesOnly(oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): string {
   return replaced(
     oldRunning,
     newRunning,
     ranges(oldRunning, newRunning, functions).map((r) => {
-      const oldOpen = paramsOpen(oldRunning, r.oldStart, r.oldEnd);
-      const newOpen = paramsOpen(newRunning, r.newStart, r.newEnd);
-      return oldOpen === undefined || newOpen === undefined
-        ? { start: r.oldStart, end: r.oldEnd, withStart: r.newStart, withEnd: r.newEnd }
-        : { start: oldOpen + 1, end: r.oldEnd, withStart: newOpen + 1, withEnd: r.newEnd };
+      const kept = underOldHead(oldRunning, newRunning, r);
+      return kept ? { start: kept.start, end: r.oldEnd, text: kept.text } : { start: r.oldStart, end: r.oldEnd, withStart: r.newStart, withEnd: r.newEnd };
     }),
   );
 }
@@ -70,11 +68,68 @@ export function bodiesFirstTexts(oldRunning: string, newRunning: string, functio
     .filter((fn) => fn.newStart && fn.newEnd)
     .map((fn) => {
       const [r] = ranges(oldRunning, newRunning, [fn]);
-      const oldOpen = paramsOpen(oldRunning, r!.oldStart, r!.oldEnd);
-      const newOpen = paramsOpen(newRunning, r!.newStart, r!.newEnd);
-      const text = oldOpen === undefined || newOpen === undefined ? newRunning.slice(r!.newStart, r!.newEnd) : oldRunning.slice(r!.oldStart, oldOpen + 1) + newRunning.slice(newOpen + 1, r!.newEnd);
-      return { name: fn.name, text };
+      const kept = underOldHead(oldRunning, newRunning, r!);
+      return { name: fn.name, text: kept ? oldRunning.slice(r!.oldStart, kept.start) + kept.text : newRunning.slice(r!.newStart, r!.newEnd) };
     });
+}
+
+/**
+ * What replaces a changed function's old text from `start` on, under its old head: the new text
+ * from its `(` on; or, for a `function` that became an arrow (`function (a) {…}` → `(a, b) => {…}`,
+ * `a => a + 1`), its parameters and body as a function's (`(a, b) {…}`, `(a) { return (a + 1); }`).
+ * Called, such a function does what the arrow does, unless the arrow reads what only an arrow
+ * takes from around it (`this`, `arguments`, `super`, `new.target`): then there is none.
+ */
+function underOldHead(oldRunning: string, newRunning: string, r: Range): { start: number; text: string } | undefined {
+  const oldOpen = plainOpen(oldRunning, r.oldStart, r.oldEnd);
+  if (oldOpen === undefined) return undefined;
+  const newOpen = plainOpen(newRunning, r.newStart, r.newEnd);
+  if (newOpen !== undefined) return { start: oldOpen + 1, text: newRunning.slice(newOpen + 1, r.newEnd) };
+  const arrow = arrowParts(newRunning.slice(r.newStart, r.newEnd));
+  if (!arrow || !/^function(\s+[\w$]+)?\s*$/.test(oldRunning.slice(r.oldStart, oldOpen)) || /\b(this|arguments|super)\b|\bnew\s*\.\s*target\b/.test((arrow.params + arrow.body).replace(WHOLE_LINE_COMMENT, ''))) return undefined;
+  return { start: oldOpen, text: `(${arrow.params}) ${arrow.block ? arrow.body : `{ return (${arrow.body}); }`}` };
+}
+
+/** A line that is a comment and nothing else (a word in it is no code). */
+const WHOLE_LINE_COMMENT = /^[ \t]*\/\/.*$/gm;
+
+/** An arrow function's parameters and body, by its text (not `async`: that changes what a call returns). */
+function arrowParts(text: string): { params: string; body: string; block: boolean } | undefined {
+  let params: string;
+  let rest: string;
+  const single = /^([\p{L}$_][\p{L}\p{Nd}$_]*)\s*=>/u.exec(text);
+  if (single) {
+    params = single[1]!;
+    rest = text.slice(single[0].length);
+  } else {
+    if (!text.startsWith('(')) return undefined;
+    let depth = 0;
+    let close = -1;
+    for (let i = 0; i < text.length && close < 0; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) close = i;
+      else if (/['"`/]/.test(text[i]!)) return undefined; // A string or regex among the parameters: not worth the risk.
+    }
+    const arrowAt = close < 0 ? null : /^\s*=>/.exec(text.slice(close + 1));
+    if (!arrowAt) return undefined;
+    params = text.slice(1, close);
+    rest = text.slice(close + 1 + arrowAt[0].length);
+  }
+  const body = rest.trim();
+  return { params, body, block: body.startsWith('{') };
+}
+
+/**
+ * `paramsOpen`, for a function that is no arrow: its parameters' `)` is followed by its body's `{`
+ * (no `=>` before it). An arrow's `(` is no head to keep: what it has from there on is no body
+ * a `function` head can take.
+ */
+function plainOpen(text: string, start: number, end: number): number | undefined {
+  const open = paramsOpen(text, start, end);
+  if (open === undefined) return undefined;
+  const brace = text.indexOf('{', open);
+  const arrow = text.indexOf('=>', open);
+  return brace >= 0 && brace < end && (arrow < 0 || arrow >= end || brace < arrow) ? open : undefined;
 }
 
 /** The offset of a function's parameters' `(`, when what comes before it is a plain head (keywords, a name). */
@@ -84,13 +139,13 @@ function paramsOpen(text: string, start: number, end: number): number | undefine
   return /^[\w$\s*#]*$/.test(text.slice(start, open)) ? open : undefined;
 }
 
-/** `base` with each outermost range replaced by its counterpart in `other`. */
-function replaced(base: string, other: string, all: { start: number; end: number; withStart: number; withEnd: number }[]): string {
+/** `base` with each outermost range replaced by its counterpart in `other` (or by a text of its own). */
+function replaced(base: string, other: string, all: ({ start: number; end: number } & ({ withStart: number; withEnd: number } | { text: string }))[]): string {
   const outermost = all.filter((r) => !all.some((o) => o !== r && o.start <= r.start && r.end <= o.end)).sort((a, b) => a.start - b.start);
   let code = '';
   let at = 0;
   for (const r of outermost) {
-    code += base.slice(at, r.start) + other.slice(r.withStart, r.withEnd);
+    code += base.slice(at, r.start) + ('text' in r ? r.text : other.slice(r.withStart, r.withEnd));
     at = r.end;
   }
   return code + base.slice(at);

@@ -35,12 +35,13 @@ const SHAPES = [
   'semver@7.6.2', // a getter added to a class that existing code relies on (now added to the running class)
   'qs@6.2.6', // the same name added by two modules (the same value: shared), an options object built at load (now correct)
   'qs@6.6.0', // an options object built at load, read with a new member (now correct: it reads a required module's exports)
-  'diff@3.0.1', // Babel's `exports.a = exports.b = … = undefined` header changed
+  'diff@3.0.1', // Babel's `exports.a = exports.b = … = undefined` header changed (now correct: statements are named without Babel's coverage comments, and `Diff.prototype = { … }` is rebuilt in place)
   'pluralize@1.0.3', // rules registered by calls inside a UMD factory
   'filesize@3.2.1', // a table inside a UMD wrapper, restructured (now run again in the wrapper's scope)
   'mime@2.4.6', // an object built at load (`new Mime(table)`) from a changed data module
   'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`)
   'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added (now not run again)
+  'camelcase@4.1.0', // functions became arrows (now correct: each takes the arrow's parameters and body under its old head first)
   'ini@1.0.2', // sloppy-mode octal escapes (`'\2LITERAL\2'`) that TypeScript's parser calls errors (now taken for what Node runs)
 ];
 
@@ -50,8 +51,6 @@ const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string;
   'bytes 1.0.0 → 2.1.0': { verdict: 'honest', why: 'module.exports replaced by another function: the importer holds the old one (partial, LU009 warning)' },
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
-  'diff 3.0.1 → 3.1.0': { verdict: 'honest', why: 'new exports wiring and changed definitions the update does not run (partial, LU009 warnings)' },
-  'diff 5.1.0 → 5.2.0': { verdict: 'honest', why: 'exports wiring kept (LU009 warnings; the stale closure of get is gone since bodiesFirst)' },
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
   'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
   'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },

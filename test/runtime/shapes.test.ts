@@ -268,6 +268,42 @@ exports.run = (name) => handlers.map((h) => h(name));
     );
   });
 
+  it('functions that became arrows (a declaration, an export, a concise body): what held them runs the new code, applied', async () => {
+    // npm camelcase 4.1.0 → 5.0.0, ini 1.3.8 → 2.0.0: V8 takes an arrow for a new function, and the
+    // importer's reference kept the old code (LU006). Now each takes the arrow's parameters and
+    // body under its old head first.
+    const v1 = `'use strict';
+function split(str) {
+  // split on dashes
+  return str.split('-');
+}
+exports.camel = function (str) {
+  return split(str).map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w)).join('');
+};
+exports.twice = function twice(n) { return n * 2; };
+`;
+    const v2 = `'use strict';
+const split = (input) => {
+  // split on dashes, underscores and spaces: this is new
+  return input.split(/[-_ ]/);
+};
+exports.camel = (input, options) => {
+  const words = split(input).map((w, i) => (i || (options && options.pascal) ? w[0].toUpperCase() + w.slice(1) : w));
+  return words.join('');
+};
+exports.twice = n => n * 3;
+`;
+    const held = `${main('camel.js')}globalThis.camel = lib.camel;\nglobalThis.twice = lib.twice;\n`;
+    assertFresh(await freshOrLive({ 'main.js': held, 'camel.js': v1 }, { 'camel.js': v2 }, "[globalThis.camel('a-b_c d'), globalThis.camel('x-y', { pascal: true }), globalThis.twice(2), lib.camel('p-q')]"));
+  });
+
+  it('a function that became an arrow reading `this`: not run under its old head, said', async () => {
+    const v1 = `exports.name = 'lib';\nexports.hello = function () { return 'hello'; };\n`;
+    const v2 = `exports.name = 'lib';\nexports.hello = () => 'hello from ' + this.name;\n`;
+    const held = `${main('hello.js')}globalThis.hello = lib.hello;\n`;
+    assertHonest(await freshOrLive({ 'main.js': held, 'hello.js': v1 }, { 'hello.js': v2 }, "[globalThis.hello(), lib.hello()]"));
+  });
+
   it('module.exports replaced by another function: said, the importer holds the previous one', async () => {
     const v1 = `module.exports = function (size) { return size + 'b'; };\n`;
     const v2 = `module.exports = bytes;\nfunction bytes(size) { return size + 'B'; }\n`;

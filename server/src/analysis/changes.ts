@@ -95,7 +95,9 @@ export const APART_REASON = 'an earlier update left existing closures of it apar
 export function compareCollected(before: FileFunctions, after: FileFunctions): FileChanges {
   const moved = movedFunctions(before, after);
   const layout = contextLayoutChange(before, after);
-  const { changed, added, removed } = matchFunctions(before.functions, after.functions, before, (path) => layout ?? (moved.has(path) ? MOVED_RISK : undefined));
+  const knownRisk = (path: string): string | undefined => layout ?? (moved.has(path) ? MOVED_RISK : undefined);
+  const matched = matchFunctions(before.functions, after.functions, before, knownRisk);
+  const { changed, added, removed } = pairedBySlot(matched, before, after, knownRisk);
   return {
     moved: [...moved],
     ...(layout ? { layoutChanged: layout } : {}),
@@ -168,6 +170,42 @@ export function matchFunctions(
     else if (old.ownText !== fn.ownText) changed.push(functionChange(old, fn, before, knownRisk(fn.path)));
   }
   return { changed, added, removed: oldFunctions.filter((f) => !newPaths.has(f.path)) };
+}
+
+/**
+ * A function that changed its own name along with its text is the same function to whoever holds
+ * it: `exports.twice = function twice(n) {…}` become `exports.twice = n => …` (its path went from
+ * its own name to the binding's). When a statement kept its key and held exactly one function, in
+ * both versions, and that one was removed and the other added, they are one function changed:
+ * the update then reaches (or checks) the closures that hold it.
+ */
+function pairedBySlot(
+  matched: { changed: FunctionChange[]; added: FunctionInfo[]; removed: FunctionInfo[] },
+  before: FileFunctions,
+  after: FileFunctions,
+  knownRisk: (path: string) => string | undefined,
+): { changed: FunctionChange[]; added: FunctionInfo[]; removed: FunctionInfo[] } {
+  if (matched.added.length === 0 || matched.removed.length === 0) return matched;
+  const outermostIn = (all: FunctionInfo[], s: TopLevelStatement): FunctionInfo[] => {
+    const inside = all.filter((f) => f.startOffset >= s.startOffset && f.endOffset <= s.endOffset);
+    return inside.filter((f) => !inside.some((o) => o !== f && o.startOffset <= f.startOffset && f.endOffset <= o.endOffset));
+  };
+  const oldByKey = new Map(before.topLevel.map((s) => [s.key, s]));
+  const changed = [...matched.changed];
+  const added = new Set(matched.added);
+  const removed = new Set(matched.removed);
+  for (const s of after.topLevel) {
+    const old = oldByKey.get(s.key);
+    if (!old || !/ =$|^(var|let|const) /.test(s.key)) continue;
+    const [was, more] = outermostIn(before.functions, old);
+    const [now, other] = outermostIn(after.functions, s);
+    if (!was || !now || more || other || !removed.has(was) || !added.has(now)) continue;
+    removed.delete(was);
+    added.delete(now);
+    changed.push(functionChange(was, now, before, knownRisk(now.path)));
+  }
+  if (changed.length === matched.changed.length) return matched;
+  return { changed: changed.sort((a, b) => a.after.startOffset - b.after.startOffset), added: [...added], removed: [...removed] };
 }
 
 /**

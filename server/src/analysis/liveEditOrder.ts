@@ -10,7 +10,7 @@
 // reason V8 has (a changed context layout around an unchanged function): the server keeps the
 // module's layout itself (declarations.ts).
 import ts from 'typescript';
-import { twoStepVia, type TwoStepOrder } from '../../../common/twoStepTexts';
+import { bodiesFirstTexts, twoStepVia, type TwoStepOrder } from '../../../common/twoStepTexts';
 import { isScopeAccessorText, scopeAccessor, withAccessorForm } from '../../../common/runningText';
 import type { ChangedFunction } from '../../../common/patch';
 import { liveEditDiff, type SourceChange } from './liveEditDiff';
@@ -149,6 +149,9 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
   // A function V8 leaves unmatched in a step after one that gave it its final text from its `(` on
   // keeps that text's code in its existing closures: the new code (`bodiesFirst`). Counted only
   // for that order, last, so that it is chosen only where the others leave functions on old code.
+  // Its text there is the final one, or the one `bodiesFirst` made it under its old head (an
+  // arrow's body as a function's: the same when called).
+  const underOldHeads = new Set(bodiesFirstTexts(oldText, code, functions).map((t) => t.text));
   const harmless = (texts: string[]): string[] => {
     const last = literalsOf(texts[texts.length - 1]!);
     const finalText = new Map(last.map((l) => [l.path, texts[texts.length - 1]!.slice(l.start, l.end)]));
@@ -157,7 +160,9 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
       const before = literalsOf(texts[i - 1]!);
       for (const path of unmatched(before, literalsOf(texts[i]!), liveEditDiff(texts[i - 1]!, texts[i]!))) {
         const l = before.find((b) => b.path === path);
-        if (l && texts[i - 1]!.slice(l.start, l.end) === finalText.get(path)) out.add(path);
+        const text = l && texts[i - 1]!.slice(l.start, l.end);
+        // (V8's literal may start at the `(`, past the kept head.)
+        if (text !== undefined && (text === finalText.get(path) || [...underOldHeads].some((t) => t.endsWith(text)))) out.add(path);
       }
     }
     return [...out];
@@ -166,6 +171,10 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
   let best: LiveEditPlan | undefined;
   for (const order of orders) {
     const via = twoStepVia(order, oldText, code, functions);
+    // A text in between that declares other top-level names than the running one (a `function`
+    // declaration replaced whole by the arrow it became) changes the module's context: V8 would
+    // leave every existing closure on old code (decision 032). Not a way to go.
+    if (via !== undefined && !sameNames(oldFunctions.topLevelNames, collectFunctions(file, via).topLevelNames)) continue;
     const steps = via === undefined ? [] : [via];
     for (const accessorAfter of [false, true]) {
       const texts = accessorAfter
@@ -185,6 +194,10 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
     }
   }
   return best!;
+}
+
+function sameNames(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((n) => b.has(n));
 }
 
 /** Whether `a → b` and `a → b2` (b with another accessor spelling) differ only on the accessor's line. */
