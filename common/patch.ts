@@ -47,6 +47,13 @@ export interface ChangedFunction {
    */
   apartTexts?: string[];
   /**
+   * A function the new text no longer has, which something may hold (what `module.exports` was,
+   * now another function the update declares): the text it takes under its old head, in the
+   * first LiveEdit of a `bodiesFirst` update (server/src/analysis/forwardedExports.ts). It has
+   * no place in the new text.
+   */
+  forwardText?: string;
+  /**
    * Functions with the same group are applied together or deferred together (see
    * `Patch.whenActive`): the server puts a changed function with the changed functions nested in
    * it, and a function whose parameter list changed with the changed functions that name it.

@@ -17,10 +17,23 @@ interface Range {
   newEnd: number;
 }
 
+/** The changed functions that are in the new text, by offsets. */
 function ranges(oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): Range[] {
   return functions
     .filter((fn) => fn.newStart && fn.newEnd)
     .map((fn) => ({ oldStart: offsetAt(oldRunning, fn.oldStart), oldEnd: offsetAt(oldRunning, fn.oldEnd), newStart: offsetAt(newRunning, fn.newStart!), newEnd: offsetAt(newRunning, fn.newEnd!) }));
+}
+
+/** Each function that goes in under its old head: its old range, and its new text (from the new text, or its `forwardText`). */
+function newTexts(oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): { name: string; oldStart: number; oldEnd: number; text: string }[] {
+  return functions
+    .filter((fn) => (fn.newStart && fn.newEnd) || fn.forwardText !== undefined)
+    .map((fn) => ({
+      name: fn.name,
+      oldStart: offsetAt(oldRunning, fn.oldStart),
+      oldEnd: offsetAt(oldRunning, fn.oldEnd),
+      text: fn.forwardText ?? newRunning.slice(offsetAt(newRunning, fn.newStart!), offsetAt(newRunning, fn.newEnd!)),
+    }));
 }
 
 /**
@@ -50,10 +63,10 @@ export function functionsOnly(oldRunning: string, newRunning: string, functions:
 export function bodiesOnly(oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): string {
   return replaced(
     oldRunning,
-    newRunning,
-    ranges(oldRunning, newRunning, functions).map((r) => {
-      const kept = underOldHead(oldRunning, newRunning, r);
-      return kept ? { start: kept.start, end: r.oldEnd, text: kept.text } : { start: r.oldStart, end: r.oldEnd, withStart: r.newStart, withEnd: r.newEnd };
+    '',
+    newTexts(oldRunning, newRunning, functions).map((f) => {
+      const kept = underOldHead(oldRunning, f.oldStart, f.oldEnd, f.text);
+      return { start: kept?.start ?? f.oldStart, end: f.oldEnd, text: kept?.text ?? f.text };
     }),
   );
 }
@@ -64,29 +77,27 @@ export function bodiesOnly(oldRunning: string, newRunning: string, functions: re
  * text cannot reach such a closure, so the runtime looks for it (transaction.ts).
  */
 export function bodiesFirstTexts(oldRunning: string, newRunning: string, functions: readonly ChangedFunction[]): { name: string; text: string }[] {
-  return functions
-    .filter((fn) => fn.newStart && fn.newEnd)
-    .map((fn) => {
-      const [r] = ranges(oldRunning, newRunning, [fn]);
-      const kept = underOldHead(oldRunning, newRunning, r!);
-      return { name: fn.name, text: kept ? oldRunning.slice(r!.oldStart, kept.start) + kept.text : newRunning.slice(r!.newStart, r!.newEnd) };
-    });
+  return newTexts(oldRunning, newRunning, functions).map((f) => {
+    const kept = underOldHead(oldRunning, f.oldStart, f.oldEnd, f.text);
+    return { name: f.name, text: kept ? oldRunning.slice(f.oldStart, kept.start) + kept.text : f.text };
+  });
 }
 
 /**
- * What replaces a changed function's old text from `start` on, under its old head: the new text
- * from its `(` on; or, for a `function` that became an arrow (`function (a) {…}` → `(a, b) => {…}`,
- * `a => a + 1`), its parameters and body as a function's (`(a, b) {…}`, `(a) { return (a + 1); }`).
- * Called, such a function does what the arrow does, unless the arrow reads what only an arrow
- * takes from around it (`this`, `arguments`, `super`, `new.target`): then there is none.
+ * What replaces a changed function's old text (`oldStart`–`oldEnd`) from `start` on, under its old
+ * head, given its new text: the new text from its `(` on; or, for a `function` that became an
+ * arrow (`function (a) {…}` → `(a, b) => {…}`, `a => a + 1`), its parameters and body as a
+ * function's (`(a, b) {…}`, `(a) { return (a + 1); }`). Called, such a function does what the
+ * arrow does, unless the arrow reads what only an arrow takes from around it (`this`, `arguments`,
+ * `super`, `new.target`): then there is none.
  */
-function underOldHead(oldRunning: string, newRunning: string, r: Range): { start: number; text: string } | undefined {
-  const oldOpen = plainOpen(oldRunning, r.oldStart, r.oldEnd);
+function underOldHead(oldRunning: string, oldStart: number, oldEnd: number, next: string): { start: number; text: string } | undefined {
+  const oldOpen = plainOpen(oldRunning, oldStart, oldEnd);
   if (oldOpen === undefined) return undefined;
-  const newOpen = plainOpen(newRunning, r.newStart, r.newEnd);
-  if (newOpen !== undefined) return { start: oldOpen + 1, text: newRunning.slice(newOpen + 1, r.newEnd) };
-  const arrow = arrowParts(newRunning.slice(r.newStart, r.newEnd));
-  if (!arrow || !/^function(\s+[\w$]+)?\s*$/.test(oldRunning.slice(r.oldStart, oldOpen)) || /\b(this|arguments|super)\b|\bnew\s*\.\s*target\b/.test((arrow.params + arrow.body).replace(WHOLE_LINE_COMMENT, ''))) return undefined;
+  const newOpen = plainOpen(next, 0, next.length);
+  if (newOpen !== undefined) return { start: oldOpen + 1, text: next.slice(newOpen + 1) };
+  const arrow = arrowParts(next);
+  if (!arrow || !/^function(\s+[\w$]+)?\s*$/.test(oldRunning.slice(oldStart, oldOpen)) || /\b(this|arguments|super)\b|\bnew\s*\.\s*target\b/.test((arrow.params + arrow.body).replace(WHOLE_LINE_COMMENT, ''))) return undefined;
   return { start: oldOpen, text: `(${arrow.params}) ${arrow.block ? arrow.body : `{ return (${arrow.body}); }`}` };
 }
 

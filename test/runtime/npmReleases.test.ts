@@ -26,7 +26,7 @@ const only = mode && mode !== 'all' ? mode.split(',') : undefined;
 const SHAPES = [
   'ms@0.1.0', // an IIFE that exported `ms` became `module.exports = function`
   'ms@0.7.1', // V8 left `module.exports` on its old code (LU006; now correct: its new body goes in first, under its old head)
-  'bytes@1.0.0', // `module.exports = function …` became `module.exports = bytes`
+  'bytes@1.0.0', // `module.exports = function …` became `module.exports = bytes` (now correct: the function importers hold forwards to it)
   'cookie@0.7.2', // functions moved past others: V8 left them on their old code (LU006)
   'marked@0.3.3', // a prototype method added inside an IIFE wrapper (now correct: tables naming `noop`, declared below them, and built with the module's own `replace` and `merge` run again)
   'marked@0.3.15', // a regex table inside an IIFE wrapper, and tables merged from it at load (now correct: `merge({}, …)` into a fresh literal is pure)
@@ -39,7 +39,7 @@ const SHAPES = [
   'pluralize@1.0.3', // rules registered by calls inside a UMD factory
   'filesize@3.2.1', // a table inside a UMD wrapper, restructured (now run again in the wrapper's scope)
   'mime@2.4.6', // an object built at load (`new Mime(table)`) from a changed data module
-  'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`)
+  'path-to-regexp@0.1.9', // the exported function renamed (`module.exports = pathToRegexp`; now correct: the old one forwards to it)
   'path-to-regexp@6.1.0', // TypeScript's `exports.a = … = void 0` header added (now not run again)
   'camelcase@4.1.0', // functions became arrows (now correct: each takes the arrow's parameters and body under its old head first)
   'ini@1.0.2', // sloppy-mode octal escapes (`'\2LITERAL\2'`) that TypeScript's parser calls errors (now taken for what Node runs)
@@ -48,13 +48,11 @@ const SHAPES = [
 /** Today's verdicts of the pairs of the reduced set that are not correct, and what makes them so. */
 const KNOWN: Record<string, { verdict: Exclude<Verdict, 'correct'>; why: string; onlyOnNode?: number }> = {
   'ms 0.1.0 → 0.2.0': { verdict: 'honest', why: 'an IIFE assigning module.exports became module.exports = function: the importer holds the old function (partial: the wrapper and the new wiring not run, LU009 warnings)' },
-  'bytes 1.0.0 → 2.1.0': { verdict: 'honest', why: 'module.exports replaced by another function: the importer holds the old one (partial, LU009 warning)' },
   'cookie 0.7.2 → 1.0.0': { verdict: 'honest', why: 'V8 stale closures of parse and decode (LU006, partial)' },
   'semver 6.3.2 → 7.1.2': { verdict: 'honest', why: 'package.json main moved to index.js: the save of package.json is partial, LU018 on `main` (restart to get it)' },
   'pluralize 1.0.3 → 1.1.0': { verdict: 'honest', why: "uncountable rules ('$&') registered inside the UMD factory are kept; the changed interpolation drops $& (partial: the factory ran at load)" },
   'pluralize 7.0.0 → 8.0.0': { verdict: 'honest', why: 'rule lists registered inside the UMD factory are not re-run (partial: the factory ran at load)' },
   'mime 2.4.6 → 2.4.7': { verdict: 'honest', why: 'types/standard.js re-exported, but the Mime instance index.js built from it at load is not rebuilt (partial: a data module, its importers keep their copies)' },
-  'path-to-regexp 0.1.9 → 0.1.10': { verdict: 'honest', why: 'the exported function was renamed: the importer holds the old one (partial, LU009 warning)' },
 };
 
 describe('runtime: npm releases updated in place', () => {

@@ -14,7 +14,7 @@ function said(outcome: LiveOutcome): string {
 /** Handled: answers as a fresh start, and every save says applied. */
 function assertFresh(outcome: LiveOutcome): void {
   assert.deepEqual(outcome.live, outcome.fresh, `the live program answers otherwise than a fresh start; the engine said: ${said(outcome)}`);
-  for (const save of outcome.saves) assert.equal(save.report.outcome, 'applied', `${save.file}: ${save.report.summary}`);
+  for (const save of outcome.saves) assert.equal(save.report.outcome, 'applied', `${save.file}: ${save.report.summary} -- ${said(outcome)}`);
 }
 
 /** Not silent: where the live program answers otherwise than a fresh start, some save said so, with a warning or an error. */
@@ -304,10 +304,23 @@ exports.twice = n => n * 3;
     assertHonest(await freshOrLive({ 'main.js': held, 'hello.js': v1 }, { 'hello.js': v2 }, "[globalThis.hello(), lib.hello()]"));
   });
 
-  it('module.exports replaced by another function: said, the importer holds the previous one', async () => {
+  it('module.exports given another function (a new declaration, a renamed one): the function the importer holds forwards to it, through later saves too, applied', async () => {
+    // npm bytes 1.0.0 → 2.1.0 and path-to-regexp 0.1.9 → 0.1.10: the importer kept the old
+    // function (said, partial) before.
     const v1 = `module.exports = function (size) { return size + 'b'; };\n`;
-    const v2 = `module.exports = bytes;\nfunction bytes(size) { return size + 'B'; }\n`;
-    assertHonest(await freshOrLive({ 'main.js': main('bytes.js'), 'bytes.js': v1 }, { 'bytes.js': v2 }, 'lib(5)'));
+    const v2 = (unit: string) => `module.exports = bytes;\nmodule.exports.unit = '${unit}';\nfunction bytes(size, options) { return size + (options && options.space ? ' ' : '') + module.exports.unit; }\n`;
+    const probe = "[lib(5), lib(5, { space: true }), lib.unit, lib.length, globalThis.held(6)]";
+    const held = `${main('bytes.js')}globalThis.held = require('./bytes.js');\n`;
+    assertFresh(await freshOrLive({ 'main.js': held, 'bytes.js': v1 }, [{ 'bytes.js': v2('B') }, { 'bytes.js': v2('bytes').replace("' ' : ''", "' ' : '_'") }], probe));
+    const r1 = `module.exports = pathtoRegexp;\nfunction pathtoRegexp(path) { return new RegExp('^' + path + '$'); }\n`;
+    const r2 = `module.exports = pathToRegexp;\nfunction pathToRegexp(path, keys) { return new RegExp('^' + path.replace(/:\\w+/g, '([^/]+)') + '/?$', 'i'); }\n`;
+    assertFresh(await freshOrLive({ 'main.js': held, 'bytes.js': r1 }, { 'bytes.js': r2 }, "[String(globalThis.held('/a/:id')), globalThis.held('/a/:id').test('/A/7/'), lib.length]"));
+  });
+
+  it('module.exports given another function that is async: not forwarded (a call would return otherwise), said', async () => {
+    const v1 = `module.exports = function (size) { return size + 'b'; };\n`;
+    const v2 = `module.exports = bytes;\nasync function bytes(size) { return size + 'B'; }\n`;
+    assertHonest(await freshOrLive({ 'main.js': main('bytes.js'), 'bytes.js': v1 }, { 'bytes.js': v2 }, 'String(lib(5))'));
   });
 
   it('a class gains a method and a getter its changed code uses: added to the running class', async () => {

@@ -26,6 +26,8 @@ export interface DefinitionPlan {
    * api`) holds the new contents; only what read its contents at load holds old values.
    */
   inPlace: Set<string>;
+  /** Changed statements with nothing left to run, with what took their place (said, as a note). */
+  settled?: Map<string, string>;
 }
 
 /** The pseudo-name of the exports object that `module.exports = …` replaces (its later wiring re-runs). */
@@ -41,6 +43,11 @@ export interface DefinitionOptions {
    * what the wrapper returned or exported is the table itself, which a new object would not be.
    */
   remakeTables?: boolean;
+  /**
+   * The function `module.exports` held forwards to the one the new text gives it
+   * (forwardedExports.ts): `module.exports = next` then has nothing left to do.
+   */
+  forwardedExports?: boolean;
   /**
    * New names get their bindings from `declaration` steps that run first (the module's top level,
    * declarations.ts): a definition that declares or reads one runs again like any other. Without
@@ -105,6 +112,9 @@ export function definitionSteps(before: TopLevelOf, after: TopLevelOf, changes: 
     if (statement.names.some((n) => newNames.has(n))) continue;
     if (runnable.has(statement.key)) seeds.add(statement.key);
     else if (why.has(statement.key)) plan.kept.set(statement.key, why.get(statement.key)!);
+    else if (options.forwardedExports && statement.key === 'module.exports =') {
+      (plan.settled ??= new Map()).set(statement.key, 'The function `module.exports` held when the module loaded, which the modules that loaded it hold, now forwards every call to the new one: they run the new code.');
+    }
   }
   // A definition that calls the module's own functions at load (localEffects.ts) runs again when
   // their code changed, though its text did not: it then computes with the new code, as a fresh
@@ -161,7 +171,7 @@ interface Rerun {
 }
 
 /** How a statement runs again in the module's scope; a reason it does not; undefined when it is no definition. */
-function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean }, valueNames: ReadonlySet<string>, rebuilt: ReadonlyMap<string, string[]>, added: boolean): Rerun | string | undefined {
+function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: { esModule: boolean; forwardedExports?: boolean }, valueNames: ReadonlySet<string>, rebuilt: ReadonlyMap<string, string[]>, added: boolean): Rerun | string | undefined {
   if (s.class !== 'definition') return undefined;
   if (/^(function|class) /.test(s.key) || s.reason === 'declares a function' || s.reason === 'declares a class') return undefined;
   if (s.names.some((n) => newNames.has(n))) return 'it declares a new top-level name';
@@ -204,6 +214,7 @@ function rerunOf(s: TopLevelStatement, newNames: ReadonlySet<string>, options: {
         // Anything but an object the merge can carry onto the exports object importers hold (a
         // function, a class, what a call returns): they keep the one they loaded. Not run again,
         // and said (issue 20).
+        if (options.forwardedExports && ts.isIdentifier(skipParens(e.right))) return undefined;
         if (!mergeable(skipParens(e.right), valueNames)) return 'it gives `module.exports` a new value that is not an object the update can merge: the modules that loaded it hold the previous one';
         return { code: `${MERGE_EXPORTS}(${e.right.getText(sf)});`, assigns: ['module.exports', 'module.exports.*'], produces: [EXPORTS_OBJECT], wiresExports: false };
       }

@@ -47,8 +47,13 @@ export function exposedRange(start: number, end: number, text: string): string {
 }
 
 /** `compact` (the node's text without whitespace) is used whole when short, by its head otherwise. */
-export function exposedShort(node: ts.Node, compact: string): string {
-  if (!sink || !compact.includes('{')) return compact;
+export function exposedShort(node: ts.Node, compact: string, plain?: string): string {
+  if (!compact.includes('{')) return compact;
+  // A text with a body in it (an IIFE's function) goes by its text without whitespace, comments
+  // and all (`plain`; not syntaxBits' `compactText`): the incremental path counts its length by
+  // the characters an edit adds or removes that are not whitespace.
+  compact = plain ?? node.getText().replace(/\s+/g, '');
+  if (!sink) return compact;
   const start = node.getStart();
   if (compact.length <= SHORT_TEXT) {
     sink.push({ start, end: node.getEnd() });

@@ -129,7 +129,10 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
   const form = (text: string, f: 0 | 1): string => withAccessorForm(text, file, f);
   // Most updates: the accessor's change pairs up on its own line, and the diff of the file's own
   // code is the same with or without it. Then there is nothing to predict.
-  if (!twoSteps && sameOwnDiff(oldText, code, form(code, 1), file)) return { unmatched: [] };
+  // A function the new text no longer has that takes a forwarding body (forwardedExports.ts)
+  // gets it only under its old head.
+  const forwarding = functions.some((fn) => fn.forwardText !== undefined);
+  if (!twoSteps && !forwarding && sameOwnDiff(oldText, code, form(code, 1), file)) return { unmatched: [] };
   const literals = new Map<string, Literal[]>();
   const literalsOf = (text: string, known?: FileFunctions): Literal[] => {
     const canonical = form(text, 0);
@@ -167,7 +170,7 @@ export function planLiveEdit(file: string, changes: FileChanges, oldText: string
     }
     return [...out];
   };
-  const orders: (TwoStepOrder | undefined)[] = twoSteps ? ['topLevelFirst', 'functionsFirst', undefined, 'bodiesFirst'] : [undefined];
+  const orders: (TwoStepOrder | undefined)[] = forwarding ? ['bodiesFirst'] : twoSteps ? ['topLevelFirst', 'functionsFirst', undefined, 'bodiesFirst'] : [undefined];
   let best: LiveEditPlan | undefined;
   for (const order of orders) {
     const via = twoStepVia(order, oldText, code, functions);

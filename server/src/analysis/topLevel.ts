@@ -246,7 +246,8 @@ function describeExpression(statement: ts.ExpressionStatement, sf: ts.SourceFile
   }
   if (ts.isCallExpression(expression)) {
     // A wrapper's text holds the accessor of its load scope (common/loadScopes.ts): no user's code.
-    const callee = exposedShort(expression.expression, compactSource(withoutLoadScopeAccessors(expression.expression.getText(sf))));
+    const ownText = withoutLoadScopeAccessors(expression.expression.getText(sf));
+    const callee = exposedShort(expression.expression, compactSource(ownText), ownText.replace(/\s+/g, ''));
     const first = expression.arguments[0];
     if (/^Object\.(assign|defineProperty|defineProperties)$/.test(callee) && first && isExportsTarget(exposed(first, compactText(first, sf)))) {
       // Named by the property it defines (compilers' re-export getters): one added above the

@@ -67,7 +67,7 @@ export function reshapedDiagnostics(changes: FileChanges): LiveDiagnostic[] {
  */
 export function keptTopLevel(changes: Pick<FileChanges, 'topLevel'>, definitions?: DefinitionPlan, declared: readonly string[] = []): TopLevelChange[] {
   return changes.topLevel.filter(({ change, statement }) => {
-    if (definitions?.reevaluated.has(statement.key)) return false;
+    if (definitions?.reevaluated.has(statement.key) || definitions?.settled?.has(statement.key)) return false;
     if (statement.reason === 'declares a function' || statement.reason === 'declares a class') return false;
     // The state notation (`void function transform$x(old) {…}`, `revert$x`) is no program statement.
     if (/^void\s+function\s+(transform|revert)\$/.test(statement.source)) return false;
@@ -184,6 +184,11 @@ export function topLevelDiagnostics(changes: FileChanges, definitions?: Definiti
     if (change.change === 'removed') continue; // No line left to put it on; the report lists it.
     if (definitions?.reevaluated.has(change.statement.key)) {
       out.push(reevaluatedDiagnostic(change, definitions));
+      continue;
+    }
+    const settled = definitions?.settled?.get(change.statement.key);
+    if (settled) {
+      out.push({ severity: 'information', code: DiagnosticCodes.definitionReevaluated, message: settled, start: change.statement.anchorStart, end: change.statement.anchorEnd });
       continue;
     }
     const message = topLevelMessage(change, definitions?.kept.get(change.statement.key));

@@ -7,13 +7,14 @@
 // `analyze` then `assemble`; `plan` runs both for a known verdict (the planner's tests).
 import { REASONS, stated } from '../../../common/liveStates';
 import { pathToFileURL } from 'node:url';
-import { hashText, PATCH_FORMAT_VERSION, type ModuleStep, type Patch, type WhenActive } from '../../../common/patch';
+import { hashText, PATCH_FORMAT_VERSION, type ChangedFunction, type ModuleStep, type Patch, type WhenActive } from '../../../common/patch';
 import { blankedPartOf } from '../../../common/runningText';
 import { DiagnosticCodes } from '../../../common/reports';
 import { compareCollected, patchFunctions, withStrandedRisk, type FileChanges } from '../analysis/changes';
 import { compareSaved } from '../analysis/compareSaved';
 import { planDeclarations, type DeclarationPlan } from '../analysis/declarations';
 import { definitionSteps, type DefinitionPlan } from '../analysis/definitionSteps';
+import { forwardedExport, type ForwardedExport } from '../analysis/forwardedExports';
 import { loadScopeSteps, withLayoutRisk, type LoadScopePlan } from '../analysis/loadScopeSteps';
 import { collectFunctions, hasNestedFunction, type FileFunctions, type SyntaxError } from '../analysis/functions';
 import { withGapRisk } from '../analysis/gaps';
@@ -176,6 +177,15 @@ export function analyze(input: PlanInput): Held | Same | Nothing | Analysis {
   return { kind: 'analysis', input, saved, incremental: analysis.incremental, changes, savedFunctions: savedChanges.changed.map((c) => c.after.displayName), declarations, patchText, patchAfter, savedAfter: analysis.after };
 }
 
+/** The removed function `module.exports` held, given the text that forwards it (checked after applying). */
+function withForwarding(functions: ChangedFunction[], forwarded: ForwardedExport | undefined): ChangedFunction[] {
+  if (!forwarded) return functions;
+  const { old } = forwarded;
+  return functions.map((fn) =>
+    !fn.newStart && fn.oldStart.line === old.start.line && fn.oldStart.column === old.start.column ? { ...fn, forwardText: forwarded.text, closureRisk: `\`module.exports\` is now \`${forwarded.next}\`: the function importers hold forwards to it` } : fn,
+  );
+}
+
 /** The patch of an analysed save, unless its type verdict holds it. */
 export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: PatchSettings): Held | PatchPlan {
   const { input, saved, changes, declarations, patchText, patchAfter } = analysis;
@@ -194,9 +204,11 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   // Changed definitions run again in the module's scope, inside the update's transaction. Not in
   // compiled JavaScript, whose top level is the compiler's, not the file's.
   // A function's edit alone runs again the definitions that call it at load (definitionSteps.ts).
+  // `module.exports` given a function the update declares: the one importers hold forwards to it.
+  const forwarded = declarations && !('refused' in declarations) && !spliced && !view.toSource ? forwardedExport(baseline.functions, analysis.savedAfter(), changes.removed, declarations.declared) : undefined;
   const callsAtLoad = changes.changed.length > 0 && baseline.functions.topLevel.some((s) => s.calledCode !== undefined);
   const definitions: DefinitionPlan | undefined =
-    !view.splice && ((changes.topLevel.length > 0 && !analysis.incremental) || callsAtLoad) ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, newNamesDeclared: true, ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
+    !view.splice && ((changes.topLevel.length > 0 && !analysis.incremental) || callsAtLoad) ? definitionSteps(baseline.functions, patchAfter(), changes, { esModule, newNamesDeclared: true, ...(forwarded ? { forwardedExports: true } : {}), ...(patchText !== saved.code ? { saved: analysis.savedAfter() } : {}) }) : undefined;
   // A load-time wrapper's body is a top level too: its changed definitions run again in its scope.
   const wrappers = spliced || view.toSource ? [] : changedLoadTime(changes);
   const loadScopes = wrappers.length > 0 ? loadScopeSteps(running, baseline.text, code, wrappers, changes, patchAfter().functions) : undefined;
@@ -204,7 +216,7 @@ export function assemble(analysis: Analysis, verdict: TypeVerdict, settings: Pat
   const state = view.toSource || view.only || !mayChangeState(changes) ? NO_STATE_STEPS : stateSteps(running, baseline.text, saved.code, code);
   const whenIdle = view.whenIdle ? idleConditions(running, baseline.functions.functions, view.whenIdle) : undefined;
   // A wrapper whose declarations changed: V8 may leave the functions changed inside it on old code.
-  const changedFunctions = patchFunctions(withLayoutRisk(changes, loadScopes));
+  const changedFunctions = withForwarding(patchFunctions(withLayoutRisk(changes, loadScopes)), forwarded);
   // How V8 is to get the new text: in the LiveEdits its function matching is predicted to
   // map every function in (analysis/liveEditOrder.ts).
   const liveEdit = planLiveEdit(running, changes, baseline.text, code, changedFunctions, baseline.functions, patchAfter, code !== patchText);

@@ -90,7 +90,9 @@ export function deliveredOutcome(file: string, target: TargetInfo, plan: PatchPl
     diagnostics.push(...addedMemberDiagnostics(changes.added.filter((fn) => made.has(fn.path))));
     diagnostics.push(...loadTimeDiagnostics(wrappers, plan.loadScopes?.scopes), ...dependentDiagnostics(dependents), ...newMemberDiagnostics(members));
     // The running text's scope accessor (common/runningText.ts) is no function of the user's.
-    const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !isScopeAccessorText(f.text)).length) : undefined;
+    // Functions the update declares anew are blanked in the patch text: they count too.
+    const declaredFunctions = declarations && !('refused' in declarations) ? declarations.steps.filter((s) => s.label.startsWith('function ')).length : 0;
+    const data = after ? dataModuleWarning(changes, definitions, after.functions.filter((f) => !isScopeAccessorText(f.text)).length + declaredFunctions) : undefined;
     if (data) diagnostics.push(data);
     kept = keptReason(keptTopLevel(changes, definitions, declared).filter((c) => !plan.state.transformerLines.includes(c.statement.anchorStart.line)), wrappers, dependents, members);
     if (data) kept = kept ? `${kept}; modules that read its data while loading keep their copies` : 'modules that read its data while loading keep what they copied then (restart to get it)';
