@@ -33,7 +33,7 @@ export function forwardedExport(running: FileFunctions, saved: FileFunctions, go
   if (!next || !declared.includes(next)) return undefined;
   const target = saved.functions.find((f) => f.path === next && f.kind === 'function' && !f.isAsync && !f.isGenerator);
   const old = heldFunction(running, before);
-  if (!target || !old || old.isAsync || old.isGenerator || !goneFromPatch.includes(old) || (old.kind !== 'function' && old.kind !== 'function-expression')) return undefined;
+  if (!target || !old || old.isAsync || old.isGenerator || !goneFromPatch.some((f) => f.path === old.path) || (old.kind !== 'function' && old.kind !== 'function-expression')) return undefined;
   // Its plain parameters, so that its `length` is the new one's; any other list (defaults,
   // patterns, types) is not evaluated twice: none.
   const params = /^[\p{L}$_][\p{L}\p{Nd}$_]*(\s*,\s*[\p{L}$_][\p{L}\p{Nd}$_]*)*$/u.test(target.signature) ? target.signature : '';
