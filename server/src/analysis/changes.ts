@@ -190,6 +190,9 @@ function pairedBySlot(
     const inside = all.filter((f) => f.startOffset >= s.startOffset && f.endOffset <= s.endOffset);
     return inside.filter((f) => !inside.some((o) => o !== f && o.startOffset <= f.startOffset && f.endOffset <= o.endOffset));
   };
+  // The function is the value the statement assigns (`x = function…;`), not part of it (`x = wrap(function…)`).
+  const isValue = (f: FunctionInfo, s: TopLevelStatement): boolean =>
+    /=\s*$/.test(s.source.slice(0, f.startOffset - s.startOffset)) && /^[\s;]*$/.test(s.source.slice(f.endOffset - s.startOffset));
   const oldByKey = new Map(before.topLevel.map((s) => [s.key, s]));
   const changed = [...matched.changed];
   const added = new Set(matched.added);
@@ -199,7 +202,7 @@ function pairedBySlot(
     if (!old || !/ =$|^(var|let|const) /.test(s.key)) continue;
     const [was, more] = outermostIn(before.functions, old);
     const [now, other] = outermostIn(after.functions, s);
-    if (!was || !now || more || other || !removed.has(was) || !added.has(now)) continue;
+    if (!was || !now || more || other || !removed.has(was) || !added.has(now) || !isValue(was, old) || !isValue(now, s)) continue;
     removed.delete(was);
     added.delete(now);
     changed.push(functionChange(was, now, before, knownRisk(now.path)));
